@@ -1,0 +1,93 @@
+"""Problems found in input data or during an evaluation, in Chinese and English.
+
+Every reader, validator and engine stage reports problems as :class:`Issue` records. They are
+collected, never raised one at a time, and travel into the result's ``issues`` table
+(ARCHITECTURE §6): ``table, file, sheet, row, column, value, rule, severity, message_zh,
+message_en``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+import pandas as pd
+
+Severity = Literal["error", "warning"]
+
+ISSUE_COLUMNS: tuple[str, ...] = (
+    "table", "file", "sheet", "row", "column", "value", "rule", "severity",
+    "message_zh", "message_en",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Issue:
+    """One problem, located as precisely as the data allow.
+
+    Parameters
+    ----------
+    table : str
+        Input table code (``wq_samples``), or the stage (``evaluation``) for engine problems.
+    file, sheet : str or None
+        Where the table was read from.
+    row : int or None
+        Row number as the user sees it in the file (Excel row, or CSV line with the header as 1).
+    column : str or None
+        Column code (or the header as written when it was not recognised).
+    value : str or None
+        The offending value, as text.
+    rule : str
+        Stable code of the rule broken (``type.float``, ``column.required``,
+        ``indicator.mandatory_missing``…).
+    severity : {"error", "warning"}
+    message_zh, message_en : str
+        The explanation in Chinese and in English.
+    """
+
+    table: str
+    rule: str
+    severity: Severity
+    message_zh: str
+    message_en: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def location(self) -> str:
+        """``file [sheet] row N, column C`` — whatever parts are known."""
+        parts = [p for p in (self.file or self.table,
+                             f"[{self.sheet}]" if self.sheet else None,
+                             f"row {self.row}" if self.row is not None else None,
+                             f"column {self.column}" if self.column else None) if p]
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        value = f" value={self.value!r}" if self.value is not None else ""
+        return (f"{self.severity}: {self.location()}{value} [{self.rule}] "
+                f"{self.message_zh} / {self.message_en}")
+
+
+def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    """Return issues as a table with the columns of :data:`ISSUE_COLUMNS`."""
+    records = [asdict(issue) for issue in issues]
+    frame = pd.DataFrame.from_records(records, columns=list(ISSUE_COLUMNS))
+    return frame.astype({"row": "Int64"})
+
+
+class InputError(Exception):
+    """Input that cannot be evaluated; carries every problem found, not only the first.
+
+    Parameters
+    ----------
+    issues : list of Issue
+        All problems found (at least one with severity ``error``).
+    """
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = list(issues)
+        lines = "\n".join(f"  {issue}" for issue in self.issues)
+        super().__init__(f"输入数据有 {len(self.issues)} 个问题 / "
+                         f"{len(self.issues)} problem(s) in the input:\n{lines}")
