@@ -1,0 +1,153 @@
+"""Weights, criterion scores, segment and water-body RHI, health classes (SPEC §1.1, §1.2).
+
+All functions work on long tables of every segment at once::
+
+    criterion score  C_ik = Σ_j w_jk s_ij / Σ_j w_jk   over the evaluated indicators of k
+    segment RHI      R_i  = Σ_k W_k C_ik
+    water body RHI   R    = Σ_i R_i L_i / Σ_i L_i       (L: length for rivers, area for lakes)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .compute import is_evaluated
+from .issues import Issue
+from .profile import HealthClass, Profile
+
+
+def effective_weights(indicators: pd.DataFrame) -> pd.Series:
+    """Weight of each indicator row within its segment's criterion after renormalisation.
+
+    Indicators without an evaluated value get weight 0; the others share 1 in proportion to
+    their ``base_weight`` (SPEC §1.1). A criterion with nothing evaluated gets NaN.
+    """
+    counted = indicators["base_weight"].astype(float).where(
+        is_evaluated(indicators["status"], indicators["score"]), 0.0)
+    total = counted.groupby([indicators["segment_id"], indicators["criterion"]]).transform("sum")
+    return counted / total.where(total > 0)
+
+
+def criterion_scores(indicators: pd.DataFrame, criteria_weights: pd.DataFrame) -> pd.DataFrame:
+    """Criterion score C_ik of every segment (SPEC §1.1).
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Long indicator table with ``weight`` (effective) and ``score``.
+    criteria_weights : DataFrame
+        ``profile_id, criterion, weight`` (W_k) and the segments' ``profile_id`` via
+        ``indicators``.
+
+    Returns
+    -------
+    DataFrame
+        ``water_body_id, segment_id, criterion, score, weight, n_evaluated`` — score NaN where no
+        indicator of the criterion was evaluated.
+    """
+    evaluated = indicators["weight"].fillna(0.0) > 0
+    contribution = (indicators["weight"] * indicators["score"]).where(evaluated, 0.0)
+    keys = ["profile_id", "water_body_id", "segment_id", "criterion"]
+    table = pd.DataFrame({"contribution": contribution, "n_evaluated": evaluated.astype(int)}
+                         ).join(indicators[keys]).groupby(keys, sort=False).sum().reset_index()
+    table["score"] = table["contribution"].where(table["n_evaluated"] > 0)
+    table = table.merge(criteria_weights, on=["profile_id", "criterion"], how="left")
+    return table.drop(columns="contribution")
+
+
+def segment_rhi(criteria: pd.DataFrame) -> pd.Series:
+    """Segment RHI R_i = Σ_k W_k C_ik, NaN when any criterion of the segment has no score."""
+    weighted = criteria["weight"] * criteria["score"]
+    grouped = weighted.groupby(criteria["segment_id"], sort=False)
+    complete = criteria["score"].notna().groupby(criteria["segment_id"], sort=False).all()
+    return grouped.sum().where(complete)
+
+
+def water_body_means(frame: pd.DataFrame, value_columns: list[str]) -> pd.DataFrame:
+    """Weighted means of ``value_columns`` per water body with weights ``segment_weight``.
+
+    A water body gets NaN for a column where any of its segments has NaN: a partial RHI would
+    misstate the whole water body.
+    """
+    weight = frame["segment_weight"].astype(float)
+    weighted = frame[value_columns].mul(weight, axis=0)
+    grouped = weighted.groupby(frame["water_body_id"], sort=False)
+    totals = weight.groupby(frame["water_body_id"], sort=False).sum()
+    complete = frame[value_columns].notna().groupby(frame["water_body_id"], sort=False).all()
+    return grouped.sum(min_count=1).div(totals, axis=0).where(complete)
+
+
+def classify_rhi(rhi: pd.Series | np.ndarray, classes: list[HealthClass]) -> pd.DataFrame:
+    """Health class of each (unrounded) RHI (SPEC §1.2): the best class whose minimum it reaches.
+
+    Returns
+    -------
+    DataFrame
+        ``health_class`` (Int64 grade 1…; <NA> for NaN RHI), ``health_label`` (e.g. 健康) and
+        ``health_name`` (e.g. 二类河湖), index as ``rhi``.
+    """
+    values = np.asarray(rhi, dtype=float)
+    thresholds = np.array([c.min_rhi for c in classes])  # falling
+    reached = values[:, None] >= thresholds[None, :]
+    position = np.where(reached.any(axis=1), reached.argmax(axis=1), len(classes) - 1)
+    known = ~np.isnan(values)
+    grades = pd.array(np.where(known, position + 1, 0), dtype="Int64")
+    grades[~known] = pd.NA
+    labels = np.array([c.label_zh for c in classes], dtype=object)
+    names = np.array([c.name_zh for c in classes], dtype=object)
+    index = rhi.index if isinstance(rhi, pd.Series) else None
+    return pd.DataFrame({"health_class": grades,
+                         "health_label": np.where(known, labels[position], None),
+                         "health_name": np.where(known, names[position], None)}, index=index)
+
+
+def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
+                   ) -> tuple[pd.Series, list[Issue]]:
+    """Mandatory indicators without an evaluated value, by the profile's policy (SPEC §1.1).
+
+    Returns
+    -------
+    (Series, list of Issue)
+        Per segment, whether an *error*-policy gap leaves it without an RHI; and one issue per
+        water body × indicator naming its segments (error, or a warning that the criterion was
+        renormalised).
+    """
+    gap = indicators["required"].astype(bool) & ~is_evaluated(indicators["status"],
+                                                              indicators["score"])
+    policy = indicators["profile_id"].map({k: p.policies.missing_mandatory
+                                           for k, p in profiles.items()})
+    blocking = (gap & policy.eq("error")).groupby(indicators["segment_id"], sort=False).any()
+    issues = []
+    gaps = indicators[gap].groupby(["water_body_id", "indicator_id"], sort=True)
+    for (water_body, indicator_id), rows in gaps:
+        severity = "error" if policy[rows.index[0]] == "error" else "warning"
+        segments = ", ".join(rows["segment_id"])
+        statuses = ", ".join(sorted(set(rows["status"])))
+        consequence_zh = ("这些河段不能得出健康指数" if severity == "error"
+                          else "已按其余指标重新归一化权重，结论须审慎使用")
+        consequence_en = ("these segments get no RHI" if severity == "error"
+                          else "its criterion was renormalised over the other indicators; "
+                               "use the result with care")
+        issues.append(Issue(
+            table="evaluation", column=indicator_id, rule="indicator.mandatory_missing",
+            severity=severity, value=segments,
+            message_zh=f"河湖 {water_body} 的必选指标 {indicator_id} 在河段 {segments} 无有效数据"
+                       f"（{statuses}），{consequence_zh}",
+            message_en=f"water body {water_body}: mandatory indicator {indicator_id} has no "
+                       f"evaluated value in segment(s) {segments} ({statuses}); "
+                       f"{consequence_en}"))
+    return blocking, issues
+
+
+def empty_criteria_issues(criteria: pd.DataFrame) -> list[Issue]:
+    """An error for every segment × criterion with no evaluated indicator (SPEC §1.1)."""
+    empty = criteria[criteria["n_evaluated"] == 0]
+    return [Issue(table="evaluation", column=criterion, rule="criterion.no_indicator",
+                  severity="error", value=segment,
+                  message_zh=f"河段 {segment} 的准则层 {criterion} 没有任何已评价指标，"
+                             f"其权重不能被重新分配，该河段不能得出健康指数",
+                  message_en=f"segment {segment}: criterion {criterion} has no evaluated "
+                             f"indicator; its weight cannot be redistributed, so the segment "
+                             f"gets no RHI")
+            for segment, criterion in zip(empty["segment_id"], empty["criterion"])]

@@ -1,0 +1,245 @@
+"""``health-eval``: the command line (typer), a thin shell over :func:`health_eval.evaluate`.
+
+Exit codes: 0 ok; 1 invalid input (unreadable data, or an evaluation that met errors — its
+result is still written, with the errors in its ``issues``); 2 usage (bad options, unknown or
+invalid profile).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator, Optional
+
+import pandas as pd
+import typer
+
+from .api import evaluate
+from .dataset import load_dataset
+from .issues import InputError
+from .profile import ProfileError, load_profile, packaged_profiles, profile_json_schema
+from .registry import default_registry
+from .result import EvaluationResult
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="河湖健康评价 — river and lake health evaluation (health_eval).")
+profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method profiles.")
+app.add_typer(profile_app, name="profile")
+
+EXIT_INVALID_INPUT = 1
+EXIT_USAGE = 2
+OUTPUT_FORMATS = ("json", "xlsx")
+
+
+def demo_path() -> Path:
+    """Folder of the bundled demo input package (synthetic data, labelled so)."""
+    return Path(str(resources.files("health_eval") / "data" / "demo"))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
+def format_table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
+    """A plain-text table aligned for Chinese (double-width) characters."""
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(_pad(cell, w, i in right) for i, (cell, w) in enumerate(zip(line, widths)))
+             for line in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def summary_table(result: EvaluationResult, decimals: int = 1) -> str:
+    """Water body, RHI, class and criterion scores, one line per water body."""
+    names = {"basin": "盆", "water": "水", "biota": "生物", "social": "社会服务"}
+    criteria = [c for c in names if c in result.water_bodies]
+    header = ["河湖 water body", "RHI", "类别 class"] + [names[c] for c in criteria]
+
+    def number(value) -> str:
+        return "—" if pd.isna(value) else f"{value:.{decimals}f}"
+
+    rows = []
+    for record in result.water_bodies.to_dict("records"):
+        label = ("—" if pd.isna(record["health_class"])
+                 else f"{record['health_name']} {record['health_label']}")
+        rows.append([f"{record['name']} ({record['water_body_id']})", number(record["rhi"]),
+                     label] + [number(record[c]) for c in criteria])
+    return format_table(rows, header, right={1} | set(range(3, 3 + len(criteria))))
+
+
+def _print_issues(result_issues: pd.DataFrame, limit: int = 20) -> None:
+    if result_issues.empty:
+        return
+    counts = result_issues["severity"].value_counts()
+    typer.echo(f"\n问题 issues: {counts.get('error', 0)} error(s), "
+               f"{counts.get('warning', 0)} warning(s)", err=True)
+    for record in result_issues.head(limit).to_dict("records"):
+        where = " ".join(str(record[k]) for k in ("file", "sheet", "row", "column")
+                         if not pd.isna(record[k]))
+        typer.echo(f"  [{record['severity']}] {where or record['table']}: {record['message_zh']}"
+                   f" / {record['message_en']}", err=True)
+    if len(result_issues) > limit:
+        typer.echo(f"  … {len(result_issues) - limit} more in result.json / 其余见 result.json",
+                   err=True)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn input and profile problems into messages and exit codes, never a traceback."""
+    try:
+        yield
+    except InputError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_INVALID_INPUT)
+    except ProfileError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_USAGE)
+
+
+def _write_outputs(result: EvaluationResult, out: Path, formats: list[str]) -> list[Path]:
+    written = []
+    if "json" in formats:
+        result.to_json(out / "result.json")
+        written.append(out / "result.json")
+    if "xlsx" in formats:
+        result.to_excel(out / "result.xlsx")
+        written.append(out / "result.xlsx")
+    return written
+
+
+def _parse_formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = sorted(set(formats) - set(OUTPUT_FORMATS))
+    if unknown or not formats:
+        raise typer.BadParameter(f"unknown format(s) {unknown}; choose from "
+                                 f"{', '.join(OUTPUT_FORMATS)}", param_hint="--format")
+    return formats
+
+
+def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict) -> None:
+    with _user_errors():
+        result = evaluate(dataset, profile, **options)
+    written = _write_outputs(result, out, formats)
+    typer.echo(summary_table(result))
+    _print_issues(result.issues)
+    typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))
+    if not result.ok:
+        raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+@app.command()
+def demo(out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder."),
+         format: str = typer.Option("json,xlsx", "--format", help="Outputs: json,xlsx.")) -> None:
+    """评价内置演示数据 — evaluate the bundled demo (synthetic data: one river, one lake)."""
+    typer.echo(f"演示数据（合成，非真实监测）/ demo data (synthetic): {demo_path()}")
+    _run_and_report(demo_path(), None, out, _parse_formats(format), {})
+
+
+def _profile_choice(profiles: list[str]) -> dict | str | None:
+    """``--profile river=FILE`` pairs become a kind mapping; a single id or path stays as is."""
+    if not profiles:
+        return None
+    pairs = [p.split("=", 1) for p in profiles if "=" in p]
+    if pairs and len(pairs) == len(profiles):
+        return dict(pairs)
+    if len(profiles) == 1:
+        return profiles[0]
+    raise typer.BadParameter("give one profile, or KIND=PROFILE for each kind "
+                             "(river=…, lake=…, reservoir=…)", param_hint="--profile")
+
+
+def _options(pairs: list[str]) -> dict:
+    options = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise typer.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--option")
+        key, value = pair.split("=", 1)
+        options[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
+    return options
+
+
+@app.command()
+def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CSV/Parquet files."),
+        profile: list[str] = typer.Option([], "--profile", "-p",
+                                          help="Profile id or YAML path, or KIND=PROFILE."),
+        out: Path = typer.Option(Path("out"), "--out", help="Output folder."),
+        format: str = typer.Option("json,xlsx", "--format", help="Outputs: json,xlsx."),
+        option: list[str] = typer.Option([], "--option", "-o",
+                                         help="Policy override KEY=VALUE, e.g. "
+                                              "missing_mandatory=warn.")) -> None:
+    """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
+    _run_and_report(dataset, _profile_choice(profile), out, _parse_formats(format),
+                    _options(option))
+
+
+@app.command()
+def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files.")) -> None:
+    """检查输入数据能否读取 — read an input package and list every problem found."""
+    with _user_errors():
+        loaded = load_dataset(dataset)
+    rows = [[name, str(len(frame))] for name, frame in sorted(loaded.tables.items())]
+    typer.echo(format_table(rows, ["数据表 table", "行数 rows"], right={1}))
+    for issue in loaded.issues:
+        typer.echo(f"  {issue}", err=True)
+    typer.echo("可以读取 / readable")
+
+
+@app.command()
+def indicators(profile: Optional[str] = typer.Option(None, "--profile", "-p",
+                                                     help="Show the flags of this profile.")
+               ) -> None:
+    """列出指标 — list indicators: id, names, criterion, kinds, M/O, inputs, computed or not."""
+    registry = default_registry()
+    with _user_errors():
+        chosen = load_profile(profile) if profile else None
+    used = chosen.used_indicators if chosen else None
+    rows = []
+    for indicator in registry:
+        if used is not None and indicator.id not in used:
+            continue
+        flag = ("M" if used[indicator.id].required else "O") if used is not None else ""
+        rows.append([indicator.id, indicator.name_zh, indicator.name_en, indicator.criterion,
+                     ",".join(sorted(indicator.applies_to)), flag, ",".join(indicator.inputs),
+                     "computed" if indicator.computes_from_raw else "supplied only"])
+    header = ["id", "指标", "indicator", "criterion", "applies to", "M/O", "inputs", "raw data"]
+    typer.echo(format_table(rows, header, right=set()))
+    for failure in registry.plugin_failures:
+        typer.echo(f"插件加载失败 plugin failed: {failure.name} ({failure.target}): "
+                   f"{failure.error}", err=True)
+
+
+@app.command()
+def profiles() -> None:
+    """列出内置评价方案 — list the packaged method profiles."""
+    rows = []
+    for name in packaged_profiles():
+        loaded = load_profile(name)
+        rows.append([loaded.id, loaded.title_zh, ",".join(loaded.applies_to),
+                     str(len(loaded.used_indicators)),
+                     str(sum(c.required for c in loaded.used_indicators.values()))])
+    typer.echo(format_table(rows, ["id", "名称 title", "applies to", "indicators", "mandatory"],
+                            right={3, 4}))
+
+
+@profile_app.command("schema")
+def profile_schema() -> None:
+    """打印评价方案的 JSON Schema — print the JSON Schema of a profile file."""
+    typer.echo(json.dumps(profile_json_schema(), ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Compute and score every indicator of a profile for all its segments at once (ARCHITECTURE §1).
+
+For each indicator the profile uses: run its ``compute`` over the whole dataset (or take nothing
+when it has none), let supplied values (``indicator_values``) win, score each value with the
+profile's rule, combine several stations of one segment by the station policy, broadcast
+whole-water-body values to their segments, and flag every segment left without a value. The
+output is the long ``indicators`` table of the result, before weights are applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .issues import Issue
+from .profile import IndicatorConfig, Profile, ProfileError
+from .registry import (EVALUATED_STATUSES, STATUSES, AnyRule, ComputeContext, Indicator,
+                       IndicatorRegistry, IndicatorValues, own_indicator_definition)
+
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "water_body_id", "segment_id", "indicator_id", "criterion", "required", "base_weight",
+    "value", "unit", "score", "status", "source", "n_obs", "details",
+)
+
+
+@dataclass(frozen=True)
+class UsedIndicator:
+    """An indicator as a profile uses it: definition, configuration and the rule that scores it."""
+
+    definition: Indicator
+    config: IndicatorConfig
+    rule: AnyRule
+
+    @property
+    def criterion(self) -> str:
+        """The criterion it counts under in this profile."""
+        return self.config.criterion or self.definition.criterion
+
+
+def used_indicators(profile: Profile, registry: IndicatorRegistry) -> list[UsedIndicator]:
+    """Resolve the profile's indicators against the registry.
+
+    Raises
+    ------
+    ProfileError
+        For an indicator id the registry does not know, an indicator under a criterion the
+        profile lacks, or an indicator without a scoring rule.
+    """
+    own = {o.id: own_indicator_definition(o) for o in profile.own_indicators}
+    problems, used = [], []
+    for indicator_id, config in profile.used_indicators.items():
+        definition = own.get(indicator_id)
+        if definition is None and indicator_id not in registry:
+            problems.append(f"indicators.{indicator_id}: 未知指标 / unknown indicator")
+            continue
+        definition = definition or registry.get(indicator_id)
+        rule = config.scoring or definition.default_scoring
+        criterion = config.criterion or definition.criterion
+        if rule is None:
+            problems.append(f"indicators.{indicator_id}.scoring: 缺少赋分规则 / no scoring rule")
+        elif criterion not in profile.criteria:
+            problems.append(f"indicators.{indicator_id}: 准则层 {criterion!r} 不在方案中 / "
+                            f"criterion {criterion!r} is not in the profile")
+        else:
+            used.append(UsedIndicator(definition, config, rule))
+    if problems:
+        raise ProfileError(f"{profile.id}: " + "; ".join(problems))
+    return used
+
+
+def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
+                    registry: IndicatorRegistry) -> tuple[pd.DataFrame, list[Issue]]:
+    """The long indicator table of ``segments`` evaluated by ``profile``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    segments : DataFrame
+        Segments this profile evaluates (see :class:`~health_eval.registry.ComputeContext`).
+    profile : Profile
+    registry : IndicatorRegistry
+
+    Returns
+    -------
+    (DataFrame, list of Issue)
+        One row per segment × applicable indicator with :data:`INDICATOR_COLUMNS`, and the
+        problems met.
+    """
+    supplied = dataset.table("indicator_values")
+    frames, issues = [], []
+    for used in used_indicators(profile, registry):
+        applicable = segments[segments["kind"].isin(used.definition.applies_to)]
+        if applicable.empty:
+            continue
+        context = ComputeContext(segments=applicable, params=used.config.params,
+                                 policies=profile.policies)
+        computed, compute_issues = _run(used.definition, dataset, context)
+        issues.extend(compute_issues)
+        rows = _per_segment(computed, used, applicable, profile.policies.station_combination)
+        rows = _apply_supplied(rows, supplied[supplied["indicator_id"] == used.definition.id],
+                               used.rule)
+        frames.append(rows)
+    if not frames:
+        return pd.DataFrame(columns=list(INDICATOR_COLUMNS)), issues
+    return pd.concat(frames, ignore_index=True)[list(INDICATOR_COLUMNS)], issues
+
+
+def _run(definition: Indicator, dataset, context: ComputeContext
+         ) -> tuple[pd.DataFrame, list[Issue]]:
+    """Run ``compute`` and bring what it returns to one frame keyed like its scope."""
+    key = "segment_id" if definition.scope == "segment" else "water_body_id"
+    empty = pd.DataFrame({key: pd.Series(dtype="string"), "value": pd.Series(dtype=float),
+                          "status": pd.Series(dtype=object)})
+    if definition.compute is None:
+        return empty, []
+    try:
+        result = definition.compute(dataset, context)
+    except Exception as exc:  # one indicator's failure must not lose the others
+        issue = Issue(table="evaluation", column=definition.id, rule="indicator.compute_failed",
+                      severity="error", value=f"{type(exc).__name__}: {exc}",
+                      message_zh=f"指标 {definition.id} 计算失败：{exc}",
+                      message_en=f"indicator {definition.id} could not be computed: {exc}")
+        failed = pd.DataFrame({key: context.segments[key].drop_duplicates().to_numpy(),
+                               "value": np.nan, "status": "error"})
+        return failed, [issue]
+    issues: list[Issue] = []
+    if isinstance(result, IndicatorValues):
+        issues, result = list(result.issues), result.table
+    if isinstance(result, pd.Series):
+        result = pd.DataFrame({key: result.index, "value": result.to_numpy(dtype=float)})
+    frame = result.copy()
+    if "status" not in frame:
+        frame["status"] = "ok"
+    frame["status"] = frame["status"].fillna("ok")
+    unknown = sorted(set(frame["status"]) - set(STATUSES))
+    if unknown:
+        raise ValueError(f"indicator {definition.id} returned unknown status {unknown}")
+    return frame, issues
+
+
+def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataFrame,
+                 combination: str) -> pd.DataFrame:
+    """Score computed rows, combine stations, broadcast to segments, flag segments without data."""
+    definition = used.definition
+    key = "segment_id" if definition.scope == "segment" else "water_body_id"
+    frame = computed.copy()
+    frame["value"] = frame["value"].astype(float)
+    scorable = frame["status"].eq("ok") & frame["value"].notna()
+    frame["score"] = np.where(scorable, used.rule.score(frame["value"].to_numpy()), np.nan)
+    frame.loc[frame["status"].eq("ok") & frame["value"].isna(), "status"] = "no_data"
+    if "n_obs" not in frame:
+        frame["n_obs"] = pd.NA
+    if "details" not in frame:
+        frame["details"] = [{} for _ in range(len(frame))]
+    if frame[key].duplicated().any():
+        frame = _combine_stations(frame, key, combination)
+    frame[key] = frame[key].astype("string")
+    base = segments[["water_body_id", "segment_id"]].astype("string")
+    rows = base.merge(frame.drop(columns=[c for c in ("water_body_id", "segment_id", "station_id")
+                                          if c != key and c in frame]),
+                      on=key, how="left")
+    missing = rows["status"].isna()
+    rows.loc[missing, "status"] = "no_data"
+    rows["details"] = [
+        {"reason": "no input data", "inputs": list(definition.inputs)} if gap else d
+        for gap, d in zip(missing, rows["details"])]
+    rows["indicator_id"] = definition.id
+    rows["criterion"] = used.criterion
+    rows["required"] = used.config.required
+    rows["base_weight"] = used.config.weight
+    rows["unit"] = definition.unit
+    rows["source"] = np.where(rows["status"].isin(("no_data",)), None, "computed")
+    rows["n_obs"] = rows["n_obs"].astype("Int64")
+    return rows
+
+
+def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.DataFrame:
+    """Several stations or plots in one segment: mean of their scores, or the worst (SPEC §1.1).
+
+    Only stations with an ``ok`` value count; the reported value is the mean of their values
+    (``mean``) or the worst station's value (``worst``), and ``details`` lists every station.
+    """
+    ok = frame[frame["status"].eq("ok")]
+    if combination == "worst":
+        worst = ok.loc[ok.groupby(key)["score"].idxmin()]
+        combined = worst.set_index(key)[["value", "score"]]
+    else:
+        combined = ok.groupby(key)[["value", "score"]].mean()
+    grouped = frame.groupby(key, sort=True)
+    out = pd.DataFrame({
+        "n_obs": grouped["n_obs"].sum(min_count=1),
+        "first_status": grouped["status"].first(),
+        "details": grouped["details"].agg(list).map(
+            lambda stations: {"combination": combination, "stations": stations}),
+    }).join(combined)
+    out["status"] = np.where(out["score"].notna(), "ok", out["first_status"])
+    return out.drop(columns="first_status").reset_index()
+
+
+def _apply_supplied(rows: pd.DataFrame, supplied: pd.DataFrame, rule: AnyRule) -> pd.DataFrame:
+    """Let values supplied in ``indicator_values`` win over computed ones (ARCHITECTURE §4).
+
+    A supplied row with a segment applies to that segment; one without a segment applies to every
+    segment of its water body that has no segment-level supplied value. The computed value, if
+    any, is kept in ``details`` for comparison.
+    """
+    if supplied.empty:
+        return rows
+    by_segment = supplied[supplied["segment_id"].notna()][["segment_id", "value", "note"]]
+    whole = supplied[supplied["segment_id"].isna()][["water_body_id", "value", "note"]]
+    matched = rows[["segment_id", "water_body_id"]].merge(
+        by_segment, on="segment_id", how="left").merge(
+        whole, on="water_body_id", how="left", suffixes=("", "_wb"))
+    value = matched["value"].fillna(matched["value_wb"]).to_numpy(dtype=float)
+    note = matched["note"].fillna(matched["note_wb"])
+    hit = ~np.isnan(value)
+    if not hit.any():
+        return rows
+    rows = rows.copy()
+    rows["details"] = [
+        {"supplied_note": (None if pd.isna(n) else str(n)),
+         "computed_value": (None if pd.isna(v) else float(v)), "computed_details": d}
+        if h else d for h, n, v, d in zip(hit, note, rows["value"], rows["details"])]
+    rows.loc[hit, "value"] = value[hit]
+    rows.loc[hit, "score"] = rule.score(value[hit])
+    rows.loc[hit, "status"] = "supplied"
+    rows.loc[hit, "source"] = "supplied"
+    return rows
+
+
+def is_evaluated(status: pd.Series, score: pd.Series) -> pd.Series:
+    """Rows that count in aggregation: a computed or supplied value with a score."""
+    return status.isin(EVALUATED_STATUSES) & score.notna()

@@ -1,0 +1,316 @@
+"""Method profiles: the evaluation method as data (ARCHITECTURE §5, SPEC §0–§1).
+
+A profile names the criteria and their weights, the indicators used (mandatory or optional,
+weight within the criterion, parameters, scoring rule), the health classes, how segments are
+weighted into a water body, and the policies for missing data. Every number carries ``source``
+and ``confidence`` (V verified, P partly corroborated, R recalled; SPEC §0).
+
+Packaged profiles live in ``health_eval/profiles/*.yaml``. A user profile may ``extends:`` a
+packaged id or another file and change any part: mappings merge key by key, lists and scoring
+rules of another kind replace what they override.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .scoring import Confidence, ScoringRule
+
+WaterBodyKind = Literal["river", "lake", "reservoir"]
+WEIGHT_TOLERANCE = 1e-6
+
+
+class ProfileError(Exception):
+    """A profile that cannot be loaded; the message names the file and every bad key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Criterion(_Model):
+    """One criterion (准则层) with its weight W_k in the segment RHI (SPEC §1.1)."""
+
+    name_zh: str
+    name_en: str
+    weight: float = Field(ge=0, le=1)
+    source: str | None = None
+    confidence: Confidence | None = None
+
+
+class IndicatorConfig(_Model):
+    """How a profile uses one indicator.
+
+    Parameters
+    ----------
+    required : bool
+        Mandatory (必选) when true, optional (备选) otherwise.
+    weight : float
+        Weight within its criterion before renormalisation (equal by default, SPEC §1.1).
+    enabled : bool
+        False drops the indicator from this profile (a user profile can remove an optional one).
+    criterion : str, optional
+        Put the indicator under another criterion than its definition's.
+    scoring : ScoringRule, optional
+        Overrides the indicator's default scoring rule.
+    params : dict
+        Indicator-specific parameters (thresholds, sub-curves…), documented by the indicator.
+    """
+
+    required: bool = False
+    weight: float = Field(default=1.0, gt=0)
+    enabled: bool = True
+    criterion: str | None = None
+    scoring: ScoringRule | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    source: str | None = None
+    confidence: Confidence | None = None
+
+
+class OwnIndicator(_Model):
+    """A locally defined indicator (自选指标): scored from a value supplied in ``indicator_values``.
+
+    Parameters
+    ----------
+    id : str
+        Stable id, conventionally ``own.<name>``.
+    scope : {"segment", "water_body"}
+        Whether values are given per segment or once for the whole water body.
+    scoring : ScoringRule
+        Its own 0–100 scoring rule.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
+    name_zh: str
+    name_en: str
+    criterion: str
+    applies_to: list[WaterBodyKind] = Field(min_length=1)
+    scope: Literal["segment", "water_body"] = "segment"
+    unit: str = ""
+    required: bool = False
+    weight: float = Field(default=1.0, gt=0)
+    scoring: ScoringRule
+    references: str = "自选指标 (local indicator)"
+    source: str | None = None
+    confidence: Confidence | None = None
+
+
+class HealthClass(_Model):
+    """A health class (SPEC §1.2): the RHI at or above ``min_rhi`` and below the better class."""
+
+    grade: int = Field(ge=1)
+    name_zh: str
+    label_zh: str
+    label_en: str
+    min_rhi: float
+    colour: str
+
+
+class Policies(_Model):
+    """Policies for missing or many data (SPEC §1.1, §5).
+
+    Parameters
+    ----------
+    missing_mandatory : {"error", "warn"}
+        A mandatory indicator without data is an error (the segment gets no RHI) or a warning
+        (its criterion is renormalised and the report says so).
+    station_combination : {"mean", "worst"}
+        How the scores of several stations or plots in one segment are combined.
+    below_detection : {"half", "limit"}
+        A below-detection value enters as half the detection limit or as the limit.
+    rounding : int
+        Decimals of scores in reports and printed tables; classes use the unrounded RHI.
+    """
+
+    missing_mandatory: Literal["error", "warn"] = "error"
+    station_combination: Literal["mean", "worst"] = "mean"
+    below_detection: Literal["half", "limit"] = "half"
+    rounding: int = Field(default=1, ge=0, le=6)
+
+
+class Profile(_Model):
+    """A complete, resolved method profile (after ``extends`` has been applied)."""
+
+    id: str
+    title_zh: str
+    title_en: str
+    source: str
+    applies_to: list[WaterBodyKind] = Field(min_length=1)
+    segment_weighting: Literal["length", "area"]
+    criteria: dict[str, Criterion] = Field(min_length=1)
+    indicators: dict[str, IndicatorConfig]
+    own_indicators: list[OwnIndicator] = Field(default_factory=list)
+    classes: list[HealthClass] = Field(min_length=2)
+    policies: Policies = Field(default_factory=Policies)
+    extends_chain: list[str] = Field(default_factory=list)
+
+    @field_validator("criteria")
+    @classmethod
+    def _weights_sum_to_one(cls, criteria: dict[str, Criterion]) -> dict[str, Criterion]:
+        total = sum(c.weight for c in criteria.values())
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            weights = ", ".join(f"{k}={c.weight}" for k, c in criteria.items())
+            raise ValueError(f"criterion weights must sum to 1, got {total:.6g} ({weights})")
+        return criteria
+
+    @field_validator("classes")
+    @classmethod
+    def _classes_ordered(cls, classes: list[HealthClass]) -> list[HealthClass]:
+        grades = [c.grade for c in classes]
+        if grades != list(range(1, len(classes) + 1)):
+            raise ValueError(f"class grades must run 1, 2, … in order, got {grades}")
+        thresholds = [c.min_rhi for c in classes]
+        if any(a <= b for a, b in zip(thresholds, thresholds[1:])):
+            raise ValueError(f"class thresholds must fall from class 1 down, got {thresholds}")
+        return classes
+
+    @model_validator(mode="after")
+    def _criteria_known(self) -> "Profile":
+        for own in self.own_indicators:
+            if own.criterion not in self.criteria:
+                raise ValueError(f"own indicator {own.id}: unknown criterion {own.criterion!r}; "
+                                 f"known: {sorted(self.criteria)}")
+        for indicator_id, config in self.indicators.items():
+            if config.criterion is not None and config.criterion not in self.criteria:
+                raise ValueError(f"indicator {indicator_id}: unknown criterion "
+                                 f"{config.criterion!r}; known: {sorted(self.criteria)}")
+        return self
+
+    @property
+    def used_indicators(self) -> dict[str, IndicatorConfig]:
+        """Enabled indicators, own indicators included, by id."""
+        used = {k: v for k, v in self.indicators.items() if v.enabled}
+        for own in self.own_indicators:
+            used[own.id] = IndicatorConfig(required=own.required, weight=own.weight,
+                                           criterion=own.criterion, scoring=own.scoring,
+                                           source=own.source, confidence=own.confidence)
+        return used
+
+    def digest(self) -> str:
+        """SHA-256 of the profile's canonical JSON: which exact method a result applied."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def packaged_profiles() -> list[str]:
+    """Ids of the profiles shipped with health_eval (partials whose name starts with ``_`` are
+    building blocks for ``extends`` and not listed)."""
+    return sorted(name for name in _packaged_files() if not name.startswith("_"))
+
+
+def _packaged_files() -> dict[str, Any]:
+    folder = resources.files("health_eval") / "profiles"
+    return {p.name[:-5]: p for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def _read_yaml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{origin}: 不是有效的 YAML / not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProfileError(f"{origin}: 方案文件应为映射 / a profile must be a mapping of keys")
+    return data
+
+
+def _raw_profile(name: str | Path, base_dir: Path | None) -> tuple[dict[str, Any], str, Path | None]:
+    """Read one profile file (packaged id or path) without resolving ``extends``."""
+    text_name = str(name)
+    packaged = _packaged_files()
+    if text_name in packaged:
+        resource = packaged[text_name]
+        return _read_yaml(resource.read_text(encoding="utf-8"), text_name), text_name, None
+    path = Path(name)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    if not path.is_file():
+        raise ProfileError(
+            f"找不到评价方案“{name}” / no profile {name!r}: not a packaged profile "
+            f"({', '.join(packaged_profiles())}) and no such file")
+    return _read_yaml(path.read_text(encoding="utf-8"), str(path)), str(path), path.parent
+
+
+def merge_profile_data(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``override`` into ``base``: mappings merge key by key, anything else replaces.
+
+    A mapping whose ``rule`` differs from the base's (a curve replaced by an identity rule) replaces
+    the base mapping whole, so no key of the old rule is left behind.
+    """
+    merged = dict(base)
+    for key, value in override.items():
+        old = merged.get(key)
+        same_kind = not (isinstance(value, Mapping) and isinstance(old, Mapping)
+                         and "rule" in value and value.get("rule") != old.get("rule"))
+        if isinstance(value, Mapping) and isinstance(old, Mapping) and same_kind:
+            merged[key] = merge_profile_data(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve(name: str | Path, base_dir: Path | None, seen: tuple[str, ...]
+             ) -> tuple[dict[str, Any], list[str]]:
+    data, origin, folder = _raw_profile(name, base_dir)
+    if origin in seen:
+        raise ProfileError(f"{origin}: extends 循环引用 / circular extends: {' -> '.join(seen)}")
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, [origin]
+    base, chain = _resolve(parent, folder, seen + (origin,))
+    return merge_profile_data(base, data), chain + [origin]
+
+
+def format_validation_error(exc: ValidationError, origin: str) -> str:
+    """One line per problem: the dotted key path, what is wrong, and the value given."""
+    lines = []
+    for err in exc.errors():
+        path = ".".join(str(part) for part in err["loc"])
+        lines.append(f"  {path}: {err['msg']} (value: {err.get('input')!r})"[:400])
+    return (f"{origin}: 评价方案有 {len(lines)} 处错误 / {len(lines)} error(s) in the profile:\n"
+            + "\n".join(lines))
+
+
+def load_profile(profile: str | Path | Mapping[str, Any] | Profile) -> Profile:
+    """Load a profile: a packaged id, a YAML path, a mapping, or a Profile (returned as is).
+
+    Raises
+    ------
+    ProfileError
+        When the file is missing or not YAML, ``extends`` is circular, or a key is unknown or
+        invalid (the message names every bad key path).
+    """
+    if isinstance(profile, Profile):
+        return profile
+    if isinstance(profile, Mapping):
+        data = dict(profile)
+        parent = data.pop("extends", None)
+        chain: list[str] = []
+        if parent is not None:
+            base, chain = _resolve(parent, None, ())
+            data = merge_profile_data(base, data)
+        origin = str(data.get("id", "<mapping>"))
+        chain = chain + ["<mapping>"]
+    else:
+        data, chain = _resolve(profile, None, ())
+        origin = chain[-1]
+    data["extends_chain"] = chain
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise ProfileError(format_validation_error(exc, origin)) from exc
+
+
+def profile_json_schema() -> dict[str, Any]:
+    """JSON Schema of a profile file (``health-eval profile schema``)."""
+    schema = Profile.model_json_schema()
+    schema["properties"]["extends"] = {
+        "type": "string", "description": "Packaged profile id or path this profile changes."}
+    schema["properties"].pop("extends_chain", None)
+    return schema

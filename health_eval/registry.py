@@ -1,0 +1,193 @@
+"""The indicator plugin system (ARCHITECTURE §4).
+
+An :class:`Indicator` is a frozen definition registered by id in an :class:`IndicatorRegistry`.
+Built-in indicators come from ``health_eval.indicators``; third-party packages add theirs through
+the entry-point group ``health_eval.indicators`` (a callable taking the registry). A plugin that
+fails to load is recorded in :attr:`IndicatorRegistry.plugin_failures` and warned about; it never
+breaks a run. Indicators declared in a profile alone (自选指标) are built by
+:func:`own_indicator_definition`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping
+
+import pandas as pd
+
+from .issues import Issue
+from .scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .profile import OwnIndicator, Policies
+
+ENTRY_POINT_GROUP = "health_eval.indicators"
+STATUSES = ("ok", "supplied", "no_data", "insufficient_data", "not_applicable", "error")
+EVALUATED_STATUSES = ("ok", "supplied")
+
+
+@dataclass(frozen=True)
+class ComputeContext:
+    """What an indicator's ``compute`` gets besides the dataset.
+
+    Parameters
+    ----------
+    segments : DataFrame
+        The segments to compute for: ``segment_id, water_body_id, kind, evaluation_year,
+        neighbour_segment_id, length_km, area_km2`` (one row each, all water bodies at once).
+    params : Mapping
+        The indicator's ``params`` from the profile.
+    policies : Policies
+        The profile's policies (below-detection handling, station combination…).
+    """
+
+    segments: pd.DataFrame
+    params: Mapping[str, Any]
+    policies: "Policies"
+
+    @property
+    def water_bodies(self) -> pd.DataFrame:
+        """One row per water body of :attr:`segments`: ``water_body_id, kind, evaluation_year``."""
+        return (self.segments[["water_body_id", "kind", "evaluation_year"]]
+                .drop_duplicates("water_body_id").reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class IndicatorValues:
+    """Computed values plus the problems met while computing them.
+
+    ``table`` has the key column (``segment_id`` for segment-scope indicators, ``water_body_id``
+    for whole-water-body ones), ``value`` [the indicator's unit] and optionally ``station_id``
+    (several rows per segment: the engine scores each and combines them by the station policy),
+    ``n_obs``, ``status`` (one of :data:`STATUSES`, default ``ok``) and ``details`` (a dict per
+    row: what the value was computed from).
+    """
+
+    table: pd.DataFrame
+    issues: tuple[Issue, ...] = ()
+
+
+ComputeResult = pd.Series | pd.DataFrame | IndicatorValues
+ComputeFn = Callable[["Dataset", ComputeContext], ComputeResult]
+AnyRule = CurveRule | DeductionRule | IdentityRule | RatioRule
+
+
+@dataclass(frozen=True, kw_only=True)
+class Indicator:
+    """One indicator of the method (指标层).
+
+    Parameters
+    ----------
+    id : str
+        Stable id used in profiles and results (``water.wq_grade``).
+    criterion : str
+        ``basin``, ``water``, ``biota`` or ``social`` (a profile may move it).
+    name_zh, name_en : str
+        Official Chinese name and English name.
+    applies_to : frozenset of str
+        Water-body kinds it is defined for (``river``, ``lake``, ``reservoir``).
+    scope : {"segment", "water_body"}
+        Whole-water-body values are broadcast to every segment of the water body.
+    inputs : tuple of str
+        Input tables it reads (codes of :mod:`health_eval.tables`).
+    unit : str
+        Unit of the raw value ("" for ratios and scores).
+    compute : callable or None
+        ``compute(dataset, context) -> Series | DataFrame | IndicatorValues``; None when the
+        indicator takes only directly supplied values (``indicator_values``).
+    default_scoring : scoring rule or None
+        Used when a profile gives none. Built-in indicators leave it None: their scoring lives in
+        the profiles, with its source (SPEC §0).
+    references : str
+        The clause of the method it implements.
+    """
+
+    id: str
+    criterion: str
+    name_zh: str
+    name_en: str
+    applies_to: frozenset[str]
+    scope: Literal["segment", "water_body"] = "segment"
+    inputs: tuple[str, ...] = ()
+    unit: str = ""
+    compute: ComputeFn | None = None
+    default_scoring: AnyRule | None = None
+    references: str = ""
+
+    @property
+    def computes_from_raw(self) -> bool:
+        """Whether the engine can compute it from monitoring data (not only take a value)."""
+        return self.compute is not None
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """An entry-point plugin that could not be loaded."""
+
+    name: str
+    target: str
+    error: str
+
+
+@dataclass
+class IndicatorRegistry:
+    """Indicators by id. Tests and embedding systems build their own; :func:`default_registry`
+    gives the built-ins plus installed plugins."""
+
+    _indicators: dict[str, Indicator] = field(default_factory=dict)
+    plugin_failures: list[PluginFailure] = field(default_factory=list)
+
+    def register(self, indicator: Indicator, *, replace: bool = False) -> None:
+        """Add ``indicator``; an id already present is an error unless ``replace``."""
+        if indicator.id in self._indicators and not replace:
+            raise ValueError(f"indicator {indicator.id!r} is already registered")
+        self._indicators[indicator.id] = indicator
+
+    def get(self, indicator_id: str) -> Indicator:
+        """Return the indicator with that id (KeyError naming the known ids otherwise)."""
+        try:
+            return self._indicators[indicator_id]
+        except KeyError:
+            raise KeyError(f"unknown indicator {indicator_id!r}; known: "
+                           f"{', '.join(sorted(self._indicators))}") from None
+
+    def __contains__(self, indicator_id: object) -> bool:
+        return indicator_id in self._indicators
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(sorted(self._indicators.values(), key=lambda i: i.id))
+
+    def __len__(self) -> int:
+        return len(self._indicators)
+
+    def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
+        """Run every plugin of the entry-point ``group``; failures warn and are recorded."""
+        for entry in entry_points(group=group):
+            try:
+                entry.load()(self)
+            except Exception as exc:  # a broken plugin must never break a run
+                failure = PluginFailure(entry.name, entry.value, f"{type(exc).__name__}: {exc}")
+                self.plugin_failures.append(failure)
+                warnings.warn(f"指标插件 {entry.name} 加载失败 / indicator plugin {entry.name} "
+                              f"({entry.value}) failed to load: {failure.error}", stacklevel=2)
+
+
+def default_registry() -> IndicatorRegistry:
+    """The built-in indicators of :mod:`health_eval.indicators` plus installed plugins."""
+    from . import indicators
+
+    registry = IndicatorRegistry()
+    indicators.register(registry)
+    registry.load_entry_points()
+    return registry
+
+
+def own_indicator_definition(own: "OwnIndicator") -> Indicator:
+    """The :class:`Indicator` of a profile-declared own indicator (自选指标): supplied values only."""
+    return Indicator(id=own.id, criterion=own.criterion, name_zh=own.name_zh,
+                     name_en=own.name_en, applies_to=frozenset(own.applies_to), scope=own.scope,
+                     inputs=("indicator_values",), unit=own.unit, compute=None,
+                     default_scoring=own.scoring, references=own.references)

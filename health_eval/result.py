@@ -1,0 +1,152 @@
+"""The evaluation result: long tables plus provenance (ARCHITECTURE §6).
+
+``to_json`` is stable — sorted keys, no random ids, rows in a fixed order — so two runs on the
+same input differ only in ``provenance.timestamp``. ``from_json`` reads it back; ``to_excel``
+writes one sheet per table with Chinese and English headers for technicians.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .atomic import atomic_path, write_text_atomic
+
+TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
+INTEGER_COLUMNS = ("health_class", "n_obs", "row", "n_evaluated")
+
+SHEET_NAMES_ZH = {"water_bodies": "河湖", "segments": "河段", "criteria": "准则层",
+                  "indicators": "指标", "issues": "问题清单", "provenance": "溯源"}
+HEADERS_ZH = {
+    "water_body_id": "河湖编码", "name": "名称", "kind": "类型", "profile_id": "评价方案",
+    "rhi": "健康指数RHI", "health_class": "健康类别", "health_label": "健康状态",
+    "health_name": "类别名称", "segment_id": "河段编码", "segment_weight": "河段权重",
+    "criterion": "准则层", "score": "赋分", "weight": "权重", "n_evaluated": "已评价指标数",
+    "indicator_id": "指标编码", "indicator_name": "指标名称", "required": "是否必选",
+    "base_weight": "基础权重", "value": "指标值", "unit": "单位", "status": "状态",
+    "source": "数据来源", "n_obs": "样本数", "details": "计算依据", "table": "数据表",
+    "file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "rule": "规则",
+    "severity": "严重程度", "message_zh": "说明", "message_en": "message",
+    "basin": "盆", "water": "水", "biota": "生物", "social": "社会服务功能",
+}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready Python value: NaN/NA → None, numpy scalars → Python, containers recursed."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    columns = list(frame.columns)
+    return [{c: _plain(v) for c, v in zip(columns, row)}
+            for row in frame.itertuples(index=False, name=None)]
+
+
+@dataclass
+class EvaluationResult:
+    """Tables of one evaluation and where they came from.
+
+    Attributes
+    ----------
+    water_bodies : DataFrame
+        ``water_body_id, name, kind, profile_id, rhi, health_class, health_label, health_name``
+        and one column per criterion score.
+    segments : DataFrame
+        ``water_body_id, segment_id, name, segment_weight, rhi, health_class, health_label,
+        health_name``.
+    criteria : DataFrame
+        ``water_body_id, segment_id, criterion, score, weight, n_evaluated``.
+    indicators : DataFrame
+        ``water_body_id, segment_id, indicator_id, criterion, required, value, unit, score,
+        weight`` (effective), ``base_weight, status, source, n_obs, details``.
+    issues : DataFrame
+        ``table, file, sheet, row, column, value, rule, severity, message_zh, message_en``.
+    provenance : dict
+        Engine version, profiles (id, digest, extends chain), input file hashes, options and the
+        timestamp.
+    """
+
+    water_bodies: pd.DataFrame
+    segments: pd.DataFrame
+    criteria: pd.DataFrame
+    indicators: pd.DataFrame
+    issues: pd.DataFrame
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Issues of severity ``error``."""
+        return self.issues[self.issues["severity"] == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when the evaluation met no error."""
+        return self.errors.empty
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every table as a list of records under its name, plus ``provenance``."""
+        data: dict[str, Any] = {name: _records(getattr(self, name)) for name in TABLE_NAMES}
+        data["provenance"] = _plain(self.provenance)
+        return data
+
+    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 1) -> str:
+        """The result as stable JSON (sorted keys, UTF-8); written atomically when ``path``."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=indent,
+                          allow_nan=False)
+        if path is not None:
+            write_text_atomic(path, text + "\n")
+        return text
+
+    @classmethod
+    def from_json(cls, source: str | os.PathLike) -> "EvaluationResult":
+        """Read a result written by :meth:`to_json` (a path or the JSON text itself)."""
+        text = str(source)
+        if not text.lstrip().startswith("{"):
+            text = Path(source).read_text(encoding="utf-8")
+        data = json.loads(text)
+        tables = {}
+        for name in TABLE_NAMES:
+            frame = pd.DataFrame.from_records(data[name])
+            for column in INTEGER_COLUMNS:
+                if column in frame:
+                    frame[column] = frame[column].astype("Int64")
+            tables[name] = frame
+        return cls(provenance=data["provenance"], **tables)
+
+    def to_excel(self, path: str | os.PathLike) -> None:
+        """One sheet per table (Chinese sheet names, headers ``中文 code``), written atomically."""
+        with atomic_path(path) as temporary:
+            with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+                for name in TABLE_NAMES:
+                    frame = getattr(self, name).copy()
+                    if "details" in frame:
+                        frame["details"] = [json.dumps(_plain(d), ensure_ascii=False,
+                                                       sort_keys=True) for d in frame["details"]]
+                    frame.columns = [f"{HEADERS_ZH.get(c, c)} {c}" if HEADERS_ZH.get(c) else c
+                                     for c in frame.columns]
+                    frame.to_excel(writer, sheet_name=SHEET_NAMES_ZH[name], index=False)
+                provenance = pd.DataFrame(
+                    [(k, json.dumps(_plain(v), ensure_ascii=False, sort_keys=True))
+                     for k, v in sorted(self.provenance.items())], columns=["key", "value"])
+                provenance.to_excel(writer, sheet_name=SHEET_NAMES_ZH["provenance"], index=False)
