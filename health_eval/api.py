@@ -224,13 +224,16 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],
 
 
 def _with_classes(frame: pd.DataFrame, profiles: dict[str, Profile]) -> pd.DataFrame:
-    """Add ``health_class``, ``health_label`` and ``health_name`` by each row's profile."""
-    parts = [classify_rhi(frame.loc[frame["profile_id"] == pid, "rhi"], p.classes)
-             for pid, p in profiles.items() if (frame["profile_id"] == pid).any()]
-    if not parts:
-        return frame.assign(health_class=pd.array([], dtype="Int64"), health_label=None,
-                            health_name=None)
-    return frame.join(pd.concat(parts))
+    """Add ``health_class``, ``health_label`` and ``health_name`` by each row's profile.
+
+    Rows without a profile (a kind no chosen profile covers) get no class.
+    """
+    rhi = frame["rhi"].where(frame["profile_id"].notna())
+    first = next(iter(profiles.values()))
+    parts = [classify_rhi(rhi[frame["profile_id"] == pid], p.classes)
+             for pid, p in profiles.items()]
+    parts.append(classify_rhi(rhi[frame["profile_id"].isna()], first.classes))
+    return frame.join(pd.concat([p for p in parts if len(p)] or parts[-1:]))
 
 
 def _water_body_table(dataset: Dataset, segments: pd.DataFrame, criterion_names: list[str],

@@ -133,7 +133,7 @@ def _run(definition: Indicator, dataset, context: ComputeContext
     frame = result.copy()
     if "status" not in frame:
         frame["status"] = "ok"
-    frame["status"] = frame["status"].fillna("ok")
+    frame["status"] = frame["status"].astype(object).where(frame["status"].notna(), "ok")
     unknown = sorted(set(frame["status"]) - set(STATUSES))
     if unknown:
         raise ValueError(f"indicator {definition.id} returned unknown status {unknown}")
@@ -162,7 +162,7 @@ def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataF
                                           if c != key and c in frame]),
                       on=key, how="left")
     missing = rows["status"].isna()
-    rows.loc[missing, "status"] = "no_data"
+    rows["status"] = rows["status"].astype(object).where(~missing, "no_data")
     rows["details"] = [
         {"reason": "no input data", "inputs": list(definition.inputs)} if gap else d
         for gap, d in zip(missing, rows["details"])]
@@ -219,15 +219,21 @@ def _apply_supplied(rows: pd.DataFrame, supplied: pd.DataFrame, rule: AnyRule) -
     if not hit.any():
         return rows
     rows = rows.copy()
-    rows["details"] = [
-        {"supplied_note": (None if pd.isna(n) else str(n)),
-         "computed_value": (None if pd.isna(v) else float(v)), "computed_details": d}
-        if h else d for h, n, v, d in zip(hit, note, rows["value"], rows["details"])]
+    rows["details"] = [_supplied_details(n, v, d) if h else d
+                       for h, n, v, d in zip(hit, note, rows["value"], rows["details"])]
     rows.loc[hit, "value"] = value[hit]
     rows.loc[hit, "score"] = rule.score(value[hit])
     rows.loc[hit, "status"] = "supplied"
     rows.loc[hit, "source"] = "supplied"
     return rows
+
+
+def _supplied_details(note, computed_value: float, computed_details: dict) -> dict:
+    """Details of a supplied value: its note, and what the engine computed, if anything."""
+    details = {"supplied_note": None if pd.isna(note) else str(note)}
+    if not pd.isna(computed_value):
+        details.update(computed_value=float(computed_value), computed_details=computed_details)
+    return details
 
 
 def is_evaluated(status: pd.Series, score: pd.Series) -> pd.Series:

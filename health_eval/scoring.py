@@ -59,6 +59,9 @@ class CurveRule(_Rule):
             raise ValueError("breakpoints must be finite numbers")
         if np.any(np.diff(xs) <= 0):
             raise ValueError(f"breakpoint x values must increase strictly, got {xs.tolist()}")
+        with np.errstate(divide="ignore", over="ignore"):
+            if not np.all(np.isfinite(np.diff(ys) / np.diff(xs))):
+                raise ValueError(f"breakpoints too close for a finite slope: {xs.tolist()}")
         if np.any((ys < 0) | (ys > 100)):
             raise ValueError(f"breakpoint scores must lie in [0, 100], got {ys.tolist()}")
         steps = np.diff(ys)

@@ -43,8 +43,9 @@ def _survey(responses: pd.DataFrame, key: str, weights, survey: str) -> pd.DataF
     values = public_satisfaction(responses, weights, by=key)
     by_type = responses.groupby([key, "respondent_type"]).size().unstack(fill_value=0)
     counts = by_type.sum(axis=1)
-    details = [{"survey": survey, "responses": int(n), "by_type": dict(types.loc[types > 0])}
-               for n, (_, types) in zip(counts, by_type.iterrows())]
+    details = [{"survey": survey, "responses": int(n),
+                "by_type": {t: int(k) for t, k in types.items() if k > 0}}
+               for n, types in zip(counts, by_type.to_dict("records"))]
     frame = pd.DataFrame({key: values.index.astype("string"), "value": values.to_numpy(),
                           "n_obs": counts.reindex(values.index).to_numpy(dtype=int),
                           "details": pd.Series(details, index=by_type.index)

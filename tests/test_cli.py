@@ -1,0 +1,111 @@
+"""The command line end to end: the demo through the installed console script, and the others."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from health_eval.cli import app, demo_path
+
+runner = CliRunner()
+
+
+def console_script() -> str:
+    """The installed ``health-eval`` beside this interpreter (what `make demo` runs)."""
+    candidate = Path(sys.executable).with_name("health-eval")
+    return str(candidate) if candidate.exists() else shutil.which("health-eval")
+
+
+def test_demo_through_the_console_script(tmp_path):
+    out = tmp_path / "demo"
+    completed = subprocess.run([console_script(), "demo", "--out", str(out)],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert any("抚河故道（演示） (FHGD)" in line and "三类河湖 亚健康" in line for line in lines)
+    assert any("象湖（演示） (XH)" in line and "二类河湖 健康" in line for line in lines)
+    result = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    rhi = {w["water_body_id"]: w["rhi"] for w in result["water_bodies"]}
+    # designed values of the demo (health_eval/data/demo/README.md)
+    assert rhi["FHGD"] == pytest.approx(71.4, abs=0.05)
+    assert rhi["XH"] == pytest.approx(81.8, abs=0.05)
+    assert (out / "result.xlsx").exists()
+
+
+def test_demo_evaluates_every_mandatory_indicator_and_computes_four_from_raw(tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    indicators = pd.DataFrame(data["indicators"])
+    mandatory = indicators[indicators["required"]]
+    assert set(mandatory["status"]) <= {"ok", "supplied"}
+    computed = indicators[indicators["source"] == "computed"]
+    assert set(computed["indicator_id"]) == {"water.wq_grade", "water.self_purification",
+                                             "biota.fish_retention",
+                                             "social.public_satisfaction"}
+    assert set(computed["status"]) == {"ok"}
+    assert data["issues"] == []
+    assert not (tmp_path / "result.xlsx").exists()
+
+
+def test_run_writes_outputs_and_exits_1_on_evaluation_errors(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_path(), data)
+    (data / "鱼类调查名录.csv").unlink()                   # a mandatory indicator loses its input
+    result = runner.invoke(app, ["run", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "biota.fish_retention" in result.output
+    assert (tmp_path / "out" / "result.json").exists()
+    warned = runner.invoke(app, ["run", str(data), "--out", str(tmp_path / "out2"),
+                                 "--option", "missing_mandatory=warn"])
+    assert warned.exit_code == 0, warned.output
+
+
+def test_run_with_unreadable_input_exits_1_and_names_the_cell(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_path(), data)
+    path = data / "评价河段.csv"
+    text = path.read_text(encoding="utf-8-sig").replace("3.2", "3.2公里", 1)
+    path.write_text(text, encoding="utf-8-sig")
+    result = runner.invoke(app, ["run", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "3.2公里" in result.output and "评价河段.csv" in result.output
+    assert not (tmp_path / "out" / "result.json").exists()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert runner.invoke(app, ["run", str(demo_path()), "--profile", "nope"]).exit_code == 2
+    assert runner.invoke(app, ["run", str(demo_path()), "--format", "pdf"]).exit_code == 2
+    assert runner.invoke(app, ["demo", "--bogus"]).exit_code == 2
+
+
+def test_indicators_lists_the_river_profile():
+    result = runner.invoke(app, ["indicators", "--profile", "mwr2020-river"])
+    assert result.exit_code == 0
+    rows = [line for line in result.output.splitlines() if line.startswith(("basin.", "water.",
+                                                                            "biota.", "social."))]
+    assert len(rows) == 19
+    wq = next(line for line in rows if line.startswith("water.wq_grade"))
+    assert "水质优劣程度" in wq and " M " in wq and "computed" in wq
+    nav = next(line for line in rows if line.startswith("social.navigation"))
+    assert " O " in nav and "supplied only" in nav
+
+
+def test_profiles_and_schema():
+    listed = runner.invoke(app, ["profiles"])
+    assert listed.exit_code == 0
+    assert "mwr2020-river" in listed.output and "mwr2020-lake" in listed.output
+    schema = runner.invoke(app, ["profile", "schema"])
+    assert schema.exit_code == 0
+    assert "criteria" in json.loads(schema.output)["properties"]
+
+
+def test_validate_reports_tables(tmp_path):
+    result = runner.invoke(app, ["validate", str(demo_path())])
+    assert result.exit_code == 0
+    assert "wq_samples" in result.output and "1320" in result.output

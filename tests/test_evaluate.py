@@ -1,0 +1,213 @@
+"""``evaluate()`` end to end on a river worked out by hand (SPEC §1, §4)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from health_eval import EvaluationResult, evaluate
+from health_eval.profile import ProfileError
+
+# Worked example (tiny_profile, tiny_frames):
+# self-purification, DO curve 5→60, 6→80, 7.5→100, 3→30:
+#   Q1 mean 6.5 → 80 + 0.5/1.5 × 20 = 86.667; Q2 5.0 → 60; Q3 4.0 → 30 + 1/2 × 30 = 45
+#   S1 = mean of its stations = 73.333; S2 = 45
+# sediment (supplied, S1 only): C/S 2 → 60; S2 has none (optional: drops out)
+# water: S1 = (73.333 + 60) / 2 = 66.667; S2 = 45
+# fish retention 8/10 = 0.8 → 60 + 0.05/0.1 × 20 = 70 (whole river, both segments)
+# waterbirds supplied 0.5 for the whole river → 50
+# biota: (70 + 50) / 2 = 60
+# RHI: S1 = 0.6 × 66.667 + 0.4 × 60 = 64.0; S2 = 0.6 × 45 + 0.4 × 60 = 51.0
+# river: (64 × 2 + 51 × 3) / 5 = 56.2 → 四类 不健康
+S1_DO = (86.0 + 2 / 3 + 60.0) / 2
+
+
+def indicator(result, segment, indicator_id):
+    table = result.indicators
+    return table[(table["segment_id"] == segment)
+                 & (table["indicator_id"] == indicator_id)].iloc[0]
+
+
+def test_worked_example(tiny_frames, tiny_profile):
+    result = evaluate(tiny_frames, tiny_profile)
+    assert indicator(result, "S1", "water.self_purification")["score"] == pytest.approx(S1_DO)
+    assert indicator(result, "S1", "water.self_purification")["value"] == pytest.approx(5.75)
+    assert indicator(result, "S2", "water.self_purification")["score"] == pytest.approx(45.0)
+    assert indicator(result, "S1", "biota.fish_retention")["value"] == pytest.approx(0.8)
+    assert indicator(result, "S2", "biota.fish_retention")["score"] == pytest.approx(70.0)
+    assert indicator(result, "S2", "water.sediment")["status"] == "no_data"
+    criteria = result.criteria.set_index(["segment_id", "criterion"])["score"]
+    assert criteria[("S1", "water")] == pytest.approx((S1_DO + 60) / 2)
+    assert criteria[("S2", "water")] == pytest.approx(45.0)
+    assert criteria[("S1", "biota")] == pytest.approx(60.0)
+    segments = result.segments.set_index("segment_id")
+    assert segments.loc["S1", "rhi"] == pytest.approx(64.0)
+    assert segments.loc["S2", "rhi"] == pytest.approx(51.0)
+    water_body = result.water_bodies.iloc[0]
+    assert water_body["rhi"] == pytest.approx(56.2)
+    assert (water_body["health_class"], water_body["health_label"]) == (4, "不健康")
+    assert water_body["water"] == pytest.approx((((S1_DO + 60) / 2) * 2 + 45 * 3) / 5)
+
+
+def test_effective_weights_are_visible(tiny_frames, tiny_profile):
+    result = evaluate(tiny_frames, tiny_profile)
+    assert indicator(result, "S1", "water.sediment")["weight"] == pytest.approx(0.5)
+    # S2 has no sediment value: self-purification carries the whole water criterion
+    assert indicator(result, "S2", "water.self_purification")["weight"] == pytest.approx(1.0)
+    assert indicator(result, "S2", "water.sediment")["weight"] == 0.0
+    weights = result.indicators.groupby(["segment_id", "criterion"])["weight"].sum()
+    assert np.allclose(weights, 1.0)
+
+
+def test_out_of_year_samples_are_reported_not_used(tiny_frames, tiny_profile):
+    result = evaluate(tiny_frames, tiny_profile)
+    warning = result.issues[result.issues["rule"] == "date.outside_evaluation_year"]
+    assert len(warning) == 1 and warning.iloc[0]["value"] == "Q1"
+    assert "1 sample rows outside the evaluation year 2021" in warning.iloc[0]["message_en"]
+    q1 = [s for s in indicator(result, "S1", "water.self_purification")["details"]["stations"]
+          if s["station_id"] == "Q1"][0]
+    assert q1["samples"] == 2
+
+
+def test_worst_station_policy(tiny_frames, tiny_profile):
+    result = evaluate(tiny_frames, tiny_profile, station_combination="worst")
+    # S1 self-purification 60 (Q2); water (60 + 60)/2 = 60; RHI 0.6 × 60 + 0.4 × 60 = 60.0
+    segments = result.segments.set_index("segment_id")
+    assert segments.loc["S1", "rhi"] == pytest.approx(60.0)
+    assert segments.loc["S1", "health_label"] == "亚健康"          # exactly 60 is 三类
+    assert result.provenance["options"] == {"station_combination": "worst"}
+
+
+def test_supplied_value_wins_and_keeps_the_computed_one(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    frames["indicator_values"] = pd.concat([frames["indicator_values"], pd.DataFrame([
+        {"water_body_id": "R", "segment_id": "S2", "indicator_id": "water.self_purification",
+         "value": 7.5, "note": "自动站年均值"}])], ignore_index=True)
+    result = evaluate(frames, tiny_profile)
+    row = indicator(result, "S2", "water.self_purification")
+    assert (row["status"], row["source"], row["score"]) == ("supplied", "supplied", 100.0)
+    assert row["details"]["computed_value"] == pytest.approx(4.0)
+    assert row["details"]["supplied_note"] == "自动站年均值"
+    # S2: water 100, biota 60 → 0.6 × 100 + 0.4 × 60 = 84
+    assert result.segments.set_index("segment_id").loc["S2", "rhi"] == pytest.approx(84.0)
+
+
+def test_missing_mandatory_is_an_error_by_default(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    frames["fish_species"] = frames["fish_species"].iloc[0:0]
+    result = evaluate(frames, tiny_profile)
+    assert not result.ok
+    error = result.errors.iloc[0]
+    assert error["rule"] == "indicator.mandatory_missing"
+    assert error["column"] == "biota.fish_retention" and error["value"] == "S1, S2"
+    assert result.segments["rhi"].isna().all()
+    assert pd.isna(result.water_bodies.iloc[0]["rhi"])
+    assert pd.isna(result.water_bodies.iloc[0]["health_class"])
+
+
+def test_missing_mandatory_as_warning_renormalises(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    frames["fish_species"] = frames["fish_species"].iloc[0:0]
+    result = evaluate(frames, tiny_profile, missing_mandatory="warn")
+    assert result.ok
+    warning = result.issues[result.issues["rule"] == "indicator.mandatory_missing"].iloc[0]
+    assert warning["severity"] == "warning" and "renormalised" in warning["message_en"]
+    # biota = waterbirds alone (50): S1 = 0.6 × 66.667 + 0.4 × 50 = 60.0
+    assert result.segments.set_index("segment_id").loc["S1", "rhi"] == pytest.approx(
+        0.6 * (S1_DO + 60) / 2 + 20)
+
+
+def test_criterion_without_any_indicator_is_an_error(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    frames["fish_species"] = frames["fish_species"].iloc[0:0]
+    frames["indicator_values"] = frames["indicator_values"].iloc[:1]
+    result = evaluate(frames, tiny_profile, missing_mandatory="warn")
+    rules = set(result.errors["rule"])
+    assert rules == {"criterion.no_indicator"}
+    assert result.segments["rhi"].isna().all()
+
+
+def test_segment_without_station_borrows_the_neighbour(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    frames["stations"] = frames["stations"].iloc[:2]
+    frames["segments"] = frames["segments"].assign(neighbour_segment_id=[None, "S1"])
+    result = evaluate(frames, tiny_profile)
+    row = indicator(result, "S2", "water.self_purification")
+    assert row["score"] == pytest.approx(S1_DO)
+    assert {s["borrowed_from"] for s in row["details"]["stations"]} == {"S1"}
+
+
+def test_zero_historical_fish_is_insufficient_data(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    fish = frames["fish_species"]
+    frames["fish_species"] = fish[fish["period"] == "current"]
+    result = evaluate(frames, tiny_profile, missing_mandatory="warn")
+    assert indicator(result, "S1", "biota.fish_retention")["status"] == "insufficient_data"
+    assert "fish.no_historical_species" in set(result.issues["rule"])
+
+
+def test_own_indicator_declared_in_yaml(tiny_frames, tiny_profile, tmp_path):
+    profile = dict(tiny_profile, own_indicators=[{
+        "id": "own.odour", "name_zh": "水体异味", "name_en": "water odour", "criterion": "water",
+        "applies_to": ["river"], "scope": "water_body", "unit": "分",
+        "scoring": {"rule": "curve", "points": [[0, 100], [5, 0]]}}])
+    frames = dict(tiny_frames)
+    frames["indicator_values"] = pd.concat([frames["indicator_values"], pd.DataFrame([
+        {"water_body_id": "R", "segment_id": None, "indicator_id": "own.odour", "value": 1.0}])],
+        ignore_index=True)
+    result = evaluate(frames, profile)
+    # odour 1 on a 0→100, 5→0 curve scores 80; S1 water = (73.333 + 60 + 80) / 3
+    assert indicator(result, "S1", "own.odour")["score"] == pytest.approx(80.0)
+    water = result.criteria.set_index(["segment_id", "criterion"])["score"]
+    assert water[("S1", "water")] == pytest.approx((S1_DO + 60 + 80) / 3)
+
+
+def test_supplied_rows_that_cannot_be_placed_are_reported(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    frames["indicator_values"] = pd.concat([frames["indicator_values"], pd.DataFrame([
+        {"water_body_id": "R", "segment_id": None, "indicator_id": "water.turbidity",
+         "value": 1.0},
+        {"water_body_id": "R", "segment_id": "S9", "indicator_id": "water.sediment",
+         "value": 1.0},
+        {"water_body_id": "R", "segment_id": None, "indicator_id": "social.navigation",
+         "value": 90.0}])], ignore_index=True)
+    result = evaluate(frames, tiny_profile)
+    found = result.issues[result.issues["table"] == "indicator_values"].set_index("rule")
+    assert found.loc["supplied.unknown_indicator", "row"] == 3
+    assert found.loc["reference.segment", "row"] == 4
+    assert found.loc["supplied.not_used", "severity"] == "warning"
+    assert found.loc["supplied.not_used", "row"] == 5
+
+
+def test_json_round_trip_and_stability(tiny_frames, tiny_profile, tmp_path):
+    first = evaluate(tiny_frames, tiny_profile)
+    second = evaluate(tiny_frames, tiny_profile)
+    first.provenance["timestamp"] = second.provenance["timestamp"] = "fixed"
+    assert first.to_json() == second.to_json()
+    path = tmp_path / "result.json"
+    first.to_json(path)
+    again = EvaluationResult.from_json(path)
+    assert again.to_json() == first.to_json()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert list(data) == sorted(data)
+    assert data["provenance"]["profiles"]["tiny"]["digest"] == first.provenance["profiles"][
+        "tiny"]["digest"]
+
+
+def test_excel_output_has_a_sheet_per_table(tiny_frames, tiny_profile, tmp_path):
+    path = tmp_path / "result.xlsx"
+    evaluate(tiny_frames, tiny_profile).to_excel(path)
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == ["河湖", "河段", "准则层", "指标", "问题清单", "溯源"]
+    assert sheets["河湖"]["健康指数RHI rhi"].iloc[0] == pytest.approx(56.2)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_unknown_option_and_uncovered_kind(tiny_frames, tiny_profile):
+    with pytest.raises(ProfileError, match="unknown option"):
+        evaluate(tiny_frames, tiny_profile, stations="worst")
+    frames = dict(tiny_frames)
+    frames["water_bodies"] = frames["water_bodies"].assign(kind="lake")
+    result = evaluate(frames, tiny_profile)
+    assert result.errors.iloc[0]["rule"] == "profile.kind_not_covered"

@@ -1,0 +1,133 @@
+"""The indicator registry: built-ins, entry-point plugins, failures that never break a run."""
+
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from health_eval import evaluate
+from health_eval.profile import load_profile
+from health_eval.registry import (ENTRY_POINT_GROUP, Indicator, IndicatorRegistry,
+                                  default_registry)
+from health_eval.scoring import IdentityRule
+
+RIVER_IDS = set(load_profile("mwr2020-river").used_indicators)
+LAKE_IDS = set(load_profile("mwr2020-lake").used_indicators)
+COMPUTED = {"water.wq_grade", "water.self_purification", "biota.fish_retention",
+            "social.public_satisfaction"}
+
+
+def test_builtins_cover_both_profiles():
+    registry = default_registry()
+    assert {i.id for i in registry} == RIVER_IDS | LAKE_IDS
+    assert len(RIVER_IDS | LAKE_IDS) == 26
+    assert {i.id for i in registry if i.computes_from_raw} == COMPUTED
+    for indicator in registry:
+        assert indicator.name_zh and indicator.references.startswith("SPEC §")
+        assert set(indicator.inputs) <= _table_names()
+
+
+def _table_names():
+    from health_eval.tables import CATALOGUE
+    return set(CATALOGUE)
+
+
+def test_builtins_apply_to_the_kinds_of_their_profile():
+    registry = default_registry()
+    for indicator_id in RIVER_IDS:
+        assert "river" in registry.get(indicator_id).applies_to
+    for indicator_id in LAKE_IDS:
+        assert {"lake", "reservoir"} <= registry.get(indicator_id).applies_to
+
+
+def test_duplicate_and_unknown_ids():
+    registry = IndicatorRegistry()
+    indicator = Indicator(id="x.y", criterion="water", name_zh="甲", name_en="x",
+                          applies_to=frozenset({"river"}))
+    registry.register(indicator)
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(indicator)
+    registry.register(indicator, replace=True)
+    with pytest.raises(KeyError, match="unknown indicator 'x.z'; known: x.y"):
+        registry.get("x.z")
+
+
+def install_plugin(tmp_path, monkeypatch, name: str, body: str) -> None:
+    """Make an importable module ``name`` with an entry point in ENTRY_POINT_GROUP."""
+    (tmp_path / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+    dist = tmp_path / f"{name}-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
+                                   encoding="utf-8")
+    (dist / "entry_points.txt").write_text(
+        f"[{ENTRY_POINT_GROUP}]\n{name} = {name}:register\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+PLUGIN = """
+    import pandas as pd
+    from health_eval.registry import Indicator
+    from health_eval.scoring import IdentityRule
+
+    def segment_count(dataset, context):
+        # every segment scores 10 × the number of segments of its water body
+        sizes = context.segments.groupby("water_body_id")["segment_id"].transform("size")
+        return pd.Series((sizes * 10).to_numpy(dtype=float), index=context.segments["segment_id"])
+
+    def register(registry):
+        registry.register(Indicator(
+            id="water.segment_count", criterion="water", name_zh="河段数", name_en="segments",
+            applies_to=frozenset({"river"}), compute=segment_count,
+            default_scoring=IdentityRule(), references="test plugin"))
+"""
+
+
+def test_plugin_registered_through_an_entry_point(tmp_path, monkeypatch, tiny_frames,
+                                                  tiny_profile):
+    install_plugin(tmp_path, monkeypatch, "he_test_plugin", PLUGIN)
+    registry = default_registry()
+    assert "water.segment_count" in registry and not registry.plugin_failures
+    profile = dict(tiny_profile)
+    profile["indicators"] = dict(profile["indicators"], **{"water.segment_count": {}})
+    result = evaluate(tiny_frames, profile, registry=registry)
+    rows = result.indicators[result.indicators["indicator_id"] == "water.segment_count"]
+    assert rows["score"].tolist() == [20.0, 20.0]
+    assert rows["status"].tolist() == ["ok", "ok"]
+
+
+def test_failing_plugin_warns_and_is_listed(tmp_path, monkeypatch):
+    install_plugin(tmp_path, monkeypatch, "he_broken_plugin", "raise ImportError('no numpy 9')\n")
+    with pytest.warns(UserWarning, match="he_broken_plugin"):
+        registry = default_registry()
+    assert [f.name for f in registry.plugin_failures] == ["he_broken_plugin"]
+    assert "no numpy 9" in registry.plugin_failures[0].error
+    assert "water.wq_grade" in registry
+
+
+def test_indicator_whose_compute_fails_is_flagged_not_fatal(tiny_frames, tiny_profile):
+    def broken(dataset, context):
+        raise RuntimeError("station table corrupt")
+
+    registry = default_registry()
+    registry.register(Indicator(id="water.broken", criterion="water", name_zh="坏", name_en="x",
+                                applies_to=frozenset({"river"}), compute=broken,
+                                default_scoring=IdentityRule()))
+    profile = dict(tiny_profile)
+    profile["indicators"] = dict(profile["indicators"], **{"water.broken": {}})
+    result = evaluate(tiny_frames, profile, registry=registry)
+    rows = result.indicators[result.indicators["indicator_id"] == "water.broken"]
+    assert rows["status"].tolist() == ["error", "error"]
+    issue = result.issues[result.issues["rule"] == "indicator.compute_failed"].iloc[0]
+    assert "station table corrupt" in issue["message_en"]
+    # optional and failed: it drops out, the others are evaluated as before
+    assert result.water_bodies.iloc[0]["rhi"] == pytest.approx(56.2)
+
+
+def test_profile_naming_an_unknown_indicator_is_an_error(tiny_frames, tiny_profile):
+    from health_eval.profile import ProfileError
+    profile = dict(tiny_profile)
+    profile["indicators"] = dict(profile["indicators"], **{"water.nope": {}})
+    with pytest.raises(ProfileError, match="indicators.water.nope: .*unknown indicator"):
+        evaluate(tiny_frames, profile)
