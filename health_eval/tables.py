@@ -465,6 +465,8 @@ CATALOGUE: dict[str, TableSpec] = {t.name: t for t in TABLES}
 def table_spec(name: str) -> TableSpec:
     """Return the catalogue entry for table ``name`` (its code or Chinese name).
 
+    Case and surrounding whitespace are ignored: ``" WQ_Samples "`` names ``wq_samples``.
+
     Raises
     ------
     KeyError
@@ -472,7 +474,8 @@ def table_spec(name: str) -> TableSpec:
     """
     if name in CATALOGUE:
         return CATALOGUE[name]
+    key = name.strip().casefold()
     for spec in TABLES:
-        if spec.zh == name:
+        if key in (spec.name.casefold(), spec.zh.casefold()):
             return spec
     raise KeyError(name)

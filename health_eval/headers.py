@@ -1,0 +1,133 @@
+"""Header rows and headers of raw input grids, matched to the table catalogue.
+
+Finds the header row (normally the first; exports often put a title row above it), recognises
+each header as a catalogue column (code, Chinese header, either with its unit in brackets),
+reports unknown, duplicate, missing and wrong-unit columns, and drops blank rows.
+
+References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.tables`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .cells import Cells, is_blank
+from .input_issues import Sink
+from .tables import TABLES, Column, TableSpec
+
+__all__ = ["HEADER_SCAN_ROWS", "drop_empty_rows", "find_header_row", "header_text",
+           "recognise_columns"]
+
+#: How many rows at the top of a sheet or file are searched for the header row.
+HEADER_SCAN_ROWS = 10
+_UNIT_RE = re.compile(r"^(?P<name>.*?)\s*[(（\[【]\s*(?P<unit>[^()（）\[\]【】]*?)\s*[)）\]】]$")
+
+
+def header_text(value) -> str:
+    """A header cell as text: whitespace runs collapsed, stripped; blank cells give ''."""
+    if is_blank(value):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _normalise_unit(unit: str) -> str:
+    """Unit in comparable form: case-folded, ``³``→3, ``²``→2, no spaces."""
+    return "".join(unit.casefold().replace("³", "3").replace("²", "2").split())
+
+
+def _match_header(header: str, spec: TableSpec) -> tuple[Column | None, str | None]:
+    """Return the column a header names and the unit it gives (None when there is none)."""
+    lookup = _COLUMN_NAMES[spec.name]
+    if _header_key(header) in lookup:
+        return lookup[_header_key(header)], None
+    found = _UNIT_RE.match(header)
+    if found and _header_key(found["name"]) in lookup:
+        return lookup[_header_key(found["name"])], found["unit"]
+    return None, None
+
+
+def _header_key(text: str) -> str:
+    """Header name for matching: case-folded, without any whitespace (``测站\\n编码``)."""
+    return "".join(text.split()).casefold()
+
+
+_COLUMN_NAMES: dict[str, dict[str, Column]] = {
+    spec.name: {key: c for c in spec.columns for key in (c.name.casefold(), c.zh.casefold())}
+    for spec in TABLES
+}
+
+
+def find_header_row(grid: pd.DataFrame, spec: TableSpec) -> int:
+    """Return the grid row holding the headers.
+
+    The first row, when at least half of its non-blank cells are recognised headers; otherwise
+    the first of the top HEADER_SCAN_ROWS rows naming every required column; otherwise the row
+    naming the most columns (missing columns are then reported against it).
+    """
+    required = set(spec.required_columns)
+    best, best_count = 0, 0
+    for at in range(min(len(grid), HEADER_SCAN_ROWS)):
+        headers = [header_text(v) for v in grid.iloc[at].tolist()]
+        names = [c.name for c in (_match_header(h, spec)[0] for h in headers) if c is not None]
+        if at == 0 and 2 * len(names) >= sum(map(bool, headers)) > 0:
+            return 0
+        if names and required <= set(names):
+            return at
+        if len(names) > best_count:
+            best, best_count = at, len(names)
+    return best
+
+
+def recognise_columns(headers: list[str], cells: list[Cells], spec: TableSpec,
+                       sink: Sink) -> tuple[list[tuple[int, Column, str]], list[tuple[int, str]]]:
+    """Match headers to catalogue columns; report units, duplicates, unknown and missing ones.
+
+    Returns
+    -------
+    matched : list of (position, Column, header as written)
+    unknown : list of (position, header) for columns kept as read
+    """
+    matched: dict[str, tuple[int, Column, str]] = {}
+    unknown: list[tuple[int, str]] = []
+    for position, header in enumerate(headers):
+        column, unit = _match_header(header, spec)
+        if column is None:
+            if not cells[position].blank().all() or header:
+                name = header or f"column_{position + 1}"
+                unknown.append((position, name))
+                sink.add("column.unknown", "warning", column=name, header=name)
+            continue
+        if unit is not None and _normalise_unit(unit) != _normalise_unit(column.unit):
+            sink.add("column.unit", "error", column=column.name, header=header, unit=unit,
+                     expected=column.unit or "—")
+        if column.name in matched:
+            sink.add("column.duplicate", "error", column=column.name, header=header,
+                     code=column.name, zh=column.zh, first=matched[column.name][2],
+                     second=header)
+            continue
+        matched[column.name] = (position, column, header)
+    for column in spec.columns:
+        if column.required and column.name not in matched:
+            sink.add("column.required", "error", column=column.name, code=column.name,
+                     zh=column.zh)
+    return list(matched.values()), unknown
+
+
+def drop_empty_rows(cells: list[Cells], rows: np.ndarray, sink: Sink) -> np.ndarray:
+    """Return which data rows to keep.
+
+    Fully blank rows after the last filled row (Excel's formatted-but-empty tail, a CSV's
+    trailing blank lines) are dropped quietly; blank rows between data are dropped with a
+    ``row.empty`` warning naming each.
+    """
+    blank = np.ones(len(rows), dtype=bool)
+    for c in cells:
+        blank &= c.blank()
+    filled = np.flatnonzero(~blank)
+    interior = blank.copy()
+    interior[filled[-1] + 1 if len(filled) else 0:] = False
+    sink.cells("row.empty", "warning", interior, rows, None, None)
+    return ~blank

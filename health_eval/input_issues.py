@@ -1,0 +1,154 @@
+"""Issues found while reading input files, located and worded in Chinese and English.
+
+The readers and the cell coercion report every problem through a :class:`Sink`, which turns a rule
+code and the cell's location (:class:`Origin`: table, file, sheet) into a bilingual
+:class:`~health_eval.issues.Issue`, and lists at most :data:`MAX_ISSUES_PER_COLUMN` per column
+(the rest are counted in one summary issue).
+
+References: ARCHITECTURE.md §1, §7 (messages that name file, sheet, row, column, value and rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .issues import Issue
+
+if TYPE_CHECKING:
+    from .cells import Cells
+
+__all__ = ["INPUT", "MAX_ISSUES_PER_COLUMN", "Origin", "Sink"]
+
+#: Issues listed one by one per table and column; the rest are counted in one summary issue.
+MAX_ISSUES_PER_COLUMN = 1000
+#: Issue.table for problems not tied to one catalogue table.
+INPUT = "input"
+
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "type.float": ("无法将“{value}”读取为数值", "cannot read '{value}' as a number"),
+    "type.int": ("无法将“{value}”读取为整数", "cannot read '{value}' as a whole number"),
+    "type.bool": ("无法将“{value}”读取为是/否（可填 是/否、true/false、1/0、yes/no、y/n、√/×、有/无）",
+                  "cannot read '{value}' as yes/no (use 是/否, true/false, 1/0, yes/no, y/n, "
+                  "√/×, 有/无)"),
+    "type.date": ("无法将“{value}”读取为日期（可填 2021-03-05、2021/3/5、2021.3.5、2021年3月5日）",
+                  "cannot read '{value}' as a date (use 2021-03-05, 2021/3/5, 2021.3.5 or "
+                  "2021年3月5日)"),
+    "code.unknown": ("“{value}”不是允许的取值，允许：{allowed}",
+                     "'{value}' is not an allowed value; allowed: {allowed}"),
+    "value.missing": ("必填值为空", "required value is empty"),
+    "value.below_detection_without_limit": (
+        "“{value}”表示未检出，但该行没有检出限（detection_limit / 检出限）",
+        "'{value}' marks a value below detection but the row has no detection limit "
+        "(detection_limit / 检出限)"),
+    "column.required": ("缺少必填列 {code}（{zh}）", "required column {code} ({zh}) is missing"),
+    "column.unit": ("列标题“{header}”的单位“{unit}”与规定单位“{expected}”不符（暂不支持单位换算）",
+                    "header '{header}' gives unit '{unit}' but the column is in '{expected}' "
+                    "(unit conversion is not supported yet)"),
+    "column.duplicate": ("列 {code}（{zh}）出现两次：“{first}”和“{second}”",
+                         "column {code} ({zh}) is given twice: '{first}' and '{second}'"),
+    "column.unknown": ("无法识别列标题“{header}”，该列原样保留、不参与计算",
+                       "unrecognised column '{header}' is kept as is and not used"),
+    "row.empty": ("空行已跳过", "empty row skipped"),
+    "issues.truncated": ("此列另有 {count} 个问题未逐一列出",
+                         "{count} more problems in this column are not listed"),
+    "table.unknown": ("无法识别表名“{value}”，未读取", "unrecognised table '{value}' was not read"),
+    "table.required": ("缺少必需的表 {code}（{zh}）", "required table {code} ({zh}) is missing"),
+    "table.duplicate": ("表 {code}（{zh}）出现两次：{first} 和 {second}",
+                        "table {code} ({zh}) is given twice: {first} and {second}"),
+    "table.empty": ("表为空（没有标题行），按未提供处理",
+                    "table is empty (no header row) and is treated as absent"),
+    "table.unreadable": ("不是数据表（{detail}）", "not a table ({detail})"),
+    "file.encoding": ("无法识别文件编码（支持 UTF-8、UTF-8 BOM、GB18030）",
+                      "cannot decode the file (UTF-8, UTF-8 with BOM and GB18030 are supported)"),
+    "file.unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
+    "dependency.missing": ("读取 Parquet 文件需要 pyarrow：pip install health-eval[parquet]",
+                           "reading Parquet files needs pyarrow: pip install health-eval[parquet]"),
+    "source.not_found": ("找不到输入", "input not found"),
+    "source.format": ("不支持的输入：请提供 .xlsx 文件、CSV/Parquet 文件夹或 DataFrame",
+                      "unsupported input: give an .xlsx file, a folder of CSV/Parquet files or "
+                      "DataFrames"),
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Table and place being read; builds located, bilingual issues."""
+
+    table: str
+    file: str | None
+    sheet: str | None
+
+    def issue(self, rule: str, severity: str, *, row: int | None = None,
+              column: str | None = None, header: str | None = None, value: str | None = None,
+              **fields) -> Issue:
+        """Return an Issue for ``rule``; its messages end with the full location and rule."""
+        zh, en = _MESSAGES[rule]
+        zh = zh.format(value=value, header=header, **fields)
+        en = en.format(value=value, header=header, **fields)
+        where_zh, where_en = self._where(row, column, header)
+        return Issue(table=self.table, rule=rule, severity=severity,
+                     message_zh=f"{zh}（{where_zh}；规则 {rule}）",
+                     message_en=f"{en} ({where_en}; rule {rule})",
+                     file=self.file, sheet=self.sheet, row=row, column=column, value=value)
+
+    def _where(self, row, column, header) -> tuple[str, str]:
+        """Location phrases in Chinese and English."""
+        zh, en = ([], []) if self.table == INPUT else ([f"表 {self.table}"],
+                                                        [f"table {self.table}"])
+        if self.file:
+            zh.append(f"文件 {self.file}")
+            en.append(f"file {self.file}")
+        if self.sheet:
+            zh.append(f"工作表 {self.sheet}")
+            en.append(f"sheet {self.sheet}")
+        if row is not None:
+            zh.append(f"第 {row} 行")
+            en.append(f"row {row}")
+        if column:
+            as_written = header if header and header != column else None
+            zh.append(f"列 {column}" + (f"（标题“{as_written}”）" if as_written else ""))
+            en.append(f"column {column}" + (f" (header '{as_written}')" if as_written else ""))
+        return "，".join(zh), ", ".join(en)
+
+
+class Sink:
+    """Collects the issues of one table, at most MAX_ISSUES_PER_COLUMN per column."""
+
+    def __init__(self, origin: Origin):
+        self.origin = origin
+        self.issues: list[Issue] = []
+        self._listed: dict[str | None, int] = {}
+        self._dropped: dict[str | None, tuple[int, bool]] = {}
+
+    def add(self, rule: str, severity: str, **kw) -> None:
+        """Add one issue (structure problems: columns, tables)."""
+        self.issues.append(self.origin.issue(rule, severity, **kw))
+
+    def cells(self, rule: str, severity: str, mask: np.ndarray, rows: np.ndarray,
+              cells: Cells | None, column: str | None, header: str | None = None,
+              **fields) -> None:
+        """Add one issue per flagged cell; only the flagged positions are visited."""
+        positions = np.flatnonzero(mask)
+        if not len(positions):
+            return
+        room = max(MAX_ISSUES_PER_COLUMN - self._listed.get(column, 0), 0)
+        shown, hidden = positions[:room], len(positions) - min(room, len(positions))
+        values = cells.display(shown) if cells is not None else [None] * len(shown)
+        for pos, value in zip(shown.tolist(), values):
+            self.add(rule, severity, row=int(rows[pos]), column=column, header=header,
+                     value=value, **fields)
+        self._listed[column] = self._listed.get(column, 0) + len(shown)
+        if hidden:
+            count, error = self._dropped.get(column, (0, False))
+            self._dropped[column] = (count + hidden, error or severity == "error")
+
+    def finish(self) -> list[Issue]:
+        """Return the issues, with one summary per column whose issues were capped."""
+        for column, (count, error) in self._dropped.items():
+            self.add("issues.truncated", "error" if error else "warning", column=column,
+                     count=count)
+        return self.issues

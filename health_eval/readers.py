@@ -1,0 +1,252 @@
+"""Readers: input packages to raw grids of cells, one per recognised table.
+
+An input package is an ``.xlsx`` workbook (one sheet per table), a folder of ``.csv`` and/or
+``.parquet`` files (one file per table) or a mapping of DataFrames. A sheet, file or mapping key
+names its table by code or Chinese name (any case, see :func:`health_eval.tables.table_spec`);
+other names are reported as ``table.unknown`` warnings. Each table is returned as a
+:class:`RawTable` and typed by the shared steps of :mod:`health_eval.cells`.
+
+A file that cannot be read at all (missing, damaged, undecodable) raises
+:class:`~health_eval.issues.InputError` at once.
+
+References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.tables`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.util
+import io
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .headers import find_header_row, header_text
+from .input_issues import INPUT, Origin
+from .issues import InputError, Issue
+from .tables import TableSpec, table_spec
+
+__all__ = ["CSV_ENCODINGS", "RawTable", "read_frames", "read_package"]
+
+#: Encodings tried, in order, for CSV files.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class RawTable:
+    """One table as read, before header recognition and coercion.
+
+    ``grid`` has positional columns. When ``header`` is None the header row is searched for in
+    the grid and grid row ``r`` is user row ``r + 1`` (Excel row / CSV line); otherwise
+    ``header`` names the grid's columns and data row ``i`` is user row ``i + 1``.
+    """
+
+    spec: TableSpec
+    grid: pd.DataFrame
+    header: list | None
+    file: str | None
+    sheet: str | None
+    sha256: str | None
+    excel: bool = False
+
+    @property
+    def label(self) -> str:
+        """How the source is named in messages about duplicates."""
+        if self.sheet:
+            return f"{self.file} [{self.sheet}]"
+        return self.file or "DataFrame"
+
+    @property
+    def empty(self) -> bool:
+        """Whether the source holds no header row at all."""
+        return self.grid.shape[1] == 0 or (self.header is None and self.grid.shape[0] == 0)
+
+    def split_header(self) -> tuple[list[str], pd.DataFrame, np.ndarray, int]:
+        """Split into headers, data rows, their user row numbers and the first one.
+
+        Grids from files: the header row is searched for and grid row ``r`` is user row
+        ``r + 1``. Frames and Parquet: the column names are the headers and data row ``i`` is
+        row ``i + 1``.
+        """
+        grid = self.grid
+        if self.header is not None:
+            rows = np.arange(len(grid), dtype=np.int64) + 1
+            return [header_text(v) for v in self.header], grid, rows, 1
+        at = find_header_row(grid, self.spec)
+        rows = np.arange(at + 1, len(grid), dtype=np.int64) + 1
+        headers = [header_text(v) for v in grid.iloc[at].tolist()]
+        return headers, grid.iloc[at + 1:], rows, at + 2
+
+
+def read_package(shown: str) -> tuple[list[RawTable], list[Issue]]:
+    """Read the workbook or folder at path ``shown`` (as the user gave it).
+
+    Returns
+    -------
+    raws : list of RawTable
+        Every recognised table.
+    issues : list of Issue
+        ``table.unknown`` warnings for sheets and files that name no table.
+
+    Raises
+    ------
+    InputError
+        When the path is missing, is neither a folder nor an ``.xlsx``/``.xlsm`` file, or a
+        file in it cannot be read.
+    """
+    path = Path(shown)
+    if path.is_dir():
+        return _read_directory(path, shown)
+    if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_workbook(path, shown)
+    raise _file_error(INPUT, shown, "source.format" if path.exists() else "source.not_found")
+
+
+def read_frames(frames: Mapping[str, pd.DataFrame]) -> tuple[list[RawTable], list[Issue]]:
+    """Wrap DataFrames keyed by table code or Chinese name as raw tables with headers.
+
+    A value that is not a DataFrame is a ``table.unreadable`` error in the returned issues.
+    """
+    raws: list[RawTable] = []
+    issues: list[Issue] = []
+    for key, frame in frames.items():
+        spec = _recognise(str(key), None, None, issues)
+        if spec is None:
+            continue
+        if not isinstance(frame, pd.DataFrame):
+            issues.append(Origin(spec.name, None, None).issue(
+                "table.unreadable", "error", detail=type(frame).__name__))
+            continue
+        raws.append(_frame_raw(spec, frame, file=None, sha256=None))
+    return raws, issues
+
+
+def _recognise(name: str, file: str | None, sheet: str | None,
+               issues: list[Issue]) -> TableSpec | None:
+    """Return the catalogue table ``name`` names; else add a ``table.unknown`` warning."""
+    try:
+        return table_spec(name)
+    except KeyError:
+        issues.append(Origin(INPUT, file, sheet).issue("table.unknown", "warning", value=name))
+        return None
+
+
+def _file_error(table: str, shown: str, rule: str, **fields) -> InputError:
+    """The error for a file (or input path) that cannot be read at all."""
+    return InputError([Origin(table, shown, None).issue(rule, "error", **fields)])
+
+
+def _read_bytes(path: Path, shown: str, table: str) -> tuple[bytes, str]:
+    """Return a file's bytes and SHA-256 digest."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _file_error(table, shown, "file.unreadable", detail=str(exc)) from exc
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _read_workbook(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]]:
+    """Read every recognised sheet of an xlsx workbook as a raw grid of cell values."""
+    import openpyxl
+
+    data, sha = _read_bytes(path, shown, INPUT)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise _file_error(INPUT, shown, "file.unreadable",
+                          detail=f"{type(exc).__name__}: {exc}") from exc
+    raws, issues = [], []
+    try:
+        for sheet in book.worksheets:
+            spec = _recognise(sheet.title, shown, sheet.title, issues)
+            if spec is None:
+                continue
+            sheet.reset_dimensions()  # some writers store a wrong dimension; read every row
+            rows = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+            raws.append(RawTable(spec, _grid(rows), None, shown, sheet.title, sha, excel=True))
+    finally:
+        book.close()
+    return raws, issues
+
+
+def _grid(rows: list[tuple]) -> pd.DataFrame:
+    """Return ragged rows of cell values as an object grid, padded with None."""
+    width = max(map(len, rows), default=0)
+    padded = [tuple(row) + (None,) * (width - len(row)) for row in rows]
+    return pd.DataFrame(padded, columns=range(width), dtype=object)
+
+
+def _read_directory(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]]:
+    """Read every recognised ``.csv`` and ``.parquet`` file of a folder.
+
+    Other files are ignored; CSV/Parquet files whose stem is not a table code or Chinese name
+    are reported as ``table.unknown`` warnings.
+    """
+    raws, issues = [], []
+    for entry in sorted(path.iterdir()):
+        suffix = entry.suffix.lower()
+        if entry.name.startswith(".") or not entry.is_file() or suffix not in (
+                ".csv", ".parquet", ".pq"):
+            continue
+        file = os.path.join(shown, entry.name)
+        spec = _recognise(entry.stem, file, None, issues)
+        if spec is None:
+            continue
+        read = _read_csv if suffix == ".csv" else _read_parquet
+        raws.append(read(entry, file, spec))
+    return raws, issues
+
+
+def _read_csv(path: Path, shown: str, spec: TableSpec) -> RawTable:
+    """Read a CSV file as a grid of text cells (UTF-8, UTF-8 with BOM or GB18030)."""
+    data, sha = _read_bytes(path, shown, spec.name)
+    text = _decode(data)
+    if text is None:
+        raise _file_error(spec.name, shown, "file.encoding")
+    try:
+        width = max(map(len, csv.reader(io.StringIO(text))), default=0)
+        grid = pd.read_csv(io.StringIO(text), header=None, names=range(width), index_col=False,
+                           dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except (csv.Error, pd.errors.ParserError) as exc:
+        raise _file_error(spec.name, shown, "file.unreadable", detail=str(exc)) from exc
+    except pd.errors.EmptyDataError:
+        grid = pd.DataFrame()
+    return RawTable(spec, grid, None, shown, None, sha)
+
+
+def _decode(data: bytes) -> str | None:
+    """Decode CSV bytes with the first of CSV_ENCODINGS that fits, or return None."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _read_parquet(path: Path, shown: str, spec: TableSpec) -> RawTable:
+    """Read a Parquet file with pyarrow; its column names are the headers."""
+    if importlib.util.find_spec("pyarrow") is None:
+        raise _file_error(spec.name, shown, "dependency.missing")
+    data, sha = _read_bytes(path, shown, spec.name)
+    try:
+        frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+        raise _file_error(spec.name, shown, "file.unreadable",
+                          detail=f"{type(exc).__name__}: {exc}") from exc
+    return _frame_raw(spec, frame, file=shown, sha256=sha)
+
+
+def _frame_raw(spec: TableSpec, frame: pd.DataFrame, file: str | None,
+               sha256: str | None) -> RawTable:
+    """Wrap a DataFrame (from the caller or a Parquet file) as a raw table with headers."""
+    if any(name is not None for name in frame.index.names):
+        frame = frame.reset_index()
+    header = list(frame.columns)
+    grid = frame.set_axis(range(frame.shape[1]), axis=1).reset_index(drop=True)
+    return RawTable(spec, grid, header, file, None, sha256)
