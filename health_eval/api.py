@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -278,5 +279,5 @@ def _provenance(dataset: Dataset, profiles: dict[str, Profile],
                            "source": p.source}
                      for pid, p in sorted(profiles.items())},
         "options": dict(sorted(options.items())),
-        "timestamp": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }

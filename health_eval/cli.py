@@ -13,7 +13,7 @@ import unicodedata
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 import pandas as pd
 import typer
@@ -53,7 +53,7 @@ def format_table(rows: list[list[str]], header: list[str], right: set[int]) -> s
     """A plain-text table aligned for Chinese (double-width) characters."""
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(_pad(cell, w, i in right) for i, (cell, w) in enumerate(zip(line, widths)))
-             for line in [header, *rows]]
+             .rstrip() for line in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -99,10 +99,10 @@ def _user_errors() -> Iterator[None]:
         yield
     except InputError as exc:
         typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_INVALID_INPUT)
+        raise typer.Exit(EXIT_INVALID_INPUT) from exc
     except ProfileError as exc:
         typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from exc
 
 
 def _write_outputs(result: EvaluationResult, out: Path, formats: list[str]) -> list[Path]:
@@ -194,7 +194,7 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
 
 
 @app.command()
-def indicators(profile: Optional[str] = typer.Option(None, "--profile", "-p",
+def indicators(profile: str | None = typer.Option(None, "--profile", "-p",
                                                      help="Show the flags of this profile.")
                ) -> None:
     """列出指标 — list indicators: id, names, criterion, kinds, M/O, inputs, computed or not."""
@@ -215,6 +215,26 @@ def indicators(profile: Optional[str] = typer.Option(None, "--profile", "-p",
     for failure in registry.plugin_failures:
         typer.echo(f"插件加载失败 plugin failed: {failure.name} ({failure.target}): "
                    f"{failure.error}", err=True)
+
+
+@app.command()
+def tables(name: str | None = typer.Argument(None, help="A table code or Chinese name.")
+           ) -> None:
+    """列出输入数据表 — list the input tables, or the columns of one table."""
+    from .tables import TABLES, table_spec
+
+    if name is None:
+        rows = [[t.name, t.zh, "required" if t.required else "", t.description] for t in TABLES]
+        typer.echo(format_table(rows, ["table", "表名", "", "content"], right=set()))
+        return
+    try:
+        spec = table_spec(name)
+    except KeyError:
+        raise typer.BadParameter(f"unknown table {name!r}", param_hint="NAME") from None
+    rows = [[c.name, c.zh, c.dtype, c.unit, "required" if c.required else "",
+             "/".join(c.code_labels or c.codes or ())] for c in spec.columns]
+    typer.echo(f"{spec.name} {spec.zh}: {spec.description}")
+    typer.echo(format_table(rows, ["column", "表头", "type", "unit", "", "codes"], right=set()))
 
 
 @app.command()

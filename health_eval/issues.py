@@ -9,7 +9,8 @@ message_en``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Iterable, Literal
+from typing import Literal
+from collections.abc import Iterable
 
 import pandas as pd
 

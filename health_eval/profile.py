@@ -16,7 +16,8 @@ import hashlib
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
+from collections.abc import Mapping
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -172,7 +173,7 @@ class Profile(_Model):
         return classes
 
     @model_validator(mode="after")
-    def _criteria_known(self) -> "Profile":
+    def _criteria_known(self) -> Profile:
         for own in self.own_indicators:
             if own.criterion not in self.criteria:
                 raise ValueError(f"own indicator {own.id}: unknown criterion {own.criterion!r}; "

@@ -13,7 +13,8 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
 
@@ -46,7 +47,7 @@ class ComputeContext:
 
     segments: pd.DataFrame
     params: Mapping[str, Any]
-    policies: "Policies"
+    policies: Policies
 
     @property
     def water_bodies(self) -> pd.DataFrame:
@@ -185,7 +186,7 @@ def default_registry() -> IndicatorRegistry:
     return registry
 
 
-def own_indicator_definition(own: "OwnIndicator") -> Indicator:
+def own_indicator_definition(own: OwnIndicator) -> Indicator:
     """The :class:`Indicator` of a profile-declared own indicator (自选指标): supplied values only."""
     return Indicator(id=own.id, criterion=own.criterion, name_zh=own.name_zh,
                      name_en=own.name_en, applies_to=frozenset(own.applies_to), scope=own.scope,

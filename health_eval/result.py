@@ -119,7 +119,7 @@ class EvaluationResult:
         return text
 
     @classmethod
-    def from_json(cls, source: str | os.PathLike) -> "EvaluationResult":
+    def from_json(cls, source: str | os.PathLike) -> EvaluationResult:
         """Read a result written by :meth:`to_json` (a path or the JSON text itself)."""
         text = str(source)
         if not text.lstrip().startswith("{"):

@@ -12,7 +12,8 @@ breakpoint without touching code. Rules score whole arrays at once.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Mapping, Union
+from typing import Annotated, Literal
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -164,7 +165,7 @@ class RatioRule(_Rule):
         return np.clip(np.asarray(values, dtype=float) / self.reference * 100.0, 0.0, 100.0)
 
 
-ScoringRule = Annotated[Union[CurveRule, DeductionRule, IdentityRule, RatioRule],
+ScoringRule = Annotated[CurveRule | DeductionRule | IdentityRule | RatioRule,
                         Field(discriminator="rule")]
 
 

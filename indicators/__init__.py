@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from health_eval.registry import IndicatorRegistry
 
 
-def register(registry: "IndicatorRegistry") -> None:
+def register(registry: IndicatorRegistry) -> None:
     """Add every built-in indicator to ``registry``."""
     from . import basin, biota_indicators, social, water
 

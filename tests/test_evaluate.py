@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from health_eval import EvaluationResult, evaluate
-from health_eval.profile import ProfileError
+from health_eval.profile import ProfileError, load_profile
 
 # Worked example (tiny_profile, tiny_frames):
 # self-purification, DO curve 5→60, 6→80, 7.5→100, 3→30:
@@ -211,3 +211,58 @@ def test_unknown_option_and_uncovered_kind(tiny_frames, tiny_profile):
     frames["water_bodies"] = frames["water_bodies"].assign(kind="lake")
     result = evaluate(frames, tiny_profile)
     assert result.errors.iloc[0]["rule"] == "profile.kind_not_covered"
+
+
+def wq_frames(tiny_frames, kind: str) -> dict:
+    """Station Q3 (segment S2) with NH3-N, TP and TN besides its DO samples."""
+    frames = dict(tiny_frames)
+    extra = pd.DataFrame([
+        {"station_id": "Q3", "date": "2021-03-15", "parameter": "nh3n", "value": 1.0},
+        {"station_id": "Q3", "date": "2021-04-15", "parameter": "nh3n", "value": 1.5},
+        {"station_id": "Q3", "date": "2021-03-15", "parameter": "tp", "value": 0.06},
+        {"station_id": "Q3", "date": "2021-03-15", "parameter": "tn", "value": 2.5},
+        {"station_id": "Q3", "date": "2021-04-15", "parameter": "cd", "value": 0.0005,
+         "below_detection": True, "detection_limit": 0.001}])
+    frames["wq_samples"] = pd.concat([frames["wq_samples"], extra], ignore_index=True)
+    frames["water_bodies"] = frames["water_bodies"].assign(kind=kind)
+    frames["segments"] = frames["segments"].assign(area_km2=[1.0, 1.0])
+    return frames
+
+
+def wq_profile(tiny_profile, kind: str) -> dict:
+    profile = dict(tiny_profile, applies_to=[kind],
+                   segment_weighting="length" if kind == "river" else "area")
+    grade = load_profile("mwr2020-river").indicators["water.wq_grade"]
+    profile["indicators"] = dict(tiny_profile["indicators"], **{"water.wq_grade": {
+        "required": True, "scoring": grade.scoring.model_dump(), "params": grade.params}})
+    return profile
+
+
+def test_wq_grade_of_a_river_leaves_tn_out(tiny_frames, tiny_profile):
+    result = evaluate(wq_frames(tiny_frames, "river"), wq_profile(tiny_profile, "river"))
+    row = indicator(result, "S2", "water.wq_grade")
+    # NH3-N mean 1.25: class Ⅳ, p = 3 + (1.25 − 1.0)/(1.5 − 1.0) = 3.5; DO mean 4.0: class Ⅳ,
+    # p = 3 + (5 − 4)/(5 − 3) = 3.5; river TP 0.06: class Ⅱ; TN is not evaluated for rivers.
+    # score on the band curve: 75 + 0.5 × (40 − 75) = 57.5
+    assert row["value"] == pytest.approx(3.5)
+    assert row["score"] == pytest.approx(57.5)
+    details = row["details"]["stations"][0]
+    assert details["wq_class"] == "Ⅳ"
+    assert set(details["limiting"]) == {"do", "nh3n"}
+    assert details["exceedance_vs_III"] == {"nh3n": 0.25}
+    assert details["below_detection"] == 1
+
+
+def test_wq_grade_of_a_lake_uses_lake_limits_and_tn(tiny_frames, tiny_profile):
+    result = evaluate(wq_frames(tiny_frames, "lake"), wq_profile(tiny_profile, "lake"))
+    row = indicator(result, "S2", "water.wq_grade")
+    # lake TN 2.5 > class Ⅴ 2.0: 劣Ⅴ, p = 5 + (2.5 − 2.0)/((2 − 1) × 2.0) = 5.25 → 20 − 0.25 × 20
+    assert row["value"] == pytest.approx(5.25)
+    assert row["score"] == pytest.approx(15.0)
+    details = row["details"]["stations"][0]
+    assert details["wq_class"] == "劣Ⅴ" and details["limiting"] == ["tn"]
+    # against class Ⅲ: TN (2.5 − 1)/1 = 1.5, NH3-N 0.25, lake TP (0.06 − 0.05)/0.05 = 0.2
+    assert details["exceedance_vs_III"] == {"tn": 1.5, "nh3n": 0.25, "tp": 0.2}
+    # zones are area-weighted: equal areas → plain mean of the zone RHIs
+    segments = result.segments.set_index("segment_id")["rhi"]
+    assert result.water_bodies.iloc[0]["rhi"] == pytest.approx(segments.mean())

@@ -19,10 +19,9 @@ from health_eval.indicators.gb3838 import (
     limits,
 )
 
-ALL_CODES = (
-    "ph do codmn cod bod5 nh3n tp tn cu zn fluoride se as hg cd cr6 pb cyanide "
-    "volatile_phenol petroleum las sulfide fecal_coliform"
-).split()
+ALL_CODES = ["ph", "do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "cu", "zn", "fluoride",
+             "se", "as", "hg", "cd", "cr6", "pb", "cyanide", "volatile_phenol", "petroleum",
+             "las", "sulfide", "fecal_coliform"]
 
 
 def p_of(code: str, value: float, kind: str = "river", **kw) -> float:

@@ -3,7 +3,6 @@
 import sys
 import textwrap
 
-import pandas as pd
 import pytest
 
 from health_eval import evaluate
