@@ -23,7 +23,7 @@ from .dataset import load_dataset
 from .issues import InputError
 from .profile import ProfileError, load_profile, packaged_profiles, profile_json_schema
 from .registry import default_registry
-from .result import EvaluationResult
+from .result import OUTPUT_FORMATS, EvaluationResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
@@ -32,7 +32,6 @@ app.add_typer(profile_app, name="profile")
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
-OUTPUT_FORMATS = ("json", "xlsx")
 
 
 def demo_path() -> Path:
@@ -105,17 +104,6 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_USAGE) from exc
 
 
-def _write_outputs(result: EvaluationResult, out: Path, formats: list[str]) -> list[Path]:
-    written = []
-    if "json" in formats:
-        result.to_json(out / "result.json")
-        written.append(out / "result.json")
-    if "xlsx" in formats:
-        result.to_excel(out / "result.xlsx")
-        written.append(out / "result.xlsx")
-    return written
-
-
 def _parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(OUTPUT_FORMATS))
@@ -128,7 +116,7 @@ def _parse_formats(text: str) -> list[str]:
 def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict) -> None:
     with _user_errors():
         result = evaluate(dataset, profile, **options)
-    written = _write_outputs(result, out, formats)
+    written = result.write(out, tuple(formats))
     typer.echo(summary_table(result))
     _print_issues(result.issues)
     typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))

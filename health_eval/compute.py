@@ -154,7 +154,7 @@ def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataF
         frame["n_obs"] = pd.NA
     if "details" not in frame:
         frame["details"] = [{} for _ in range(len(frame))]
-    if frame[key].duplicated().any():
+    if "station_id" in frame:
         frame = _combine_stations(frame, key, combination)
     frame[key] = frame[key].astype("string")
     base = segments[["water_body_id", "segment_id"]].astype("string")
@@ -180,8 +180,12 @@ def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.Dat
     """Several stations or plots in one segment: mean of their scores, or the worst (SPEC §1.1).
 
     Only stations with an ``ok`` value count; the reported value is the mean of their values
-    (``mean``) or the worst station's value (``worst``), and ``details`` lists every station.
+    (``mean``) or the worst station's value (``worst``), and ``details`` lists every station with
+    its own value, score and status.
     """
+    frame = frame.assign(details=[
+        dict(d, value=_plain_float(v), score=_plain_float(s), status=t)
+        for d, v, s, t in zip(frame["details"], frame["value"], frame["score"], frame["status"])])
     ok = frame[frame["status"].eq("ok")]
     if combination == "worst":
         worst = ok.loc[ok.groupby(key)["score"].idxmin()]
@@ -197,6 +201,10 @@ def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.Dat
     }).join(combined)
     out["status"] = np.where(out["score"].notna(), "ok", out["first_status"])
     return out.drop(columns="first_status").reset_index()
+
+
+def _plain_float(value: float) -> float | None:
+    return None if pd.isna(value) else float(value)
 
 
 def _apply_supplied(rows: pd.DataFrame, supplied: pd.DataFrame, rule: AnyRule) -> pd.DataFrame:
@@ -231,8 +239,9 @@ def _apply_supplied(rows: pd.DataFrame, supplied: pd.DataFrame, rule: AnyRule) -
 def _supplied_details(note, computed_value: float, computed_details: dict) -> dict:
     """Details of a supplied value: its note, and what the engine computed, if anything."""
     details = {"supplied_note": None if pd.isna(note) else str(note)}
-    if not pd.isna(computed_value):
-        details.update(computed_value=float(computed_value), computed_details=computed_details)
+    value = _plain_float(computed_value)
+    if value is not None:
+        details.update(computed_value=value, computed_details=computed_details)
     return details
 
 

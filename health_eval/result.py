@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pandas as pd
 from .atomic import atomic_path, write_text_atomic
 
 TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
+OUTPUT_FORMATS: tuple[str, ...] = ("json", "xlsx")
 INTEGER_COLUMNS = ("health_class", "n_obs", "row", "n_evaluated")
 
 SHEET_NAMES_ZH = {"water_bodies": "河湖", "segments": "河段", "criteria": "准则层",
@@ -137,16 +139,38 @@ class EvaluationResult:
     def to_excel(self, path: str | os.PathLike) -> None:
         """One sheet per table (Chinese sheet names, headers ``中文 code``), written atomically."""
         with atomic_path(path) as temporary:
-            with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-                for name in TABLE_NAMES:
-                    frame = getattr(self, name).copy()
-                    if "details" in frame:
-                        frame["details"] = [json.dumps(_plain(d), ensure_ascii=False,
-                                                       sort_keys=True) for d in frame["details"]]
-                    frame.columns = [f"{HEADERS_ZH.get(c, c)} {c}" if HEADERS_ZH.get(c) else c
-                                     for c in frame.columns]
-                    frame.to_excel(writer, sheet_name=SHEET_NAMES_ZH[name], index=False)
-                provenance = pd.DataFrame(
-                    [(k, json.dumps(_plain(v), ensure_ascii=False, sort_keys=True))
-                     for k, v in sorted(self.provenance.items())], columns=["key", "value"])
-                provenance.to_excel(writer, sheet_name=SHEET_NAMES_ZH["provenance"], index=False)
+            self._write_excel(temporary)
+
+    def write(self, folder: str | os.PathLike, formats: tuple[str, ...] = OUTPUT_FORMATS
+              ) -> list[Path]:
+        """Write ``result.json`` and/or ``result.xlsx`` into ``folder``, all or nothing.
+
+        Every file is written under a temporary name first; only when all succeeded are they
+        renamed into place, so a failure leaves the previous outputs untouched.
+        """
+        unknown = sorted(set(formats) - set(OUTPUT_FORMATS))
+        if unknown:
+            raise ValueError(f"unknown output format(s) {unknown}; known: {OUTPUT_FORMATS}")
+        targets = [Path(folder) / f"result.{fmt}" for fmt in OUTPUT_FORMATS if fmt in formats]
+        with ExitStack() as stack:
+            temporary = {t.suffix: stack.enter_context(atomic_path(t)) for t in targets}
+            if ".json" in temporary:
+                temporary[".json"].write_text(self.to_json() + "\n", encoding="utf-8")
+            if ".xlsx" in temporary:
+                self._write_excel(temporary[".xlsx"])
+        return targets
+
+    def _write_excel(self, path: Path) -> None:
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            for name in TABLE_NAMES:
+                frame = getattr(self, name).copy()
+                if "details" in frame:
+                    frame["details"] = [json.dumps(_plain(d), ensure_ascii=False, sort_keys=True)
+                                        for d in frame["details"]]
+                frame.columns = [f"{HEADERS_ZH[c]} {c}" if c in HEADERS_ZH else c
+                                 for c in frame.columns]
+                frame.to_excel(writer, sheet_name=SHEET_NAMES_ZH[name], index=False)
+            provenance = pd.DataFrame(
+                [(k, json.dumps(_plain(v), ensure_ascii=False, sort_keys=True))
+                 for k, v in sorted(self.provenance.items())], columns=["key", "value"])
+            provenance.to_excel(writer, sheet_name=SHEET_NAMES_ZH["provenance"], index=False)

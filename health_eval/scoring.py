@@ -162,7 +162,9 @@ class RatioRule(_Rule):
 
     def score(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """Score ``values`` [indicator unit]; NaN stays NaN."""
-        return np.clip(np.asarray(values, dtype=float) / self.reference * 100.0, 0.0, 100.0)
+        with np.errstate(over="ignore"):  # an overflow to inf is clipped to 100 below
+            ratio = np.asarray(values, dtype=float) / self.reference * 100.0
+        return np.clip(ratio, 0.0, 100.0)
 
 
 ScoringRule = Annotated[CurveRule | DeductionRule | IdentityRule | RatioRule,

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from health_eval import EvaluationResult, evaluate
+from conftest import do_samples
 from health_eval.profile import ProfileError, load_profile
 
 # Worked example (tiny_profile, tiny_frames):
@@ -34,6 +35,9 @@ def test_worked_example(tiny_frames, tiny_profile):
     assert indicator(result, "S1", "water.self_purification")["score"] == pytest.approx(S1_DO)
     assert indicator(result, "S1", "water.self_purification")["value"] == pytest.approx(5.75)
     assert indicator(result, "S2", "water.self_purification")["score"] == pytest.approx(45.0)
+    stations = indicator(result, "S1", "water.self_purification")["details"]["stations"]
+    assert [(s["station_id"], s["value"]) for s in stations] == [("Q1", 6.5), ("Q2", 5.0)]
+    assert [s["score"] for s in stations] == pytest.approx([86.0 + 2 / 3, 60.0])
     assert indicator(result, "S1", "biota.fish_retention")["value"] == pytest.approx(0.8)
     assert indicator(result, "S2", "biota.fish_retention")["score"] == pytest.approx(70.0)
     assert indicator(result, "S2", "water.sediment")["status"] == "no_data"
@@ -266,3 +270,37 @@ def test_wq_grade_of_a_lake_uses_lake_limits_and_tn(tiny_frames, tiny_profile):
     # zones are area-weighted: equal areas → plain mean of the zone RHIs
     segments = result.segments.set_index("segment_id")["rhi"]
     assert result.water_bodies.iloc[0]["rhi"] == pytest.approx(segments.mean())
+
+
+def test_outputs_are_written_all_or_nothing(tiny_frames, tiny_profile, tmp_path, monkeypatch):
+    result = evaluate(tiny_frames, tiny_profile)
+    written = result.write(tmp_path)
+    assert [p.name for p in written] == ["result.json", "result.xlsx"]
+    before = {p.name: p.read_bytes() for p in written}
+
+    def fail(self, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(EvaluationResult, "_write_excel", fail)
+    result.provenance["timestamp"] = "a later run"
+    with pytest.raises(OSError, match="disk full"):
+        result.write(tmp_path)
+    # the JSON of the failed run was not put in place either, and no temporary file is left
+    assert {p.name: p.read_bytes() for p in written} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.json", "result.xlsx"]
+
+
+def test_rows_naming_unknown_stations_are_reported(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    frames["wq_samples"] = pd.concat([frames["wq_samples"], pd.DataFrame(
+        do_samples("Q9", [1.0, 2.0, 3.0]))], ignore_index=True)
+    frames["stations"] = pd.concat([frames["stations"], pd.DataFrame([
+        {"station_id": "Q8", "segment_id": "S7", "station_type": "water_quality"}])],
+        ignore_index=True)
+    result = evaluate(frames, tiny_profile)
+    found = result.issues[result.issues["rule"] == "reference.unknown"]
+    # wq_samples rows 8–10 (7 rows before them; frames count from 1) name Q9; stations row 4 S7
+    assert found[["table", "column", "value", "row"]].values.tolist() == [
+        ["stations", "segment_id", "S7", 4], ["wq_samples", "station_id", "Q9", 8]]
+    assert "3 row(s)" in found.iloc[1]["message_en"]
+    assert result.water_bodies.iloc[0]["rhi"] == pytest.approx(56.2)   # nothing else changed
