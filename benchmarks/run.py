@@ -39,8 +39,9 @@ for path in (HERE, HERE.parent):            # synthetic.py; health_eval when not
 
 def run_case(n_segments: int, seed: int) -> dict:
     """Generate, load and evaluate one synthetic package; return its measurements."""
-    import health_eval
     from synthetic import generate
+
+    import health_eval
 
     frames = generate(n_segments, seed=seed)
     t0 = time.perf_counter()

@@ -9,6 +9,8 @@ All functions work on long tables of every segment at once::
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -151,3 +153,102 @@ def empty_criteria_issues(criteria: pd.DataFrame) -> list[Issue]:
                              f"indicator; its weight cannot be redistributed, so the segment "
                              f"gets no RHI")
             for segment, criterion in zip(empty["segment_id"], empty["criterion"])]
+
+
+def segment_weights(segments: pd.DataFrame, profiles: dict[str, Profile]
+                     ) -> tuple[pd.Series, list[Issue]]:
+    """L_i of SPEC §1.1: length (rivers) or area (lakes); 1 for a water body of one segment."""
+    basis = segments["profile_id"].map({p.id: p.segment_weighting for p in profiles.values()})
+    weight = np.where(basis == "length", segments["length_km"], segments["area_km2"])
+    weight = pd.Series(weight, index=segments.index, dtype=float)
+    single = segments.groupby("water_body_id")["segment_id"].transform("size") == 1
+    weight = weight.where(~(single & weight.isna()), 1.0)
+    bad = weight.isna() | (weight <= 0)
+    issues = [Issue(table="segments", column="length_km" if b == "length" else "area_km2",
+                    rule="segment.weight_missing", severity="error", value=str(s),
+                    message_zh=f"河段 {s} 缺少{'长度' if b == 'length' else '面积'}"
+                               f"（或不大于0），无法加权得出河湖健康指数",
+                    message_en=f"segment {s} has no positive {'length' if b == 'length' else 'area'}"
+                               f": the water body RHI cannot be weighted")
+              for s, b in zip(segments.loc[bad, "segment_id"], basis[bad])]
+    return weight.where(~bad), issues
+
+
+def with_classes(frame: pd.DataFrame, profiles: dict[str, Profile]) -> pd.DataFrame:
+    """Add ``health_class``, ``health_label`` and ``health_name`` by each row's profile.
+
+    Rows without a profile (a kind no chosen profile covers) get no class.
+    """
+    rhi = frame["rhi"].where(frame["profile_id"].notna())
+    first = next(iter(profiles.values()))
+    parts = [classify_rhi(rhi[frame["profile_id"] == pid], p.classes)
+             for pid, p in profiles.items()]
+    parts.append(classify_rhi(rhi[frame["profile_id"].isna()], first.classes))
+    return frame.join(pd.concat([p for p in parts if len(p)] or parts[-1:]))
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """Everything aggregated from the long indicator table.
+
+    Attributes
+    ----------
+    indicators : DataFrame
+        The indicator table with the effective ``weight`` of each row.
+    criteria : DataFrame
+        Criterion score per segment (:func:`criterion_scores`).
+    segments : DataFrame
+        The segments with ``segment_weight``, ``rhi``, one column per criterion and the class.
+    water_bodies : DataFrame
+        ``water_body_id, profile_id, rhi``, the class and one column per criterion score.
+    issues : list of Issue
+        Mandatory gaps, empty criteria and missing segment weights.
+    """
+
+    indicators: pd.DataFrame
+    criteria: pd.DataFrame
+    segments: pd.DataFrame
+    water_bodies: pd.DataFrame
+    issues: list[Issue]
+
+
+def aggregate(indicators: pd.DataFrame, segments: pd.DataFrame, profiles: dict[str, Profile]
+              ) -> Aggregation:
+    """Weights → criterion scores → segment RHI → water-body RHI → classes (SPEC §1.1, §1.2).
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Long indicator table of every segment (``profile_id, water_body_id, segment_id,
+        criterion, indicator_id, required, base_weight, status, score``…).
+    segments : DataFrame
+        Evaluated segments with ``profile_id, length_km, area_km2``.
+    profiles : dict of str to Profile
+        Profiles by id.
+    """
+    indicators = indicators.assign(weight=effective_weights(indicators))
+    criteria_weights = pd.DataFrame(
+        [(p.id, k, c.weight) for p in profiles.values() for k, c in p.criteria.items()],
+        columns=["profile_id", "criterion", "weight"])
+    criteria = criterion_scores(indicators, criteria_weights)
+    blocked, issues = mandatory_gaps(indicators, profiles)
+    issues.extend(empty_criteria_issues(criteria))
+    rhi = segment_rhi(criteria)
+    rhi = rhi.where(~blocked.reindex(rhi.index, fill_value=False))
+    weights, weight_issues = segment_weights(segments, profiles)
+    issues.extend(weight_issues)
+    wide = criteria.pivot(index="segment_id", columns="criterion", values="score")
+    names = list(dict.fromkeys(k for p in profiles.values() for k in p.criteria
+                               if k in wide.columns))
+    table = segments.assign(segment_weight=weights,
+                            rhi=segments["segment_id"].map(rhi).astype(float))
+    table = table.join(wide[names], on="segment_id")
+    totals = water_body_means(table, ["rhi"] + names)
+    profile_of = table.drop_duplicates("water_body_id").set_index("water_body_id")["profile_id"]
+    totals = totals.assign(profile_id=profile_of.reindex(totals.index)).rename_axis(
+        "water_body_id").reset_index()
+    totals = with_classes(totals, profiles)[["water_body_id", "profile_id", "rhi", "health_class",
+                                             "health_label", "health_name"] + names]
+    return Aggregation(indicators=indicators, criteria=criteria,
+                       segments=with_classes(table, profiles), water_bodies=totals,
+                       issues=issues)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Any
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import __version__
-from .aggregate import (classify_rhi, criterion_scores, effective_weights, empty_criteria_issues,
-                        mandatory_gaps, segment_rhi, water_body_means)
-from .compute import indicator_table
+from .aggregate import aggregate
+from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
 from .issues import Issue, issues_frame
 from .profile import Policies, Profile, ProfileError, load_profile
@@ -123,25 +122,6 @@ def _where(dataset: Dataset, table: str) -> dict[str, str | None]:
     return {"file": source.file if source else None, "sheet": source.sheet if source else None}
 
 
-def _segment_weights(segments: pd.DataFrame, profiles: dict[str, Profile]
-                     ) -> tuple[pd.Series, list[Issue]]:
-    """L_i of SPEC §1.1: length (rivers) or area (lakes); 1 for a water body of one segment."""
-    basis = segments["profile_id"].map({p.id: p.segment_weighting for p in profiles.values()})
-    weight = np.where(basis == "length", segments["length_km"], segments["area_km2"])
-    weight = pd.Series(weight, index=segments.index, dtype=float)
-    single = segments.groupby("water_body_id")["segment_id"].transform("size") == 1
-    weight = weight.where(~(single & weight.isna()), 1.0)
-    bad = weight.isna() | (weight <= 0)
-    issues = [Issue(table="segments", column="length_km" if b == "length" else "area_km2",
-                    rule="segment.weight_missing", severity="error", value=str(s),
-                    message_zh=f"河段 {s} 缺少{'长度' if b == 'length' else '面积'}"
-                               f"（或不大于0），无法加权得出河湖健康指数",
-                    message_en=f"segment {s} has no positive {'length' if b == 'length' else 'area'}"
-                               f": the water body RHI cannot be weighted")
-              for s, b in zip(segments.loc[bad, "segment_id"], basis[bad])]
-    return weight.where(~bad), issues
-
-
 def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],
              profile: ProfileLike | Mapping[str, ProfileLike] | None = None, *,
              registry: IndicatorRegistry | None = None, **options: Any) -> EvaluationResult:
@@ -183,76 +163,31 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],
         issues.extend(found)
     issues.extend(check_supplied(dataset, segments, profiles, registry))
     indicators = (pd.concat(frames, ignore_index=True) if frames
-                  else pd.DataFrame(columns=["profile_id", "water_body_id", "segment_id",
-                                             "criterion", "indicator_id", "required",
-                                             "base_weight", "status", "score"]))
-    indicators["weight"] = effective_weights(indicators)
-
-    criteria_weights = pd.DataFrame(
-        [(p.id, k, c.weight) for p in profiles.values() for k, c in p.criteria.items()],
-        columns=["profile_id", "criterion", "weight"])
-    criteria = criterion_scores(indicators, criteria_weights)
-    blocked, gap_issues = mandatory_gaps(indicators, profiles)
-    issues.extend(gap_issues)
-    issues.extend(empty_criteria_issues(criteria))
-
-    rhi = segment_rhi(criteria)
-    rhi = rhi.where(~blocked.reindex(rhi.index, fill_value=False))
-    weights, weight_issues = _segment_weights(segments, profiles)
-    issues.extend(weight_issues)
-    segment_table = segments.assign(segment_weight=weights,
-                                    rhi=segments["segment_id"].map(rhi).astype(float))
-    criterion_wide = criteria.pivot(index="segment_id", columns="criterion", values="score")
-    criterion_names = [k for p in profiles.values() for k in p.criteria
-                       if k in criterion_wide.columns]
-    criterion_names = list(dict.fromkeys(criterion_names))
-    segment_table = segment_table.join(criterion_wide[criterion_names], on="segment_id")
-    water_bodies = _water_body_table(dataset, segment_table, criterion_names, profiles)
-    segment_table = _with_classes(segment_table, profiles)
+                  else pd.DataFrame(columns=list(INDICATOR_COLUMNS) + ["profile_id"]))
+    totals = aggregate(indicators, segments, profiles)
+    issues.extend(totals.issues)
 
     return EvaluationResult(
-        water_bodies=water_bodies,
-        segments=segment_table[["water_body_id", "segment_id", "name", "profile_id",
-                                "segment_weight", "rhi", "health_class", "health_label",
-                                "health_name"]].sort_values(["water_body_id", "segment_id"])
+        water_bodies=_water_body_table(dataset, totals.water_bodies),
+        segments=totals.segments[["water_body_id", "segment_id", "name", "profile_id",
+                                  "segment_weight", "rhi", "health_class", "health_label",
+                                  "health_name"]].sort_values(["water_body_id", "segment_id"])
         .reset_index(drop=True),
-        criteria=criteria[["water_body_id", "segment_id", "criterion", "score", "weight",
-                           "n_evaluated"]].sort_values(["water_body_id", "segment_id",
-                                                        "criterion"]).reset_index(drop=True),
-        indicators=_indicator_output(indicators),
+        criteria=totals.criteria[["water_body_id", "segment_id", "criterion", "score", "weight",
+                                  "n_evaluated"]].sort_values(
+            ["water_body_id", "segment_id", "criterion"]).reset_index(drop=True),
+        indicators=_indicator_output(totals.indicators),
         issues=_unique_issues(issues),
         provenance=_provenance(dataset, profiles, options),
     )
 
 
-def _with_classes(frame: pd.DataFrame, profiles: dict[str, Profile]) -> pd.DataFrame:
-    """Add ``health_class``, ``health_label`` and ``health_name`` by each row's profile.
-
-    Rows without a profile (a kind no chosen profile covers) get no class.
-    """
-    rhi = frame["rhi"].where(frame["profile_id"].notna())
-    first = next(iter(profiles.values()))
-    parts = [classify_rhi(rhi[frame["profile_id"] == pid], p.classes)
-             for pid, p in profiles.items()]
-    parts.append(classify_rhi(rhi[frame["profile_id"].isna()], first.classes))
-    return frame.join(pd.concat([p for p in parts if len(p)] or parts[-1:]))
-
-
-def _water_body_table(dataset: Dataset, segments: pd.DataFrame, criterion_names: list[str],
-                      profiles: dict[str, Profile]) -> pd.DataFrame:
-    """Length- or area-weighted RHI and criterion scores of every water body, with classes."""
-    means = water_body_means(segments, ["rhi"] + criterion_names)
+def _water_body_table(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
+    """Every water body of the input with its name, kind and scores (NaN where not evaluated)."""
     water_bodies = dataset.table("water_bodies")[["water_body_id", "name", "kind"]].astype(
         {"water_body_id": "string"})
-    profile_of = segments.drop_duplicates("water_body_id").set_index("water_body_id")["profile_id"]
-    table = water_bodies.assign(profile_id=water_bodies["water_body_id"].map(profile_of))
-    table = table.join(means, on="water_body_id")
-    if "rhi" not in table:
-        table["rhi"] = np.nan
-    table = _with_classes(table, profiles)
-    columns = ["water_body_id", "name", "kind", "profile_id", "rhi", "health_class",
-               "health_label", "health_name"] + criterion_names
-    return table[columns].sort_values("water_body_id").reset_index(drop=True)
+    table = water_bodies.merge(scores, on="water_body_id", how="left")
+    return table.sort_values("water_body_id").reset_index(drop=True)
 
 
 def _indicator_output(indicators: pd.DataFrame) -> pd.DataFrame:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from collections.abc import Iterator
 
 import pandas as pd
 import typer

@@ -16,8 +16,17 @@ import pandas as pd
 
 from .issues import Issue
 from .profile import IndicatorConfig, Profile, ProfileError
-from .registry import (EVALUATED_STATUSES, STATUSES, AnyRule, ComputeContext, Indicator,
-                       IndicatorRegistry, IndicatorValues, own_indicator_definition)
+from .registry import (
+    EVALUATED_STATUSES,
+    STATUSES,
+    AnyRule,
+    ComputeContext,
+    ComputeResult,
+    Indicator,
+    IndicatorRegistry,
+    IndicatorValues,
+    own_indicator_definition,
+)
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "water_body_id", "segment_id", "indicator_id", "criterion", "required", "base_weight",
@@ -109,14 +118,18 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
 
 def _run(definition: Indicator, dataset, context: ComputeContext
          ) -> tuple[pd.DataFrame, list[Issue]]:
-    """Run ``compute`` and bring what it returns to one frame keyed like its scope."""
+    """Run ``compute`` and bring what it returns to one frame keyed like its scope.
+
+    A compute that raises, or returns something the engine cannot read, marks the indicator
+    ``error`` for its segments with an error issue; the other indicators go on.
+    """
     key = "segment_id" if definition.scope == "segment" else "water_body_id"
-    empty = pd.DataFrame({key: pd.Series(dtype="string"), "value": pd.Series(dtype=float),
-                          "status": pd.Series(dtype=object)})
     if definition.compute is None:
+        empty = pd.DataFrame({key: pd.Series(dtype="string"), "value": pd.Series(dtype=float),
+                              "status": pd.Series(dtype=object)})
         return empty, []
     try:
-        result = definition.compute(dataset, context)
+        return _normalise(definition.compute(dataset, context), key, definition.id)
     except Exception as exc:  # one indicator's failure must not lose the others
         issue = Issue(table="evaluation", column=definition.id, rule="indicator.compute_failed",
                       severity="error", value=f"{type(exc).__name__}: {exc}",
@@ -125,18 +138,26 @@ def _run(definition: Indicator, dataset, context: ComputeContext
         failed = pd.DataFrame({key: context.segments[key].drop_duplicates().to_numpy(),
                                "value": np.nan, "status": "error"})
         return failed, [issue]
+
+
+def _normalise(result: ComputeResult, key: str, indicator_id: str
+               ) -> tuple[pd.DataFrame, list[Issue]]:
+    """A compute's Series, DataFrame or IndicatorValues as (frame with ``status``, issues)."""
     issues: list[Issue] = []
     if isinstance(result, IndicatorValues):
         issues, result = list(result.issues), result.table
     if isinstance(result, pd.Series):
         result = pd.DataFrame({key: result.index, "value": result.to_numpy(dtype=float)})
+    missing = sorted({key, "value"} - set(result.columns))
+    if missing:
+        raise ValueError(f"indicator {indicator_id} returned no column(s) {missing}")
     frame = result.copy()
     if "status" not in frame:
         frame["status"] = "ok"
     frame["status"] = frame["status"].astype(object).where(frame["status"].notna(), "ok")
     unknown = sorted(set(frame["status"]) - set(STATUSES))
     if unknown:
-        raise ValueError(f"indicator {definition.id} returned unknown status {unknown}")
+        raise ValueError(f"indicator {indicator_id} returned unknown status {unknown}")
     return frame, issues
 
 
@@ -171,7 +192,7 @@ def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataF
     rows["required"] = used.config.required
     rows["base_weight"] = used.config.weight
     rows["unit"] = definition.unit
-    rows["source"] = np.where(rows["status"].isin(("no_data",)), None, "computed")
+    rows["source"] = np.where(rows["status"].eq("no_data"), None, "computed")
     rows["n_obs"] = rows["n_obs"].astype("Int64")
     return rows
 

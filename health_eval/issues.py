@@ -8,9 +8,9 @@ message_en``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
-from collections.abc import Iterable
 
 import pandas as pd
 

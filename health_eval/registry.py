@@ -11,10 +11,10 @@ breaks a run. Indicators declared in a profile alone (自选指标) are built by
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Literal
-from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
 

@@ -12,8 +12,8 @@ breakpoint without touching code. Rules score whole arrays at once.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
 from collections.abc import Mapping
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd

@@ -35,8 +35,8 @@ def check_supplied(dataset, segments: pd.DataFrame, profiles: dict[str, Profile]
     known = supplied["indicator_id"].map(lambda i: i in registry or i in own_ids).astype(bool)
     profile_of = segments.drop_duplicates("water_body_id").set_index("water_body_id")["profile_id"]
     profile_ids = supplied["water_body_id"].map(profile_of)
-    used = [pid is not None and not pd.isna(pid) and ind in profiles[pid].used_indicators
-            for pid, ind in zip(profile_ids, supplied["indicator_id"])]
+    used_by = {pid: set(p.used_indicators) for pid, p in profiles.items()}
+    used = [ind in used_by.get(pid, ()) for pid, ind in zip(profile_ids, supplied["indicator_id"])]
     segment_home = segments.set_index("segment_id")["water_body_id"]
     home = supplied["segment_id"].map(segment_home)
     checks = [

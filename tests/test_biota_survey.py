@@ -5,12 +5,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from health_eval.indicators.biota import fish_retention_index, fish_retention_table
 from health_eval.indicators.stations import assign_stations
 from health_eval.indicators.survey import default_respondent_weights, public_satisfaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def test_fish_retention_index_from_names_and_counts():

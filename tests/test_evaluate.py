@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import do_samples
 
 from health_eval import EvaluationResult, evaluate
-from conftest import do_samples
 from health_eval.profile import ProfileError, load_profile
 
 # Worked example (tiny_profile, tiny_frames):

@@ -7,9 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from health_eval.indicators import gb3838
 from health_eval.indicators.gb3838 import (
     CLASS_LABELS,
@@ -18,6 +15,8 @@ from health_eval.indicators.gb3838 import (
     evaluated_parameters,
     limits,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ALL_CODES = ["ph", "do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "cu", "zn", "fluoride",
              "se", "as", "hg", "cd", "cr6", "pb", "cyanide", "volatile_phenol", "petroleum",

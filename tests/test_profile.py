@@ -4,8 +4,13 @@ import json
 
 import pytest
 
-from health_eval.profile import (ProfileError, load_profile, merge_profile_data,
-                                 packaged_profiles, profile_json_schema)
+from health_eval.profile import (
+    ProfileError,
+    load_profile,
+    merge_profile_data,
+    packaged_profiles,
+    profile_json_schema,
+)
 from health_eval.scoring import CurveRule, IdentityRule
 
 RIVER_MANDATORY = {"basin.shoreline_naturalness", "basin.shoreline_violations", "water.eco_flow",

@@ -3,12 +3,12 @@
 import sys
 import textwrap
 
+import pandas as pd
 import pytest
 
 from health_eval import evaluate
 from health_eval.profile import load_profile
-from health_eval.registry import (ENTRY_POINT_GROUP, Indicator, IndicatorRegistry,
-                                  default_registry)
+from health_eval.registry import ENTRY_POINT_GROUP, Indicator, IndicatorRegistry, default_registry
 from health_eval.scoring import IdentityRule
 
 RIVER_IDS = set(load_profile("mwr2020-river").used_indicators)
@@ -122,6 +122,21 @@ def test_indicator_whose_compute_fails_is_flagged_not_fatal(tiny_frames, tiny_pr
     assert "station table corrupt" in issue["message_en"]
     # optional and failed: it drops out, the others are evaluated as before
     assert result.water_bodies.iloc[0]["rhi"] == pytest.approx(56.2)
+
+
+def test_indicator_returning_an_unknown_status_is_flagged(tiny_frames, tiny_profile):
+    def odd(dataset, context):
+        return pd.DataFrame({"segment_id": ["S1"], "value": [1.0], "status": ["fine"]})
+
+    registry = default_registry()
+    registry.register(Indicator(id="water.odd", criterion="water", name_zh="怪", name_en="x",
+                                applies_to=frozenset({"river"}), compute=odd,
+                                default_scoring=IdentityRule()))
+    profile = dict(tiny_profile)
+    profile["indicators"] = dict(profile["indicators"], **{"water.odd": {}})
+    result = evaluate(tiny_frames, profile, registry=registry)
+    issue = result.issues[result.issues["rule"] == "indicator.compute_failed"].iloc[0]
+    assert "unknown status ['fine']" in issue["message_en"]
 
 
 def test_profile_naming_an_unknown_indicator_is_an_error(tiny_frames, tiny_profile):

@@ -7,10 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from health_eval.indicators.samples import StationMeans, station_means
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from health_eval.indicators.samples import StationMeans, station_means
 
 
 def _samples() -> pd.DataFrame:
