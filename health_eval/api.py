@@ -191,8 +191,9 @@ def _water_body_table(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _indicator_output(indicators: pd.DataFrame) -> pd.DataFrame:
-    columns = ["water_body_id", "segment_id", "indicator_id", "criterion", "required", "value",
-               "unit", "score", "weight", "base_weight", "status", "source", "n_obs", "details"]
+    columns = ["water_body_id", "segment_id", "indicator_id", "indicator_name", "criterion",
+               "required", "value", "unit", "score", "weight", "base_weight", "status", "source",
+               "n_obs", "details"]
     if indicators.empty:
         return pd.DataFrame(columns=columns)
     return (indicators[columns].sort_values(["water_body_id", "segment_id", "indicator_id"])

@@ -29,7 +29,8 @@ from .registry import (
 )
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
-    "water_body_id", "segment_id", "indicator_id", "criterion", "required", "base_weight",
+    "water_body_id", "segment_id", "indicator_id", "indicator_name", "criterion", "required",
+    "base_weight",
     "value", "unit", "score", "status", "source", "n_obs", "details",
 )
 
@@ -188,6 +189,7 @@ def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataF
         {"reason": "no input data", "inputs": list(definition.inputs)} if gap else d
         for gap, d in zip(missing, rows["details"])]
     rows["indicator_id"] = definition.id
+    rows["indicator_name"] = definition.name_zh
     rows["criterion"] = used.criterion
     rows["required"] = used.config.required
     rows["base_weight"] = used.config.weight

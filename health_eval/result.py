@@ -26,16 +26,19 @@ INTEGER_COLUMNS = ("health_class", "n_obs", "row", "n_evaluated")
 
 SHEET_NAMES_ZH = {"water_bodies": "河湖", "segments": "河段", "criteria": "准则层",
                   "indicators": "指标", "issues": "问题清单", "provenance": "溯源"}
+#: Headers that mean something else in one table (the issues' ``value`` is the offending value).
+TABLE_HEADERS_ZH = {"issues": {"value": "问题值"}}
 HEADERS_ZH = {
     "water_body_id": "河湖编码", "name": "名称", "kind": "类型", "profile_id": "评价方案",
     "rhi": "健康指数RHI", "health_class": "健康类别", "health_label": "健康状态",
     "health_name": "类别名称", "segment_id": "河段编码", "segment_weight": "河段权重",
     "criterion": "准则层", "score": "赋分", "weight": "权重", "n_evaluated": "已评价指标数",
     "indicator_id": "指标编码", "indicator_name": "指标名称", "required": "是否必选",
+    "key": "项目",
     "base_weight": "基础权重", "value": "指标值", "unit": "单位", "status": "状态",
     "source": "数据来源", "n_obs": "样本数", "details": "计算依据", "table": "数据表",
     "file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "rule": "规则",
-    "severity": "严重程度", "message_zh": "说明", "message_en": "message",
+    "severity": "严重程度", "message_zh": "说明", "message_en": "说明（英文）",
     "basin": "盆", "water": "水", "biota": "生物", "social": "社会服务功能",
 }
 
@@ -59,6 +62,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _excel_headers(table: str, columns) -> list[str]:
+    """``中文 code`` for every column with a Chinese header, the code alone otherwise."""
+    names = {**HEADERS_ZH, **TABLE_HEADERS_ZH.get(table, {})}
+    return [f"{names[c]} {c}" if c in names else c for c in columns]
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     columns = list(frame.columns)
     return [{c: _plain(v) for c, v in zip(columns, row)}
@@ -80,8 +89,9 @@ class EvaluationResult:
     criteria : DataFrame
         ``water_body_id, segment_id, criterion, score, weight, n_evaluated``.
     indicators : DataFrame
-        ``water_body_id, segment_id, indicator_id, criterion, required, value, unit, score,
-        weight`` (effective), ``base_weight, status, source, n_obs, details``.
+        ``water_body_id, segment_id, indicator_id, indicator_name`` (Chinese), ``criterion,
+        required, value, unit, score, weight`` (effective), ``base_weight, status, source,
+        n_obs, details``.
     issues : DataFrame
         ``table, file, sheet, row, column, value, rule, severity, message_zh, message_en``.
     provenance : dict
@@ -167,10 +177,10 @@ class EvaluationResult:
                 if "details" in frame:
                     frame["details"] = [json.dumps(_plain(d), ensure_ascii=False, sort_keys=True)
                                         for d in frame["details"]]
-                frame.columns = [f"{HEADERS_ZH[c]} {c}" if c in HEADERS_ZH else c
-                                 for c in frame.columns]
-                frame.to_excel(writer, sheet_name=SHEET_NAMES_ZH[name], index=False)
+                frame.to_excel(writer, sheet_name=SHEET_NAMES_ZH[name], index=False,
+                               header=_excel_headers(name, frame.columns))
             provenance = pd.DataFrame(
                 [(k, json.dumps(_plain(v), ensure_ascii=False, sort_keys=True))
                  for k, v in sorted(self.provenance.items())], columns=["key", "value"])
-            provenance.to_excel(writer, sheet_name=SHEET_NAMES_ZH["provenance"], index=False)
+            provenance.to_excel(writer, sheet_name=SHEET_NAMES_ZH["provenance"], index=False,
+                                header=_excel_headers("provenance", provenance.columns))
