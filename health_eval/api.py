@@ -213,7 +213,7 @@ def _provenance(dataset: Dataset, profiles: dict[str, Profile],
         "dataset": dataset.name,
         "inputs": dict(sorted(dataset.input_hashes().items())),
         "profiles": {pid: {"digest": p.digest(), "extends": p.extends_chain, "title": p.title_zh,
-                           "source": p.source}
+                           "source": p.source, "policies": p.policies.model_dump()}
                      for pid, p in sorted(profiles.items())},
         "options": dict(sorted(options.items())),
         "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),

@@ -117,7 +117,9 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     with _user_errors():
         result = evaluate(dataset, profile, **options)
     written = result.write(out, tuple(formats))
-    typer.echo(summary_table(result))
+    decimals = max((p["policies"]["rounding"] for p in result.provenance["profiles"].values()),
+                   default=1)
+    typer.echo(summary_table(result, decimals))
     _print_issues(result.issues)
     typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))
     if not result.ok:

@@ -109,3 +109,15 @@ def test_validate_reports_tables(tmp_path):
     result = runner.invoke(app, ["validate", str(demo_path())])
     assert result.exit_code == 0
     assert "wq_samples" in result.output and "1320" in result.output
+
+
+def test_run_prints_with_the_profile_rounding(tmp_path):
+    profile = tmp_path / "two-decimals.yaml"
+    profile.write_text("extends: mwr2020-river\nid: river-2dp\npolicies: {rounding: 2}\n",
+                       encoding="utf-8")
+    result = runner.invoke(app, ["run", str(demo_path()), "--out", str(tmp_path / "out"),
+                                 "--profile", f"river={profile}", "--profile",
+                                 "lake=mwr2020-lake"])
+    assert result.exit_code == 0, result.output
+    river = next(line for line in result.output.splitlines() if "(FHGD)" in line)
+    assert river.split()[2] == "71.38"          # RHI 71.38… with the profile's 2 decimals
