@@ -105,17 +105,21 @@ def test_failing_plugin_warns_and_is_listed(tmp_path, monkeypatch):
     assert "water.wq_grade" in registry
 
 
+def evaluate_with(frames, profile, indicator_id, compute):
+    """Evaluate with one extra optional water indicator computed by ``compute``."""
+    registry = default_registry()
+    registry.register(Indicator(id=indicator_id, criterion="water", name_zh="测试", name_en="x",
+                                applies_to=frozenset({"river"}), compute=compute,
+                                default_scoring=IdentityRule()))
+    profile = dict(profile, indicators=dict(profile["indicators"], **{indicator_id: {}}))
+    return evaluate(frames, profile, registry=registry)
+
+
 def test_indicator_whose_compute_fails_is_flagged_not_fatal(tiny_frames, tiny_profile):
     def broken(dataset, context):
         raise RuntimeError("station table corrupt")
 
-    registry = default_registry()
-    registry.register(Indicator(id="water.broken", criterion="water", name_zh="坏", name_en="x",
-                                applies_to=frozenset({"river"}), compute=broken,
-                                default_scoring=IdentityRule()))
-    profile = dict(tiny_profile)
-    profile["indicators"] = dict(profile["indicators"], **{"water.broken": {}})
-    result = evaluate(tiny_frames, profile, registry=registry)
+    result = evaluate_with(tiny_frames, tiny_profile, "water.broken", broken)
     rows = result.indicators[result.indicators["indicator_id"] == "water.broken"]
     assert rows["status"].tolist() == ["error", "error"]
     issue = result.issues[result.issues["rule"] == "indicator.compute_failed"].iloc[0]
@@ -128,13 +132,7 @@ def test_indicator_returning_an_unknown_status_is_flagged(tiny_frames, tiny_prof
     def odd(dataset, context):
         return pd.DataFrame({"segment_id": ["S1"], "value": [1.0], "status": ["fine"]})
 
-    registry = default_registry()
-    registry.register(Indicator(id="water.odd", criterion="water", name_zh="怪", name_en="x",
-                                applies_to=frozenset({"river"}), compute=odd,
-                                default_scoring=IdentityRule()))
-    profile = dict(tiny_profile)
-    profile["indicators"] = dict(profile["indicators"], **{"water.odd": {}})
-    result = evaluate(tiny_frames, profile, registry=registry)
+    result = evaluate_with(tiny_frames, tiny_profile, "water.odd", odd)
     issue = result.issues[result.issues["rule"] == "indicator.compute_failed"].iloc[0]
     assert "unknown status ['fine']" in issue["message_en"]
 
