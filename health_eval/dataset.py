@@ -2,7 +2,8 @@
 
 :func:`load_dataset` and :meth:`Dataset.from_frames` read an input package with
 :mod:`health_eval.readers` into raw tables, and :func:`_build_table` types each with the shared
-steps of :mod:`health_eval.cells` (header row, header recognition, cell coercion). Problems are
+steps of :mod:`health_eval.headers` (header row, header recognition) and
+:mod:`health_eval.cells` (cell coercion). Problems are
 collected over all tables and raised together as one :class:`~health_eval.issues.InputError`;
 warnings (unknown sheets or columns, skipped empty rows) travel in :attr:`Dataset.issues`.
 

@@ -4,7 +4,7 @@ An input package is an ``.xlsx`` workbook (one sheet per table), a folder of ``.
 ``.parquet`` files (one file per table) or a mapping of DataFrames. A sheet, file or mapping key
 names its table by code or Chinese name (any case, see :func:`health_eval.tables.table_spec`);
 other names are reported as ``table.unknown`` warnings. Each table is returned as a
-:class:`RawTable` and typed by the shared steps of :mod:`health_eval.cells`.
+:class:`RawTable` and typed in :mod:`health_eval.dataset` (headers, then cells).
 
 A file that cannot be read at all (missing, damaged, undecodable) raises
 :class:`~health_eval.issues.InputError` at once.
