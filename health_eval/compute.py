@@ -105,7 +105,7 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
         if applicable.empty:
             continue
         context = ComputeContext(segments=applicable, params=used.config.params,
-                                 policies=profile.policies)
+                                 policies=profile.policies, indicator_id=used.definition.id)
         computed, compute_issues = _run(used.definition, dataset, context)
         issues.extend(compute_issues)
         rows = _per_segment(computed, used, applicable, profile.policies.station_combination)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from .issues import Issue
+from .profile import ProfileError
 from .scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
 if TYPE_CHECKING:
@@ -43,11 +44,26 @@ class ComputeContext:
         The indicator's ``params`` from the profile.
     policies : Policies
         The profile's policies (below-detection handling, station combination…).
+    indicator_id : str
+        The indicator being computed (for messages).
     """
 
     segments: pd.DataFrame
     params: Mapping[str, Any]
     policies: Policies
+    indicator_id: str = ""
+
+    def param(self, name: str) -> Any:
+        """The profile parameter ``name`` of this indicator.
+
+        Numbers of the method live in the profile, never as defaults in code (SPEC §0): a
+        missing parameter is an error that names it.
+        """
+        try:
+            return self.params[name]
+        except KeyError:
+            raise ProfileError(f"评价方案未给出参数 / the profile gives no "
+                               f"indicators.{self.indicator_id}.params.{name}") from None
 
     @property
     def water_bodies(self) -> pd.DataFrame:

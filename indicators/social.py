@@ -23,8 +23,8 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     whole water body give ``insufficient_data``. Params: ``respondent_weights``,
     ``min_responses``.
     """
-    weights = context.params.get("respondent_weights")
-    minimum = int(context.params.get("min_responses", 30))
+    weights = context.param("respondent_weights")
+    minimum = int(context.param("min_responses"))
     responses = dataset.table("questionnaires")
     responses = responses[responses["water_body_id"].isin(context.segments["water_body_id"])]
     own = _survey(responses[responses["segment_id"].notna()], "segment_id", weights, "segment")

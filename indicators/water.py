@@ -79,8 +79,8 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
                               parameters=parameters)
         positions = class_position(
             means.means, kind,
-            worse_than_v_zero_multiple=context.params.get("worse_than_v_zero_multiple", 2.0),
-            ph_zero_deviation=context.params.get("ph_zero_deviation", 1.0))
+            worse_than_v_zero_multiple=context.param("worse_than_v_zero_multiple"),
+            ph_zero_deviation=context.param("ph_zero_deviation"))
         classes = classify(means.means, kind)
         period = _period(kind_samples).reindex(positions.index)
         details = [

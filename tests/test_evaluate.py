@@ -304,3 +304,17 @@ def test_rows_naming_unknown_stations_are_reported(tiny_frames, tiny_profile):
         ["stations", "segment_id", "S7", 4], ["wq_samples", "station_id", "Q9", 8]]
     assert "3 row(s)" in found.iloc[1]["message_en"]
     assert result.water_bodies.iloc[0]["rhi"] == pytest.approx(56.2)   # nothing else changed
+
+
+def test_a_parameter_missing_from_the_profile_is_named(tiny_frames, tiny_profile):
+    profile = dict(tiny_profile)
+    profile["indicators"] = dict(tiny_profile["indicators"], **{
+        "social.public_satisfaction": {"scoring": {"rule": "identity"}}})
+    profile["criteria"] = dict(tiny_profile["criteria"], social={
+        "name_zh": "社会服务功能", "name_en": "social", "weight": 0.0})
+    frames = dict(tiny_frames, questionnaires=pd.DataFrame([
+        {"response_id": "1", "water_body_id": "R", "respondent_type": "resident", "score": 80}]))
+    result = evaluate(frames, profile)
+    issue = result.issues[result.issues["rule"] == "indicator.compute_failed"].iloc[0]
+    assert issue["message_en"].endswith(
+        "the profile gives no indicators.social.public_satisfaction.params.respondent_weights")
