@@ -23,7 +23,7 @@ from .profile import Policies, Profile, ProfileError, load_profile
 from .registry import IndicatorRegistry, default_registry
 from .result import EvaluationResult
 from .supplied import check_supplied
-from .validation import check_references
+from .validation import check_parameter_codes, check_references
 
 DEFAULT_PROFILES: dict[str, str] = {"river": "mwr2020-river", "lake": "mwr2020-lake",
                                     "reservoir": "mwr2020-lake"}
@@ -151,7 +151,8 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],
     profiles_by_kind = resolve_profiles(profile, options)
     profiles = {p.id: p for p in profiles_by_kind.values()}
     segments, issues = _segment_frame(dataset, profiles_by_kind)
-    issues = list(dataset.issues) + check_references(dataset) + issues
+    issues = (list(dataset.issues) + check_references(dataset) + check_parameter_codes(dataset)
+              + issues)
 
     frames = []
     for profile_id, chosen in sorted(profiles.items()):

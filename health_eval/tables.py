@@ -107,6 +107,19 @@ def _c(name: str, zh: str, dtype: DType, unit: str = "", required: bool = True, 
     return Column(name=name, zh=zh, dtype=dtype, unit=unit, required=required, **kw)
 
 
+#: Codes of the ``parameter`` column of sample tables (SPEC §5) with their Chinese names: GB 3838
+#: Table 1 basic items, the lake trophic parameters, and the Table 2 supplementary items of
+#: drinking-water sources.
+PARAMETER_NAMES: dict[str, str] = {
+    "wt": "水温", "ph": "pH值", "do": "溶解氧", "codmn": "高锰酸盐指数", "cod": "化学需氧量",
+    "bod5": "五日生化需氧量", "nh3n": "氨氮", "tp": "总磷", "tn": "总氮", "cu": "铜", "zn": "锌",
+    "fluoride": "氟化物", "se": "硒", "as": "砷", "hg": "汞", "cd": "镉", "cr6": "铬(六价)",
+    "pb": "铅", "cyanide": "氰化物", "volatile_phenol": "挥发酚", "petroleum": "石油类",
+    "las": "阴离子表面活性剂", "sulfide": "硫化物", "fecal_coliform": "粪大肠菌群",
+    "chla": "叶绿素a", "sd": "透明度",
+    "sulfate": "硫酸盐", "chloride": "氯化物", "nitrate": "硝酸盐", "fe": "铁", "mn": "锰",
+}
+
 WATER_BODY_KINDS = ("river", "lake", "reservoir")
 WATER_BODY_KIND_LABELS = ("河流", "湖泊", "水库")
 
