@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 
 
-def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame,
-                    station_types: Sequence[str] | None = None) -> pd.DataFrame:
+def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     """Link every segment to its own stations, or to its neighbour's when it has none.
 
     Parameters
     ----------
     stations : DataFrame
-        ``station_id``, ``segment_id`` and optionally ``station_type``.
+        ``station_id`` and ``segment_id`` of the stations that can serve (callers pass those
+        with data for the indicator at hand, so a segment whose only station measures something
+        else borrows its neighbour's).
     segments : DataFrame
         ``segment_id`` and ``neighbour_segment_id`` (the segment whose stations stand in, chosen
         by the evaluator; may be empty).
-    station_types : sequence of str, optional
-        Keep only stations of these types (stations without a type are kept too).
 
     Returns
     -------
@@ -27,11 +24,7 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame,
         ``segment_id, station_id, borrowed_from``: ``borrowed_from`` is the neighbour segment
         whose station was used, <NA> for a segment's own stations.
     """
-    usable = stations
-    if station_types is not None and "station_type" in stations:
-        usable = stations[stations["station_type"].isin(station_types)
-                          | stations["station_type"].isna()]
-    usable = usable[["station_id", "segment_id"]]
+    usable = stations[["station_id", "segment_id"]]
     own = segments[["segment_id"]].merge(usable, on="segment_id")
     own["borrowed_from"] = pd.Series(pd.NA, index=own.index, dtype="string")
     lacking = segments[~segments["segment_id"].isin(own["segment_id"])

@@ -25,11 +25,13 @@ def _evaluation_year_samples(dataset, context: ComputeContext
     and a warning per station for samples outside the evaluation year (not used, not lost).
     """
     stations = dataset.table("stations")
-    links = assign_stations(stations, context.segments, station_types=("water_quality",))
+    all_samples = dataset.table("wq_samples")
+    sampled = stations[stations["station_id"].isin(all_samples["station_id"])]
+    links = assign_stations(sampled, context.segments)
     station_home = stations[["station_id", "segment_id"]].merge(
         dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
         context.water_bodies, on="water_body_id")[["station_id", "kind", "evaluation_year"]]
-    samples = dataset.table("wq_samples").merge(
+    samples = all_samples.merge(
         station_home[station_home["station_id"].isin(links["station_id"])], on="station_id")
     in_year = samples["date"].dt.year == samples["evaluation_year"]
     outside = samples[~in_year].groupby("station_id")["evaluation_year"].agg(["size", "first"])

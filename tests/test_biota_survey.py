@@ -78,12 +78,12 @@ def test_satisfaction_lies_between_the_lowest_and_highest_score(rows):
 
 
 def test_segments_without_a_station_borrow_their_neighbours():
-    stations = pd.DataFrame({"station_id": ["Q1", "Q2", "H1"], "segment_id": ["S1", "S1", "S3"],
-                             "station_type": ["water_quality", "water_quality", "hydrology"]})
-    segments = pd.DataFrame({"segment_id": ["S1", "S2", "S3"],
-                             "neighbour_segment_id": [None, "S1", None]})
-    links = assign_stations(stations, segments, station_types=("water_quality",))
+    stations = pd.DataFrame({"station_id": ["Q1", "Q2", "Q3"], "segment_id": ["S1", "S1", "S3"]})
+    segments = pd.DataFrame({"segment_id": ["S1", "S2", "S3", "S4"],
+                             "neighbour_segment_id": [None, "S1", "S1", None]})
+    links = assign_stations(stations, segments)
     rows = sorted(map(tuple, links.astype(object).where(links.notna(), None).to_numpy()))
+    # S3 has a station of its own, so it does not borrow; S4 has neither station nor neighbour
     assert rows == [("S1", "Q1", None), ("S1", "Q2", None), ("S2", "Q1", "S1"),
-                    ("S2", "Q2", "S1")]
+                    ("S2", "Q2", "S1"), ("S3", "Q3", None)]
     assert np.all(links.dtypes == "string")

@@ -134,7 +134,10 @@ def test_criterion_without_any_indicator_is_an_error(tiny_frames, tiny_profile):
 
 def test_segment_without_station_borrows_the_neighbour(tiny_frames, tiny_profile):
     frames = dict(tiny_frames)
-    frames["stations"] = frames["stations"].iloc[:2]
+    # S2's only station is a gauge without water-quality samples: it borrows S1's stations
+    frames["stations"] = frames["stations"].assign(station_id=["Q1", "Q2", "H3"],
+                                                   station_type=["water_quality"] * 2
+                                                   + ["hydrology"])
     frames["segments"] = frames["segments"].assign(neighbour_segment_id=[None, "S1"])
     result = evaluate(frames, tiny_profile)
     row = indicator(result, "S2", "water.self_purification")
