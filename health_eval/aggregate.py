@@ -69,14 +69,15 @@ def segment_rhi(criteria: pd.DataFrame) -> pd.Series:
 def water_body_means(frame: pd.DataFrame, value_columns: list[str]) -> pd.DataFrame:
     """Weighted means of ``value_columns`` per water body with weights ``segment_weight``.
 
-    A water body gets NaN for a column where any of its segments has NaN: a partial RHI would
-    misstate the whole water body.
+    A water body gets NaN for a column where any of its segments has NaN, or has no weight: a
+    partial RHI would misstate the whole water body.
     """
     weight = frame["segment_weight"].astype(float)
     weighted = frame[value_columns].mul(weight, axis=0)
     grouped = weighted.groupby(frame["water_body_id"], sort=False)
     totals = weight.groupby(frame["water_body_id"], sort=False).sum()
-    complete = frame[value_columns].notna().groupby(frame["water_body_id"], sort=False).all()
+    known = frame[value_columns].notna() & weight.notna().to_numpy()[:, None]
+    complete = known.groupby(frame["water_body_id"], sort=False).all()
     return grouped.sum(min_count=1).div(totals, axis=0).where(complete)
 
 
@@ -155,22 +156,34 @@ def empty_criteria_issues(criteria: pd.DataFrame) -> list[Issue]:
             for segment, criterion in zip(empty["segment_id"], empty["criterion"])]
 
 
-def segment_weights(segments: pd.DataFrame, profiles: dict[str, Profile]
-                     ) -> tuple[pd.Series, list[Issue]]:
-    """L_i of SPEC §1.1: length (rivers) or area (lakes); 1 for a water body of one segment."""
+#: Segment weighting of SPEC §1.1: column of ``segments``, and its name in messages (zh, en).
+WEIGHT_BASIS = {"length": ("length_km", "长度", "length"), "area": ("area_km2", "面积", "area")}
+
+
+def segment_weights(segments: pd.DataFrame, profiles: dict[str, Profile], *,
+                    file: str | None = None, sheet: str | None = None
+                    ) -> tuple[pd.Series, list[Issue]]:
+    """L_i of SPEC §1.1: length (rivers) or area (lakes); 1 for a water body of one segment.
+
+    A segment of a water body with several segments and no positive length (area) gets NaN and
+    an error located by ``file``, ``sheet`` and the segments' ``row`` column.
+    """
     basis = segments["profile_id"].map({p.id: p.segment_weighting for p in profiles.values()})
     weight = np.where(basis == "length", segments["length_km"], segments["area_km2"])
     weight = pd.Series(weight, index=segments.index, dtype=float)
     single = segments.groupby("water_body_id")["segment_id"].transform("size") == 1
     weight = weight.where(~(single & weight.isna()), 1.0)
     bad = weight.isna() | (weight <= 0)
-    issues = [Issue(table="segments", column="length_km" if b == "length" else "area_km2",
-                    rule="segment.weight_missing", severity="error", value=str(s),
-                    message_zh=f"河段 {s} 缺少{'长度' if b == 'length' else '面积'}"
-                               f"（或不大于0），无法加权得出河湖健康指数",
-                    message_en=f"segment {s} has no positive {'length' if b == 'length' else 'area'}"
-                               f": the water body RHI cannot be weighted")
-              for s, b in zip(segments.loc[bad, "segment_id"], basis[bad])]
+    issues = []
+    for segment, kind, row in zip(segments.loc[bad, "segment_id"], basis[bad],
+                                  segments.loc[bad, "row"]):
+        column, name_zh, name_en = WEIGHT_BASIS[kind]
+        issues.append(Issue(
+            table="segments", column=column, rule="segment.weight_missing", severity="error",
+            value=str(segment), file=file, sheet=sheet, row=None if pd.isna(row) else int(row),
+            message_zh=f"河段 {segment} 缺少{name_zh}（或不大于0），无法加权得出河湖健康指数",
+            message_en=f"segment {segment} has no positive {name_en}: the water body RHI "
+                       f"cannot be weighted"))
     return weight.where(~bad), issues
 
 
@@ -202,7 +215,7 @@ class Aggregation:
     water_bodies : DataFrame
         ``water_body_id, profile_id, rhi``, the class and one column per criterion score.
     issues : list of Issue
-        Mandatory gaps, empty criteria and missing segment weights.
+        Mandatory gaps and empty criteria.
     """
 
     indicators: pd.DataFrame
@@ -222,7 +235,7 @@ def aggregate(indicators: pd.DataFrame, segments: pd.DataFrame, profiles: dict[s
         Long indicator table of every segment (``profile_id, water_body_id, segment_id,
         criterion, indicator_id, required, base_weight, status, score``…).
     segments : DataFrame
-        Evaluated segments with ``profile_id, length_km, area_km2``.
+        Evaluated segments with ``profile_id`` and ``segment_weight`` (:func:`segment_weights`).
     profiles : dict of str to Profile
         Profiles by id.
     """
@@ -235,13 +248,10 @@ def aggregate(indicators: pd.DataFrame, segments: pd.DataFrame, profiles: dict[s
     issues.extend(empty_criteria_issues(criteria))
     rhi = segment_rhi(criteria)
     rhi = rhi.where(~blocked.reindex(rhi.index, fill_value=False))
-    weights, weight_issues = segment_weights(segments, profiles)
-    issues.extend(weight_issues)
     wide = criteria.pivot(index="segment_id", columns="criterion", values="score")
     names = list(dict.fromkeys(k for p in profiles.values() for k in p.criteria
                                if k in wide.columns))
-    table = segments.assign(segment_weight=weights,
-                            rhi=segments["segment_id"].map(rhi).astype(float))
+    table = segments.assign(rhi=segments["segment_id"].map(rhi).astype(float))
     table = table.join(wide[names], on="segment_id")
     totals = water_body_means(table, ["rhi"] + names)
     profile_of = table.drop_duplicates("water_body_id").set_index("water_body_id")["profile_id"]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .aggregate import aggregate
+from .aggregate import aggregate, segment_weights
 from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
 from .issues import Issue, issues_frame
@@ -78,11 +78,13 @@ def _with_policies(profile: Profile, options: Mapping[str, Any]) -> Profile:
 
 def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
                    ) -> tuple[pd.DataFrame, list[Issue]]:
-    """Segments with their water body's kind, year and profile; issues for what cannot be placed."""
+    """Segments with their water body's kind, year, profile and weight L_i (SPEC §1.1); issues
+    for what cannot be placed or weighted."""
     water_bodies = dataset.table("water_bodies")
     segments = dataset.table("segments")
+    segments = segments.assign(row=dataset.row_number("segments", np.arange(len(segments))))
     frame = segments[["segment_id", "water_body_id", "name", "length_km", "area_km2",
-                      "neighbour_segment_id"]].merge(
+                      "neighbour_segment_id", "row"]].merge(
         water_bodies[["water_body_id", "kind", "evaluation_year"]], on="water_body_id",
         how="left", indicator=True)
     issues = []
@@ -92,7 +94,7 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
         issues.append(Issue(
             table="segments", column="water_body_id", rule="reference.water_body",
             severity="error", value=str(segment["water_body_id"]),
-            row=dataset.row_number("segments", position), **_where(dataset, "segments"),
+            row=int(segment["row"]), **_where(dataset, "segments"),
             message_zh=f"河段 {segment['segment_id']} 所属河湖 {segment['water_body_id']} "
                        f"不在河湖名录中",
             message_en=f"segment {segment['segment_id']}: water body "
@@ -114,7 +116,15 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
             severity="error", value=str(kind),
             message_zh=f"所选评价方案不适用于类型为 {kind} 的河湖",
             message_en=f"no chosen profile evaluates water bodies of kind {kind!r}"))
-    return frame[frame["profile_id"].notna()].reset_index(drop=True), issues
+    frame = frame[frame["profile_id"].notna()].reset_index(drop=True)
+    weights, weight_issues = segment_weights(frame, profiles_by_id(profiles),
+                                             **_where(dataset, "segments"))
+    return frame.assign(segment_weight=weights), issues + weight_issues
+
+
+def profiles_by_id(profiles_by_kind: dict[str, Profile]) -> dict[str, Profile]:
+    """The distinct profiles of a kind → profile mapping, by id."""
+    return {p.id: p for p in profiles_by_kind.values()}
 
 
 def _where(dataset: Dataset, table: str) -> dict[str, str | None]:
@@ -149,7 +159,7 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],
     dataset = load_dataset(dataset)
     registry = registry if registry is not None else default_registry()
     profiles_by_kind = resolve_profiles(profile, options)
-    profiles = {p.id: p for p in profiles_by_kind.values()}
+    profiles = profiles_by_id(profiles_by_kind)
     segments, issues = _segment_frame(dataset, profiles_by_kind)
     issues = (list(dataset.issues) + check_references(dataset) + check_parameter_codes(dataset)
               + issues)

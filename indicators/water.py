@@ -52,9 +52,8 @@ def _station_rows(links: pd.DataFrame, values: pd.Series, n_obs: pd.Series,
                                 "value": values.to_numpy(dtype=float),
                                 "n_obs": n_obs.to_numpy(dtype=int), "details": details})
     rows = links.merge(per_station, on="station_id")
-    rows["details"] = [dict(d, borrowed_from=b) if isinstance(b, str) else d
-                       for d, b in zip(rows["details"], rows["borrowed_from"].astype(object)
-                                       .where(rows["borrowed_from"].notna(), None))]
+    rows["details"] = [d if pd.isna(b) else dict(d, borrowed_from=b)
+                       for d, b in zip(rows["details"], rows["borrowed_from"])]
     return rows.drop(columns="borrowed_from")
 
 
@@ -85,16 +84,16 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
             ph_zero_deviation=context.param("ph_zero_deviation"))
         classes = classify(means.means, kind)
         period = _period(kind_samples).reindex(positions.index)
+        samples_per_station = means.counts.max(axis=1)
         details = [
             {"station_id": station, "wq_class": CLASS_LABELS.get(cls) if pd.notna(cls) else None,
              "limiting": limiting, "exceedance_vs_III": exceedance,
              "samples": int(n), "below_detection": int(bd), "period": f"{start}–{end}"}
             for station, cls, limiting, exceedance, n, bd, start, end in zip(
                 positions.index, classes["wq_class"], classes["limiting"], classes["exceedance"],
-                means.counts.max(axis=1), means.below_detection_counts.sum(axis=1),
+                samples_per_station, means.below_detection_counts.sum(axis=1),
                 period["min"], period["max"])]
-        frames.append(_station_rows(links, positions.max(axis=1),
-                                    means.counts.max(axis=1), details))
+        frames.append(_station_rows(links, positions.max(axis=1), samples_per_station, details))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["segment_id", "station_id", "value", "n_obs", "details"])
     return IndicatorValues(table=table, issues=tuple(issues))

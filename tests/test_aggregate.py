@@ -145,3 +145,9 @@ def test_criterion_scores_stay_within_their_indicator_scores(table):
         used = table[(table["segment_id"] == segment) & (table["criterion"] == criterion)
                      & table["status"].isin(["ok", "supplied"])]["score"]
         assert used.min() - 1e-9 <= score <= used.max() + 1e-9
+
+
+def test_a_segment_without_weight_leaves_its_water_body_without_rhi():
+    segments = pd.DataFrame({"water_body_id": ["R", "R"], "segment_weight": [2.0, np.nan],
+                             "rhi": [64.0, 51.0]})
+    assert np.isnan(water_body_means(segments, ["rhi"]).loc["R", "rhi"])

@@ -325,3 +325,15 @@ def test_a_parameter_missing_from_the_profile_is_named(tiny_frames, tiny_profile
     issue = result.issues[result.issues["rule"] == "indicator.compute_failed"].iloc[0]
     assert issue["message_en"].endswith(
         "the profile gives no indicators.social.public_satisfaction.params.respondent_weights")
+
+
+def test_segment_without_length_is_an_error_naming_its_row(tiny_frames, tiny_profile):
+    frames = dict(tiny_frames)
+    frames["segments"] = frames["segments"].assign(length_km=[2.0, None])
+    result = evaluate(frames, tiny_profile)
+    issue = result.errors.iloc[0]
+    assert (issue["rule"], issue["column"], issue["value"], issue["row"]) == (
+        "segment.weight_missing", "length_km", "S2", 2)
+    assert pd.isna(result.water_bodies.iloc[0]["rhi"])
+    # the segments themselves are still evaluated
+    assert result.segments.set_index("segment_id").loc["S2", "rhi"] == pytest.approx(51.0)
