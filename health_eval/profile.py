@@ -261,6 +261,13 @@ def _resolve(name: str | Path, base_dir: Path | None, seen: tuple[str, ...]
     data, origin, folder = _raw_profile(name, base_dir)
     if origin in seen:
         raise ProfileError(f"{origin}: extends 循环引用 / circular extends: {' -> '.join(seen)}")
+    return _apply_extends(data, origin, folder, seen)
+
+
+def _apply_extends(data: Mapping[str, Any], origin: str, folder: Path | None,
+                   seen: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
+    """``data`` merged over the profile it ``extends`` (recursively), and the chain of origins."""
+    data = dict(data)
     parent = data.pop("extends", None)
     if parent is None:
         return data, [origin]
@@ -290,14 +297,8 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile) -> Profile:
     if isinstance(profile, Profile):
         return profile
     if isinstance(profile, Mapping):
-        data = dict(profile)
-        parent = data.pop("extends", None)
-        chain: list[str] = []
-        if parent is not None:
-            base, chain = _resolve(parent, None, ())
-            data = merge_profile_data(base, data)
+        data, chain = _apply_extends(profile, "<mapping>", None, ())
         origin = str(data.get("id", "<mapping>"))
-        chain = chain + ["<mapping>"]
     else:
         data, chain = _resolve(profile, None, ())
         origin = chain[-1]
