@@ -94,7 +94,7 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
         issues.append(Issue(
             table="segments", column="water_body_id", rule="reference.water_body",
             severity="error", value=str(segment["water_body_id"]),
-            row=int(segment["row"]), **_where(dataset, "segments"),
+            row=int(segment["row"]), **dataset.location("segments"),
             message_zh=f"河段 {segment['segment_id']} 所属河湖 {segment['water_body_id']} "
                        f"不在河湖名录中",
             message_en=f"segment {segment['segment_id']}: water body "
@@ -105,7 +105,7 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
         water_body = water_bodies.iloc[position]["water_body_id"]
         issues.append(Issue(
             table="water_bodies", column="water_body_id", rule="water_body.no_segment",
-            severity="error", value=str(water_body), **_where(dataset, "water_bodies"),
+            severity="error", value=str(water_body), **dataset.location("water_bodies"),
             row=dataset.row_number("water_bodies", position),
             message_zh=f"河湖 {water_body} 没有评价河段，无法评价",
             message_en=f"water body {water_body} has no segment and cannot be evaluated"))
@@ -118,18 +118,13 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
             message_en=f"no chosen profile evaluates water bodies of kind {kind!r}"))
     frame = frame[frame["profile_id"].notna()].reset_index(drop=True)
     weights, weight_issues = segment_weights(frame, profiles_by_id(profiles),
-                                             **_where(dataset, "segments"))
+                                             **dataset.location("segments"))
     return frame.assign(segment_weight=weights), issues + weight_issues
 
 
 def profiles_by_id(profiles_by_kind: dict[str, Profile]) -> dict[str, Profile]:
     """The distinct profiles of a kind → profile mapping, by id."""
     return {p.id: p for p in profiles_by_kind.values()}
-
-
-def _where(dataset: Dataset, table: str) -> dict[str, str | None]:
-    source = dataset.sources.get(table)
-    return {"file": source.file if source else None, "sheet": source.sheet if source else None}
 
 
 def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],

@@ -116,6 +116,12 @@ class Dataset:
                 return False
         return name in self.tables and len(self.tables[name]) > 0
 
+    def location(self, name: str) -> dict[str, str | None]:
+        """``{"file": …, "sheet": …}`` of table ``name``, for locating issues (None if unknown)."""
+        source = self.sources.get(name)
+        return {"file": source.file if source else None,
+                "sheet": source.sheet if source else None}
+
     def row_number(self, name: str, index):
         """Return the user-visible row number of rows of table ``name``.
 

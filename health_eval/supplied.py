@@ -58,7 +58,6 @@ def check_supplied(dataset, segments: pd.DataFrame, profiles: dict[str, Profile]
          "评价方案未采用指标 {indicator_id}，该值未参与计算",
          "the profile does not use indicator {indicator_id}; the value was not used"),
     ]
-    source = dataset.sources.get("indicator_values")
     issues = []
     for mask, rule, severity, column, zh, en in checks:
         for position in np.flatnonzero(mask.fillna(True).to_numpy(dtype=bool)):
@@ -67,6 +66,6 @@ def check_supplied(dataset, segments: pd.DataFrame, profiles: dict[str, Profile]
             issues.append(Issue(
                 table="indicator_values", rule=rule, severity=severity, column=column,
                 value=str(fields[column]), row=dataset.row_number("indicator_values", position),
-                file=source.file if source else None, sheet=source.sheet if source else None,
+                **dataset.location("indicator_values"),
                 message_zh=zh.format(**fields), message_en=en.format(**fields)))
     return issues

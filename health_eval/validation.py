@@ -79,13 +79,11 @@ def _per_value(dataset, table: str, column: str, values: pd.Series, flagged: pd.
         return []
     positions = pd.Series(np.flatnonzero(flagged.to_numpy()), index=values[flagged].to_numpy())
     groups = positions.groupby(level=0, sort=True).agg(["size", "first"])
-    source = dataset.sources.get(table)
     issues = []
     for value, n, first in groups.itertuples():
         message_zh, message_en = messages(value, n)
         issues.append(Issue(table=table, column=column, rule=rule, severity="warning",
                             value=str(value), row=dataset.row_number(table, int(first)),
-                            file=source.file if source else None,
-                            sheet=source.sheet if source else None,
+                            **dataset.location(table),
                             message_zh=message_zh, message_en=message_en))
     return issues
