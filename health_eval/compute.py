@@ -125,7 +125,7 @@ def _run(definition: Indicator, dataset, context: ComputeContext
     ``error`` for its segments with an error issue; the other indicators go on.
     """
     key = "segment_id" if definition.scope == "segment" else "water_body_id"
-    if definition.compute is None:
+    if definition.compute is None or not _has_inputs(definition, dataset):
         empty = pd.DataFrame({key: pd.Series(dtype="string"), "value": pd.Series(dtype=float),
                               "status": pd.Series(dtype=object)})
         return empty, []
@@ -139,6 +139,17 @@ def _run(definition: Indicator, dataset, context: ComputeContext
         failed = pd.DataFrame({key: context.segments[key].drop_duplicates().to_numpy(),
                                "value": np.nan, "status": "error"})
         return failed, [issue]
+
+
+#: Tables every package has or that describe places rather than measure anything: an indicator
+#: whose other inputs are all absent is not computed at all (its segments get ``no_data``).
+CONTEXT_TABLES = frozenset({"water_bodies", "segments", "stations"})
+
+
+def _has_inputs(definition: Indicator, dataset) -> bool:
+    """Whether the package holds any measuring input table of ``definition`` (maybe empty)."""
+    measuring = [t for t in definition.inputs if t not in CONTEXT_TABLES]
+    return not measuring or any(t in dataset.tables for t in measuring)
 
 
 def _normalise(result: ComputeResult, key: str, indicator_id: str

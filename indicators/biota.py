@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,3 +59,272 @@ def fish_retention_table(species: pd.DataFrame) -> pd.DataFrame:
     table = flags.groupby("water_body_id", sort=True).sum()
     table["foei"] = table["current_native"] / table["historical"].where(table["historical"] > 0)
     return table
+
+
+# --- Benthic index of biotic integrity (B-IBI, SPEC §4.4) ---------------------------------------
+
+_BENTHIC_METRICS = ("taxa_richness", "ept_richness", "dominant_pct", "tolerant_pct", "shannon")
+_DIRECTIONS = ("decreasing", "increasing")
+
+
+def default_benthic_params() -> dict[str, Any]:
+    """B-IBI metrics, percentiles, tolerance threshold and EPT orders of the packaged river
+    profile (SPEC §4.4 [P]), read from ``biota.benthic_ibi.params`` of its YAML."""
+    from health_eval.profile import load_profile
+
+    params = load_profile("mwr2020-river").indicators["biota.benthic_ibi"].params
+    return dict(params)
+
+
+def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: float,
+                    ept_orders: Collection[str]) -> pd.DataFrame:
+    """Core macroinvertebrate metrics of every sampling site (SPEC §4.4).
+
+    Parameters
+    ----------
+    samples : DataFrame
+        Columns ``site_id``, ``taxon`` and ``count`` [individuals]. Rows of one taxon at one site
+        are summed; a taxon whose total at a site is 0 is not present there (the site itself is
+        kept: it was sampled).
+    taxa : DataFrame
+        Taxon attributes, one row per taxon: ``taxon``, ``order`` (Latin or Chinese name),
+        ``tolerance`` [tolerance value, 0–10]; ``family`` and ``ffg`` are not used. A sampled
+        taxon missing from this table has no order and no tolerance value.
+    tolerant_min : float
+        Tolerance value from which a taxon counts as tolerant [tolerance value]: tolerant when
+        ``tolerance >= tolerant_min``.
+    ept_orders : collection of str
+        Order names of Ephemeroptera, Plecoptera and Trichoptera [name], matched against
+        ``taxa.order`` ignoring case and surrounding spaces.
+
+    Returns
+    -------
+    DataFrame
+        Index ``site_id`` (sorted); columns
+
+        - ``taxa_richness`` [taxa]: distinct taxa present;
+        - ``ept_richness`` [taxa]: taxa present whose order is an EPT order;
+        - ``dominant_pct`` [%]: individuals of the most abundant taxon / all individuals × 100;
+        - ``tolerant_pct`` [%]: individuals of tolerant taxa / all individuals × 100 (a taxon
+          without a tolerance value is not tolerant);
+        - ``shannon`` [-]: H′ = −Σ pᵢ ln pᵢ over the taxa present (natural log);
+        - ``individuals`` [individuals];
+        - ``unknown_tolerance_taxa`` [taxa]: taxa present without a tolerance value;
+        - ``unknown_order_taxa`` [taxa]: taxa present without an order (never EPT).
+
+        At a site with no individuals ``dominant_pct``, ``tolerant_pct`` and ``shannon`` are NaN.
+
+    Raises
+    ------
+    ValueError
+        For a missing ``site_id`` or ``taxon``, a missing or negative ``count``, or a taxon
+        listed twice in ``taxa``.
+    """
+    site = samples["site_id"]
+    taxon = samples["taxon"]
+    count = pd.to_numeric(samples["count"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    problems = []
+    if site.isna().any():
+        problems.append("missing site_id")
+    if taxon.isna().any():
+        problems.append("missing taxon")
+    if np.isnan(count).any():
+        problems.append("missing or non-numeric count")
+    elif (count < 0).any():
+        problems.append("negative count")
+    if problems:
+        raise ValueError(f"benthos samples: {', '.join(problems)}")
+    duplicated = taxa["taxon"][taxa["taxon"].duplicated()]
+    if len(duplicated):
+        raise ValueError(f"benthos taxa listed twice: {sorted(set(duplicated.astype(str)))}")
+
+    rows = pd.DataFrame({"site_id": site.to_numpy(), "taxon": taxon.to_numpy(), "n": count})
+    sites = pd.Index(rows["site_id"].unique(), name="site_id").sort_values()
+    totals = rows.groupby(["site_id", "taxon"], sort=True)["n"].sum().reset_index()
+    present = totals[totals["n"] > 0].copy()
+
+    attributes = taxa.set_index(taxa["taxon"].to_numpy(dtype=object))
+    order = present["taxon"].map(attributes["order"].astype(object)) if "order" in taxa else None
+    wanted = {str(name).strip().casefold() for name in ept_orders}
+    if order is None:
+        present["ept"] = False
+        present["unknown_order"] = True
+    else:
+        names = order.where(order.notna()).astype("string").str.strip().str.casefold()
+        present["ept"] = names.isin(wanted).to_numpy(dtype=bool)
+        present["unknown_order"] = order.isna()
+    tolerance = (pd.to_numeric(present["taxon"].map(attributes["tolerance"].astype(object)),
+                               errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                 if "tolerance" in taxa else np.full(len(present), np.nan))
+    present["unknown_tolerance"] = np.isnan(tolerance)
+    present["tolerant_n"] = np.where(tolerance >= tolerant_min, present["n"], 0.0)
+    site_total = present.groupby("site_id")["n"].transform("sum")
+    p = present["n"] / site_total
+    present["h"] = -p * np.log(p)
+
+    by_site = present.groupby("site_id", sort=True)
+    individuals = by_site["n"].sum().reindex(sites, fill_value=0.0)
+    counted = individuals.where(individuals > 0)
+    metrics = pd.DataFrame({
+        "taxa_richness": by_site.size().reindex(sites, fill_value=0).astype(int),
+        "ept_richness": by_site["ept"].sum().reindex(sites, fill_value=0).astype(int),
+        "dominant_pct": by_site["n"].max().reindex(sites) / counted * 100.0,
+        "tolerant_pct": by_site["tolerant_n"].sum().reindex(sites) / counted * 100.0,
+        "shannon": by_site["h"].sum().reindex(sites) + 0.0,      # + 0.0: one taxon gives 0, not −0
+        "individuals": individuals,
+        "unknown_tolerance_taxa": by_site["unknown_tolerance"].sum().reindex(
+            sites, fill_value=0).astype(int),
+        "unknown_order_taxa": by_site["unknown_order"].sum().reindex(
+            sites, fill_value=0).astype(int),
+    }, index=sites)
+    return metrics
+
+
+def _reference_sites(sites: pd.Index, reference: Collection[Any] | None) -> pd.Index:
+    """The sites whose metrics set the scoring bounds: ``reference``, or all sites."""
+    if reference is None:
+        return sites
+    wanted = [reference] if isinstance(reference, str) else list(reference)
+    if not wanted:
+        raise ValueError("reference names no site; pass None to score against all sites")
+    unknown = pd.Index(wanted).difference(sites)
+    if len(unknown):
+        raise ValueError(f"reference site(s) without benthos samples: {list(unknown)}")
+    return sites[sites.isin(wanted)]
+
+
+def _per_group(values: pd.Series, groups) -> float | dict[str, float]:
+    """A bound for :attr:`bibi_bounds`: one float, or one per group when sites are grouped."""
+    if groups is None:
+        return float(values.iloc[0]) if len(values) else float("nan")
+    return {str(k): float(v) for k, v in values.items()}
+
+
+def benthic_ibi_table(samples: pd.DataFrame, taxa: pd.DataFrame,
+                      reference: Collection[Any] | None = None, *,
+                      params: Mapping[str, Any] | None = None,
+                      groups: pd.Series | Mapping[Any, Any] | None = None) -> pd.DataFrame:
+    """Metrics, metric scores and B-IBI of every sampling site (SPEC §4.4 [P]).
+
+    Each metric is ratio-scored against the distribution of its values over the reference
+    sites (over all sites when ``reference`` is None), using numpy's linear percentiles:
+
+    - ``decreasing`` metrics (fall with disturbance): score = value / P\\ :sub:`upper`;
+    - ``increasing`` metrics (rise with disturbance): score = (max − value) / (max −
+      P\\ :sub:`lower`);
+
+    each clipped to [0, 1]; B-IBI = the sum of the metric scores. Where a denominator is 0 the
+    limit is taken without division: a decreasing metric scores 1 when value ≥ P\\ :sub:`upper`
+    (else 0), an increasing one 1 when value ≤ max (else 0). A metric with no reference value
+    scores NaN.
+
+    Parameters
+    ----------
+    samples : DataFrame
+        ``site_id``, ``taxon``, ``count`` [individuals] (see :func:`benthic_metrics`).
+    taxa : DataFrame
+        ``taxon``, ``order``, ``tolerance`` [tolerance value] (see :func:`benthic_metrics`).
+    reference : collection of site ids, optional
+        Reference sites (是否参照点) [site_id]; each must have samples. Default: all sites.
+    params : mapping, optional
+        The profile's ``biota.benthic_ibi.params``: ``metrics`` {metric: ``decreasing`` |
+        ``increasing``}, ``upper_percentile`` and ``lower_percentile`` [percent rank, 0–100],
+        ``tolerant_min`` [tolerance value], ``ept_orders`` [order names]; other keys are
+        ignored. Default: the packaged profile's (:func:`default_benthic_params`).
+    groups : Series or mapping of site id to group, optional
+        Score each group of sites (e.g. each water body) against the reference sites of its
+        own group, all groups at once; a group without reference sites is not scored.
+
+    Returns
+    -------
+    DataFrame
+        Index ``site_id``; the columns of :func:`benthic_metrics`, ``reference_site`` (bool),
+        ``score_<metric>`` [0–1] per scored metric and ``bibi`` [0–number of metrics]: NaN when
+        a metric score is NaN (e.g. a site without individuals). ``attrs["bibi_bounds"]`` holds
+        per metric its direction, the percentile and the maximum used [metric unit].
+
+    Raises
+    ------
+    ValueError
+        For an unknown metric or direction, an empty reference, or a reference site without
+        samples (and see :func:`benthic_metrics`).
+    """
+    params = dict(params) if params is not None else default_benthic_params()
+    directions = dict(params["metrics"])
+    unknown = sorted(set(directions) - set(_BENTHIC_METRICS))
+    if unknown:
+        raise ValueError(f"unknown B-IBI metric(s) {unknown}; known: {list(_BENTHIC_METRICS)}")
+    bad = {m: d for m, d in directions.items() if d not in _DIRECTIONS}
+    if bad:
+        raise ValueError(f"B-IBI metric direction must be one of {_DIRECTIONS}, got {bad}")
+    upper_q = float(params["upper_percentile"])
+    lower_q = float(params["lower_percentile"])
+
+    table = benthic_metrics(samples, taxa, tolerant_min=float(params["tolerant_min"]),
+                            ept_orders=params["ept_orders"])
+    ref = _reference_sites(table.index, reference)
+    table["reference_site"] = table.index.isin(ref)
+    group = (pd.Series("all", index=table.index) if groups is None
+             else pd.Series(groups).reindex(table.index))
+    bounds: dict[str, dict[str, Any]] = {}
+    for metric, direction in directions.items():          # a handful of metrics, not sites
+        value = table[metric].to_numpy(dtype=float)
+        basis = table.loc[table["reference_site"], metric].astype(float).dropna()
+        by_group = basis.groupby(group[basis.index])
+        quantile = (upper_q if direction == "decreasing" else lower_q) / 100
+        bound_of = by_group.quantile(quantile)
+        top_of = by_group.max()
+        bound = bound_of.reindex(group).to_numpy(dtype=float)
+        top = top_of.reindex(group).to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if direction == "decreasing":
+                score = np.where(bound != 0, value / bound, np.where(value >= bound, 1.0, 0.0))
+            else:
+                span = top - bound
+                score = np.where(span != 0, (top - value) / span,
+                                 np.where(value <= top, 1.0, 0.0))
+        unscored = np.isnan(value) | np.isnan(bound)
+        table[f"score_{metric}"] = np.where(unscored, np.nan, np.clip(score, 0.0, 1.0))
+        bounds[metric] = {"direction": direction,
+                          "percentile": _per_group(bound_of, groups),
+                          "max": _per_group(top_of, groups)}
+    score_columns = [f"score_{metric}" for metric in directions]
+    table["bibi"] = table[score_columns].sum(axis=1, skipna=False)
+    table.attrs["bibi_bounds"] = bounds
+    return table
+
+
+def benthic_ibi(samples: pd.DataFrame, taxa: pd.DataFrame,
+                reference: Collection[Any] | None = None, *,
+                params: Mapping[str, Any] | None = None) -> pd.Series:
+    """B-IBI of every sampling site: the sum of the metric scores (SPEC §4.4 [P]).
+
+    The ``bibi`` column of :func:`benthic_ibi_table` (see there for ``samples`` [individuals],
+    ``taxa``, ``reference`` [site ids] and ``params`` [profile mapping]).
+
+    Returns
+    -------
+    Series
+        Index ``site_id``; B-IBI [0–number of metrics], NaN where a metric could not be scored.
+    """
+    return benthic_ibi_table(samples, taxa, reference, params=params)["bibi"]
+
+
+def expected_bibi(bibi: pd.Series, reference: Collection[Any]) -> float:
+    """Expected B-IBI: the median B-IBI of the reference sites (SPEC §4.4 [R]).
+
+    Parameters
+    ----------
+    bibi : Series
+        B-IBI per site [0–number of metrics], indexed by site id.
+    reference : collection of site ids
+        Reference sites [site_id]; ids not in ``bibi`` are ignored, and so are NaN values.
+
+    Returns
+    -------
+    float
+        Median B-IBI of the reference sites [0–number of metrics]; NaN when none has a value.
+    """
+    wanted = [reference] if isinstance(reference, str) else list(reference)
+    values = bibi[bibi.index.isin(wanted)].astype(float).dropna()
+    return float(values.median()) if len(values) else float("nan")

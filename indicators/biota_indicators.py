@@ -6,13 +6,16 @@ now.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from health_eval.issues import Issue
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, LAKE, RIVER
-from .biota import fish_retention_table
+from .biota import benthic_ibi_table, fish_retention_table
+from .frames import data_issue, records, rows_of_segments
+from .stations import evaluation_year_rows, period_text, segment_rows
 
 
 def compute_fish_retention(dataset, context: ComputeContext) -> IndicatorValues:
@@ -42,10 +45,102 @@ def compute_fish_retention(dataset, context: ComputeContext) -> IndicatorValues:
     return IndicatorValues(table=rows, issues=issues)
 
 
+
+def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
+    """Benthic IBI (大型底栖无脊椎动物生物完整性指数, SPEC §4.4): observed / expected B-IBI [-].
+
+    B-IBI of every sampling site, its metrics scored against the reference sites of its own
+    water body (sites flagged 是否参照点; all its sites where none is flagged). The expected
+    B-IBI is the profile's ``expected_bibi`` when set, else the median B-IBI of the water body's
+    reference sites; without either the value is ``insufficient_data``. Sites are combined per
+    segment by the station policy.
+    """
+    params = context.params
+    samples = rows_of_segments(dataset, context, "benthos_samples").merge(
+        dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id")
+    sites = samples.drop_duplicates("site_id").set_index("site_id")
+    flagged = samples.loc[samples["is_reference"].fillna(False).astype(bool), "site_id"].unique()
+    has_flagged = sites["water_body_id"].isin(sites.loc[flagged, "water_body_id"])
+    basis = sites.index[~has_flagged | sites.index.isin(flagged)]
+    table = benthic_ibi_table(samples, dataset.table("benthos_taxa"),
+                              reference=basis if len(basis) else None, params=params,
+                              groups=sites["water_body_id"])
+    table = table.join(sites[["segment_id", "water_body_id"]])
+    given = params.get("expected_bibi")
+    reference_median = table.loc[table.index.isin(flagged)].groupby("water_body_id")["bibi"].median()
+    table["expected_bibi"] = (float(given) if given is not None
+                              else table["water_body_id"].map(reference_median))
+    table["value"] = table["bibi"] / table["expected_bibi"].where(table["expected_bibi"] > 0)
+    table["status"] = np.where(table["value"].isna(), "insufficient_data", "ok")
+    lacking = sorted(set(table.loc[table["expected_bibi"].isna(), "water_body_id"]))
+    issues = tuple(data_issue("benthos_samples", "benthos.no_reference", wb,
+                              f"河湖 {wb} 没有参照点，评价方案也未给出 B-IBI 期望值，无法计算",
+                              f"water body {wb} has no reference site and the profile gives no "
+                              f"expected B-IBI: the benthic IBI cannot be computed", dataset)
+                   for wb in lacking)
+    metrics = {m: m for m in params["metrics"]}
+    table = table.reset_index()
+    table["details"] = records(table, {"site_id": "site_id", "bibi": "bibi",
+                                       "expected_bibi": "expected_bibi",
+                                       "reference_site": "reference_site",
+                                       "individuals": "individuals", **metrics})
+    return IndicatorValues(table=table.rename(columns={"site_id": "station_id"}).assign(
+        n_obs=table["individuals"].round().astype("Int64"))[
+        ["segment_id", "station_id", "value", "n_obs", "status", "details"]], issues=issues)
+
+
+def community_survey(group: str):
+    """The compute of a community indicator (waterbirds or aquatic plants, SPEC §4.4) [-].
+
+    Value per segment = current species / reference species of ``community_surveys`` rows of
+    ``group``; where the counts are not given, an expert grade (0–100) / 100, so that the ratio
+    rule scores both alike. The details say which was used.
+    """
+
+    def compute(dataset, context: ComputeContext) -> IndicatorValues:
+        surveys = rows_of_segments(dataset, context, "community_surveys")
+        surveys = surveys[surveys["group"] == group]
+        ratio = surveys["current_species"] / surveys["reference_species"].where(
+            surveys["reference_species"] > 0)
+        table = surveys.assign(value=ratio.fillna(surveys["expert_score"] / 100), n_obs=1,
+                               basis=np.where(ratio.notna(), "species_ratio", "expert_score"))
+        table["details"] = records(table, {"current_species": "current_species",
+                                           "reference_species": "reference_species",
+                                           "expert_score": "expert_score", "basis": "basis"})
+        return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
+
+    compute.__name__ = f"compute_{group}"
+    return compute
+
+
+def compute_phytoplankton_density(dataset, context: ComputeContext) -> IndicatorValues:
+    """Phytoplankton density (浮游植物密度, SPEC §4.4): evaluation-year mean [10⁴ cells/L]."""
+    samples, links, issues = evaluation_year_rows(dataset, context, "phytoplankton")
+    stats = samples.groupby("station_id")["density_1e4_cells_l"].agg(["mean", "count"])
+    stats["period"] = period_text(samples)
+    return IndicatorValues(table=segment_rows(links, pd.DataFrame({
+        "station_id": stats.index, "value": stats["mean"].to_numpy(),
+        "n_obs": stats["count"].to_numpy(),
+        "details": records(stats, {"count": "samples", "period": "period"})})),
+        issues=tuple(issues))
+
+
+def compute_macrophyte_cover(dataset, context: ComputeContext) -> IndicatorValues:
+    """Macrophyte cover (大型水生植物覆盖度, SPEC §4.4) of each survey plot [%].
+
+    Plots are scored one by one and combined per zone by the station policy (SPEC §1.1).
+    """
+    plots = rows_of_segments(dataset, context, "macrophyte_plots")
+    table = plots.rename(columns={"plot_id": "station_id", "cover_pct": "value"}).assign(n_obs=1)
+    table["details"] = [{"plot_id": plot} for plot in table["station_id"]]
+    return IndicatorValues(table=table[["segment_id", "station_id", "value", "n_obs", "details"]])
+
+
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(id="biota.benthic_ibi", criterion="biota",
               name_zh="大型底栖无脊椎动物生物完整性指数", name_en="benthic index of biotic integrity",
               applies_to=ALL_KINDS, inputs=("benthos_samples", "benthos_taxa"),
+              compute=compute_benthic_ibi,
               references="SPEC §4.4 benthic IBI: observed / expected B-IBI"),
     Indicator(id="biota.fish_retention", criterion="biota", name_zh="鱼类保有指数",
               name_en="fish retention index", applies_to=ALL_KINDS, scope="water_body",
@@ -53,15 +148,19 @@ INDICATORS: tuple[Indicator, ...] = (
               references="SPEC §4.4 fish retention: native species now / historical species"),
     Indicator(id="biota.waterbirds", criterion="biota", name_zh="水鸟状况",
               name_en="waterbird status", applies_to=ALL_KINDS, inputs=("community_surveys",),
+              compute=community_survey("waterbirds"),
               references="SPEC §4.4 waterbirds: species now / reference species"),
     Indicator(id="biota.aquatic_plants", criterion="biota", name_zh="水生植物群落状况",
               name_en="aquatic plant community", applies_to=RIVER,
               inputs=("community_surveys",),
+              compute=community_survey("aquatic_plants"),
               references="SPEC §4.4 aquatic plants: species now / reference species"),
     Indicator(id="biota.phytoplankton_density", criterion="biota", name_zh="浮游植物密度",
               name_en="phytoplankton density", applies_to=LAKE, inputs=("phytoplankton",),
-              unit="10^4 cells/L", references="SPEC §4.4 phytoplankton density: mean density"),
+              unit="10^4 cells/L", compute=compute_phytoplankton_density,
+              references="SPEC §4.4 phytoplankton density: mean density"),
     Indicator(id="biota.macrophyte_cover", criterion="biota", name_zh="大型水生植物覆盖度",
               name_en="macrophyte cover", applies_to=LAKE, inputs=("macrophyte_plots",),
-              unit="%", references="SPEC §4.4 macrophyte cover: surveyed cover"),
+              unit="%", compute=compute_macrophyte_cover,
+              references="SPEC §4.4 macrophyte cover: surveyed cover"),
 )

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["BELOW_DETECTION_POLICIES", "StationMeans", "station_means"]
+__all__ = ["BELOW_DETECTION_POLICIES", "StationMeans", "effective_values", "station_means"]
 
 #: Below-detection policies and the fraction of the detection limit each substitutes.
 BELOW_DETECTION_POLICIES: dict[str, float] = {"half": 0.5, "limit": 1.0}
@@ -39,6 +39,48 @@ class StationMeans(NamedTuple):
     means: pd.DataFrame
     counts: pd.DataFrame
     below_detection_counts: pd.DataFrame
+
+
+def effective_values(samples: pd.DataFrame, below_detection: str = "half"
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """The value each sample enters calculations with, and its below-detection flag (SPEC §5).
+
+    A below-detection sample enters as ``factor`` × its detection limit (half, or the limit
+    itself, by the ``below_detection`` policy); where it has no detection limit its ``value`` is
+    taken as the limit.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        ``value`` [unit of the parameter] and optionally ``below_detection`` (bool; missing →
+        False) and ``detection_limit`` [unit of the parameter].
+    below_detection : {"half", "limit"}
+
+    Returns
+    -------
+    (ndarray of float, ndarray of bool)
+        Effective values (NaN where not measured) and the below-detection flags.
+    """
+    if below_detection not in BELOW_DETECTION_POLICIES:
+        raise ValueError(
+            f"below_detection must be one of {tuple(BELOW_DETECTION_POLICIES)}, "
+            f"got {below_detection!r}"
+        )
+    factor = BELOW_DETECTION_POLICIES[below_detection]
+    n = len(samples)
+    value = pd.to_numeric(samples["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if "below_detection" in samples.columns:
+        bd = samples["below_detection"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    else:
+        bd = np.zeros(n, dtype=bool)
+    if "detection_limit" in samples.columns:
+        dl = pd.to_numeric(samples["detection_limit"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+    else:
+        dl = np.full(n, np.nan)
+    limit = np.where(np.isnan(dl), value, dl)
+    return np.where(bd, factor * limit, value), bd
 
 
 def station_means(
@@ -86,31 +128,11 @@ def station_means(
     KeyError
         If ``station_id``, ``parameter`` or ``value`` is missing.
     """
-    if below_detection not in BELOW_DETECTION_POLICIES:
-        raise ValueError(
-            f"below_detection must be one of {tuple(BELOW_DETECTION_POLICIES)}, "
-            f"got {below_detection!r}"
-        )
-    factor = BELOW_DETECTION_POLICIES[below_detection]
     missing = [c for c in ("station_id", "parameter", "value") if c not in samples.columns]
     if missing:
         raise KeyError(f"samples lack column(s) {missing}")
 
-    n = len(samples)
-    value = pd.to_numeric(samples["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    if "below_detection" in samples.columns:
-        bd = samples["below_detection"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    else:
-        bd = np.zeros(n, dtype=bool)
-    if "detection_limit" in samples.columns:
-        dl = pd.to_numeric(samples["detection_limit"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-    else:
-        dl = np.full(n, np.nan)
-
-    limit = np.where(np.isnan(dl), value, dl)
-    effective = np.where(bd, factor * limit, value)
+    effective, bd = effective_values(samples, below_detection)
     used = ~np.isnan(effective)
 
     frame = pd.DataFrame(

@@ -11,6 +11,12 @@ import pandas as pd
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, RIVER
+from .daily import checked_coverage, daily_station_rows
+from .frames import records, rows_of_segments, weighted_mean
+from .gb3838 import classify, evaluated_parameters
+from .hydrology import days_meeting_share
+from .samples import effective_values
+from .stations import evaluation_year_rows, segment_rows
 from .survey import public_satisfaction
 
 
@@ -53,25 +59,131 @@ def _survey(responses: pd.DataFrame, key: str, weights, survey: str) -> pd.DataF
     return frame.rename(columns={key: "segment_id"}) if key == "segment_id" else frame
 
 
+
+def compute_flood_control(dataset, context: ComputeContext) -> IndicatorValues:
+    """Flood-control compliance (防洪达标率, SPEC §4.5): Σ(L·T·B)/Σ(L·T) × 100 [%].
+
+    L reach length [km], T design return period [a], B = 1 where the reach meets its standard.
+    """
+    reaches = rows_of_segments(dataset, context, "dike_reaches")
+    frame = reaches.assign(
+        weight=reaches["length_km"] * reaches["design_return_period_yr"],
+        met=reaches["meets_standard"].astype("boolean").astype(float) * 100)
+    table = weighted_mean(frame, "segment_id", "met", "weight")
+    met_km = frame[frame["met"] == 100].groupby("segment_id")["length_km"].sum()
+    table = table.assign(length_km=frame.groupby("segment_id")["length_km"].sum(),
+                         met_km=met_km).fillna({"met_km": 0.0}).reset_index()
+    table["details"] = records(table, {"n": "reaches", "length_km": "length_km",
+                                       "met_km": "length_meeting_km"})
+    return IndicatorValues(table=table.rename(columns={"n": "n_obs"})[
+        ["segment_id", "value", "n_obs", "details"]])
+
+
+def compute_water_supply(dataset, context: ComputeContext) -> IndicatorValues:
+    """Water-supply assurance (供水水量保证程度, SPEC §4.5) of each intake [%].
+
+    100 × share of the evaluation year's days on which the supply (flow or level) reached the
+    design value; series below ``min_coverage`` are ``insufficient_data``.
+    """
+    daily, links, issues = evaluation_year_rows(dataset, context, "water_supply")
+    coverage, gaps = checked_coverage(dataset, "water_supply", daily, "value",
+                                      float(context.param("min_coverage")))
+    table = coverage.join(days_meeting_share(daily, "station_id", "value", "design_value"))
+    table["value"] = table["share"] * 100
+    rows = daily_station_rows(links, table, {"days_meeting": "days_meeting", "days": "days"})
+    return IndicatorValues(table=rows, issues=tuple(issues + gaps))
+
+
+def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues:
+    """Drinking-source compliance (集中式饮用水水源地水质达标率, SPEC §4.5) of each source [%].
+
+    Each sampling event (station and date) meets the standard when its GB 3838 class (the
+    evaluated basic items of the water-body kind) is no worse than ``standard_class`` and every
+    supplementary item is within ``supplementary_limits``; value = 100 × events meeting / events.
+    Below-detection values enter by the profile's policy.
+    """
+    samples, links, issues = evaluation_year_rows(dataset, context, "drinking_source_samples")
+    value, _ = effective_values(samples, context.policies.below_detection)
+    limits = {k: float(v) for k, v in context.param("supplementary_limits").items()
+              if k not in ("source", "confidence")}
+    standard = int(context.param("standard_class"))
+    events = []
+    for kind, part in samples.assign(value=value).groupby("kind"):  # at most three kinds
+        wide = part.pivot_table(index=["station_id", "date"], columns="parameter",
+                                values="value", aggfunc="mean")
+        classes = classify(wide.reindex(columns=[p for p in evaluated_parameters(kind)
+                                                 if p in wide]), kind)
+        extra = wide.reindex(columns=[p for p in limits if p in wide])
+        over = extra.gt(pd.Series(limits).reindex(extra.columns)).to_numpy()
+        worse = classes["wq_class"].fillna(0).gt(standard).to_numpy()
+        failing = [sorted(set(limiting if bad else ()) | set(extra.columns[row]))
+                   for limiting, bad, row in zip(classes["limiting"], worse, over)]
+        events.append(pd.DataFrame({"meets": ~worse & ~over.any(axis=1), "failing": failing},
+                                   index=wide.index))
+    if not events:
+        return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]),
+                               issues=tuple(issues))
+    frame = pd.concat(events).reset_index()
+    stats = frame.groupby("station_id").agg(events=("meets", "size"), meeting=("meets", "sum"))
+    stats["value"] = 100 * stats["meeting"] / stats["events"]
+    failed = frame[~frame["meets"]].assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
+    listed = failed.groupby("station_id")[["date", "failing"]].agg(list)
+    failed_events = {station: [{"date": d, "parameters": f} for d, f in zip(dates, lists)]
+                     for station, dates, lists in listed.itertuples()}
+    details = [dict(r, failed_events=failed_events.get(station, [])) for station, r in
+               zip(stats.index, records(stats, {"events": "events", "meeting": "events_meeting"}))]
+    return IndicatorValues(table=segment_rows(links, pd.DataFrame({
+        "station_id": stats.index, "value": stats["value"].to_numpy(),
+        "n_obs": stats["events"].to_numpy(), "details": details})), issues=tuple(issues))
+
+
+def compute_shoreline_management(dataset, context: ComputeContext) -> IndicatorValues:
+    """Shoreline use management index (岸线利用管理指数, SPEC §4.5): (Lo − Lu + Lr)/Lo [-]."""
+    lengths = rows_of_segments(dataset, context, "shoreline_lengths")
+    total = lengths["shoreline_km"].where(lengths["shoreline_km"] > 0)
+    table = lengths.assign(value=(total - lengths["developed_km"] + lengths["legalised_km"])
+                           / total, n_obs=1)
+    table["details"] = records(table, {"shoreline_km": "shoreline_km",
+                                       "developed_km": "developed_km",
+                                       "legalised_km": "legalised_km"})
+    return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
+
+
+def compute_navigation(dataset, context: ComputeContext) -> IndicatorValues:
+    """Navigation assurance (通航保证率, SPEC §4.5): days navigable to standard / days [%]."""
+    days = rows_of_segments(dataset, context, "navigation")
+    period = days["days_in_period"].where(days["days_in_period"] > 0)
+    table = days.assign(value=100 * days["days_meeting_standard"] / period,
+                        n_obs=days["days_in_period"])
+    table["details"] = records(table, {"days_meeting_standard": "days_meeting_standard",
+                                       "days_in_period": "days_in_period"})
+    return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
+
+
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(id="social.flood_control", criterion="social", name_zh="防洪达标率",
               name_en="flood control compliance", applies_to=ALL_KINDS,
               inputs=("dike_reaches",), unit="%",
+              compute=compute_flood_control,
               references="SPEC §4.5 flood control: Σ(L·T·B)/Σ(L·T)"),
     Indicator(id="social.water_supply", criterion="social", name_zh="供水水量保证程度",
               name_en="water supply assurance", applies_to=ALL_KINDS,
               inputs=("water_supply", "stations"), unit="%",
+              compute=compute_water_supply,
               references="SPEC §4.5 water supply: share of days meeting design supply"),
     Indicator(id="social.drinking_source", criterion="social",
               name_zh="集中式饮用水水源地水质达标率", name_en="drinking-water source compliance",
               applies_to=ALL_KINDS, inputs=("drinking_source_samples", "stations"), unit="%",
+              compute=compute_drinking_source,
               references="SPEC §4.5 drinking source: share of evaluations meeting the standard"),
     Indicator(id="social.shoreline_management", criterion="social", name_zh="岸线利用管理指数",
               name_en="shoreline use management index", applies_to=ALL_KINDS,
               inputs=("shoreline_lengths",),
+              compute=compute_shoreline_management,
               references="SPEC §4.5 shoreline management: (Lo − Lu + Lr)/Lo"),
     Indicator(id="social.navigation", criterion="social", name_zh="通航保证率",
               name_en="navigation assurance", applies_to=RIVER, inputs=("navigation",), unit="%",
+              compute=compute_navigation,
               references="SPEC §4.5 navigation: share of the year navigable to standard"),
     Indicator(id="social.public_satisfaction", criterion="social", name_zh="公众满意度",
               name_en="public satisfaction", applies_to=ALL_KINDS, inputs=("questionnaires",),

@@ -1,11 +1,22 @@
-"""Which monitoring stations serve each segment (SPEC §1.1, several stations per segment)."""
+"""Which monitoring stations serve each segment, and their data of the evaluation year.
+
+SPEC §1.1: several stations or plots in one segment are scored one by one and combined by the
+profile's station policy; a segment without a station of its own may use its neighbour's (the
+``station_fallback`` policy). Every indicator that reads a station table (samples, daily flows,
+levels, intakes) goes through :func:`evaluation_year_rows`, so the rules are the same for all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
+from health_eval.issues import Issue
 
-def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+
+def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
+                    fallback: str = "neighbour") -> pd.DataFrame:
     """Link every segment to its own stations, or to its neighbour's when it has none.
 
     Parameters
@@ -17,6 +28,8 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFr
     segments : DataFrame
         ``segment_id`` and ``neighbour_segment_id`` (the segment whose stations stand in, chosen
         by the evaluator; may be empty).
+    fallback : {"neighbour", "none"}
+        The profile's ``station_fallback`` policy: ``none`` never borrows.
 
     Returns
     -------
@@ -27,12 +40,92 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFr
     usable = stations[["station_id", "segment_id"]]
     own = segments[["segment_id"]].merge(usable, on="segment_id")
     own["borrowed_from"] = pd.Series(pd.NA, index=own.index, dtype="string")
-    lacking = segments[~segments["segment_id"].isin(own["segment_id"])
-                       & segments["neighbour_segment_id"].notna()]
-    borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
-        usable.rename(columns={"segment_id": "neighbour_segment_id"}), on="neighbour_segment_id")
-    borrowed = borrowed.rename(columns={"neighbour_segment_id": "borrowed_from"})
-    links = pd.concat([own, borrowed[["segment_id", "station_id", "borrowed_from"]]],
-                      ignore_index=True)
+    frames = [own]
+    if fallback == "neighbour" and "neighbour_segment_id" in segments:
+        lacking = segments[~segments["segment_id"].isin(own["segment_id"])
+                           & segments["neighbour_segment_id"].notna()]
+        borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
+            usable.rename(columns={"segment_id": "neighbour_segment_id"}),
+            on="neighbour_segment_id")
+        frames.append(borrowed.rename(columns={"neighbour_segment_id": "borrowed_from"})
+                      [["segment_id", "station_id", "borrowed_from"]])
+    links = pd.concat(frames, ignore_index=True)
     return links.astype({"segment_id": "string", "station_id": "string",
                          "borrowed_from": "string"})
+
+
+def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = ()
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
+    """Rows of a station table in the evaluation year, and the segments each station serves.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    context : ComputeContext
+        Its ``segments`` are served; its policies give the station fallback.
+    table : str
+        A table keyed by ``station_id`` with a ``date`` column (``wq_samples``, ``daily_flow``,
+        ``water_level``, ``water_supply``, ``phytoplankton``, ``drinking_source_samples``).
+    columns : sequence of str
+        Columns of the ``stations`` table to carry onto every row (``mean_flow_m3s``…).
+
+    Returns
+    -------
+    (rows, links, issues)
+        ``rows``: the table's rows at serving stations dated in the evaluation year of the
+        station's own water body, with ``kind``, ``evaluation_year`` and ``columns`` added;
+        ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`);
+        ``issues``: a warning per station for rows outside the evaluation year (not used, not
+        lost), naming how many.
+    """
+    stations = dataset.table("stations")
+    data = dataset.table(table)
+    measured = stations[stations["station_id"].isin(data["station_id"])]
+    links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
+    home = stations[["station_id", "segment_id", *columns]].merge(
+        dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
+        context.water_bodies, on="water_body_id")
+    home = home[home["station_id"].isin(links["station_id"])]
+    rows = data.merge(home[["station_id", "kind", "evaluation_year", *columns]], on="station_id")
+    in_year = rows["date"].dt.year == rows["evaluation_year"]
+    outside = rows[~in_year].groupby("station_id")["evaluation_year"].agg(["size", "first"])
+    issues = [
+        Issue(table=table, column="date", rule="date.outside_evaluation_year",
+              severity="warning", value=str(station_id), **dataset.location(table),
+              message_zh=f"测站 {station_id} 有 {n} 行数据不在评价年 {year} 内，未参与计算",
+              message_en=f"station {station_id}: {n} row(s) outside the evaluation year {year} "
+                         f"were not used")
+        for station_id, n, year in outside.itertuples()]
+    return rows[in_year], links, issues
+
+
+def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame:
+    """One row per segment × serving station, from values computed per station.
+
+    Parameters
+    ----------
+    links : DataFrame
+        ``segment_id, station_id, borrowed_from`` from :func:`assign_stations`.
+    per_station : DataFrame
+        ``station_id, value`` and optionally ``n_obs``, ``status``, ``details`` (a dict per
+        station).
+
+    Returns
+    -------
+    DataFrame
+        The station rows repeated for every segment they serve; a borrowed station's
+        ``details`` say which neighbour segment it came from (``borrowed_from``).
+    """
+    frame = per_station.astype({"station_id": "string"})
+    if "details" not in frame:
+        frame = frame.assign(details=[{} for _ in range(len(frame))])
+    rows = links.merge(frame, on="station_id")
+    rows["details"] = [d if pd.isna(b) else dict(d, borrowed_from=b)
+                       for d, b in zip(rows["details"], rows["borrowed_from"])]
+    return rows.drop(columns="borrowed_from")
+
+
+def period_text(dates: pd.DataFrame, key: str = "station_id") -> pd.Series:
+    """``first–last`` date (ISO) of each ``key`` group's ``date`` column."""
+    span = dates.groupby(key)["date"].agg(["min", "max"])
+    return span["min"].dt.strftime("%Y-%m-%d") + "–" + span["max"].dt.strftime("%Y-%m-%d")

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
+from pydantic import ValidationError
+
+from health_eval.scoring import CurveRule
 
 
 def default_respondent_weights() -> dict[str, float]:
@@ -54,3 +59,116 @@ def public_satisfaction(responses: pd.DataFrame, weights: Mapping[str, float] | 
     keys = [by] if isinstance(by, str) else list(by)
     sums = frame.join(responses[keys]).groupby(keys, sort=True)[["weighted", "weight"]].sum()
     return sums["weighted"] / sums["weight"]
+
+
+# Bank stability (岸坡稳定性, SPEC §4.1): the five elements of a survey plot, in output order.
+# Each entry: plot column (= its key in the profile's ``bank_elements``), score column, kind.
+_BANK_ELEMENTS: tuple[tuple[str, str, str], ...] = (
+    ("slope_deg", "slope_score", "curve"),
+    ("veg_cover_pct", "cover_score", "curve"),
+    ("height_m", "height_score", "curve"),
+    ("substrate", "substrate_score", "codes"),
+    ("toe_erosion", "erosion_score", "codes"),
+)
+
+
+def default_bank_elements() -> dict[str, Any]:
+    """Bank-stability element curves and code scores of the packaged river profile (SPEC §4.1 [P]).
+
+    Read from ``basin.shoreline_naturalness.params.bank_elements`` of its YAML.
+    """
+    from health_eval.profile import load_profile
+
+    params = load_profile("mwr2020-river").indicators["basin.shoreline_naturalness"].params
+    return dict(params["bank_elements"])
+
+
+def _element_curve(spec: Any, name: str) -> CurveRule:
+    """The curve of one bank element: a breakpoint list, or a mapping with ``points``/``mode``."""
+    try:
+        if isinstance(spec, Mapping):
+            return CurveRule.model_validate({**spec, "rule": "curve"})
+        return CurveRule(points=spec)
+    except ValidationError as exc:
+        raise ValueError(f"bank element {name!r}: invalid curve {spec!r}: {exc}") from exc
+
+
+def bank_stability_elements(plots: pd.DataFrame,
+                            elements: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Element scores and bank stability of every survey plot (岸坡稳定性, SPEC §4.1).
+
+    Parameters
+    ----------
+    plots : DataFrame
+        One row per bank survey plot with columns ``slope_deg`` [°] (bank slope angle),
+        ``veg_cover_pct`` [%] (bank vegetation cover), ``height_m`` [m] (bank height),
+        ``substrate`` [code: ``bedrock``, ``rock_soil``, ``clay``, ``non_cohesive``] and
+        ``toe_erosion`` [code: ``none``, ``light``, ``moderate``, ``severe``]; other columns
+        are ignored.
+    elements : mapping, optional
+        The profile's ``bank_elements``: ``slope_deg``, ``veg_cover_pct`` and ``height_m`` are
+        breakpoint lists ``[[x, score], ...]`` [element unit, 0–100 points], scored
+        piecewise-linearly and clamped beyond the ends (a mapping ``{points: ..., mode: step}``
+        selects the step form); ``substrate`` and ``toe_erosion`` map code → score [0–100
+        points]. Keys ``source`` and ``confidence`` are ignored. Default: the packaged profile's
+        (:func:`default_bank_elements`).
+
+    Returns
+    -------
+    DataFrame
+        The plots' index; columns ``slope_score``, ``cover_score``, ``height_score``,
+        ``substrate_score``, ``erosion_score`` [0–100 points], ``bank_stability`` [0–100
+        points] = the mean of the five element scores [V], and ``missing_elements`` [str]:
+        the plot columns whose element could not be scored (missing or non-numeric value,
+        unknown code), comma-separated, ``""`` when all five were scored. A plot with a missing
+        element has ``bank_stability`` NaN: fewer elements are never averaged.
+
+    Raises
+    ------
+    ValueError
+        When ``plots`` lacks an element column, ``elements`` lacks an element, a curve is
+        invalid (x not strictly increasing, scores outside [0, 100] or not monotone) or a code
+        score lies outside [0, 100].
+    """
+    elements = dict(elements) if elements is not None else default_bank_elements()
+    absent = [column for column, _, _ in _BANK_ELEMENTS if column not in plots.columns]
+    if absent:
+        raise ValueError(f"bank plots lack column(s) {absent}")
+    unset = [column for column, _, _ in _BANK_ELEMENTS if column not in elements]
+    if unset:
+        raise ValueError(f"bank elements lack {unset}; given: {sorted(elements)}")
+
+    scores = pd.DataFrame(index=plots.index)
+    for column, score_column, kind in _BANK_ELEMENTS:     # the five elements, not the plots
+        if kind == "curve":
+            values = pd.to_numeric(plots[column], errors="coerce")
+            x = values.to_numpy(dtype=float, na_value=np.nan)
+            scores[score_column] = _element_curve(elements[column], column).score(x)
+        else:
+            codes = {str(code): float(score) for code, score in dict(elements[column]).items()}
+            if not all(0.0 <= score <= 100.0 for score in codes.values()):
+                raise ValueError(f"bank element {column!r}: code scores must lie in [0, 100], "
+                                 f"got {codes}")
+            mapped = plots[column].astype(object).map(codes)
+            scores[score_column] = pd.to_numeric(mapped, errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan)
+
+    score_columns = [score_column for _, score_column, _ in _BANK_ELEMENTS]
+    missing = scores[score_columns].isna().to_numpy()
+    # the mean of all five, never of fewer: a plot with a missing element stays NaN
+    scores["bank_stability"] = scores[score_columns].mean(axis=1, skipna=False)
+    labels = pd.Series("", index=scores.index, dtype=object)
+    for (column, _, _), absent_here in zip(_BANK_ELEMENTS, missing.T):
+        labels = labels + np.where(absent_here, column + ", ", "")
+    scores["missing_elements"] = labels.str[:-2]
+    return scores
+
+
+def bank_stability(plots: pd.DataFrame, elements: Mapping[str, Any] | None = None) -> pd.Series:
+    """Bank stability of every survey plot [0–100 points] (岸坡稳定性, SPEC §4.1).
+
+    The ``bank_stability`` column of :func:`bank_stability_elements` (see there for
+    ``plots`` [°, %, m, codes] and ``elements`` [profile mapping]): the mean of the five element
+    scores, NaN for a plot with a missing element.
+    """
+    return bank_stability_elements(plots, elements)["bank_stability"]

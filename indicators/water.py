@@ -6,60 +6,23 @@ others take supplied values for now.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from health_eval.issues import Issue
+from health_eval.profile import ProfileError
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
+from health_eval.scoring import parse_rule
 
 from .basin import ALL_KINDS, LAKE, RIVER
+from .daily import checked_coverage, daily_station_rows
+from .frames import data_issue, records, rows_of_segments, rows_of_water_bodies
 from .gb3838 import CLASS_LABELS, class_position, classify, evaluated_parameters
-from .samples import station_means
-from .stations import assign_stations
+from .hydrology import days_meeting_share, eco_flow_table, min_level_ladder, monthly_flow_table
+from .samples import effective_values, station_means
+from .stations import evaluation_year_rows, period_text, segment_rows
+from .trophic import trophic_state_table
 
-
-def _evaluation_year_samples(dataset, context: ComputeContext
-                             ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
-    """Water-quality samples of the evaluation year at the stations serving ``context.segments``.
-
-    Returns the samples (with ``kind`` of the station's water body), the segment–station links,
-    and a warning per station for samples outside the evaluation year (not used, not lost).
-    """
-    stations = dataset.table("stations")
-    all_samples = dataset.table("wq_samples")
-    sampled = stations[stations["station_id"].isin(all_samples["station_id"])]
-    links = assign_stations(sampled, context.segments)
-    station_home = stations[["station_id", "segment_id"]].merge(
-        dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
-        context.water_bodies, on="water_body_id")[["station_id", "kind", "evaluation_year"]]
-    samples = all_samples.merge(
-        station_home[station_home["station_id"].isin(links["station_id"])], on="station_id")
-    in_year = samples["date"].dt.year == samples["evaluation_year"]
-    outside = samples[~in_year].groupby("station_id")["evaluation_year"].agg(["size", "first"])
-    issues = [
-        Issue(table="wq_samples", column="date", rule="date.outside_evaluation_year",
-              severity="warning", value=str(station_id),
-              message_zh=f"测站 {station_id} 有 {n} 条样品不在评价年 {year} 内，未参与计算",
-              message_en=f"station {station_id}: {n} sample rows outside the evaluation year "
-                         f"{year} were not used")
-        for station_id, n, year in outside.itertuples()]
-    return samples[in_year], links, issues
-
-
-def _station_rows(links: pd.DataFrame, values: pd.Series, n_obs: pd.Series,
-                  details: list[dict]) -> pd.DataFrame:
-    """One row per segment × serving station: value, n_obs and details of that station."""
-    per_station = pd.DataFrame({"station_id": values.index.astype("string"),
-                                "value": values.to_numpy(dtype=float),
-                                "n_obs": n_obs.to_numpy(dtype=int), "details": details})
-    rows = links.merge(per_station, on="station_id")
-    rows["details"] = [d if pd.isna(b) else dict(d, borrowed_from=b)
-                       for d, b in zip(rows["details"], rows["borrowed_from"])]
-    return rows.drop(columns="borrowed_from")
-
-
-def _period(samples: pd.DataFrame) -> pd.DataFrame:
-    dates = samples.groupby("station_id")["date"].agg(["min", "max"])
-    return dates.apply(lambda col: col.dt.strftime("%Y-%m-%d"))
+TROPHIC_PARAMETERS = ("chla", "tp", "tn", "codmn", "sd")
 
 
 def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
@@ -72,7 +35,7 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
     use the lake TP limits and include TN. Params: ``worse_than_v_zero_multiple``,
     ``ph_zero_deviation``.
     """
-    samples, links, issues = _evaluation_year_samples(dataset, context)
+    samples, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
     frames = []
     for kind, kind_samples in samples.groupby("kind", sort=True):
         parameters = evaluated_parameters(kind)
@@ -83,17 +46,18 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
             worse_than_v_zero_multiple=context.param("worse_than_v_zero_multiple"),
             ph_zero_deviation=context.param("ph_zero_deviation"))
         classes = classify(means.means, kind)
-        period = _period(kind_samples).reindex(positions.index)
+        period = period_text(kind_samples).reindex(positions.index)
         samples_per_station = means.counts.max(axis=1)
         details = [
             {"station_id": station, "wq_class": CLASS_LABELS.get(cls) if pd.notna(cls) else None,
              "limiting": limiting, "exceedance_vs_III": exceedance,
-             "samples": int(n), "below_detection": int(bd), "period": f"{start}–{end}"}
-            for station, cls, limiting, exceedance, n, bd, start, end in zip(
+             "samples": int(n), "below_detection": int(bd), "period": span}
+            for station, cls, limiting, exceedance, n, bd, span in zip(
                 positions.index, classes["wq_class"], classes["limiting"], classes["exceedance"],
-                samples_per_station, means.below_detection_counts.sum(axis=1),
-                period["min"], period["max"])]
-        frames.append(_station_rows(links, positions.max(axis=1), samples_per_station, details))
+                samples_per_station, means.below_detection_counts.sum(axis=1), period)]
+        frames.append(segment_rows(links, pd.DataFrame({
+            "station_id": positions.index, "value": positions.max(axis=1).to_numpy(),
+            "n_obs": samples_per_station.to_numpy(), "details": details})))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["segment_id", "station_id", "value", "n_obs", "details"])
     return IndicatorValues(table=table, issues=tuple(issues))
@@ -101,34 +65,218 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
 
 def compute_self_purification(dataset, context: ComputeContext) -> IndicatorValues:
     """Self-purification capacity (水体自净能力, SPEC §4.3): evaluation-year mean DO [mg/L]."""
-    samples, links, issues = _evaluation_year_samples(dataset, context)
+    samples, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
     means = station_means(samples, below_detection=context.policies.below_detection,
                           parameters=["do"])
-    period = _period(samples[samples["parameter"] == "do"]).reindex(means.means.index)
+    period = period_text(samples[samples["parameter"] == "do"]).reindex(means.means.index)
     counts = means.counts["do"]
-    details = [{"station_id": station, "samples": int(n), "period": f"{start}–{end}"}
-               for station, n, start, end in zip(means.means.index, counts, period["min"],
-                                                 period["max"])]
-    table = _station_rows(links, means.means["do"], counts, details)
+    details = [{"station_id": station, "samples": int(n), "period": span}
+               for station, n, span in zip(means.means.index, counts, period)]
+    table = segment_rows(links, pd.DataFrame({
+        "station_id": means.means.index, "value": means.means["do"].to_numpy(),
+        "n_obs": counts.to_numpy(), "details": details}))
     return IndicatorValues(table=table[table["n_obs"] > 0], issues=tuple(issues))
+
+
+
+def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:
+    """Ecological flow satisfaction (生态流量满足程度, SPEC §4.2) of each control station.
+
+    ``method: ratios`` (default): EF1 = lowest daily flow of ``dry_months`` / multi-year mean
+    flow, EF2 the same over ``wet_months``, each scored by its curve (``ef1``, ``ef2``, in % of
+    the mean flow); the value is the lower of the two scores [0–100] and the details say which
+    period decided. ``method: target``: 100 × share of days at or above the station's approved
+    ecological-flow target. Series below ``min_coverage`` are ``insufficient_data``.
+    """
+    method = context.param("method")
+    daily, links, issues = evaluation_year_rows(
+        dataset, context, "daily_flow", columns=("mean_flow_m3s", "eco_flow_target_m3s"))
+    coverage, gaps = checked_coverage(dataset, "daily_flow", daily, "flow_m3s",
+                                      float(context.param("min_coverage")))
+    issues += gaps
+    stations = daily.groupby("station_id")[["mean_flow_m3s", "eco_flow_target_m3s"]].first()
+    if method == "target":
+        share = days_meeting_share(daily, "station_id", "flow_m3s", "eco_flow_target_m3s")
+        table = coverage.join(share)
+        table["value"] = table["share"] * 100
+        table["target_m3s"] = stations["eco_flow_target_m3s"]
+        detail_columns = {"target_m3s": "target_m3s", "days_meeting": "days_meeting",
+                          "days": "days"}
+        missing, what = table["target_m3s"].isna(), ("生态流量目标", "eco-flow target")
+    elif method == "ratios":
+        ratios = eco_flow_table(daily[["station_id", "date", "flow_m3s"]],
+                                stations["mean_flow_m3s"],
+                                dry_months=context.param("dry_months"),
+                                wet_months=context.param("wet_months"))
+        table = coverage.join(ratios)
+        table["ef1_pct"], table["ef2_pct"] = table["ef1"] * 100, table["ef2"] * 100
+        table["ef1_score"] = parse_rule(context.param("ef1")).score(table["ef1_pct"])
+        table["ef2_score"] = parse_rule(context.param("ef2")).score(table["ef2_pct"])
+        table["value"] = np.minimum(table["ef1_score"], table["ef2_score"])
+        table["decided_by"] = np.where(table["ef1_score"] <= table["ef2_score"], "EF1", "EF2")
+        table["mean_flow_m3s"] = stations["mean_flow_m3s"]
+        detail_columns = {"mean_flow_m3s": "mean_flow_m3s", "ef1_pct": "ef1_pct",
+                          "ef1_min_flow": "ef1_min_flow_m3s", "ef1_date": "ef1_date",
+                          "ef1_score": "ef1_score", "ef2_pct": "ef2_pct",
+                          "ef2_min_flow": "ef2_min_flow_m3s", "ef2_date": "ef2_date",
+                          "ef2_score": "ef2_score", "decided_by": "decided_by"}
+        missing, what = table["mean_flow_m3s"].isna(), ("多年平均流量", "multi-year mean flow")
+    else:
+        raise ProfileError(f"indicators.water.eco_flow.params.method: unknown method "
+                           f"{method!r}; choose ratios or target")
+    issues += [data_issue("stations", "station.value_missing", str(station),
+                          f"测站 {station} 缺少{what[0]}，生态流量无法计算",
+                          f"station {station} has no {what[1]}: ecological flow cannot be "
+                          f"computed", dataset) for station in table.index[missing]]
+    return IndicatorValues(table=daily_station_rows(links, table, detail_columns),
+                           issues=tuple(issues))
+
+
+def compute_flow_deviation(dataset, context: ComputeContext) -> IndicatorValues:
+    """Flow deviation FD of the evaluation year (流量过程变异程度 / 入湖流量变异程度, SPEC §4.2).
+
+    From the measured and naturalised monthly flows of ``monthly_flow`` (for lakes: the total
+    inflow); fewer than 12 complete months is ``insufficient_data``.
+    """
+    monthly = rows_of_water_bodies(dataset, context, "monthly_flow").merge(
+        context.water_bodies[["water_body_id", "evaluation_year"]], on="water_body_id")
+    monthly = monthly[monthly["year"] == monthly["evaluation_year"]]
+    table = monthly_flow_table(monthly).reset_index()
+    incomplete = table["months"] < 12
+    table["status"] = np.where(incomplete, "insufficient_data", "ok")
+    table["details"] = records(table, {"months": "months", "q_mean_natural": "natural_mean_m3s"})
+    issues = tuple(data_issue("monthly_flow", "series.incomplete", wb,
+                              f"河湖 {wb} 评价年只有 {n} 个月的实测与天然流量，需 12 个月",
+                              f"water body {wb}: {n} complete month(s) of measured and natural "
+                              f"flow in the evaluation year; 12 are needed", dataset)
+                   for wb, n in zip(table.loc[incomplete, "water_body_id"],
+                                    table.loc[incomplete, "months"]))
+    return IndicatorValues(table=table.rename(columns={"fd": "value", "months": "n_obs"})[
+        ["water_body_id", "value", "n_obs", "status", "details"]], issues=issues)
+
+
+def compute_sediment(dataset, context: ComputeContext) -> IndicatorValues:
+    """Sediment pollution (底泥污染状况, SPEC §4.3): max over metals of C/S at each site [-].
+
+    C is the site's mean content of a metal; S its screening value — the sample's own, else the
+    profile's ``screening_values`` table (GB 15618-2018) at the sample's pH. Rows with neither
+    are reported and left out.
+    """
+    samples = rows_of_segments(dataset, context, "sediment_samples")
+    screening = samples["screening_mg_kg"].fillna(
+        _screening_by_ph(samples, context.param("screening_values")))
+    frame = samples.assign(ratio=samples["value_mg_kg"] / screening.where(screening > 0))
+    unusable = frame[frame["ratio"].isna()]
+    issues = [data_issue("sediment_samples", "screening.missing", str(site),
+                         f"点位 {site} 有 {n} 行底泥数据缺少风险筛选值和 pH，未参与计算",
+                         f"site {site}: {n} sediment row(s) have neither a screening value nor "
+                         f"a pH and were not used", dataset)
+              for site, n in unusable.groupby("site_id").size().items()]
+    per_metal = frame.dropna(subset=["ratio"]).groupby(
+        ["segment_id", "site_id", "metal"])["ratio"].agg(["mean", "size"]).reset_index()
+    per_metal = per_metal.sort_values(["segment_id", "site_id", "mean"],
+                                      ascending=[True, True, False])
+    worst = per_metal.drop_duplicates(["segment_id", "site_id"])
+    samples_per_site = per_metal.groupby(["segment_id", "site_id"])["size"].sum()
+    table = worst.set_index(["segment_id", "site_id"]).assign(
+        n_obs=samples_per_site).reset_index()
+    table["details"] = records(table, {"site_id": "site_id", "metal": "limiting_metal",
+                                       "mean": "max_ratio"})
+    table = table.rename(columns={"site_id": "station_id", "mean": "value"})
+    return IndicatorValues(table=table[["segment_id", "station_id", "value", "n_obs", "details"]],
+                           issues=tuple(issues))
+
+
+def _screening_by_ph(samples: pd.DataFrame, values) -> pd.Series:
+    """Screening value [mg/kg] of each sample's metal at its pH band (NaN without pH)."""
+    bounds = np.asarray(values["ph_upper_bounds"], dtype=float)
+    band = np.searchsorted(bounds, samples["ph"].to_numpy(dtype=float, na_value=np.nan),
+                           side="left")
+    table = {metal: np.asarray(values[metal], dtype=float) for metal in samples["metal"].unique()
+             if isinstance(metal, str) and metal in values}
+    result = np.full(len(samples), np.nan)
+    metals = samples["metal"].to_numpy(dtype=object)
+    has_ph = samples["ph"].notna().to_numpy()
+    for metal, row in table.items():  # eight metals at most, not a loop over rows
+        hit = (metals == metal) & has_ph
+        result[hit] = row[band[hit]]
+    return pd.Series(result, index=samples.index)
+
+
+def compute_min_eco_level(dataset, context: ComputeContext) -> IndicatorValues:
+    """Minimum ecological water level (最低生态水位满足程度, SPEC §4.2) at each lake gauge.
+
+    The value is the longest moving-mean window (of ``windows``, days) whose mean falls below the
+    gauge's minimum ecological level (``stations.min_eco_level_m``); 0 when every day is at or
+    above it. Series below ``min_coverage`` are ``insufficient_data``.
+    """
+    levels, links, issues = evaluation_year_rows(dataset, context, "water_level",
+                                                 columns=("min_eco_level_m",))
+    coverage, gaps = checked_coverage(dataset, "water_level", levels, "level_m",
+                                      float(context.param("min_coverage")))
+    issues += gaps
+    minimum = levels.groupby("station_id")["min_eco_level_m"].first()
+    ladder = min_level_ladder(levels[["station_id", "date", "level_m"]], minimum.dropna(),
+                              windows=context.param("windows"))
+    table = coverage.join(ladder)
+    table["value"] = table["window"].astype(float)
+    table["min_eco_level_m"] = minimum
+    issues += [data_issue("stations", "station.value_missing", str(station),
+                          f"测站 {station} 缺少最低生态水位，无法计算",
+                          f"station {station} has no minimum ecological level: the indicator "
+                          f"cannot be computed", dataset)
+               for station in table.index[table["min_eco_level_m"].isna()]]
+    columns = {"min_eco_level_m": "min_eco_level_m", "window": "window_days",
+               "days_below": "days_below", "lowest_level_m": "lowest_level_m",
+               "first_date_below": "first_date_below"}
+    return IndicatorValues(table=daily_station_rows(links, table, columns),
+                           issues=tuple(issues))
+
+
+def compute_trophic_state(dataset, context: ComputeContext) -> IndicatorValues:
+    """Lake trophic state (湖泊营养状态, SPEC §4.3, §6) of each station: EI or TLI(Σ).
+
+    ``method``: ``ei`` (SL 395-2007, the profile's ``ei_table``) or ``tli``; ``aggregation``:
+    ``means`` (the index of the evaluation-year means) or ``samples`` (the mean of per-sample
+    indices). Below-detection values enter by the profile's policy.
+    """
+    samples, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
+    samples = samples[samples["parameter"].isin(TROPHIC_PARAMETERS)]
+    value, _ = effective_values(samples, context.policies.below_detection)
+    table = trophic_state_table(
+        samples[["station_id", "date", "parameter"]].assign(value=value),
+        method=context.param("method"), aggregation=context.param("aggregation"),
+        table=context.param("ei_table"), classes=context.param("ei_classes"))
+    table["method"] = context.param("method")
+    table["aggregation"] = context.param("aggregation")
+    columns = {"method": "method", "aggregation": "aggregation", "state": "state",
+               "n_samples": "samples", **{p: f"mean_{p}" for p in TROPHIC_PARAMETERS}}
+    return IndicatorValues(table=segment_rows(links, pd.DataFrame({
+        "station_id": table.index, "value": table["index"].to_numpy(),
+        "n_obs": table["n_samples"].to_numpy(), "details": records(table, columns)})),
+        issues=tuple(issues))
 
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(id="water.eco_flow", criterion="water", name_zh="生态流量满足程度",
               name_en="ecological flow satisfaction", applies_to=RIVER,
               inputs=("daily_flow", "stations"),
+              compute=compute_eco_flow,
               references="SPEC §4.2 ecological flow: min of EF1 (Oct–Mar), EF2 (Apr–Sep) scores"),
     Indicator(id="water.min_eco_level", criterion="water", name_zh="最低生态水位满足程度",
               name_en="minimum ecological water level", applies_to=LAKE,
               inputs=("water_level", "stations"), unit="d",
+              compute=compute_min_eco_level,
               references="SPEC §4.2 minimum ecological water level: moving-mean ladder"),
     Indicator(id="water.flow_deviation", criterion="water", name_zh="流量过程变异程度",
               name_en="flow regime deviation", applies_to=RIVER, scope="water_body",
               inputs=("monthly_flow",),
+              compute=compute_flow_deviation,
               references="SPEC §4.2 flow deviation: FD = sqrt(Σ((q−Q)/Q̄)²)"),
     Indicator(id="water.inflow_deviation", criterion="water", name_zh="入湖流量变异程度",
               name_en="inflow regime deviation", applies_to=LAKE, scope="water_body",
               inputs=("monthly_flow",),
+              compute=compute_flow_deviation,
               references="SPEC §4.2 inflow deviation: FD on total inflow"),
     Indicator(id="water.wq_grade", criterion="water", name_zh="水质优劣程度",
               name_en="water quality grade", applies_to=ALL_KINDS,
@@ -137,10 +285,12 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(id="water.trophic_state", criterion="water", name_zh="湖泊营养状态",
               name_en="lake trophic state", applies_to=LAKE,
               inputs=("wq_samples", "stations"),
+              compute=compute_trophic_state,
               references="SPEC §4.3 trophic state: EI (SL 395-2007) or TLI(Σ), SPEC §6"),
     Indicator(id="water.sediment", criterion="water", name_zh="底泥污染状况",
               name_en="sediment pollution", applies_to=ALL_KINDS,
               inputs=("sediment_samples",),
+              compute=compute_sediment,
               references="SPEC §4.3 sediment: max C/S against GB 15618-2018 screening values"),
     Indicator(id="water.self_purification", criterion="water", name_zh="水体自净能力",
               name_en="self-purification capacity", applies_to=ALL_KINDS,

@@ -93,7 +93,15 @@ def test_indicators_lists_the_river_profile():
     wq = next(line for line in rows if line.startswith("water.wq_grade"))
     assert "水质优劣程度" in wq and " M " in wq and "computed" in wq
     nav = next(line for line in rows if line.startswith("social.navigation"))
-    assert " O " in nav and "supplied only" in nav
+    assert " O " in nav
+    assert all(line.rstrip().endswith("computed") for line in rows)   # all 19 from raw data
+
+
+def test_indicators_lists_the_lake_profile_all_computed():
+    result = runner.invoke(app, ["indicators", "--profile", "mwr2020-lake"])
+    rows = [line for line in result.output.splitlines() if line.startswith(("basin.", "water.",
+                                                                            "biota.", "social."))]
+    assert len(rows) == 20 and all(line.rstrip().endswith("computed") for line in rows)
 
 
 def test_profiles_and_schema():

@@ -68,7 +68,7 @@ def test_out_of_year_samples_are_reported_not_used(tiny_frames, tiny_profile):
     result = evaluate(tiny_frames, tiny_profile)
     warning = result.issues[result.issues["rule"] == "date.outside_evaluation_year"]
     assert len(warning) == 1 and warning.iloc[0]["value"] == "Q1"
-    assert "1 sample rows outside the evaluation year 2021" in warning.iloc[0]["message_en"]
+    assert "1 row(s) outside the evaluation year 2021" in warning.iloc[0]["message_en"]
     q1 = [s for s in indicator(result, "S1", "water.self_purification")["details"]["stations"]
           if s["station_id"] == "Q1"][0]
     assert q1["samples"] == 2
