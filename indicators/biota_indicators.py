@@ -1,7 +1,8 @@
 """Indicators of the 生物 criterion: fish, benthos, plants, birds, plankton (SPEC §4.4).
 
-``biota.fish_retention`` computes from fish species lists; the others take supplied values for
-now.
+Each computes for all segments (or water bodies) at once from its raw table (benthos samples and
+taxa, fish species lists, community surveys, phytoplankton samples, macrophyte plots); a value
+supplied in ``indicator_values`` still wins.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Indicators of the 社会服务功能 criterion: flood control, supply, use, satisfaction (SPEC §4.5).
 
-``social.public_satisfaction`` computes from questionnaires; the others take supplied values for
-now.
+Each computes for all segments at once from its raw table (dike reaches, intake daily supply,
+drinking-source samples, shoreline lengths, navigation days, questionnaires); a value supplied in
+``indicator_values`` still wins.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Indicators of the "水" criterion: water quantity and quality (SPEC §4.2, §4.3).
 
-``water.wq_grade`` and ``water.self_purification`` compute from water-quality samples; the
-others take supplied values for now.
+Each computes for all segments (or water bodies) at once from its raw table (daily flows and
+levels, monthly flows, water-quality and sediment samples); a value supplied in
+``indicator_values`` still wins.
 """
 
 from __future__ import annotations
