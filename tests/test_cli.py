@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from health_eval.cli import app, demo_path
+from health_eval.profile import load_profile
 
 runner = CliRunner()
 
@@ -31,25 +32,34 @@ def test_demo_through_the_console_script(tmp_path):
     assert any("象湖（演示） (XH)" in line and "二类河湖 健康" in line for line in lines)
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     rhi = {w["water_body_id"]: w["rhi"] for w in result["water_bodies"]}
-    # designed values of the demo (health_eval/data/demo/README.md)
-    assert rhi["FHGD"] == pytest.approx(71.4, abs=0.05)
-    assert rhi["XH"] == pytest.approx(81.8, abs=0.05)
+    # realised values of the demo (health_eval/data/demo/README.md; design 71.4 and 81.8)
+    assert rhi["FHGD"] == pytest.approx(71.37, abs=0.005)
+    assert rhi["XH"] == pytest.approx(81.82, abs=0.005)
+    segments = {s["segment_id"]: (round(s["rhi"], 1), s["health_class"])
+                for s in result["segments"]}
+    assert segments == {"FHGD-01": (81.3, 2), "FHGD-02": (57.9, 4), "FHGD-03": (72.8, 3),
+                        "XH-01": (84.7, 2), "XH-02": (79.6, 2)}
     assert (out / "result.xlsx").exists()
 
 
-def test_demo_evaluates_every_mandatory_indicator_and_computes_four_from_raw(tmp_path):
+def test_demo_computes_every_indicator_from_raw_data(tmp_path):
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     indicators = pd.DataFrame(data["indicators"])
-    mandatory = indicators[indicators["required"]]
-    assert set(mandatory["status"]) <= {"ok", "supplied"}
-    computed = indicators[indicators["source"] == "computed"]
-    assert set(computed["indicator_id"]) == {"water.wq_grade", "water.self_purification",
-                                             "biota.fish_retention",
-                                             "social.public_satisfaction"}
-    assert set(computed["status"]) == {"ok"}
-    assert data["issues"] == []
+    for water_body, profile, segments in (("FHGD", "mwr2020-river", 3),
+                                          ("XH", "mwr2020-lake", 2)):
+        rows = indicators[indicators["water_body_id"] == water_body]
+        used = set(load_profile(profile).used_indicators)
+        assert len(used) == {"mwr2020-river": 19, "mwr2020-lake": 20}[profile]
+        assert set(rows["indicator_id"]) == used
+        assert len(rows) == len(used) * segments
+    assert set(indicators["source"]) == {"computed"}              # none supplied
+    assert set(indicators["status"]) == {"ok"}
+    assert not (demo_path() / "指标直接赋值.csv").exists()
+    # the one deliberate warning: 12 days missing from a daily flow series
+    assert [(i["severity"], i["rule"], i["value"]) for i in data["issues"]] == [
+        ("warning", "series.gaps", "FHGD-HY03")]
     assert not (tmp_path / "result.xlsx").exists()
 
 
@@ -116,7 +126,7 @@ def test_profiles_and_schema():
 def test_validate_reports_tables(tmp_path):
     result = runner.invoke(app, ["validate", str(demo_path())])
     assert result.exit_code == 0
-    assert "wq_samples" in result.output and "1320" in result.output
+    assert "wq_samples" in result.output and "1368" in result.output
 
 
 def test_run_prints_with_the_profile_rounding(tmp_path):
@@ -128,4 +138,4 @@ def test_run_prints_with_the_profile_rounding(tmp_path):
                                  "lake=mwr2020-lake"])
     assert result.exit_code == 0, result.output
     river = next(line for line in result.output.splitlines() if "(FHGD)" in line)
-    assert river.split()[2] == "71.38"          # RHI 71.38… with the profile's 2 decimals
+    assert river.split()[2] == "71.37"          # RHI 71.366… with the profile's 2 decimals

@@ -2,82 +2,99 @@
 
 The demo is **synthetic** (合成演示数据，非真实监测结果 / synthetic demo data, not real monitoring
 results): one river, 抚河故道（演示）, and one lake, 象湖（演示）, of 江西省南昌市青云谱区, evaluation
-year 2021. The values are hand-curated to tell a plausible story (see ``DESIGN`` below and the
-demo's README.md); only the monthly noise of the water-quality samples and the questionnaire
-scores are drawn from a seeded generator.
+year 2021. It supplies no indicator value: every indicator of the default profiles (19 river, 20
+lake) is computed by the engine from the raw monitoring, survey and census tables written here.
+The values are hand-curated to tell a plausible story (see ``DESIGN`` below and the demo's
+README.md); the monthly and daily series, the sample noise and the questionnaire scores are drawn
+from seeded generators.
 
 Run from the repository root::
 
     .venv/bin/python tools/make_demo.py
 
 The output is deterministic (fixed seed, no clock): re-running reproduces the committed CSV files
-byte for byte. Tables are written with the Chinese names and headers of the table catalogue
+byte for byte, and removes any other CSV file from the folder (the ``指标直接赋值.csv`` of the
+first demo). Tables are written with the Chinese names and headers of the table catalogue
 (``health_eval/tables.py``): header = Chinese header, then the unit in ASCII brackets where the
-column has one; coded columns as their Chinese labels; booleans as 是/否; UTF-8 with BOM.
+column has one; coded columns as their Chinese labels; booleans as 是/否; UTF-8 with BOM. Numbers
+are written as text with fixed decimals.
 
-DESIGN — the scores the demo is built to produce under the default profiles (criteria basin 0.2,
-water 0.3, biota 0.2, social 0.3; equal indicator weights; SPEC §1.1), from the curves of SPEC §4.
-"*" marks a computed indicator (from samples, species lists or questionnaires).
+Random draws: the water-quality samples and the questionnaires draw from the main generator
+(``SEED``) in the order of the first demo, so those values, and the four indicators the first
+demo computed from them, are unchanged; every other table draws from its own stream
+(:func:`substream`), so that no table shifts the draws of another.
 
-River FHGD 抚河故道（演示）, 3 segments (3.2 / 2.8 / 4.1 km)      上段     中段     下段
-  basin.longitudinal_connectivity  9.9 /100 km (1 barrier)    0        0        0
-  basin.shoreline_naturalness      78 / 48 / 68               78       48       68
-  basin.riparian_width             0.85 / 0.35 / 0.70          85       35       70
-  basin.shoreline_violations       90 / 50 / 80               90       50       80
-  water.eco_flow                   85 / 30 / 62               85       30       62
-  water.flow_deviation             FD 0.22                    60       60       60
-* water.wq_grade                   Ⅲ NH3-N / Ⅳ NH3-N / Ⅳ TP    84.0     57.5     71.5
-  water.sediment                   max C/S 0.8 / 1.8 / 1.2     100      68       92
-* water.self_purification          DO 7.21 / 5.59 / 6.00 mg/L  96.1     71.8     80.0
-  biota.benthic_ibi                0.72 / 0.38 / 0.55          72       38       55
-* biota.fish_retention             16 / 20 native species     70       70       70
-  biota.waterbirds                 0.80 / 0.55 / 0.70          80       55       70
-  biota.aquatic_plants             0.75 / 0.45 / 0.65          75       45       65
-  social.flood_control             100 / 88 / 91 %            100      65       80
-  social.water_supply              96 / 88 / 95 %             100      86       100
-  social.drinking_source           100 / 91.7 / 100 %         100      91.7     100
-  social.shoreline_management      0.90 / 0.65 / 0.85          90       65       85
-  social.navigation                93 / 85 / 92 %             97.9     89.5     96.8
-* social.public_satisfaction       weighted mean 77.3         77.3     77.3     77.3
-  criteria  basin                                             63.3     33.3     54.5
-            water                                             85.0     57.5     73.1
-            biota                                             74.3     52.0     65.0
-            social                                            94.2     79.1     89.9
-  segment RHI                                                 81.3 二类 58.0 四类 72.8 三类
-  river RHI (length-weighted)                                 71.4 三类 亚健康
+DESIGN — the realised values and scores under the default profiles (criteria basin 0.2, water
+0.3, biota 0.2, social 0.3; equal indicator weights; SPEC §1.1, curves of SPEC §4), as
+``raw value → score`` per segment; "=" marks a whole-water-body value shared by its segments.
+The first demo's design (all but four indicators supplied) is met within 1 point per indicator
+(the largest gap: B-IBI of 中段 37.2 for 38) and 0.1 per segment RHI.
 
-Lake XH 象湖（演示）, 2 zones (1.1 / 1.4 km²)                              北湖     南湖
-  basin.lake_connectivity          80 (flow-weighted rating)  80       80
-  basin.lake_area_shrinkage        7.5 %                      80       80
-  basin.shoreline_naturalness      85 / 76                    85       76
-  basin.shoreline_violations       92 / 84                    92       84
-  water.min_eco_level              0 / 0 d                    100      100
-  water.inflow_deviation           FD 0.18                    65       65
-* water.wq_grade                   Ⅲ TP / Ⅳ TP (lake limits)   78.0     61.0
-  water.trophic_state              EI 52.3 / 56.1             57.7     53.9
-  water.sediment                   max C/S 0.9 / 1.3          100      88
-* water.self_purification          DO 7.41 / 6.79 mg/L        98.8     90.6
-  biota.benthic_ibi                0.78 / 0.62                78       62
-* biota.fish_retention             20 / 24 native species     76.7     76.7
-  biota.waterbirds                 0.85 / 0.75                85       75
-  biota.phytoplankton_density      320 / 560 ×10^4 cells/L    69.0     57.6
-  biota.macrophyte_cover           42 / 30 %                  51.4     41.7
-  social.flood_control             100 / 97 %                 100      100
-  social.water_supply              98 / 96 %                  100      100
-  social.drinking_source           100 / 100 %                100      100
-  social.shoreline_management      0.92 / 0.88                92       88
-* social.public_satisfaction       weighted mean 81.2         81.2     81.2
-  criteria  basin / water / biota / social       84.3 / 83.3 / 72.0 / 94.6   80.0 / 76.4 / 62.6 / 93.8
-  segment RHI                                                 84.6 二类 79.6 二类
-  lake RHI (area-weighted)                                    81.8 二类 健康
+River FHGD 抚河故道（演示）, 3 segments (3.2 / 2.8 / 4.1 km)  上段           中段           下段
+  basin.longitudinal_connectivity  barriers/100 km     = 9.90 → 0     (1 of 2 sluices counted)
+  basin.shoreline_naturalness      0.4 bank + 0.6 veg  78.6 → 78.6    47.8 → 47.8    68.1 → 68.1
+  basin.riparian_width             L-weighted w/w0     0.848 → 84.8   0.351 → 35.1   0.701 → 70.1
+  basin.shoreline_violations       outfalls, 四乱      90 → 90        50 → 50        80 → 80
+  water.eco_flow                   EF1 % mean flow     22.5 % → 85    7.5 % → 30     15.5 % → 62
+  water.flow_deviation             FD                  = 0.2205 → 59.9
+  water.wq_grade                   class position      Ⅲ NH3-N → 84.0 Ⅳ NH3-N → 57.5 Ⅳ TP → 71.5
+  water.sediment                   max C/S (2 sites)   0.78 → 100     1.80 → 68.0    1.20 → 92.0
+  water.self_purification          mean DO mg/L        7.21 → 96.1    5.59 → 71.8    6.00 → 80.0
+  biota.benthic_ibi                B-IBI obs/exp       0.717 → 71.7   0.372 → 37.2   0.554 → 55.4
+  biota.fish_retention             FOEI                = 16/20 = 0.80 → 70.0
+  biota.waterbirds                 species now/ref     16/20 → 80     11/20 → 55     14/20 → 70
+  biota.aquatic_plants             species now/ref     15/20 → 75     9/20 → 45      13/20 → 65
+  social.flood_control             Σ LTB / Σ LT %      100 → 100      87.96 → 64.8   90.94 → 79.7
+  social.water_supply              % days ≥ design     95.9 → 100     87.9 → 85.9    95.1 → 100
+  social.drinking_source           % events met        100 → 100      91.7 → 91.7    100 → 100
+  social.shoreline_management      (Lo − Lu + Lr)/Lo   0.90 → 90      0.65 → 65      0.85 → 85
+  social.navigation                % days navigable    93.2 → 98.1    84.9 → 89.4    92.1 → 96.9
+  social.public_satisfaction       weighted mean       = 77.3 → 77.3
+  criterion basin                                      63.4           33.2           54.5
+            water                                      85.0           57.5           73.1
+            biota                                      74.2           51.8           65.1
+            social                                     94.2           79.0           89.8
+  segment RHI                                          81.3 二类      57.9 四类      72.8 三类
+  river RHI (length-weighted)                          71.4 三类 亚健康 (basin 51.4, water 72.5,
+                                                       biota 64.3, social 88.2)
 
-The computed (*) numbers are those of the realised samples, species lists and questionnaires
-(public satisfaction: all responses of the water body; see the demo's README.md).
+Lake XH 象湖（演示）, 2 zones (1.1 / 1.4 km²)                      北湖            南湖
+  basin.lake_connectivity          flow-weighted rating  = 80 → 80 (4 channels)
+  basin.lake_area_shrinkage        % of 1985 area        = 7.51 % → 79.9
+  basin.shoreline_naturalness      0.4 bank + 0.6 veg    85.2 → 85.2     76.1 → 76.1
+  basin.shoreline_violations       outfalls, 四乱        92 → 92         84 → 84
+  water.min_eco_level              longest window d      0 → 100         0 → 100
+  water.inflow_deviation           FD total inflow       = 0.1807 → 64.9
+  water.wq_grade                   class position        Ⅲ TP → 78.0     Ⅳ TP → 61.0
+  water.trophic_state              EI (SL 395)           52.3 → 57.7     56.1 → 53.9
+  water.sediment                   max C/S (2 sites)     0.875 → 100     1.30 → 88.0
+  water.self_purification          mean DO mg/L          7.41 → 98.8     6.79 → 90.6
+  biota.benthic_ibi                B-IBI obs/exp         0.787 → 78.7    0.622 → 62.2
+  biota.fish_retention             FOEI                  = 20/24 = 0.833 → 76.7
+  biota.waterbirds                 species now/ref       34/40 → 85      30/40 → 75
+  biota.phytoplankton_density      10^4 cells/L          320 → 69.0      560 → 57.6
+  biota.macrophyte_cover           % (6 plots scored)    42.7 → 51.5     30.2 → 41.6
+  social.flood_control             Σ LTB / Σ LT %        100 → 100       96.9 → 100
+  social.water_supply              % days ≥ design       98.1 → 100      96.2 → 100
+  social.drinking_source           % events met          100 → 100       100 → 100
+  social.shoreline_management      (Lo − Lu + Lr)/Lo     0.920 → 92.0    0.881 → 88.1
+  social.public_satisfaction       weighted mean         = 81.2 → 81.2
+  criterion basin                                        84.3            80.0
+            water                                        83.2            76.4
+            biota                                        72.2            62.6
+            social                                       94.6            93.9
+  segment RHI                                            84.7 二类       79.6 二类
+  lake RHI (area-weighted)                               81.8 二类 健康 (basin 81.9, water 79.4,
+                                                         biota 66.8, social 94.2)
+
+Warnings the demo produces, on purpose: one, ``series.gaps`` for FHGD-HY03 (12 days of August
+2021 missing from 逐日流量, coverage 96.7 %, computed from the days present).
 """
 
 from __future__ import annotations
 
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +112,42 @@ YEAR = 2021
 REGION = "江西省南昌市青云谱区"
 SYNTHETIC = "合成演示数据，非真实监测结果（synthetic demo data, not real monitoring results）"
 
+DAYS = pd.date_range(f"{YEAR}-01-01", f"{YEAR}-12-31", freq="D")
+MONTHS = np.arange(1, 13)
+DRY = DAYS.month.isin([10, 11, 12, 1, 2, 3])         # EF1 period of the river profile
+SAMPLE_DAYS = [12, 9, 15, 13, 11, 8, 13, 10, 14, 12, 9, 14]   # one sampling day per month
+SAMPLE_DATES = [f"{YEAR}-{m:02d}-{d:02d}" for m, d in zip(MONTHS, SAMPLE_DAYS)]
+
+
+def substream(table: str) -> np.random.Generator:
+    """An independent seeded generator for one table.
+
+    The water-quality samples and the questionnaires draw from the main generator in the order of
+    the first demo; every table added since draws from its own stream, so that no table shifts the
+    draws of another.
+    """
+    return np.random.default_rng([SEED, zlib.crc32(table.encode("utf-8"))])
+
+
+def plain(x: float) -> str:
+    """A number without exponent or trailing zeros (0.00004, not 4e-05; 78, not 78.0)."""
+    return np.format_float_positional(float(x), trim="-")
+
+
+def fixed(values, decimals: int) -> list[str]:
+    """Numbers as text with a fixed number of decimals (what a technician types)."""
+    return [f"{float(v):.{decimals}f}" for v in np.atleast_1d(values)]
+
+
+def seasonal(amplitude: float, peak_month: int = 1) -> np.ndarray:
+    """Monthly factor 1 + a·cos(2π(m − peak)/12), January … December."""
+    return 1 + amplitude * np.cos(2 * np.pi * (MONTHS - peak_month) / 12)
+
+
+def day_index(month: int, day: int) -> int:
+    return int((pd.Timestamp(YEAR, month, day) - DAYS[0]).days)
+
+
 # ---------------------------------------------------------------------------------------------
 # Water bodies, segments, stations
 # ---------------------------------------------------------------------------------------------
@@ -102,7 +155,7 @@ SYNTHETIC = "合成演示数据，非真实监测结果（synthetic demo data, n
 WATER_BODIES = [
     dict(water_body_id="FHGD", name="抚河故道（演示）", kind="river", evaluation_year=YEAR,
          region=REGION, length_km=10.1, area_km2=np.nan,
-         note=SYNTHETIC + "；城市河道，上游接抚河、下游经节制闸出流"),
+         note=SYNTHETIC + "；城市河道，上游经进水闸接抚河、下游经节制闸出流"),
     dict(water_body_id="XH", name="象湖（演示）", kind="lake", evaluation_year=YEAR,
          region=REGION, length_km=np.nan, area_km2=2.5,
          note=SYNTHETIC + "；城市湖泊，经连通渠与抚河故道相通"),
@@ -116,19 +169,61 @@ SEGMENTS = [
     ("XH-01", "XH", "北湖", np.nan, 1.1, "北湖湖心点位（演示）", 115.8841, 28.6187),
     ("XH-02", "XH", "南湖", np.nan, 1.4, "南湖湖心点位（演示）", 115.8819, 28.6043),
 ]
+SEGMENT_IDS = [s[0] for s in SEGMENTS]
+RIVER_SEGMENTS = [s[0] for s in SEGMENTS if s[1] == "FHGD"]
+LAKE_ZONES = [s[0] for s in SEGMENTS if s[1] == "XH"]
 
 
-def station_id(segment_id: str) -> str:
-    """``FHGD-01`` -> ``FHGD-WQ01``."""
+def station_id(segment_id: str, kind: str = "WQ") -> str:
+    """``FHGD-01`` -> ``FHGD-WQ01`` (kinds WQ 水质, HY 水文, WL 水位, IN 取水口, DS 水源地)."""
     wb, num = segment_id.split("-")
-    return f"{wb}-WQ{num}"
+    return f"{wb}-{kind}{num}"
+
+
+STATIONS = [station_id(s) for s in SEGMENT_IDS]          # water-quality stations
+
+# Stations other than the water-quality sections: per kind, the segments served, the name
+# pattern and the offset from the segment's point [°]. Hydrological stations carry the
+# multi-year mean flow and the approved ecological-flow target [m³/s]; lake gauges the minimum
+# ecological water level [m, 1985 国家高程基准].
+MEAN_FLOW = {"FHGD-01": 8.0, "FHGD-02": 8.4, "FHGD-03": 9.2}
+ECO_FLOW_TARGET = {"FHGD-01": 1.2, "FHGD-02": 1.3, "FHGD-03": 1.4}
+MIN_ECO_LEVEL = {"XH-01": 15.80, "XH-02": 15.80}
+STATION_KINDS = [
+    # kind, station_type, segments, name suffix, (dlon, dlat)
+    ("HY", "hydrology", RIVER_SEGMENTS, "水文站", (0.0021, -0.0012)),
+    ("WL", "water_level", LAKE_ZONES, "水位站", (0.0035, 0.0018)),
+    ("IN", "intake", SEGMENT_IDS, "取水口", (-0.0017, 0.0009)),
+    ("DS", "drinking_source", SEGMENT_IDS, "应急备用水源取水点", (-0.0026, -0.0021)),
+]
+
+
+def stations() -> pd.DataFrame:
+    rows = [dict(station_id=station_id(seg), segment_id=seg, name=name,
+                 station_type="water_quality", longitude=lon, latitude=lat)
+            for seg, _, _, _, _, name, lon, lat in SEGMENTS]
+    point = {seg: (lon, lat, label) for seg, _, label, _, _, _, lon, lat in SEGMENTS}
+    for kind, station_type, segments, suffix, (dlon, dlat) in STATION_KINDS:
+        for seg in segments:
+            lon, lat, label = point[seg]
+            rows.append(dict(
+                station_id=station_id(seg, kind), segment_id=seg,
+                name=f"{label}{suffix}（演示）", station_type=station_type,
+                mean_flow_m3s=MEAN_FLOW.get(seg) if kind == "HY" else np.nan,
+                eco_flow_target_m3s=ECO_FLOW_TARGET.get(seg) if kind == "HY" else np.nan,
+                min_eco_level_m=MIN_ECO_LEVEL.get(seg) if kind == "WL" else np.nan,
+                longitude=round(lon + dlon, 4), latitude=round(lat + dlat, 4)))
+    frame = pd.DataFrame(rows)
+    for column, decimals in (("mean_flow_m3s", 1), ("eco_flow_target_m3s", 1),
+                             ("min_eco_level_m", 2), ("longitude", 4), ("latitude", 4)):
+        frame[column] = [f"{v:.{decimals}f}" if pd.notna(v) else "" for v in frame[column]]
+    return frame[["station_id", "segment_id", "name", "station_type", "mean_flow_m3s",
+                  "eco_flow_target_m3s", "min_eco_level_m", "longitude", "latitude"]]
 
 
 # ---------------------------------------------------------------------------------------------
 # Water quality: annual-mean targets per station, seasonal shapes, trace items
 # ---------------------------------------------------------------------------------------------
-
-STATIONS = [station_id(s[0]) for s in SEGMENTS]
 
 # Annual means the monthly series are built around (mg/L; pH dimensionless). The monthly factors
 # are normalised to mean 1 (DO and pH: to mean 0), so each station's evaluation-year mean equals
@@ -186,19 +281,31 @@ TRACE = {
 PARAMETERS = ["ph", "do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "cu", "zn", "fluoride",
               "se", "as", "hg", "cd", "cr6", "pb", "cyanide", "volatile_phenol", "petroleum",
               "las", "sulfide"]
-SAMPLE_DAYS = [12, 9, 15, 13, 11, 8, 13, 10, 14, 12, 9, 14]   # one sampling day per month
+
+# Lake trophic parameters sampled with the water quality at the two lake stations (SL 395-2007):
+# annual means chl-a [mg/m³] and Secchi depth SD [m], chosen so that with the realised TP, TN
+# and CODMn means the EI of each station lands on its design (52.3 and 56.1). Chl-a peaks in
+# July-August with the algae; SD is lowest then.
+TROPHIC_TARGETS = {"XH-WQ01": {"chla": 14.2, "sd": 0.87}, "XH-WQ02": {"chla": 20.0, "sd": 0.69}}
+TROPHIC_SHAPE = {"chla": (-0.45, 1, 0.12), "sd": (0.22, 2, 0.06)}   # amplitude, decimals, noise
 
 
-def plain(x: float) -> str:
-    """A number without exponent or trailing zeros (0.00004, not 4e-05; 78, not 78.0)."""
-    return np.format_float_positional(float(x), trim="-")
+def lake_trophic_series() -> dict[str, dict[str, list[str]]]:
+    """Monthly chl-a and SD of the lake stations, as written text, per station and parameter."""
+    rng = substream("wq_samples.trophic")
+    out = {}
+    for station, targets in TROPHIC_TARGETS.items():
+        out[station] = {}
+        for p, (amp, dec, sd) in TROPHIC_SHAPE.items():
+            factor = seasonal(amp) * rng.lognormal(0.0, sd, 12)
+            out[station][p] = fixed(targets[p] * factor / factor.mean(), dec)
+    return out
 
 
 def wq_samples(rng: np.random.Generator) -> pd.DataFrame:
-    """Monthly samples of the 22 parameters at every station, values as written text."""
-    months = np.arange(1, 13)
-    cos = np.cos(2 * np.pi * (months - 1) / 12)
-    dates = [f"{YEAR}-{m:02d}-{d:02d}" for m, d in zip(months, SAMPLE_DAYS)]
+    """Monthly samples of the 22 parameters at every station (+ chl-a, SD in the lake)."""
+    cos = np.cos(2 * np.pi * (MONTHS - 1) / 12)
+    trophic = lake_trophic_series()
     rows = []
     for st in STATIONS:
         series: dict[str, list[str]] = {}
@@ -215,10 +322,484 @@ def wq_samples(rng: np.random.Generator) -> pd.DataFrame:
             values = rng.uniform(low, high, 12)
             series[p] = [f"{v:.{dec}f}" if d else f"<{plain(dl)}"
                          for v, d in zip(values, detected)]
-        for i, date in enumerate(dates):
+        extra = trophic.get(st, {})
+        for i, date in enumerate(SAMPLE_DATES):
             for p in PARAMETERS:
                 rows.append((st, date, p, series[p][i], "无量纲" if p == "ph" else "mg/L"))
+            for p, values in extra.items():
+                rows.append((st, date, p, values[i], "mg/m3" if p == "chla" else "m"))
     return pd.DataFrame(rows, columns=["station_id", "date", "parameter", "value", "unit"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Daily flow, water level, monthly flow (SPEC §4.2)
+# ---------------------------------------------------------------------------------------------
+
+# Relative flow of the river at mid-month (× multi-year mean): low Oct–Feb (2021 had an autumn
+# drought in Jiangxi), plum-rain peak in May–June, summer storms.
+FLOW_ANCHORS = [0.40, 0.50, 0.80, 1.05, 1.30, 1.40, 1.00, 0.85, 0.72, 0.45, 0.32, 0.30]
+STORMS = 18                                          # storm events, March–September
+
+# Designed low flows per hydrological station as a fraction of its mean flow: the lowest daily
+# flow of the dry season (EF1, Oct–Mar) and of the wet season (EF2, Apr–Sep). The series is an
+# affine map (scale the shared hydrograph, add the sluice's guaranteed release or subtract the
+# withdrawals upstream) that puts the two minima exactly there.
+#   FHGD-HY01 EF1 22.5 % -> 85, EF2 45 % -> 90: the inlet sluice guarantees a release
+#   FHGD-HY02 EF1 7.5 % -> 30, EF2 30 % -> 40: withdrawals above the station in the drought
+#   FHGD-HY03 EF1 15.5 % -> 62, EF2 40 % -> 80
+LOW_FLOWS = {"FHGD-01": (0.225, 0.45), "FHGD-02": (0.075, 0.30), "FHGD-03": (0.155, 0.40)}
+# Days without data (gauge maintenance): 12 days of August at the lower station, 3.3 % of the
+# year, so that the demo shows the gap warning.
+FLOW_GAPS = {"FHGD-03": (day_index(8, 9), day_index(8, 20))}
+
+
+def ar1(rng: np.random.Generator, n: int, phi: float, sd: float) -> np.ndarray:
+    """A stationary AR(1) series of length ``n``."""
+    out = np.empty(n)
+    out[0] = rng.normal(0.0, sd / np.sqrt(1 - phi ** 2))
+    shocks = rng.normal(0.0, sd, n)
+    for i in range(1, n):
+        out[i] = phi * out[i - 1] + shocks[i]
+    return out
+
+
+def river_hydrograph(rng: np.random.Generator) -> np.ndarray:
+    """The shared relative hydrograph of 2021: seasonal base, storm pulses, persistence."""
+    doy = np.arange(len(DAYS))
+    mid = [day_index(m, 15) for m in MONTHS]
+    base = np.exp(np.interp(doy, mid, np.log(FLOW_ANCHORS), period=len(DAYS))
+                  + ar1(rng, len(DAYS), 0.9, 0.04))
+    starts = np.sort(rng.choice(np.arange(day_index(3, 1), day_index(9, 20)), STORMS,
+                                replace=False))
+    peaks = rng.lognormal(np.log(0.4), 0.5, STORMS)
+    storms = np.zeros(len(DAYS))
+    for start, peak in zip(starts, peaks):
+        t = (doy - start) / 2.0                      # rise in 2 days, recession over a week
+        storms += np.where(t >= 0, peak * t * np.exp(1 - t), 0.0)
+    return base * (1 + storms)
+
+
+def daily_flows() -> dict[str, np.ndarray]:
+    """Daily mean flow [m³/s] per river segment's hydrological station (NaN: no data)."""
+    rng = substream("daily_flow")
+    shared = river_hydrograph(rng)
+    out = {}
+    for seg, (ef1, ef2) in LOW_FLOWS.items():
+        x = shared * np.exp(ar1(rng, len(DAYS), 0.7, 0.02))
+        present = np.ones(len(DAYS), dtype=bool)
+        if seg in FLOW_GAPS:
+            first, last = FLOW_GAPS[seg]
+            present[first:last + 1] = False
+        m1, m2 = x[DRY & present].min(), x[~DRY & present].min()
+        assert m2 > m1, "the wet-season minimum must lie above the dry-season one"
+        scale = (ef2 - ef1) / (m2 - m1)
+        flows = np.round(MEAN_FLOW[seg] * (ef1 + scale * (x - m1)), 3)
+        out[seg] = np.where(present, flows, np.nan)
+    return out
+
+
+def daily_flow(flows: dict[str, np.ndarray]) -> pd.DataFrame:
+    frames = []
+    for seg, q in flows.items():
+        present = ~np.isnan(q)
+        frames.append(pd.DataFrame({"station_id": station_id(seg, "HY"),
+                                    "date": DAYS[present].strftime("%Y-%m-%d"),
+                                    "flow_m3s": fixed(q[present], 3)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# Lake gauges: regulated urban lake, 16.6–17.6 m, lowest in the winter drought; the minimum
+# ecological level 15.80 m is never reached (designed window 0 d -> 100).
+LEVEL_MEAN, LEVEL_AMPLITUDE = 17.05, 0.32            # m; annual cycle peaking in late June
+
+
+def lake_levels() -> dict[str, np.ndarray]:
+    """Daily mean water level [m] per lake zone's gauge."""
+    rng = substream("water_level")
+    doy = np.arange(len(DAYS))
+    cycle = LEVEL_MEAN + LEVEL_AMPLITUDE * np.cos(2 * np.pi * (doy - day_index(6, 25)) / 365)
+    shared = cycle + ar1(rng, len(DAYS), 0.95, 0.02)
+    return {zone: np.round(shared + offset + ar1(rng, len(DAYS), 0.5, 0.005), 2)
+            for zone, offset in zip(LAKE_ZONES, (0.02, -0.01))}
+
+
+def water_level(levels: dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.concat([pd.DataFrame({"station_id": station_id(zone, "WL"),
+                                    "date": DAYS.strftime("%Y-%m-%d"),
+                                    "level_m": fixed(h, 2)})
+                      for zone, h in levels.items()], ignore_index=True)
+
+
+# Monthly flow deviation: the river's measured monthly flow is the monthly mean at the lower
+# hydrological station (the outlet); the naturalised flow adds back the withdrawals and the
+# sluices' regulation, relative deviation k·p_m. The lake's measured total inflow is the share of
+# the river taken by the connecting channel plus the pumped supply. k is solved so that FD hits
+# its design (river 0.22 -> 60, lake 0.18 -> 65); the written natural flows (2 decimals) give
+# FD 0.2205 -> 59.9 and 0.1807 -> 64.9.
+NATURAL_PATTERN = {
+    "FHGD": [0.25, 0.20, 0.10, -0.05, 0.08, 0.12, 0.05, 0.00, 0.10, 0.30, 0.35, 0.35],
+    "XH":   [0.20, 0.15, 0.05, -0.10, 0.10, 0.15, 0.05, -0.05, 0.05, 0.25, 0.30, 0.30],
+}
+FD_TARGET = {"FHGD": 0.22, "XH": 0.18}
+LAKE_CHANNEL_SHARE, LAKE_PUMPED = 0.15, 0.30        # -, m³/s
+
+
+def flow_deviation(measured: np.ndarray, natural: np.ndarray) -> float:
+    return float(np.sqrt((((measured - natural) / natural.mean()) ** 2).sum()))
+
+
+def naturalised(measured: np.ndarray, pattern, target: float) -> np.ndarray:
+    """Natural monthly flows (2 decimals) whose FD against ``measured`` is ``target``."""
+    low, high = 0.0, 5.0
+    for _ in range(60):                               # bisection on k
+        k = (low + high) / 2
+        if flow_deviation(measured, measured * (1 + k * np.asarray(pattern))) < target:
+            low = k
+        else:
+            high = k
+    return np.round(measured * (1 + low * np.asarray(pattern)), 2)
+
+
+def monthly_inflows(flows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Measured monthly mean flow [m³/s]: river outlet, and the lake's total inflow."""
+    outlet = pd.Series(flows["FHGD-03"], index=DAYS)
+    river = np.round(outlet.groupby(outlet.index.month).mean().to_numpy(), 2)
+    return {"FHGD": river, "XH": np.round(LAKE_CHANNEL_SHARE * river + LAKE_PUMPED, 2)}
+
+
+def monthly_flow(measured: dict[str, np.ndarray]) -> pd.DataFrame:
+    frames = []
+    for wb, q in measured.items():
+        natural = naturalised(q, NATURAL_PATTERN[wb], FD_TARGET[wb])
+        frames.append(pd.DataFrame({"water_body_id": wb, "year": YEAR, "month": MONTHS,
+                                    "measured_m3s": fixed(q, 2),
+                                    "natural_m3s": fixed(natural, 2)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Basin: bank plots, riparian reaches, outfalls, 四乱, barriers, lake connections and area
+# ---------------------------------------------------------------------------------------------
+
+# Bank survey plots: segment -> (bank, slope °, vegetation cover %, height m, substrate, toe
+# erosion). The plot score is the mean of the five element scores (profile curves); the segment's
+# bank stability is the mean over its plots: FHGD 76.6 / 44.4 / 65.3, XH 80.5 / 70.3.
+BANK_PLOTS = {
+    "FHGD-01": [("left", 22, 70, 1.5, "rock_soil", "none"),
+                ("left", 28, 60, 2.0, "clay", "light"),
+                ("right", 25, 65, 1.8, "rock_soil", "light"),
+                ("right", 30, 55, 2.2, "clay", "none")],
+    "FHGD-02": [("left", 60, 15, 3.5, "rock_soil", "none"),       # masonry wall, encroached
+                ("left", 42, 35, 2.6, "rock_soil", "moderate"),
+                ("right", 55, 20, 3.2, "rock_soil", "light"),
+                ("right", 38, 40, 2.5, "clay", "light")],
+    "FHGD-03": [("left", 30, 55, 2.0, "clay", "light"),
+                ("left", 35, 50, 2.4, "rock_soil", "light"),
+                ("right", 28, 60, 2.0, "clay", "moderate"),
+                ("right", 33, 45, 2.6, "rock_soil", "none")],
+    "XH-01":   [("left", 18, 80, 1.6, "rock_soil", "none"),
+                ("left", 22, 75, 1.5, "clay", "light"),
+                ("right", 20, 70, 1.4, "rock_soil", "light"),
+                ("right", 28, 65, 1.6, "clay", "light")],
+    "XH-02":   [("left", 25, 60, 2.0, "clay", "light"),
+                ("left", 30, 55, 2.0, "rock_soil", "light"),
+                ("right", 22, 65, 1.6, "clay", "moderate"),
+                ("right", 28, 50, 2.2, "rock_soil", "light")],
+}
+
+
+def bank_plots() -> pd.DataFrame:
+    rows = []
+    for seg, plots in BANK_PLOTS.items():
+        for i, (bank, slope, cover, height, substrate, erosion) in enumerate(plots, start=1):
+            rows.append((f"{seg}-BP{i:02d}", seg, bank, slope, cover, f"{height:.1f}",
+                         substrate, erosion))
+    return pd.DataFrame(rows, columns=["plot_id", "segment_id", "bank", "slope_deg",
+                                       "veg_cover_pct", "height_m", "substrate", "toe_erosion"])
+
+
+# Riparian reaches: segment -> (length m, vegetation cover %, width m, required width m). Cover
+# is length-weighted (design FHGD 80 / 50 / 70 %, XH 88 / 80 %); the river's width index is the
+# length-weighted min(1, width / required) (design 0.85 / 0.35 / 0.70). Lake zones: cover only.
+RIPARIAN = {
+    "FHGD-01": [(1600, 85, 30, 30), (1600, 80, 24, 30), (1500, 78, 26, 30), (1700, 77, 22, 30)],
+    "FHGD-02": [(1400, 45, 8, 30), (1400, 55, 12, 30), (1300, 42, 10, 30), (1500, 57, 12, 30)],
+    "FHGD-03": [(2100, 72, 24, 30), (2000, 68, 18, 30), (2000, 74, 22, 30), (2100, 66, 20, 30)],
+    "XH-01":   [(1500, 90, None, None), (1600, 88, None, None), (1500, 87, None, None)],
+    "XH-02":   [(1700, 82, None, None), (1800, 78, None, None), (1700, 80, None, None)],
+}
+
+
+def riparian_reaches() -> pd.DataFrame:
+    rows = []
+    for seg, reaches in RIPARIAN.items():
+        for i, (length, cover, width, required) in enumerate(reaches, start=1):
+            rows.append((f"{seg}-RZ{i:02d}", seg, length, cover,
+                         "" if width is None else width, "" if required is None else required))
+    return pd.DataFrame(rows, columns=["reach_id", "segment_id", "length_m", "veg_cover_pct",
+                                       "width_m", "required_width_m"])
+
+
+# Outfalls: segment -> (count, standardised, compliant, in prohibited zone). Score = 0.2 ×
+# standardised share + 0.2 × compliant share (0 if any in a prohibited zone) + 0.6 × 四乱.
+OUTFALLS = {"FHGD-01": (5, 4, 5, 0), "FHGD-02": (4, 2, 2, 0), "FHGD-03": (5, 4, 4, 0),
+            "XH-01": (4, 3, 4, 0), "XH-02": (4, 3, 3, 0)}
+
+
+def outfalls() -> pd.DataFrame:
+    rows = []
+    for seg, (n, standardised, compliant, prohibited) in OUTFALLS.items():
+        for i in range(n):
+            siting = ("prohibited_zone" if i >= n - prohibited else
+                      "compliant" if i < compliant else "non_compliant")
+            rows.append((f"{seg}-PK{i + 1:02d}", seg, i < standardised, siting))
+    return pd.DataFrame(rows, columns=["outfall_id", "segment_id", "standardised", "siting"])
+
+
+# 四乱 problems of the 2021 “清四乱” ledger: 100 − 5 per general, 25 per serious, 50 per major.
+PROBLEMS = {
+    "FHGD-01": [("dumping", "general", "岸坡堆放建筑垃圾约20 m³"),
+                ("occupation", "general", "临水侧私搭菜地")],
+    "FHGD-02": [("construction", "serious", "河道管理范围内违规搭建仓储棚"),
+                ("occupation", "general", "滩地违规停放车辆"),
+                ("occupation", "general", "沿河商铺占用岸线堆放杂物"),
+                ("occupation", "general", "临水侧私搭菜地"),
+                ("dumping", "general", "岸坡倾倒生活垃圾"),
+                ("dumping", "general", "岸坡堆放建筑垃圾约30 m³")],
+    "FHGD-03": [("dumping", "general", "岸坡堆放建筑垃圾约15 m³"),
+                ("occupation", "general", "临水侧私搭菜地"),
+                ("extraction", "general", "滩地违规取土"),
+                ("construction", "general", "违规设置广告牌")],
+    "XH-01":   [("occupation", "general", "湖岸私搭钓鱼平台")],
+    "XH-02":   [("occupation", "general", "湖岸私搭钓鱼平台"),
+                ("dumping", "general", "湖岸堆放园林垃圾")],
+}
+
+
+def shoreline_problems() -> pd.DataFrame:
+    rows = [(f"{seg}-SL{i:02d}", seg, kind, severity, text)
+            for seg, problems in PROBLEMS.items()
+            for i, (kind, severity, text) in enumerate(problems, start=1)]
+    return pd.DataFrame(rows, columns=["problem_id", "segment_id", "problem_type", "severity",
+                                       "description"])
+
+
+def barriers() -> pd.DataFrame:
+    """Two sluices: the inlet sluice has a fishway and releases the ecological flow (not
+    counted); the lower control sluice has neither: 1 barrier / 10.1 km = 9.9 per 100 km -> 0."""
+    return pd.DataFrame([("FHGD-ZA01", "FHGD", "sluice", True, True),
+                         ("FHGD-ZA02", "FHGD", "sluice", False, False)],
+                        columns=["barrier_id", "water_body_id", "barrier_type",
+                                 "has_working_fishway", "eco_flow_guaranteed"])
+
+
+def lake_connections(inflow: np.ndarray) -> pd.DataFrame:
+    """Two inflows and two outflows of 象湖: the flow-weighted rating is 80 because the pumped
+    inflow (畅通, 100) and the south outlet sluice (较差, 60) carry the same flow."""
+    channel = round(float(np.mean(inflow)) - LAKE_PUMPED, 2)
+    rows = [("XH-LT01", "XH", "抚河故道连通渠", "in", "mostly_unobstructed", channel),
+            ("XH-LT02", "XH", "象湖引水泵站渠", "in", "unobstructed", LAKE_PUMPED),
+            ("XH-LT03", "XH", "南出口节制闸", "out", "poor", LAKE_PUMPED),
+            ("XH-LT04", "XH", "东排涝涵", "out", "mostly_unobstructed", round(channel - 0.08, 2))]
+    frame = pd.DataFrame(rows, columns=["connection_id", "water_body_id", "name", "direction",
+                                        "rating", "flow_m3s"])
+    frame["flow_m3s"] = fixed(frame["flow_m3s"], 2)
+    return frame
+
+
+def lake_areas() -> pd.DataFrame:
+    """2.5 km² now against 2.703 km² in 1985: 7.5 % shrinkage -> 80."""
+    return pd.DataFrame([("XH", "2.500", "2.703", 1985)],
+                        columns=["water_body_id", "current_area_km2", "reference_area_km2",
+                                 "reference_year"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Sediment (GB 15618-2018 screening values from the profile, by pH)
+# ---------------------------------------------------------------------------------------------
+
+METALS = ["cd", "hg", "as", "pb", "cr", "cu", "zn", "ni"]
+# Screening values of the 6.5 < pH ≤ 7.5 band (profile water.sediment screening_values), only to
+# express the designed contents as ratios here; the CSV gives no screening value, so the engine
+# looks it up by the sample's pH.
+SCREENING_65_75 = {"cd": 0.3, "hg": 2.4, "as": 30, "pb": 120, "cr": 200, "cu": 100, "zn": 250,
+                   "ni": 100}
+METAL_DECIMALS = {"cd": 3, "hg": 3, "as": 1, "pb": 1, "cr": 1, "cu": 1, "zn": 1, "ni": 1}
+# site -> (segment, pH, C/S of each metal in METALS order). The segment's score is the mean of
+# its sites' scores of max C/S: FHGD 0.80 / 1.70–1.90 / 1.15–1.25, XH 0.90 / 1.25–1.35.
+SEDIMENT = {
+    "FHGD-DN01": ("FHGD-01", 6.9, [0.80, 0.06, 0.35, 0.30, 0.28, 0.45, 0.72, 0.30]),
+    "FHGD-DN02": ("FHGD-01", 7.1, [0.70, 0.05, 0.32, 0.33, 0.26, 0.50, 0.76, 0.28]),
+    "FHGD-DN03": ("FHGD-02", 7.0, [1.70, 0.12, 0.45, 0.55, 0.35, 1.15, 1.30, 0.40]),
+    "FHGD-DN04": ("FHGD-02", 7.2, [1.90, 0.14, 0.48, 0.62, 0.38, 1.25, 1.40, 0.42]),
+    "FHGD-DN05": ("FHGD-03", 7.0, [1.15, 0.08, 0.40, 0.42, 0.30, 0.85, 1.05, 0.35]),
+    "FHGD-DN06": ("FHGD-03", 7.3, [1.10, 0.09, 0.42, 0.45, 0.31, 0.90, 1.25, 0.36]),
+    "XH-DN01":   ("XH-01", 7.2, [0.90, 0.05, 0.38, 0.30, 0.30, 0.55, 0.70, 0.33]),
+    "XH-DN02":   ("XH-01", 7.4, [0.85, 0.06, 0.36, 0.28, 0.29, 0.50, 0.66, 0.32]),
+    "XH-DN03":   ("XH-02", 7.1, [1.25, 0.07, 0.40, 0.36, 0.31, 0.70, 0.95, 0.35]),
+    "XH-DN04":   ("XH-02", 7.3, [1.35, 0.08, 0.41, 0.38, 0.32, 0.75, 1.00, 0.36]),
+}
+SEDIMENT_DATE = f"{YEAR}-11-16"
+
+
+def sediment_samples() -> pd.DataFrame:
+    rows = []
+    for site, (seg, ph, ratios) in SEDIMENT.items():
+        for metal, ratio in zip(METALS, ratios):
+            value = ratio * SCREENING_65_75[metal]
+            rows.append((site, seg, SEDIMENT_DATE, metal,
+                         f"{value:.{METAL_DECIMALS[metal]}f}", f"{ph:.1f}"))
+    return pd.DataFrame(rows, columns=["site_id", "segment_id", "date", "metal", "value_mg_kg",
+                                       "ph"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Benthic macroinvertebrates (B-IBI)
+# ---------------------------------------------------------------------------------------------
+
+# Taxa found in the 2021 survey: taxon -> (order, family, tolerance value, functional feeding
+# group). Tolerance values 0–10 in the manner of 王备新、杨莲芳 (2004) for eastern China; a
+# value ≥ 7 counts as tolerant (profile tolerant_min).
+TAXA = {
+    "扁蜉属 Heptagenia": ("蜉蝣目", "扁蜉科", 2.5, "刮食者"),
+    "蜉蝣属 Ephemera": ("蜉蝣目", "蜉蝣科", 2.0, "直接收集者"),
+    "四节蜉属 Baetis": ("蜉蝣目", "四节蜉科", 4.5, "直接收集者"),
+    "细蜉属 Caenis": ("蜉蝣目", "细蜉科", 6.0, "直接收集者"),
+    "纹石蛾属 Hydropsyche": ("毛翅目", "纹石蛾科", 5.0, "滤食收集者"),
+    "短脉纹石蛾属 Cheumatopsyche": ("毛翅目", "纹石蛾科", 6.0, "滤食收集者"),
+    "长角石蛾属 Oecetis": ("毛翅目", "长角石蛾科", 4.5, "捕食者"),
+    "箭蜓属 Gomphus": ("蜻蜓目", "春蜓科", 4.0, "捕食者"),
+    "蟌属 Coenagrion": ("蜻蜓目", "蟌科", 8.0, "捕食者"),
+    "多足摇蚊属 Polypedilum": ("双翅目", "摇蚊科", 6.0, "直接收集者"),
+    "摇蚊属 Chironomus": ("双翅目", "摇蚊科", 9.0, "直接收集者"),
+    "隐摇蚊属 Cryptochironomus": ("双翅目", "摇蚊科", 8.0, "捕食者"),
+    "前突摇蚊属 Procladius": ("双翅目", "摇蚊科", 9.0, "捕食者"),
+    "霍甫水丝蚓 Limnodrilus hoffmeisteri": ("颤蚓目", "颤蚓科", 9.5, "直接收集者"),
+    "苏氏尾鳃蚓 Branchiura sowerbyi": ("颤蚓目", "颤蚓科", 8.5, "直接收集者"),
+    "铜锈环棱螺 Bellamya aeruginosa": ("中腹足目", "田螺科", 6.0, "刮食者"),
+    "纹沼螺 Parafossarulus striatulus": ("中腹足目", "豆螺科", 6.5, "刮食者"),
+    "椭圆萝卜螺 Radix swinhoei": ("基眼目", "椎实螺科", 7.0, "刮食者"),
+    "河蚬 Corbicula fluminea": ("帘蛤目", "蚬科", 5.5, "滤食收集者"),
+    "日本沼虾 Macrobrachium nipponense": ("十足目", "长臂虾科", 5.0, "直接收集者"),
+    "宽身舌蛭 Glossiphonia lata": ("吻蛭目", "舌蛭科", 8.0, "捕食者"),
+}
+
+# site -> (segment, reference site?, {taxon: individuals}), one spring sample per site, three
+# sites per segment. One reference site per water body, the least disturbed: in the river just
+# below the inlet sluice (上段), in the lake the restored wetland shore of 北湖. With a single
+# reference site the engine scores each metric of a site against the reference's own value:
+# taxa richness, EPT richness and Shannon H′ by their ratio (capped at 1), the dominant and the
+# tolerant share 1 when not above the reference's, else 0; the reference itself scores 5, which
+# is the expected B-IBI. The other sites are composed so that the segment means of B-IBI / 5
+# land on the design: FHGD 0.72 / 0.38 / 0.55, XH 0.78 / 0.62 (the reference counts as 1.0 in
+# its segment's mean).
+BENTHOS = {
+    "FHGD-DW01": ("FHGD-01", True, {
+        "扁蜉属 Heptagenia": 6, "蜉蝣属 Ephemera": 8, "四节蜉属 Baetis": 20, "细蜉属 Caenis": 9,
+        "纹石蛾属 Hydropsyche": 12, "短脉纹石蛾属 Cheumatopsyche": 7, "箭蜓属 Gomphus": 3,
+        "多足摇蚊属 Polypedilum": 13, "摇蚊属 Chironomus": 4,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 5, "铜锈环棱螺 Bellamya aeruginosa": 9,
+        "河蚬 Corbicula fluminea": 10, "日本沼虾 Macrobrachium nipponense": 5,
+        "纹沼螺 Parafossarulus striatulus": 4}),
+    "FHGD-DW02": ("FHGD-01", False, {
+        "四节蜉属 Baetis": 10, "细蜉属 Caenis": 12, "短脉纹石蛾属 Cheumatopsyche": 7,
+        "箭蜓属 Gomphus": 2, "多足摇蚊属 Polypedilum": 14, "摇蚊属 Chironomus": 10,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 13, "铜锈环棱螺 Bellamya aeruginosa": 12,
+        "河蚬 Corbicula fluminea": 10, "日本沼虾 Macrobrachium nipponense": 5,
+        "纹沼螺 Parafossarulus striatulus": 7, "宽身舌蛭 Glossiphonia lata": 3}),
+    "FHGD-DW03": ("FHGD-01", False, {
+        "四节蜉属 Baetis": 6, "细蜉属 Caenis": 9, "纹石蛾属 Hydropsyche": 4,
+        "短脉纹石蛾属 Cheumatopsyche": 3, "多足摇蚊属 Polypedilum": 11, "摇蚊属 Chironomus": 12,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 22, "铜锈环棱螺 Bellamya aeruginosa": 8,
+        "河蚬 Corbicula fluminea": 7, "苏氏尾鳃蚓 Branchiura sowerbyi": 5,
+        "纹沼螺 Parafossarulus striatulus": 5, "宽身舌蛭 Glossiphonia lata": 3}),
+    "FHGD-DW04": ("FHGD-02", False, {
+        "细蜉属 Caenis": 5, "短脉纹石蛾属 Cheumatopsyche": 2, "多足摇蚊属 Polypedilum": 9,
+        "摇蚊属 Chironomus": 20, "前突摇蚊属 Procladius": 3,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 30, "苏氏尾鳃蚓 Branchiura sowerbyi": 9,
+        "铜锈环棱螺 Bellamya aeruginosa": 6, "椭圆萝卜螺 Radix swinhoei": 5,
+        "宽身舌蛭 Glossiphonia lata": 4}),
+    "FHGD-DW05": ("FHGD-02", False, {
+        "四节蜉属 Baetis": 2, "细蜉属 Caenis": 4, "多足摇蚊属 Polypedilum": 7,
+        "摇蚊属 Chironomus": 18, "前突摇蚊属 Procladius": 4,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 34, "苏氏尾鳃蚓 Branchiura sowerbyi": 8,
+        "铜锈环棱螺 Bellamya aeruginosa": 6, "椭圆萝卜螺 Radix swinhoei": 5,
+        "河蚬 Corbicula fluminea": 3}),
+    "FHGD-DW06": ("FHGD-02", False, {
+        "细蜉属 Caenis": 5, "短脉纹石蛾属 Cheumatopsyche": 2, "多足摇蚊属 Polypedilum": 8,
+        "摇蚊属 Chironomus": 19, "前突摇蚊属 Procladius": 3,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 28, "苏氏尾鳃蚓 Branchiura sowerbyi": 10,
+        "铜锈环棱螺 Bellamya aeruginosa": 7, "椭圆萝卜螺 Radix swinhoei": 3,
+        "河蚬 Corbicula fluminea": 4, "宽身舌蛭 Glossiphonia lata": 4}),
+    "FHGD-DW07": ("FHGD-03", False, {
+        "四节蜉属 Baetis": 7, "细蜉属 Caenis": 10, "短脉纹石蛾属 Cheumatopsyche": 6,
+        "多足摇蚊属 Polypedilum": 12, "摇蚊属 Chironomus": 11,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 14, "苏氏尾鳃蚓 Branchiura sowerbyi": 5,
+        "铜锈环棱螺 Bellamya aeruginosa": 11, "纹沼螺 Parafossarulus striatulus": 6,
+        "河蚬 Corbicula fluminea": 9, "宽身舌蛭 Glossiphonia lata": 3}),
+    "FHGD-DW08": ("FHGD-03", False, {
+        "四节蜉属 Baetis": 5, "细蜉属 Caenis": 11, "纹石蛾属 Hydropsyche": 4,
+        "多足摇蚊属 Polypedilum": 13, "摇蚊属 Chironomus": 12,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 15, "苏氏尾鳃蚓 Branchiura sowerbyi": 6,
+        "铜锈环棱螺 Bellamya aeruginosa": 10, "河蚬 Corbicula fluminea": 9,
+        "日本沼虾 Macrobrachium nipponense": 4, "宽身舌蛭 Glossiphonia lata": 4}),
+    "FHGD-DW09": ("FHGD-03", False, {
+        "四节蜉属 Baetis": 4, "细蜉属 Caenis": 7, "多足摇蚊属 Polypedilum": 9,
+        "摇蚊属 Chironomus": 15, "霍甫水丝蚓 Limnodrilus hoffmeisteri": 21,
+        "苏氏尾鳃蚓 Branchiura sowerbyi": 6, "铜锈环棱螺 Bellamya aeruginosa": 7,
+        "纹沼螺 Parafossarulus striatulus": 4, "河蚬 Corbicula fluminea": 6,
+        "宽身舌蛭 Glossiphonia lata": 3}),
+    "XH-DW01": ("XH-01", True, {
+        "蜉蝣属 Ephemera": 5, "细蜉属 Caenis": 12, "长角石蛾属 Oecetis": 6, "箭蜓属 Gomphus": 3,
+        "蟌属 Coenagrion": 4, "多足摇蚊属 Polypedilum": 14, "摇蚊属 Chironomus": 5,
+        "隐摇蚊属 Cryptochironomus": 4, "霍甫水丝蚓 Limnodrilus hoffmeisteri": 6,
+        "铜锈环棱螺 Bellamya aeruginosa": 22, "纹沼螺 Parafossarulus striatulus": 9,
+        "河蚬 Corbicula fluminea": 11, "日本沼虾 Macrobrachium nipponense": 6}),
+    "XH-DW02": ("XH-01", False, {
+        "细蜉属 Caenis": 11, "长角石蛾属 Oecetis": 4, "蟌属 Coenagrion": 3,
+        "多足摇蚊属 Polypedilum": 13, "摇蚊属 Chironomus": 9, "隐摇蚊属 Cryptochironomus": 4,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 12, "铜锈环棱螺 Bellamya aeruginosa": 16,
+        "纹沼螺 Parafossarulus striatulus": 8, "河蚬 Corbicula fluminea": 9,
+        "日本沼虾 Macrobrachium nipponense": 4}),
+    "XH-DW03": ("XH-01", False, {
+        "细蜉属 Caenis": 9, "蟌属 Coenagrion": 3, "多足摇蚊属 Polypedilum": 11,
+        "摇蚊属 Chironomus": 11, "隐摇蚊属 Cryptochironomus": 4,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 13, "铜锈环棱螺 Bellamya aeruginosa": 15,
+        "纹沼螺 Parafossarulus striatulus": 7, "河蚬 Corbicula fluminea": 8,
+        "长角石蛾属 Oecetis": 3}),
+    "XH-DW04": ("XH-02", False, {
+        "细蜉属 Caenis": 8, "长角石蛾属 Oecetis": 2, "蟌属 Coenagrion": 3,
+        "多足摇蚊属 Polypedilum": 11, "摇蚊属 Chironomus": 14, "前突摇蚊属 Procladius": 5,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 16, "铜锈环棱螺 Bellamya aeruginosa": 16,
+        "纹沼螺 Parafossarulus striatulus": 6, "河蚬 Corbicula fluminea": 7}),
+    "XH-DW05": ("XH-02", False, {
+        "细蜉属 Caenis": 8, "蟌属 Coenagrion": 2, "多足摇蚊属 Polypedilum": 10,
+        "摇蚊属 Chironomus": 15, "前突摇蚊属 Procladius": 4,
+        "霍甫水丝蚓 Limnodrilus hoffmeisteri": 16, "苏氏尾鳃蚓 Branchiura sowerbyi": 5,
+        "铜锈环棱螺 Bellamya aeruginosa": 14, "纹沼螺 Parafossarulus striatulus": 6,
+        "河蚬 Corbicula fluminea": 6}),
+    "XH-DW06": ("XH-02", False, {
+        "细蜉属 Caenis": 7, "多足摇蚊属 Polypedilum": 10, "摇蚊属 Chironomus": 13,
+        "前突摇蚊属 Procladius": 4, "霍甫水丝蚓 Limnodrilus hoffmeisteri": 15,
+        "铜锈环棱螺 Bellamya aeruginosa": 13, "纹沼螺 Parafossarulus striatulus": 5,
+        "椭圆萝卜螺 Radix swinhoei": 3, "河蚬 Corbicula fluminea": 7,
+        "日本沼虾 Macrobrachium nipponense": 3}),
+}
+BENTHOS_DATE = f"{YEAR}-04-20"
+
+
+def benthos_samples() -> pd.DataFrame:
+    rows = [(site, seg, BENTHOS_DATE, taxon, n, reference)
+            for site, (seg, reference, counts) in BENTHOS.items()
+            for taxon, n in counts.items()]
+    return pd.DataFrame(rows, columns=["site_id", "segment_id", "date", "taxon", "count",
+                                       "is_reference"])
+
+
+def benthos_taxa() -> pd.DataFrame:
+    rows = [(taxon, order, family, f"{tv:.1f}", ffg)
+            for taxon, (order, family, tv, ffg) in TAXA.items()]
+    return pd.DataFrame(rows, columns=["taxon", "order", "family", "tolerance", "ffg"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,6 +830,181 @@ def fish_species() -> pd.DataFrame:
         rows += [(wb, s, "current", True) for s in f["historical"] if s not in f["lost"]]
         rows += [(wb, s, "current", False) for s in f["alien"]]
     return pd.DataFrame(rows, columns=["water_body_id", "species", "period", "native"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Waterbirds, aquatic plants, macrophytes, phytoplankton
+# ---------------------------------------------------------------------------------------------
+
+# segment -> {group: (current species, reference species)}; the reference is the 1980s record.
+COMMUNITIES = {
+    "FHGD-01": {"waterbirds": (16, 20), "aquatic_plants": (15, 20)},
+    "FHGD-02": {"waterbirds": (11, 20), "aquatic_plants": (9, 20)},
+    "FHGD-03": {"waterbirds": (14, 20), "aquatic_plants": (13, 20)},
+    "XH-01": {"waterbirds": (34, 40)},
+    "XH-02": {"waterbirds": (30, 40)},
+}
+
+
+def community_surveys() -> pd.DataFrame:
+    rows = [(seg, group, current, reference) for seg, groups in COMMUNITIES.items()
+            for group, (current, reference) in groups.items()]
+    return pd.DataFrame(rows, columns=["segment_id", "group", "current_species",
+                                       "reference_species"])
+
+
+# Macrophyte cover of the August survey plots [%]; each plot is scored, then averaged.
+MACROPHYTES = {"XH-01": [62, 50, 44, 40, 34, 26], "XH-02": [48, 38, 32, 27, 22, 14]}
+
+
+def macrophyte_plots() -> pd.DataFrame:
+    rows = [(f"{zone}-YF{i:02d}", zone, cover) for zone, covers in MACROPHYTES.items()
+            for i, cover in enumerate(covers, start=1)]
+    return pd.DataFrame(rows, columns=["plot_id", "segment_id", "cover_pct"])
+
+
+# Annual mean phytoplankton density [10^4 cells/L] at the lake stations, peaking in summer.
+PHYTOPLANKTON = {"XH-WQ01": 320.0, "XH-WQ02": 560.0}
+
+
+def phytoplankton() -> pd.DataFrame:
+    rng = substream("phytoplankton")
+    frames = []
+    for station, mean in PHYTOPLANKTON.items():
+        factor = seasonal(0.6, peak_month=8) * rng.lognormal(0.0, 0.15, 12)
+        frames.append(pd.DataFrame({"station_id": station, "date": SAMPLE_DATES,
+                                    "density_1e4_cells_l": fixed(mean * factor / factor.mean(),
+                                                                 0)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Social service: dikes, water supply, drinking sources, shoreline use, navigation
+# ---------------------------------------------------------------------------------------------
+
+# segment -> [(length km, design return period a, meets)]: Σ(L·T·met)/Σ(L·T).
+DIKES = {
+    "FHGD-01": [(3.20, 20, True), (3.20, 50, True)],
+    "FHGD-02": [(1.62, 20, True), (1.18, 20, False), (2.80, 50, True)],   # 87.96 %
+    "FHGD-03": [(4.10, 20, True), (3.58, 50, True), (0.52, 50, False)],   # 90.94 %
+    "XH-01": [(2.30, 20, True), (2.30, 20, True)],
+    "XH-02": [(2.00, 20, True), (3.04, 20, True), (0.16, 20, False)],     # 96.92 %
+}
+
+
+def dike_reaches() -> pd.DataFrame:
+    rows = [(f"{seg}-DF{i:02d}", seg, f"{length:.2f}", period, meets)
+            for seg, reaches in DIKES.items()
+            for i, (length, period, meets) in enumerate(reaches, start=1)]
+    return pd.DataFrame(rows, columns=["reach_id", "segment_id", "length_km",
+                                       "design_return_period_yr", "meets_standard"])
+
+
+# Intakes: segment -> (design supply [10^4 m³/d], days below design). The days below are the
+# lowest-flow days of the segment's hydrological station (river) or the lowest-level days of
+# the zone's gauge (lake): 350 / 321 / 347 / 358 / 351 of 365 days meet the design.
+INTAKES = {"FHGD-01": (1.50, 15), "FHGD-02": (0.80, 44), "FHGD-03": (1.20, 18),
+           "XH-01": (0.60, 7), "XH-02": (0.50, 14)}
+
+
+def water_supply(flows: dict[str, np.ndarray], levels: dict[str, np.ndarray]) -> pd.DataFrame:
+    rng = substream("water_supply")
+    frames = []
+    for seg, (design, short_days) in INTAKES.items():
+        driver = flows.get(seg, levels.get(seg))
+        ranked = np.argsort(np.where(np.isnan(driver), np.inf, driver), kind="stable")
+        short = np.zeros(len(DAYS), dtype=bool)
+        short[ranked[:short_days]] = True
+        value = design * np.where(short, rng.uniform(0.70, 0.97, len(DAYS)),
+                                  rng.uniform(1.02, 1.20, len(DAYS)))
+        frames.append(pd.DataFrame({"station_id": station_id(seg, "IN"),
+                                    "date": DAYS.strftime("%Y-%m-%d"),
+                                    "value": fixed(value, 2), "design_value": f"{design:.2f}"}))
+    return pd.concat(frames, ignore_index=True)
+
+
+# Drinking-water sources (应急备用水源): monthly, GB 3838 basic items and the five supplementary
+# items of Table 2. The intakes lie at the clean ends of their segments (the river's below the
+# inlet, the lake's at the pumped inflow), so their water is class Ⅱ–Ⅲ every month, except
+# January at the middle segment's source: NH3-N 1.12 mg/L (Ⅳ) -> 11 of 12 = 91.7 %.
+DS_TARGETS = pd.DataFrame(
+    {
+        #             FHGD-01 FHGD-02 FHGD-03 XH-01  XH-02
+        "ph":       [7.2, 7.1, 7.2, 7.6, 7.6],
+        "do":       [7.6, 7.0, 7.3, 7.8, 7.6],
+        "codmn":    [3.4, 4.0, 3.8, 3.6, 3.8],
+        "cod":      [12.5, 14.5, 13.5, 13.5, 14.0],
+        "bod5":     [2.4, 2.8, 2.6, 2.6, 2.7],
+        "nh3n":     [0.40, 0.55, 0.50, 0.28, 0.32],
+        "tp":       [0.090, 0.120, 0.110, 0.028, 0.032],
+        "tn":       [1.20, 1.50, 1.40, 0.65, 0.72],
+        "sulfate":  [28.0, 34.0, 31.0, 24.0, 25.0],
+        "chloride": [14.0, 18.0, 16.0, 12.0, 12.5],
+        "nitrate":  [0.85, 1.05, 0.95, 0.45, 0.50],
+        "fe":       [0.14, 0.17, 0.16, 0.09, 0.10],
+        "mn":       [0.035, 0.045, 0.040, 0.030, 0.032],
+    },
+    index=SEGMENT_IDS,
+)
+# Seasonal amplitude (peak January if > 0, July if < 0) and written decimals of the items
+# not in SEASONAL_FACTOR: salts concentrate in the dry season, iron and manganese rise with the
+# summer runoff.
+DS_SEASONAL = {**SEASONAL_FACTOR, "sulfate": 0.15, "chloride": 0.15, "nitrate": 0.20,
+               "fe": -0.30, "mn": -0.30}
+DS_DECIMALS = {**DECIMALS, "sulfate": 1, "chloride": 1, "nitrate": 2, "fe": 2, "mn": 3}
+DS_SUPPLEMENTARY = ["sulfate", "chloride", "nitrate", "fe", "mn"]
+DS_DAYS = [6, 3, 9, 7, 6, 2, 7, 4, 8, 11, 3, 8]
+DS_FAILURE = ("FHGD-02", 1, "nh3n", "1.120")         # segment, month, item, written value
+
+
+def drinking_source_samples() -> pd.DataFrame:
+    rng = substream("drinking_source_samples")
+    cos = np.cos(2 * np.pi * (MONTHS - 1) / 12)
+    dates = [f"{YEAR}-{m:02d}-{d:02d}" for m, d in zip(MONTHS, DS_DAYS)]
+    items = PARAMETERS + DS_SUPPLEMENTARY
+    rows = []
+    for seg in SEGMENT_IDS:
+        series: dict[str, list[str]] = {}
+        for p, amp in DS_SEASONAL.items():
+            factor = (1 + amp * cos) * rng.lognormal(0.0, 0.06, 12)
+            series[p] = fixed(DS_TARGETS.at[seg, p] * factor / factor.mean(), DS_DECIMALS[p])
+        for p, amp, sd in (("do", 0.9, 0.2), ("ph", -0.10, 0.06)):
+            noise = rng.normal(0.0, sd, 12)
+            series[p] = fixed(DS_TARGETS.at[seg, p] + amp * cos + noise - noise.mean(),
+                              DECIMALS[p])
+        for p, (dl, low, high, dec, p_detect) in TRACE.items():
+            detected = rng.random(12) < p_detect
+            values = rng.uniform(low, high, 12)
+            series[p] = [f"{v:.{dec}f}" if d else f"<{plain(dl)}"
+                         for v, d in zip(values, detected)]
+        if seg == DS_FAILURE[0]:
+            series[DS_FAILURE[2]][DS_FAILURE[1] - 1] = DS_FAILURE[3]
+        for i, date in enumerate(dates):
+            rows += [(station_id(seg, "DS"), date, p, series[p][i],
+                      "无量纲" if p == "ph" else "mg/L") for p in items]
+    return pd.DataFrame(rows, columns=["station_id", "date", "parameter", "value", "unit"])
+
+
+# segment -> (shoreline Lo, developed Lu, legalised or restored Lr) [km]: (Lo − Lu + Lr)/Lo =
+# FHGD 0.90 / 0.65 / 0.85, XH 0.920 / 0.881.
+SHORELINE = {"FHGD-01": (6.40, 1.60, 0.96), "FHGD-02": (5.60, 2.80, 0.84),
+             "FHGD-03": (8.20, 2.46, 1.23), "XH-01": (4.60, 1.15, 0.78),
+             "XH-02": (5.20, 1.56, 0.94)}
+
+
+def shoreline_lengths() -> pd.DataFrame:
+    rows = [(seg, *fixed(lengths, 2)) for seg, lengths in SHORELINE.items()]
+    return pd.DataFrame(rows, columns=["segment_id", "shoreline_km", "developed_km",
+                                       "legalised_km"])
+
+
+# Navigation of the sightseeing-boat channel: days of 2021 meeting the design depth.
+NAVIGATION = {"FHGD-01": 340, "FHGD-02": 310, "FHGD-03": 336}
+
+
+def navigation() -> pd.DataFrame:
+    rows = [(seg, days, len(DAYS)) for seg, days in NAVIGATION.items()]
+    return pd.DataFrame(rows, columns=["segment_id", "days_meeting_standard", "days_in_period"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,87 +1039,46 @@ def questionnaires(rng: np.random.Generator) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
-# Directly supplied indicator values (every indicator the engine does not compute here)
-# ---------------------------------------------------------------------------------------------
-
-# indicator_id -> (unit, source note, values). ``values`` is one number for a whole-water-body
-# indicator, else one number per segment in SEGMENTS order of that water body. Units follow the
-# value definitions of SPEC §4 ("" for dimensionless ratios and indices).
-RIVER_VALUES = {
-    "basin.longitudinal_connectivity": ("1/100km", "拦河闸坝2座，其中1座无过鱼设施且未保障生态流量；1座/10.1km", 9.9),
-    "basin.shoreline_naturalness": ("分", "2021年岸坡稳定性与岸带植被调查", [78, 48, 68]),
-    "basin.riparian_width": ("", "2021年河岸带宽度调查，实际宽度/应有宽度", [0.85, 0.35, 0.70]),
-    "basin.shoreline_violations": ("分", "2021年入河排污口排查与“清四乱”台账", [90, 50, 80]),
-    "water.eco_flow": ("分", "2021年闸控断面逐日流量，EF1/EF2评分取小值", [85, 30, 62]),
-    "water.flow_deviation": ("", "2021年实测与天然月流量，流量过程变异程度FD", 0.22),
-    "water.sediment": ("", "2021年底泥重金属监测，最大Ci/Si", [0.8, 1.8, 1.2]),
-    "biota.benthic_ibi": ("", "2021年大型底栖动物调查，B-IBI观测值/期望值", [0.72, 0.38, 0.55]),
-    "biota.waterbirds": ("", "2021年水鸟调查，现状种数/参照种数", [0.80, 0.55, 0.70]),
-    "biota.aquatic_plants": ("", "2021年水生植物调查，现状种数/参照种数", [0.75, 0.45, 0.65]),
-    "social.flood_control": ("%", "堤防达标情况（长度×设计标准加权）", [100, 88, 91]),
-    "social.water_supply": ("%", "2021年取水口逐日供水，满足设计供水天数比例", [96, 88, 95]),
-    "social.drinking_source": ("%", "2021年应急备用水源点监测，达标次数比例", [100, 91.7, 100]),
-    "social.shoreline_management": ("", "岸线利用台账，(Lo−Lu+Lr)/Lo", [0.90, 0.65, 0.85]),
-    "social.navigation": ("%", "2021年游船航道通航达标天数比例", [93, 85, 92]),
-}
-LAKE_VALUES = {
-    "basin.lake_connectivity": ("分", "入湖、出湖通道4处，流量加权连通状况评分", 80),
-    "basin.lake_area_shrinkage": ("%", "现状水面面积与1980年代参考面积比较", 7.5),
-    "basin.shoreline_naturalness": ("分", "2021年岸坡稳定性与岸带植被调查", [85, 76]),
-    "basin.shoreline_violations": ("分", "2021年入湖排污口排查与“清四乱”台账", [92, 84]),
-    "water.min_eco_level": ("d", "2021年逐日水位，低于最低生态水位的最长滑动平均时段", [0, 0]),
-    "water.inflow_deviation": ("", "2021年入湖实测与天然月流量，流量过程变异程度FD", 0.18),
-    "water.trophic_state": ("", "2021年叶绿素a、TP、TN、SD、CODMn监测，营养状态指数EI", [52.3, 56.1]),
-    "water.sediment": ("", "2021年底泥重金属监测，最大Ci/Si", [0.9, 1.3]),
-    "biota.benthic_ibi": ("", "2021年大型底栖动物调查，B-IBI观测值/期望值", [0.78, 0.62]),
-    "biota.waterbirds": ("", "2021年水鸟调查，现状种数/参照种数", [0.85, 0.75]),
-    "biota.phytoplankton_density": ("10^4 cells/L", "2021年浮游植物监测，年均密度", [320, 560]),
-    "biota.macrophyte_cover": ("%", "2021年大型水生植物样方调查，平均覆盖度", [42, 30]),
-    "social.flood_control": ("%", "环湖堤岸达标情况（长度×设计标准加权）", [100, 97]),
-    "social.water_supply": ("%", "2021年取水口逐日供水，满足设计供水天数比例", [98, 96]),
-    "social.drinking_source": ("%", "2021年应急备用水源点监测，达标次数比例", [100, 100]),
-    "social.shoreline_management": ("", "岸线利用台账，(Lo−Lu+Lr)/Lo", [0.92, 0.88]),
-}
-
-
-def indicator_values() -> pd.DataFrame:
-    rows = []
-    for wb, table in (("FHGD", RIVER_VALUES), ("XH", LAKE_VALUES)):
-        segs = [seg[0] for seg in SEGMENTS if seg[1] == wb]
-        for indicator, (unit, note, values) in table.items():
-            note = f"{note}（合成）"
-            if isinstance(values, list):
-                rows += [(wb, seg, indicator, plain(v), unit, note) for seg, v in zip(segs, values)]
-            else:
-                rows.append((wb, "", indicator, plain(values), unit, note))
-    return pd.DataFrame(rows, columns=["water_body_id", "segment_id", "indicator_id", "value",
-                                       "unit", "note"])
-
-
-# ---------------------------------------------------------------------------------------------
 # Assembly and writing
 # ---------------------------------------------------------------------------------------------
 
 def build() -> dict[str, pd.DataFrame]:
     """The demo tables keyed by table code, with column codes and coded values as codes."""
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(SEED)          # water quality, then questionnaires (as ever)
     segments = pd.DataFrame(SEGMENTS, columns=["segment_id", "water_body_id", "name", "length_km",
                                                "area_km2", "station", "longitude", "latitude"])
-    stations = pd.DataFrame({
-        "station_id": segments["segment_id"].map(station_id),
-        "segment_id": segments["segment_id"], "name": segments["station"],
-        "station_type": "water_quality",
-        "longitude": segments["longitude"], "latitude": segments["latitude"],
-    })
-    return {
+    flows, levels = daily_flows(), lake_levels()
+    inflows = monthly_inflows(flows)
+    tables = {
         "water_bodies": pd.DataFrame(WATER_BODIES),
         "segments": segments[["segment_id", "water_body_id", "name", "length_km", "area_km2"]],
-        "stations": stations,
+        "stations": stations(),
         "wq_samples": wq_samples(rng),
+        "daily_flow": daily_flow(flows),
+        "water_level": water_level(levels),
+        "monthly_flow": monthly_flow(inflows),
+        "bank_plots": bank_plots(),
+        "riparian_reaches": riparian_reaches(),
+        "outfalls": outfalls(),
+        "shoreline_problems": shoreline_problems(),
+        "barriers": barriers(),
+        "lake_connections": lake_connections(inflows["XH"]),
+        "lake_areas": lake_areas(),
+        "sediment_samples": sediment_samples(),
+        "benthos_samples": benthos_samples(),
+        "benthos_taxa": benthos_taxa(),
         "fish_species": fish_species(),
+        "community_surveys": community_surveys(),
+        "macrophyte_plots": macrophyte_plots(),
+        "phytoplankton": phytoplankton(),
+        "dike_reaches": dike_reaches(),
+        "water_supply": water_supply(flows, levels),
+        "drinking_source_samples": drinking_source_samples(),
+        "shoreline_lengths": shoreline_lengths(),
+        "navigation": navigation(),
         "questionnaires": questionnaires(rng),
-        "indicator_values": indicator_values(),
     }
+    return tables
 
 
 def to_chinese(table: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -383,7 +1098,13 @@ def to_chinese(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for table, df in build().items():
+    tables = build()
+    written = {f"{CATALOGUE[t].zh}.csv" for t in tables}
+    for stale in sorted(OUT.glob("*.csv")):      # e.g. 指标直接赋值.csv of earlier demos
+        if stale.name not in written:
+            stale.unlink()
+            print(f"{stale.relative_to(ROOT)}: removed")
+    for table, df in tables.items():
         path = OUT / f"{CATALOGUE[table].zh}.csv"
         to_chinese(table, df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         print(f"{path.relative_to(ROOT)}: {len(df)} rows")
