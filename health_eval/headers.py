@@ -63,16 +63,18 @@ _COLUMN_NAMES: dict[str, dict[str, Column]] = {
 def find_header_row(grid: pd.DataFrame, spec: TableSpec) -> int:
     """Return the grid row holding the headers.
 
-    The first row, when at least half of its non-blank cells are recognised headers; otherwise
-    the first of the top HEADER_SCAN_ROWS rows naming every required column; otherwise the row
-    naming the most columns (missing columns are then reported against it).
+    The first row, when it names at least two columns and at least half of its non-blank cells
+    are recognised headers (a merged title cell such as ``浮游植物密度（2021年）`` names one
+    column at most and is never taken for the header); otherwise the first of the top
+    HEADER_SCAN_ROWS rows naming every required column; otherwise the row naming the most
+    columns (missing columns are then reported against it).
     """
     required = set(spec.required_columns)
     best, best_count = 0, 0
     for at in range(min(len(grid), HEADER_SCAN_ROWS)):
         headers = [header_text(v) for v in grid.iloc[at].tolist()]
         names = [c.name for c in (_match_header(h, spec)[0] for h in headers) if c is not None]
-        if at == 0 and 2 * len(names) >= sum(map(bool, headers)) > 0:
+        if at == 0 and len(names) >= 2 and 2 * len(names) >= sum(map(bool, headers)):
             return 0
         if names and required <= set(names):
             return at

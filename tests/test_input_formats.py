@@ -45,9 +45,6 @@ def test_workbook_with_chinese_sheet_names_and_a_title_row(tmp_path, reference):
     assert comparable(evaluate(path)) == reference
 
 
-@pytest.mark.xfail(strict=True, reason="a title row that starts with a column's Chinese header "
-                   "(浮游植物密度 is both the sheet and its value column) is taken for the header "
-                   "row: headers.find_header_row accepts a first row with one recognised cell")
 def test_title_row_named_like_a_column_is_not_the_header(tmp_path):
     path = tmp_path / "phytoplankton.xlsx"
     frames = demo_tables()
