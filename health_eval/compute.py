@@ -238,7 +238,8 @@ def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.Dat
 
 
 def _plain_float(value: float) -> float | None:
-    return None if pd.isna(value) else float(value)
+    """A details number: None for NaN, else rounded to 8 decimals (no 1.7000000000000002)."""
+    return None if pd.isna(value) else round(float(value), 8)
 
 
 def _apply_supplied(rows: pd.DataFrame, supplied: pd.DataFrame, rule: AnyRule) -> pd.DataFrame:
