@@ -75,8 +75,8 @@ def daily_station_rows(links: pd.DataFrame, table: pd.DataFrame,
     table = table.copy()
     table.loc[~table["sufficient"], "value"] = np.nan
     status = np.where(~table["sufficient"] | table["value"].isna(), "insufficient_data", "ok")
-    details = [dict(c, **d) for c, d in zip(coverage_details(table),
-                                             records(table, detail_columns))]
+    details = [dict(station_id=station, **c, **d) for station, c, d in zip(
+        table.index, coverage_details(table), records(table, detail_columns))]
     return segment_rows(links, pd.DataFrame({
         "station_id": table.index, "value": table["value"].to_numpy(),
         "n_obs": table["days_with_data"].to_numpy(), "status": status, "details": details}))
