@@ -13,17 +13,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from . import __version__
 from .aggregate import aggregate, segment_weights
 from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
 from .issues import Issue, issues_frame
-from .profile import Policies, Profile, ProfileError, load_profile
+from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
 from .registry import IndicatorRegistry, default_registry
 from .result import EvaluationResult
+from .schema.request import is_request, request_arguments
 from .supplied import check_supplied
-from .validation import check_parameter_codes, check_references
+from .validation import validate_dataset
 
 DEFAULT_PROFILES: dict[str, str] = {"river": "mwr2020-river", "lake": "mwr2020-lake",
                                     "reservoir": "mwr2020-lake"}
@@ -72,7 +74,10 @@ def resolve_profiles(profile: ProfileLike | Mapping[str, ProfileLike] | None,
 
 
 def _with_policies(profile: Profile, options: Mapping[str, Any]) -> Profile:
-    policies = Policies.model_validate({**profile.policies.model_dump(), **options})
+    try:
+        policies = Policies.model_validate({**profile.policies.model_dump(), **options})
+    except ValidationError as exc:
+        raise ProfileError(format_validation_error(exc, "options")) from exc
     return profile.model_copy(update={"policies": policies})
 
 
@@ -127,17 +132,21 @@ def profiles_by_id(profiles_by_kind: dict[str, Profile]) -> dict[str, Profile]:
     return {p.id: p for p in profiles_by_kind.values()}
 
 
-def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],
+def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
              profile: ProfileLike | Mapping[str, ProfileLike] | None = None, *,
              registry: IndicatorRegistry | None = None, **options: Any) -> EvaluationResult:
     """Evaluate the health of every water body in ``dataset``.
 
     Parameters
     ----------
-    dataset : Dataset, path or mapping of DataFrames
-        The input package (see :func:`health_eval.load_dataset`).
+    dataset : Dataset, path, mapping of DataFrames, or v1 request
+        The input package (see :func:`health_eval.load_dataset`), or a request of the JSON
+        contract (:class:`health_eval.schema.v1.EvaluateRequest` or a mapping with ``tables``:
+        table → list of records, and optionally ``profile``, ``options``, ``schema_version``).
+        A request's profile is a packaged id or an inline mapping, never a path.
     profile : profile-like or mapping of kind to profile-like, optional
-        The method (see :func:`resolve_profiles`); default the packaged mwr2020 profiles.
+        The method (see :func:`resolve_profiles`); default the packaged mwr2020 profiles. Not
+        allowed beside a request that names its own.
     registry : IndicatorRegistry, optional
         Indicator definitions; default the built-ins plus installed plugins.
     **options
@@ -150,14 +159,26 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],
         Every water body, segment, criterion and indicator; problems are in ``issues`` (a water
         body whose data cannot give an RHI has RHI NaN and an error issue, the others are
         evaluated all the same).
+
+    Raises
+    ------
+    InputError
+        For input that cannot be read (every problem, not only the first), or a request that
+        does not match the v1 schema.
+    ProfileError
+        For a profile that cannot be loaded or an option that is not a policy.
     """
+    inputs = None
+    if is_request(dataset):
+        arguments = request_arguments(dataset, profile, options)
+        dataset, profile, options = arguments.load(), arguments.profile, arguments.options
+        inputs = arguments.inputs
     dataset = load_dataset(dataset)
     registry = registry if registry is not None else default_registry()
     profiles_by_kind = resolve_profiles(profile, options)
     profiles = profiles_by_id(profiles_by_kind)
     segments, issues = _segment_frame(dataset, profiles_by_kind)
-    issues = (list(dataset.issues) + check_references(dataset) + check_parameter_codes(dataset)
-              + issues)
+    issues = validate_dataset(dataset) + issues
 
     frames = []
     for profile_id, chosen in sorted(profiles.items()):
@@ -184,7 +205,7 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, pd.DataFrame],
             ["water_body_id", "segment_id", "criterion"]).reset_index(drop=True),
         indicators=_indicator_output(totals.indicators),
         issues=_unique_issues(issues),
-        provenance=_provenance(dataset, profiles, options),
+        provenance=_provenance(dataset, profiles, options, inputs),
     )
 
 
@@ -211,13 +232,16 @@ def _unique_issues(issues: list[Issue]) -> pd.DataFrame:
     return issues_frame(list(dict.fromkeys(issues)))
 
 
-def _provenance(dataset: Dataset, profiles: dict[str, Profile],
-                options: Mapping[str, Any]) -> dict[str, Any]:
+def _provenance(dataset: Dataset, profiles: dict[str, Profile], options: Mapping[str, Any],
+                inputs: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Engine and library versions, profiles, input hashes (of the files read, or ``inputs``
+    given for a request), options and the time."""
     return {
         "engine": "health_eval", "engine_version": __version__,
         "numpy_version": np.__version__, "pandas_version": pd.__version__,
         "dataset": dataset.name,
-        "inputs": dict(sorted(dataset.input_hashes().items())),
+        "inputs": dict(sorted((inputs if inputs is not None
+                               else dataset.input_hashes()).items())),
         "profiles": {pid: {"digest": p.digest(), "extends": p.extends_chain, "title": p.title_zh,
                            "source": p.source, "policies": p.policies.model_dump()}
                      for pid, p in sorted(profiles.items())},

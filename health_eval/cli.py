@@ -7,6 +7,7 @@ invalid profile).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import unicodedata
@@ -19,9 +20,10 @@ import pandas as pd
 import typer
 
 from .api import evaluate
+from .catalogue import indicator_records, profile_records
 from .dataset import load_dataset
 from .issues import InputError
-from .profile import ProfileError, load_profile, packaged_profiles, profile_json_schema
+from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
 from .result import OUTPUT_FORMATS, EvaluationResult
 
@@ -32,6 +34,10 @@ app.add_typer(profile_app, name="profile")
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
+#: Packages of the ``service`` extra → the modules that show each is installed.
+SERVICE_MODULES = {"fastapi": ("fastapi",), "uvicorn": ("uvicorn",),
+                   "python-multipart": ("python_multipart", "multipart")}
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def demo_path() -> Path:
@@ -113,10 +119,31 @@ def _parse_formats(text: str) -> list[str]:
     return formats
 
 
-def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict) -> None:
+def _report_request(report: str, previous: Path | None, measures: Path | None, lang: str):
+    """The reports asked for (``--report``, ``--previous``, ``--measures``, ``--lang``), checked
+    before evaluating: a bad one is a usage error (exit 2)."""
+    from .reports import ReportOptionError, report_request
+
+    try:
+        return report_request(report, previous, measures, lang)
+    except ReportOptionError as exc:
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from exc
+
+
+def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict,
+                    reports=None) -> None:
     with _user_errors():
         result = evaluate(dataset, profile, **options)
     written = result.write(out, tuple(formats))
+    if reports is not None and reports.formats:
+        from .api import resolve_profiles
+        from .reports import MeasuresError
+
+        try:
+            written += reports.write(result, out, resolve_profiles(profile, options).values())
+        except MeasuresError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_USAGE) from exc
     decimals = max((p["policies"]["rounding"] for p in result.provenance["profiles"].values()),
                    default=1)
     typer.echo(summary_table(result, decimals))
@@ -126,12 +153,23 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         raise typer.Exit(EXIT_INVALID_INPUT)
 
 
+REPORT_HELP = "Plan-revision reports per water body: html,docx, or none."
+PREVIOUS_HELP = "A previous result.json to compare with (reports)."
+MEASURES_HELP = "Measure catalogue YAML replacing the packaged measures.yaml (reports)."
+LANG_HELP = "Report language: zh or en."
+
+
 @app.command()
 def demo(out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder."),
-         format: str = typer.Option("json,xlsx", "--format", help="Outputs: json,xlsx.")) -> None:
+         format: str = typer.Option("json,xlsx", "--format", help="Outputs: json,xlsx."),
+         report: str = typer.Option("html,docx", "--report", help=REPORT_HELP),
+         previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
+         measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
+         lang: str = typer.Option("zh", "--lang", help=LANG_HELP)) -> None:
     """评价内置演示数据 — evaluate the bundled demo (synthetic data: one river, one lake)."""
+    reports = _report_request(report, previous, measures, lang)
     typer.echo(f"演示数据（合成，非真实监测）/ demo data (synthetic): {demo_path()}")
-    _run_and_report(demo_path(), None, out, _parse_formats(format), {})
+    _run_and_report(demo_path(), None, out, _parse_formats(format), {}, reports)
 
 
 def _profile_choice(profiles: list[str]) -> dict | str | None:
@@ -165,10 +203,15 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         format: str = typer.Option("json,xlsx", "--format", help="Outputs: json,xlsx."),
         option: list[str] = typer.Option([], "--option", "-o",
                                          help="Policy override KEY=VALUE, e.g. "
-                                              "missing_mandatory=warn.")) -> None:
+                                              "missing_mandatory=warn."),
+        report: str = typer.Option("none", "--report", help=REPORT_HELP),
+        previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
+        measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
+        lang: str = typer.Option("zh", "--lang", help=LANG_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
+    reports = _report_request(report, previous, measures, lang)
     _run_and_report(dataset, _profile_choice(profile), out, _parse_formats(format),
-                    _options(option))
+                    _options(option), reports)
 
 
 @app.command()
@@ -191,15 +234,12 @@ def indicators(profile: str | None = typer.Option(None, "--profile", "-p",
     registry = default_registry()
     with _user_errors():
         chosen = load_profile(profile) if profile else None
-    used = chosen.used_indicators if chosen else None
     rows = []
-    for indicator in registry:
-        if used is not None and indicator.id not in used:
-            continue
-        flag = ("M" if used[indicator.id].required else "O") if used is not None else ""
-        rows.append([indicator.id, indicator.name_zh, indicator.name_en, indicator.criterion,
-                     ",".join(sorted(indicator.applies_to)), flag, ",".join(indicator.inputs),
-                     "computed" if indicator.computes_from_raw else "supplied only"])
+    for record in indicator_records(registry, chosen):
+        flag = "" if record["required"] is None else "M" if record["required"] else "O"
+        rows.append([record["id"], record["name_zh"], record["name_en"], record["criterion"],
+                     ",".join(record["applies_to"]), flag, ",".join(record["inputs"]),
+                     "computed" if record["computes_from_raw"] else "supplied only"])
     header = ["id", "指标", "indicator", "criterion", "applies to", "M/O", "inputs", "raw data"]
     typer.echo(format_table(rows, header, right=set()))
     for failure in registry.plugin_failures:
@@ -230,12 +270,8 @@ def tables(name: str | None = typer.Argument(None, help="A table code or Chinese
 @app.command()
 def profiles() -> None:
     """列出内置评价方案 — list the packaged method profiles."""
-    rows = []
-    for name in packaged_profiles():
-        loaded = load_profile(name)
-        rows.append([loaded.id, loaded.title_zh, ",".join(loaded.applies_to),
-                     str(len(loaded.used_indicators)),
-                     str(sum(c.required for c in loaded.used_indicators.values()))])
+    rows = [[r["id"], r["title_zh"], ",".join(r["applies_to"]), str(r["indicators"]),
+             str(r["mandatory"])] for r in profile_records()]
     typer.echo(format_table(rows, ["id", "名称 title", "applies to", "indicators", "mandatory"],
                             right={3, 4}))
 
@@ -244,6 +280,63 @@ def profiles() -> None:
 def profile_schema() -> None:
     """打印评价方案的 JSON Schema — print the JSON Schema of a profile file."""
     typer.echo(json.dumps(profile_json_schema(), ensure_ascii=False, indent=2, sort_keys=True))
+
+
+@app.command()
+def schema(kind: str = typer.Argument(..., metavar="KIND",
+                                      help="request | response | validation | error | "
+                                           "example-request")) -> None:
+    """打印 JSON 接口约定 — print a JSON Schema of the v1 contract, or an example request."""
+    from .schema import SCHEMA_KINDS, schema_text
+
+    if kind == "example-request":
+        from .schema.example import example_request
+
+        typer.echo(json.dumps(example_request(), ensure_ascii=False, indent=1))
+        return
+    if kind not in SCHEMA_KINDS:
+        raise typer.BadParameter(f"choose from {', '.join(SCHEMA_KINDS)}, example-request",
+                                 param_hint="KIND")
+    typer.echo(schema_text(kind), nl=False)
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host",
+                                   help="Address to bind (loopback unless told)."),
+          port: int = typer.Option(8000, "--port", min=0, max=65535),
+          api_key: str | None = typer.Option(None, "--api-key", envvar="HEALTH_EVAL_API_KEY",
+                                             show_envvar=True, show_default=False,
+                                             help="Require this key (X-API-Key or "
+                                                  "Authorization: Bearer)."),
+          max_body_mb: float = typer.Option(20.0, "--max-body-mb", min=0.001,
+                                            help="Largest request body [MiB]."),
+          max_rows: int = typer.Option(1_000_000, "--max-rows", min=1,
+                                       help="Most rows per input table."),
+          timeout: float = typer.Option(120.0, "--timeout", min=0.001,
+                                        help="Time limit of one evaluation [s]."),
+          cors_origin: list[str] = typer.Option([], "--cors-origin",
+                                                help="Allow browser calls from this origin "
+                                                     "(repeatable); CORS is off without it."),
+          workers_threads: int = typer.Option(2, "--workers-threads", min=1,
+                                              help="Evaluations run at once (thread pool).")
+          ) -> None:
+    """运行 HTTP 服务 — serve the JSON API (needs the optional extra 'service')."""
+    missing = [name for name, modules in SERVICE_MODULES.items()
+               if not any(importlib.util.find_spec(m) for m in modules)]
+    if missing:
+        typer.echo(f"HTTP 服务需要可选依赖 {', '.join(missing)}：pip install "
+                   f"'health-eval[service]' / the HTTP service needs {', '.join(missing)}: "
+                   f"pip install 'health-eval[service]'", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    from .service import Settings, serve_forever
+
+    settings = Settings(api_key=api_key or None, max_body_bytes=int(max_body_mb * 2**20),
+                        max_rows=max_rows, timeout_s=timeout, cors_origins=tuple(cors_origin),
+                        threads=workers_threads)
+    if api_key is None and host not in LOOPBACK_HOSTS:
+        typer.echo(f"警告：服务绑定到 {host} 且未设置 API 密钥 / warning: serving on {host} "
+                   f"without an API key (--api-key or HEALTH_EVAL_API_KEY)", err=True)
+    serve_forever(settings, host=host, port=port)
 
 
 def main() -> None:

@@ -78,6 +78,12 @@ def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
     return frame.astype({"row": "Int64"})
 
 
+def issue_records(issues: Iterable[Issue]) -> list[dict[str, object]]:
+    """Return issues as JSON-ready records with the keys of :data:`ISSUE_COLUMNS` (the rows
+    of ``issues`` in :meth:`EvaluationResult.to_dict`)."""
+    return [{column: getattr(issue, column) for column in ISSUE_COLUMNS} for issue in issues]
+
+
 class InputError(Exception):
     """Input that cannot be evaluated; carries every problem found, not only the first.
 

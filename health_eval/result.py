@@ -1,7 +1,8 @@
 """The evaluation result: long tables plus provenance (ARCHITECTURE §6).
 
 ``to_json`` is stable — sorted keys, no random ids, rows in a fixed order — so two runs on the
-same input differ only in ``provenance.timestamp``. ``from_json`` reads it back; ``to_excel``
+same input differ only in ``provenance.timestamp``; its shape is the response of the versioned
+JSON contract (:mod:`health_eval.schema`). ``from_json`` reads it back; ``to_excel``
 writes one sheet per table with Chinese and English headers for technicians.
 """
 
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text_atomic
+from .schema import SCHEMA_VERSION
 
 TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
 OUTPUT_FORMATS: tuple[str, ...] = ("json", "xlsx")
@@ -117,9 +119,12 @@ class EvaluationResult:
         return self.errors.empty
 
     def to_dict(self) -> dict[str, Any]:
-        """Every table as a list of records under its name, plus ``provenance``."""
+        """The response of the JSON contract (:class:`health_eval.schema.v1.EvaluateResponse`):
+        every table as a list of records under its name, ``provenance`` and ``schema_version``.
+        """
         data: dict[str, Any] = {name: _records(getattr(self, name)) for name in TABLE_NAMES}
         data["provenance"] = _plain(self.provenance)
+        data["schema_version"] = SCHEMA_VERSION
         return data
 
     def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 1) -> str:

@@ -87,3 +87,9 @@ def _per_value(dataset, table: str, column: str, values: pd.Series, flagged: pd.
                             **dataset.location(table),
                             message_zh=message_zh, message_en=message_en))
     return issues
+
+
+def validate_dataset(dataset) -> list[Issue]:
+    """Every problem of a readable dataset that evaluation does not depend on: the warnings of
+    reading, then :func:`check_references` and :func:`check_parameter_codes`."""
+    return list(dataset.issues) + check_references(dataset) + check_parameter_codes(dataset)

@@ -1,0 +1,168 @@
+"""Throughput and latency of the HTTP service under a bounded load on the loopback address.
+
+Starts ``health-eval serve`` (uvicorn) in a subprocess on a free port of 127.0.0.1, waits for
+``/healthz``, sends ``--requests`` POSTs of the example request (``health-eval schema
+example-request``: the demo river) from ``--concurrency`` clients at once, stops the server, and
+prints one JSON line::
+
+    {"requests": 500, "concurrency": 8, "requests_per_s": ..., "p50_ms": ..., "p95_ms": ...,
+     "errors": 0}
+
+Run from the repository root (needs the ``service`` extra; the ``test`` extra has it)::
+
+    .venv/bin/python benchmarks/service.py
+    .venv/bin/python benchmarks/service.py --requests 200 --concurrency 4 --threads 2
+
+Traffic goes to 127.0.0.1 only, and the run is bounded by ``--requests``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:            # health_eval when not installed
+    sys.path.insert(0, str(HERE.parent))
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port of the loopback address that is free now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def local_server(*options: str, env: dict[str, str] | None = None,
+                 startup_s: float = 60.0) -> Iterator[str]:
+    """Run ``health-eval serve`` on a free loopback port; yield its base URL; stop it.
+
+    Parameters
+    ----------
+    *options : str
+        More ``health-eval serve`` options (``--api-key`` is better given in ``env``).
+    env : dict, optional
+        Extra environment variables (``HEALTH_EVAL_API_KEY``).
+    startup_s : float
+        How long to wait for ``/healthz`` [s].
+
+    Raises
+    ------
+    RuntimeError
+        When the server exits or does not answer in time (its log is in the message).
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "health_eval.cli", "serve", "--host", LOOPBACK,
+               "--port", str(port), *options]
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
+        url = f"http://{LOOPBACK}:{port}"
+        try:
+            _wait_until_healthy(process, url, startup_s, log)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+
+
+def _wait_until_healthy(process: subprocess.Popen, url: str, startup_s: float, log) -> None:
+    deadline = time.monotonic() + startup_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    log.seek(0)
+    raise RuntimeError(f"the service did not start (exit code {process.poll()}):\n{log.read()}")
+
+
+def load(url: str, body: bytes, requests: int, concurrency: int,
+         headers: dict[str, str] | None = None) -> dict:
+    """POST ``body`` to ``/v1/evaluate`` ``requests`` times from ``concurrency`` threads."""
+    latencies: list[float] = []
+    errors = 0
+    remaining = iter(range(requests))
+    lock = threading.Lock()
+    headers = {"content-type": "application/json", **(headers or {})}
+
+    def client() -> None:
+        nonlocal errors
+        with httpx.Client(base_url=url, timeout=120.0) as session:
+            while True:
+                with lock:
+                    if next(remaining, None) is None:
+                        return
+                start = time.perf_counter()
+                try:
+                    ok = session.post("/v1/evaluate", content=body,
+                                      headers=headers).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - start
+                with lock:
+                    latencies.append(elapsed)
+                    errors += not ok
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+
+    def percentile(q: float) -> float:
+        return round(1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1)
+
+    return {"requests": requests, "concurrency": concurrency,
+            "requests_per_s": round(requests / wall, 2), "p50_ms": percentile(0.50),
+            "p95_ms": percentile(0.95), "errors": errors}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=500, help="requests to send in all")
+    parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="the server's --workers-threads (default: its own default)")
+    args = parser.parse_args(argv)
+    if args.requests < 1 or args.concurrency < 1:
+        parser.error("--requests and --concurrency must be at least 1")
+
+    from health_eval.schema.example import example_request
+
+    body = json.dumps(example_request(), ensure_ascii=False).encode("utf-8")
+    options = ("--workers-threads", str(args.threads)) if args.threads else ()
+    with local_server(*options) as url:
+        figures = load(url, body, args.requests, args.concurrency)
+    print(json.dumps(figures), flush=True)
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""What the HTTP service reads, within its limits: JSON requests and uploaded workbooks.
+
+A :class:`Job` is one request made ready for the engine: the v1 request (for an upload, its
+profile and options from the form) and, for an upload, the ``.xlsx`` workbook. Parsing and
+reading happen in the service's worker threads. An uploaded workbook is written to a private
+temporary folder only for the reader, and its issues name it by the client's file name, never by
+the server's path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .dataset import Dataset, TableSource, load_dataset
+from .issues import InputError, Issue
+from .schema.request import parse_request, row_counts
+from .schema.v1.models import EvaluateRequest
+
+__all__ = ["FORM_FIELDS", "Job", "Limits", "TooLarge", "Workbook", "check_rows",
+           "json_job", "safe_filename", "upload_job"]
+
+#: Fields of a multipart upload: the workbook, and optionally the profile and the options.
+FORM_FIELDS = ("file", "profile", "options")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_UNSAFE_NAME = re.compile(r"[^\w.()（）\-]+")
+
+
+class TooLarge(Exception):
+    """Input over a limit of the service (answered 413); ``issues`` names the table."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        super().__init__("; ".join(issue.message_en for issue in issues))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits on what one request may hold.
+
+    Parameters
+    ----------
+    max_rows : int
+        Most rows per input table.
+    max_unzipped_bytes : int
+        Most bytes an uploaded workbook may unpack to (an xlsx is a zip archive).
+    """
+
+    max_rows: int
+    max_unzipped_bytes: int
+
+
+def check_rows(counts: dict[str, int], max_rows: int) -> None:
+    """Raise :class:`TooLarge` naming every table with more than ``max_rows`` rows."""
+    over = {name: n for name, n in counts.items() if n > max_rows}
+    if over:
+        raise TooLarge([Issue(
+            table=name, rule="limit.rows", severity="error", value=str(n),
+            message_zh=f"表 {name} 有 {n} 行，超过服务上限 {max_rows} 行",
+            message_en=f"table {name} has {n} rows, over the service's limit of {max_rows}")
+            for name, n in sorted(over.items())])
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """An uploaded ``.xlsx`` file: its safe file name and its bytes."""
+
+    filename: str
+    data: bytes
+
+    def check(self, limits: Limits) -> None:
+        """Raise :class:`InputError` unless this is an xlsx archive, :class:`TooLarge` when it
+        unpacks to more than the limit."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            raise InputError([_upload_issue(
+                self.filename, "upload.not_xlsx", "上传的文件不是 .xlsx 工作簿",
+                f"the uploaded file is not an .xlsx workbook ({type(exc).__name__})")]) from None
+        if unpacked > limits.max_unzipped_bytes:
+            raise TooLarge([_upload_issue(
+                self.filename, "limit.unzipped",
+                f"工作簿解压后 {unpacked} 字节，超过上限 {limits.max_unzipped_bytes} 字节",
+                f"the workbook unpacks to {unpacked} bytes, over the limit of "
+                f"{limits.max_unzipped_bytes}")])
+
+    def load(self, limits: Limits) -> Dataset:
+        """Read the workbook like a file of the user's, named by its file name only."""
+        self.check(limits)
+        with tempfile.TemporaryDirectory(prefix="health-eval-upload-") as folder:
+            path = Path(folder) / self.filename
+            path.write_bytes(self.data)
+            prefix = str(path.parent) + os.sep
+            try:
+                dataset = load_dataset(path)
+            except InputError as exc:
+                raise InputError([_relabel(i, prefix) for i in exc.issues]) from None
+        dataset = dataclasses.replace(
+            dataset, root=None, issues=[_relabel(i, prefix) for i in dataset.issues],
+            sources={name: _relabel_source(source, prefix)
+                     for name, source in dataset.sources.items()})
+        check_rows({name: len(frame) for name, frame in dataset.tables.items()},
+                   limits.max_rows)
+        return dataset
+
+
+def _upload_issue(filename: str, rule: str, zh: str, en: str) -> Issue:
+    return Issue(table="input", file=filename, rule=rule, severity="error",
+                 message_zh=f"{zh}（文件 {filename}；规则 {rule}）",
+                 message_en=f"{en} (file {filename}; rule {rule})")
+
+
+def _relabel(issue: Issue, prefix: str) -> Issue:
+    """The issue with the server's temporary folder taken out of its file and messages."""
+    def strip(text: str | None) -> str | None:
+        return text.replace(prefix, "") if text else text
+
+    return dataclasses.replace(issue, file=strip(issue.file), message_zh=strip(issue.message_zh),
+                               message_en=strip(issue.message_en))
+
+
+def _relabel_source(source: TableSource, prefix: str) -> TableSource:
+    return dataclasses.replace(source, file=source.file.replace(prefix, "")
+                               if source.file else source.file)
+
+
+def safe_filename(name: str | None) -> str:
+    """The client's file name reduced to a plain name (no folders, no odd characters).
+
+    Raises
+    ------
+    InputError
+        When it does not end in ``.xlsx`` or ``.xlsm``.
+    """
+    base = re.split(r"[\\/]", name or "")[-1].strip()
+    base = _UNSAFE_NAME.sub("_", base).lstrip(".")[-100:]
+    if not base.lower().endswith(WORKBOOK_SUFFIXES):
+        raise InputError([_upload_issue(
+            base or "(none)", "upload.suffix", "请上传 .xlsx 工作簿（一个工作表一张表）",
+            "upload an .xlsx workbook (one sheet per table)")])
+    return base
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request made ready for the engine.
+
+    Attributes
+    ----------
+    request : EvaluateRequest
+        The JSON request; for an upload, one without tables holding the form's profile and
+        options.
+    workbook : Workbook or None
+        The uploaded workbook, for an upload.
+    """
+
+    request: EvaluateRequest
+    workbook: Workbook | None = None
+
+
+def json_job(body: bytes, limits: Limits) -> Job:
+    """Parse a JSON request body (:class:`InputError` when invalid) and check its row counts."""
+    request = parse_request(body)
+    check_rows(row_counts(request), limits.max_rows)
+    return Job(request=request)
+
+
+def upload_job(filename: str | None, data: bytes, profile: str | None,
+               options: str | None) -> Job:
+    """A job from a multipart upload: the workbook, and the ``profile`` and ``options`` form
+    fields (a profile id or the JSON of a profile choice; a JSON object of policies)."""
+    fields: dict[str, Any] = {"tables": {}}
+    for name, text in (("profile", profile), ("options", options)):
+        if text is None or not text.strip():
+            continue
+        if name == "profile" and not text.lstrip().startswith("{"):
+            fields[name] = text.strip()
+            continue
+        try:
+            fields[name] = json.loads(text)
+        except ValueError as exc:
+            raise InputError([Issue(
+                table="request", column=name, rule="request.json_invalid", severity="error",
+                value=text[:200], message_zh=f"表单字段 {name} 不是有效的 JSON（{exc}）",
+                message_en=f"form field {name} is not valid JSON ({exc})")]) from None
+    return Job(request=parse_request(fields), workbook=Workbook(safe_filename(filename), data))

@@ -1,0 +1,483 @@
+"""The HTTP service in process (FastAPI TestClient): every endpoint, error and limit."""
+
+import io
+import json
+import threading
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+import health_eval.service as service_module
+from health_eval import evaluate
+from health_eval.cli import app as cli_app
+from health_eval.http_guard import Guard
+from health_eval.issues import ISSUE_COLUMNS
+from health_eval.schema.example import example_request
+from health_eval.schema.v1 import (
+    ErrorResponse,
+    EvaluateResponse,
+    HealthResponse,
+    IndicatorsResponse,
+    ProfilesResponse,
+    ValidateResponse,
+)
+from health_eval.service import Settings, create_app
+
+KEY = "s3cret-key"
+
+
+@pytest.fixture(scope="module")
+def example() -> dict:
+    return example_request()
+
+
+@pytest.fixture(scope="module")
+def workbook(example) -> bytes:
+    """The example request's tables as an .xlsx workbook, one sheet per table code."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, records in example["tables"].items():
+            pd.DataFrame(records).to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def make_client(**settings) -> TestClient:
+    return TestClient(create_app(Settings(**settings)))
+
+
+@pytest.fixture(scope="module")
+def client():
+    with make_client() as client:
+        yield client
+
+
+def error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    ErrorResponse.model_validate(body)
+    assert body["error"] == code
+    assert "Traceback" not in response.text
+    return body
+
+
+def same_apart_from_timestamp(service_text: str, python_text: str) -> bool:
+    """Byte equality of two result JSON texts once the timestamp value is blanked."""
+    def blank(text: str) -> str:
+        stamp = json.loads(text)["provenance"]["timestamp"]
+        return text.replace(json.dumps(stamp), '""')
+    return blank(service_text) == blank(python_text)
+
+
+def upload(client, data: bytes, filename="河湖数据.xlsx", path="/v1/evaluate", **fields):
+    return client.post(path, files={"file": (filename, data, "application/octet-stream")},
+                       data=fields)
+
+
+# --- endpoints -------------------------------------------------------------------------------
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert HealthResponse.model_validate(response.json()).status == "ok"
+
+
+def test_profiles(client):
+    response = client.get("/v1/profiles")
+    assert response.status_code == 200
+    profiles = ProfilesResponse.model_validate(response.json()).profiles
+    assert {"mwr2020-river", "mwr2020-lake"} <= {p.id for p in profiles}
+    assert all(p.mandatory <= p.indicators for p in profiles)
+
+
+def test_indicators_with_and_without_profile(client):
+    every = IndicatorsResponse.model_validate(client.get("/v1/indicators").json())
+    assert all(i.required is None for i in every.indicators)
+    river = IndicatorsResponse.model_validate(
+        client.get("/v1/indicators", params={"profile": "mwr2020-river"}).json())
+    assert river.profile == "mwr2020-river"
+    assert {i.id for i in river.indicators} < {i.id for i in every.indicators}
+    assert any(i.required for i in river.indicators)
+    assert next(i for i in river.indicators if i.id == "water.wq_grade").required
+    error(client.get("/v1/indicators", params={"profile": "mwr2099"}), 404, "unknown_profile")
+    body = error(client.get("/v1/indicators", params={"profile": "../profiles/x.yaml"}), 422,
+                 "invalid_request")
+    assert body["issues"][0]["column"] == "query.profile"
+
+
+def test_evaluate_json_equals_the_python_api_byte_for_byte(client, example):
+    response = client.post("/v1/evaluate", json=example)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    EvaluateResponse.model_validate(response.json())
+    python = evaluate(example).to_json(indent=None)
+    assert same_apart_from_timestamp(response.text, python)
+    assert [w["water_body_id"] for w in response.json()["water_bodies"]] == ["FHGD"]
+
+
+def test_evaluate_upload_equals_json(client, example, workbook):
+    response = upload(client, workbook, profile="mwr2020-river", options='{"rounding": 2}')
+    assert response.status_code == 200, response.text
+    by_upload = EvaluateResponse.model_validate(response.json()).model_dump()
+    by_json = evaluate(example).to_dict()
+    for table in ("water_bodies", "segments", "criteria", "indicators"):
+        assert by_upload[table] == by_json[table], table
+    # the same problems; located in the workbook (file, sheet, Excel row) instead of records
+    what = ("table", "column", "value", "rule", "severity")
+    assert ([{k: i[k] for k in what} for i in by_upload["issues"]]
+            == [{k: i[k] for k in what} for i in by_json["issues"]])
+    assert {i["file"] for i in by_upload["issues"] if i["sheet"]} <= {"河湖数据.xlsx"}
+    provenance = response.json()["provenance"]
+    assert provenance["dataset"] == "河湖数据"
+    assert list(provenance["inputs"]) == ["河湖数据.xlsx"]
+    assert provenance["options"] == {"rounding": 2}
+
+
+def test_upload_issues_name_the_uploaded_file_never_the_server_path(client, example):
+    tables = json.loads(json.dumps(example["tables"]))
+    tables["segments"][0]["length_km"] = "长"
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, records in tables.items():
+            pd.DataFrame(records).to_excel(writer, sheet_name=name, index=False)
+    body = error(upload(client, buffer.getvalue(), filename="../../etc/bad.xlsx"), 422,
+                 "invalid_input")
+    [bad] = [i for i in body["issues"] if i["rule"] == "type.float"]
+    assert (bad["file"], bad["sheet"], bad["row"], bad["column"]) == (
+        "bad.xlsx", "segments", 2, "length_km")
+    assert "health-eval-upload" not in json.dumps(body, ensure_ascii=False)
+
+
+def test_upload_problems(client, workbook):
+    error(upload(client, b"not a zip", filename="x.xlsx"), 422, "invalid_input")
+    body = error(upload(client, workbook, filename="x.csv"), 422, "invalid_input")
+    assert body["issues"][0]["rule"] == "upload.suffix"
+    body = error(upload(client, workbook, options="{rounding"), 422, "invalid_input")
+    assert body["issues"][0]["rule"] == "request.json_invalid"
+    body = error(upload(client, workbook, colour="blue"), 422, "invalid_input")
+    assert body["issues"][0]["rule"] == "request.extra_forbidden"
+    body = error(client.post("/v1/evaluate", data={"profile": "mwr2020-river"},
+                             files={"other": ("a.txt", b"x")}), 422, "invalid_input")
+    assert {"request.missing", "request.extra_forbidden"} <= {i["rule"] for i in body["issues"]}
+    error(upload(client, workbook, profile="mwr2099-river"), 404, "unknown_profile")
+    body = error(upload(client, workbook, profile="/etc/passwd"), 422, "invalid_input")
+    assert body["issues"][0]["rule"] == "request.profile_id"
+
+
+def test_validate(client, example, workbook):
+    good = ValidateResponse.model_validate(client.post("/v1/validate", json=example).json())
+    assert good.ok and good.tables["wq_samples"] == len(example["tables"]["wq_samples"])
+    assert ValidateResponse.model_validate(upload(client, workbook, path="/v1/validate")
+                                           .json()).ok
+    broken = {"tables": {"water_bodies": example["tables"]["water_bodies"],
+                         "wq_samples": [{"station_id": "X", "date": "someday",
+                                         "parameter": "do", "value": 1}]}}
+    response = client.post("/v1/validate", json=broken)
+    assert response.status_code == 200
+    found = ValidateResponse.model_validate(response.json())
+    assert not found.ok and found.tables == {}
+    rules = {(i.table, i.rule) for i in found.issues}
+    assert ("segments", "table.required") in rules and ("wq_samples", "type.date") in rules
+    assert all(set(i) == set(ISSUE_COLUMNS) for i in response.json()["issues"])
+    error(client.post("/v1/validate", json={"tables": {}, "profile": "nope"}), 404,
+          "unknown_profile")
+
+
+def test_openapi_and_docs(client):
+    document = client.get("/openapi.json").json()
+    assert {"/v1/evaluate", "/v1/validate", "/v1/profiles", "/v1/indicators",
+            "/healthz"} <= set(document["paths"])
+    assert "/v1/report" not in document["paths"]
+    body = document["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "multipart/form-data"}
+    assert "EvaluateRequest" in document["components"]["schemas"]
+    assert client.get("/docs").status_code == 200
+
+
+# --- invalid input -----------------------------------------------------------------------------
+
+def test_bad_table_is_422_with_issue_rows(client, example):
+    request = json.loads(json.dumps(example))
+    request["tables"]["segments"][1]["length_km"] = "three"
+    del request["tables"]["water_bodies"][0]["kind"]
+    body = error(client.post("/v1/evaluate", json=request), 422, "invalid_input")
+    assert all(set(issue) == set(ISSUE_COLUMNS) for issue in body["issues"])
+    places = {(i["table"], i["row"], i["column"], i["rule"]) for i in body["issues"]}
+    assert ("segments", 2, "length_km", "type.float") in places
+    assert ("water_bodies", None, "kind", "column.required") in places
+    assert all(i["message_zh"] and i["message_en"] for i in body["issues"])
+
+
+def test_schema_violations_are_422_with_issue_rows(client):
+    body = error(client.post("/v1/evaluate", json={"tables": {"segments": [{"a": {"b": 1}}]},
+                                                   "extra": 1}), 422, "invalid_input")
+    places = {(i["table"], i["row"], i["column"], i["rule"]) for i in body["issues"]}
+    assert ("segments", 1, "a", "request.cell_type") in places
+    assert ("request", None, "extra", "request.extra_forbidden") in places
+    body = error(client.post("/v1/evaluate", content=b"{not json",
+                             headers={"content-type": "application/json"}), 422,
+                 "invalid_input")
+    assert body["issues"][0]["rule"] == "request.json_invalid"
+    error(client.post("/v1/evaluate", content=b"x", headers={"content-type": "text/plain"}),
+          415, "unsupported_media_type")
+
+
+def test_unknown_profile_is_404(client, example):
+    body = error(client.post("/v1/evaluate", json={**example, "profile": "mwr2099-river"}), 404,
+                 "unknown_profile")
+    assert "mwr2020-river" in body["message_en"] and body["message_zh"]
+
+
+@pytest.mark.parametrize("profile", ["../../etc/passwd", "/tmp/x.yaml", "profiles/x.yml",
+                                     {"river": "/tmp/x.yaml"}])
+def test_path_like_profile_is_422(client, example, profile):
+    body = error(client.post("/v1/evaluate", json={**example, "profile": profile}), 422,
+                 "invalid_input")
+    assert {i["rule"] for i in body["issues"]} == {"request.profile_id"}
+
+
+def test_inline_profile_may_extend_only_a_packaged_id(client, example, tmp_path, monkeypatch):
+    import health_eval.profile as profile_module
+
+    target = tmp_path / "river.yaml"
+    target.write_text("extends: mwr2020-river\nid: from-a-file\n", encoding="utf-8")
+    opened = []
+    original = profile_module._raw_profile
+    monkeypatch.setattr(profile_module, "_raw_profile",
+                        lambda name, base: opened.append(str(name)) or original(name, base))
+    inline = {"extends": str(target), "id": "mine"}
+    body = error(client.post("/v1/evaluate", json={**example, "profile": inline}), 422,
+                 "invalid_profile")
+    assert "packaged" in body["issues"][0]["message_en"]
+    assert str(target) not in opened
+    ok = client.post("/v1/evaluate", json={**example, "profile": {
+        "extends": "mwr2020-river", "id": "mine", "policies": {"rounding": 2}}})
+    assert ok.status_code == 200
+    assert set(ok.json()["provenance"]["profiles"]) == {"mine"}
+
+
+def test_invalid_inline_profile_lists_every_bad_key(client, example):
+    inline = {"extends": "mwr2020-river", "id": "mine",
+              "criteria": {"water": {"weight": 2}}, "policies": {"rounding": "x"}}
+    body = error(client.post("/v1/evaluate", json={**example, "profile": inline}), 422,
+                 "invalid_profile")
+    columns = {i["column"] for i in body["issues"]}
+    assert any(c.startswith("criteria") for c in columns)
+    assert "policies.rounding" in columns
+
+
+def test_unexpected_error_is_500_without_details(example, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail /srv/private")
+
+    monkeypatch.setattr(service_module, "evaluate", broken)
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as client:
+        response = client.post("/v1/evaluate", json=example)
+    body = error(response, 500, "internal_error")
+    assert "secret" not in response.text and "RuntimeError" not in response.text
+    assert body["issues"] == []
+
+
+# --- safety ------------------------------------------------------------------------------------
+
+def test_api_key(example):
+    with make_client(api_key=KEY) as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/openapi.json").status_code == 200
+        error(client.get("/v1/profiles"), 401, "unauthorized")
+        error(client.get("/v1/profiles", headers={"X-API-Key": "wrong"}), 401, "unauthorized")
+        error(client.get("/v1/profiles", headers={"Authorization": f"Basic {KEY}"}), 401,
+              "unauthorized")
+        error(client.post("/v1/evaluate", json=example), 401, "unauthorized")
+        assert client.get("/v1/profiles", headers={"X-API-Key": KEY}).status_code == 200
+        assert client.get("/v1/profiles",
+                          headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+        assert client.post("/v1/evaluate", json=example,
+                           headers={"X-API-Key": KEY}).status_code == 200
+        document = client.get("/openapi.json").json()
+        assert set(document["components"]["securitySchemes"]) == {"ApiKey", "Bearer"}
+        assert document["paths"]["/v1/evaluate"]["post"]["security"]
+        assert "security" not in document["paths"]["/healthz"]["get"]
+
+
+def test_body_limit_with_content_length(example):
+    with make_client(max_body_bytes=1000) as client:
+        body = error(client.post("/v1/evaluate", json=example), 413, "too_large")
+        assert "MiB" in body["message_en"]
+        assert client.post("/v1/evaluate", json={"tables": {}}).status_code == 422
+
+
+def test_body_limit_without_content_length(example):
+    text = json.dumps(example).encode()
+
+    def chunks():
+        for start in range(0, len(text), 4096):
+            yield text[start:start + 4096]
+
+    with make_client(max_body_bytes=10_000) as client:
+        response = client.post("/v1/evaluate", content=chunks(),
+                               headers={"content-type": "application/json"})
+        error(response, 413, "too_large")
+
+
+async def _call_guard(guard, headers, chunks):
+    """Drive the guard with a raw ASGI request; returns (status, whether the app ran)."""
+    sent, ran = [], []
+    messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+                for i, c in enumerate(chunks)]
+
+    async def receive():
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/evaluate", "headers": headers}
+    guard.app = _recording_app(ran)
+    await guard(scope, receive, send)
+    return sent[0]["status"] if sent else None, ran
+
+
+def _recording_app(ran):
+    async def app(scope, receive, send):
+        message = await receive()
+        ran.append(message["body"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+    return app
+
+
+def test_guard_counts_the_body_whatever_content_length_says():
+    import asyncio
+
+    guard = Guard(None, api_key=None, max_body_bytes=100)
+    big = [b"x" * 60, b"x" * 60]
+    lying = [(b"content-length", b"10"), (b"content-type", b"application/json")]
+    status, ran = asyncio.run(_call_guard(guard, lying, big))
+    assert (status, ran) == (413, [])
+    status, ran = asyncio.run(_call_guard(guard, [], big))                 # chunked
+    assert (status, ran) == (413, [])
+    status, ran = asyncio.run(_call_guard(guard, [(b"content-length", b"abc")], [b"x"]))
+    assert status == 413 and ran == []
+    status, ran = asyncio.run(_call_guard(guard, [], [b"x" * 50, b"y" * 50]))
+    assert (status, ran) == (200, [b"x" * 50 + b"y" * 50])
+    status, ran = asyncio.run(_call_guard(guard, [], []))                 # client left
+    assert (status, ran) == (None, [])
+
+
+def test_row_limit_names_the_table(example, workbook):
+    with make_client(max_rows=100) as client:
+        body = error(client.post("/v1/evaluate", json=example), 413, "too_large")
+        over = {i["table"] for i in body["issues"]}
+        assert "wq_samples" in over and "segments" not in over
+        assert all(i["rule"] == "limit.rows" for i in body["issues"])
+        body = error(upload(client, workbook), 413, "too_large")
+        assert "wq_samples" in {i["table"] for i in body["issues"]}
+
+
+def test_unzipped_size_limit(workbook):
+    with make_client(max_unzipped_bytes=1000) as client:
+        body = error(upload(client, workbook), 413, "too_large")
+        assert body["issues"][0]["rule"] == "limit.unzipped"
+
+
+class Blocked:
+    """An evaluate() that waits until released (monkeypatched into the service)."""
+
+    def __init__(self):
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, *args, **kwargs):
+        self.started.set()
+        self.release.wait(timeout=30)
+        return evaluate(*args, **kwargs)
+
+
+def test_timeout_is_504(example, monkeypatch):
+    blocked = Blocked()
+    monkeypatch.setattr(service_module, "evaluate", blocked)
+    try:
+        with make_client(timeout_s=0.2) as client:
+            body = error(client.post("/v1/evaluate", json=example), 504, "timeout")
+            assert "0.2" in body["message_en"]
+    finally:
+        blocked.release.set()
+
+
+def test_healthz_answers_while_an_evaluation_runs(example, monkeypatch):
+    blocked = Blocked()
+    monkeypatch.setattr(service_module, "evaluate", blocked)
+    answers = {}
+    with make_client(threads=1) as client:
+        worker = threading.Thread(target=lambda: answers.update(
+            evaluation=client.post("/v1/evaluate", json=example).status_code))
+        worker.start()
+        try:
+            assert blocked.started.wait(timeout=30)
+            assert client.get("/healthz").status_code == 200
+            assert client.get("/v1/profiles").status_code == 200
+            assert worker.is_alive()
+        finally:
+            blocked.release.set()
+            worker.join(timeout=60)
+    assert answers == {"evaluation": 200}
+
+
+def test_cors_is_off_by_default_and_on_for_given_origins():
+    origin = "https://dashboard.example"
+    with make_client() as client:
+        response = client.get("/healthz", headers={"Origin": origin})
+        assert "access-control-allow-origin" not in response.headers
+    with make_client(cors_origins=(origin,), api_key=KEY) as client:
+        response = client.get("/v1/profiles", headers={"Origin": origin, "X-API-Key": KEY})
+        assert response.headers["access-control-allow-origin"] == origin
+        other = client.get("/healthz", headers={"Origin": "https://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
+        preflight = client.options("/v1/evaluate", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "x-api-key,content-type"})
+        assert preflight.status_code == 200
+
+
+# --- command line ------------------------------------------------------------------------------
+
+def test_serve_without_the_extra_names_the_install_command(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "fastapi" else real(name, *a))
+    result = CliRunner().invoke(cli_app, ["serve"])
+    assert result.exit_code == 2
+    assert "pip install 'health-eval[service]'" in result.output
+    assert "fastapi" in result.output
+
+
+def test_serve_passes_its_options_to_the_service(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(service_module, "serve_forever",
+                        lambda settings, host, port: seen.update(settings=settings, host=host,
+                                                                 port=port))
+    monkeypatch.setenv("HEALTH_EVAL_API_KEY", KEY)
+    result = CliRunner().invoke(cli_app, [
+        "serve", "--port", "8123", "--max-body-mb", "1.5", "--max-rows", "10", "--timeout", "3",
+        "--cors-origin", "https://a.example", "--cors-origin", "https://b.example",
+        "--workers-threads", "3"])
+    assert result.exit_code == 0, result.output
+    settings = seen["settings"]
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    assert settings.api_key == KEY and settings.max_body_bytes == int(1.5 * 2**20)
+    assert (settings.max_rows, settings.timeout_s, settings.threads) == (10, 3.0, 3)
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert KEY not in result.output
+
+
+def test_serve_warns_when_it_binds_beyond_loopback_without_a_key(monkeypatch):
+    monkeypatch.setattr(service_module, "serve_forever", lambda settings, host, port: None)
+    monkeypatch.delenv("HEALTH_EVAL_API_KEY", raising=False)
+    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 0
+    assert "without an API key" in result.output
+    quiet = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "--api-key", KEY])
+    assert "without an API key" not in quiet.output

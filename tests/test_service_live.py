@@ -1,0 +1,70 @@
+"""A real uvicorn process (``health-eval serve``) on a free loopback port, and the benchmark.
+
+No timing is asserted: the benchmark's figures are only printed.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from health_eval import evaluate
+from health_eval.schema.example import example_request
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from service import local_server  # noqa: E402
+
+KEY = "live-test-key"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with local_server("--max-body-mb", "1", "--workers-threads", "2",
+                      env={"HEALTH_EVAL_API_KEY": KEY}) as url:
+        yield url
+
+
+def canonical(data: dict) -> str:
+    data = json.loads(json.dumps(data))
+    data["provenance"].pop("timestamp")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def test_live_service_answers_like_the_python_api(server):
+    request = example_request()
+    with httpx.Client(base_url=server, timeout=120) as client:
+        assert client.get("/healthz").json()["status"] == "ok"
+        assert client.get("/v1/profiles").status_code == 401               # key from the env
+        response = client.post("/v1/evaluate", json=request, headers={"X-API-Key": KEY})
+    assert response.status_code == 200, response.text
+    assert canonical(response.json()) == canonical(evaluate(request).to_dict())
+
+
+def test_live_service_limits_a_chunked_body(server):
+    def chunks():
+        for _ in range(64):
+            yield b" " * 32768                                           # 2 MiB, no length
+
+    with httpx.Client(base_url=server, timeout=60) as client:
+        response = client.post("/v1/evaluate", content=chunks(),
+                               headers={"content-type": "application/json",
+                                        "Authorization": f"Bearer {KEY}"})
+        assert response.status_code == 413
+        assert response.json()["error"] == "too_large"
+        assert client.get("/healthz").status_code == 200
+
+
+def test_benchmark_prints_one_json_line():
+    completed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "service.py"),
+                                "--requests", "6", "--concurrency", "2"],
+                               capture_output=True, text=True, timeout=300, check=True)
+    [line] = completed.stdout.splitlines()
+    figures = json.loads(line)
+    assert set(figures) == {"requests", "concurrency", "requests_per_s", "p50_ms", "p95_ms",
+                            "errors"}
+    assert (figures["requests"], figures["concurrency"], figures["errors"]) == (6, 2, 0)
