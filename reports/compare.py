@@ -1,0 +1,86 @@
+"""Comparison with a previous evaluation: RHI, class, criteria, segments and every indicator.
+
+Water bodies, segments and indicators present in only one of the two results are kept and
+marked (``only_current`` / ``only_previous``), never dropped.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from health_eval.result import EvaluationResult
+
+from .diagnosis import indicator_points, water_body_indicators
+
+
+def _presence(frame: pd.DataFrame) -> pd.Series:
+    merge = frame["_merge"].astype(str)
+    return merge.map({"both": "both", "left_only": "only_current", "right_only": "only_previous"})
+
+
+def paired(current: pd.DataFrame, previous: pd.DataFrame, keys: list[str],
+           columns: list[str]) -> pd.DataFrame:
+    """Outer join of ``columns`` of two tables on ``keys``: ``<column>`` and
+    ``<column>_previous``, ``<column>_change`` for numeric ones, and ``presence``."""
+    left = current[keys + columns]
+    right = previous[[c for c in keys + columns if c in previous]]
+    table = left.merge(right, on=keys, how="outer", suffixes=("", "_previous"), indicator=True)
+    table["presence"] = _presence(table)
+    for column in columns:
+        if f"{column}_previous" not in table:
+            table[f"{column}_previous"] = pd.NA
+        if pd.api.types.is_numeric_dtype(current[column]):
+            table[f"{column}_change"] = (pd.to_numeric(table[column], errors="coerce")
+                                         - pd.to_numeric(table[f"{column}_previous"],
+                                                         errors="coerce"))
+    return table.drop(columns="_merge")
+
+
+def water_body_table(result: EvaluationResult) -> pd.DataFrame:
+    """Per water body × indicator scores of ``result`` (see :func:`water_body_indicators`)."""
+    points = indicator_points(result.indicators, result.segments, result.criteria)
+    return water_body_indicators(points)
+
+
+def compare_water_bodies(current: EvaluationResult, previous: EvaluationResult) -> pd.DataFrame:
+    """RHI and class of every water body in either result, current beside previous."""
+    columns = ["name", "rhi", "health_class", "health_name", "health_label"]
+    table = paired(current.water_bodies, previous.water_bodies, ["water_body_id"], columns)
+    table["name"] = table["name"].fillna(table["name_previous"])
+    return table.sort_values("water_body_id").reset_index(drop=True)
+
+
+def compare_indicators(current_table: pd.DataFrame, previous_table: pd.DataFrame,
+                       water_body_id: str) -> pd.DataFrame:
+    """Water-body scores of every indicator of ``water_body_id`` in either result.
+
+    Parameters
+    ----------
+    current_table, previous_table : DataFrame
+        :func:`water_body_table` of the two results.
+    """
+    mine = current_table[current_table["water_body_id"] == water_body_id]
+    theirs = previous_table[previous_table["water_body_id"] == water_body_id]
+    table = paired(mine, theirs, ["indicator_id"], ["indicator_name", "criterion", "score"])
+    table["indicator_name"] = table["indicator_name"].fillna(table["indicator_name_previous"])
+    table["criterion"] = table["criterion"].fillna(table["criterion_previous"])
+    return table.sort_values(["criterion", "indicator_id"]).reset_index(drop=True)
+
+
+def compare_parts(current: EvaluationResult, previous: EvaluationResult, water_body_id: str
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Criterion scores (water body) and segment RHI of ``water_body_id`` in either result."""
+    def criteria(result: EvaluationResult) -> pd.DataFrame:
+        row = result.water_bodies[result.water_bodies["water_body_id"] == water_body_id]
+        names = [c for c in ("basin", "water", "biota", "social") if c in row]
+        extra = [c for c in result.criteria["criterion"].unique() if c not in names and c in row]
+        melted = row.melt(id_vars="water_body_id", value_vars=names + extra,
+                          var_name="criterion", value_name="score")
+        return melted.assign(score=pd.to_numeric(melted["score"], errors="coerce"))
+
+    crit = paired(criteria(current), criteria(previous), ["criterion"], ["score"])
+    seg_now = current.segments[current.segments["water_body_id"] == water_body_id]
+    seg_then = previous.segments[previous.segments["water_body_id"] == water_body_id]
+    segments = paired(seg_now, seg_then, ["segment_id"], ["name", "rhi", "health_class"])
+    segments["name"] = segments["name"].fillna(segments["name_previous"])
+    return crit, segments.sort_values("segment_id").reset_index(drop=True)

@@ -1,0 +1,196 @@
+"""Write the reports of a result: ``<out>/<water body>/report.html`` and ``report.docx`` per
+water body and ``<out>/summary.html`` for the batch, all or nothing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from health_eval.atomic import atomic_path
+from health_eval.profile import Profile
+from health_eval.result import EvaluationResult
+
+from .content import build_report
+from .context import ReportContext, report_context
+from .docx import write_docx
+from .figures import safe_name
+from .locale import LANGUAGES
+from .measures import Catalogue, MeasuresError, load_measures
+from .render import render
+from .summary import build_summary
+
+REPORT_FORMATS: tuple[str, ...] = ("html", "docx")
+
+
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """``formats`` as a tuple, or a ValueError naming the unknown ones."""
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = sorted(set(chosen) - set(REPORT_FORMATS))
+    if unknown:
+        raise ValueError(f"unknown report format(s) {unknown}; known: {list(REPORT_FORMATS)}")
+    return chosen
+
+
+def water_body_folder(water_body_id: str) -> str:
+    """Folder name of a water body's reports: its id when it is a safe file name, else the
+    id made safe with a short hash (ids may hold ``/`` or Chinese)."""
+    return safe_name(str(water_body_id))
+
+
+def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, measures=None,
+                lang: str = "zh", profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
+                context: ReportContext | None = None) -> str:
+    """The HTML report (one self-contained page) of one water body of ``result``.
+
+    Parameters
+    ----------
+    result : EvaluationResult
+    water_body_id : str
+    previous : EvaluationResult or path of a result.json, optional
+        A previous evaluation to compare with.
+    measures : path, mapping or Catalogue, optional
+        The measure catalogue; default the packaged ``measures.yaml``.
+    lang : {"zh", "en"}
+    profiles : Profiles, optional
+        Profiles the result was evaluated with (for custom profile files).
+    context : ReportContext, optional
+        A prepared context (the other arguments are then ignored).
+
+    Raises
+    ------
+    KeyError
+        For a water body not in ``result``.
+    """
+    context = context or report_context(result, previous=previous, measures=measures, lang=lang,
+                                        profiles=profiles)
+    return render(build_report(context, water_body_id))
+
+
+def render_summary_html(result: EvaluationResult, *, previous=None, measures=None,
+                        lang: str = "zh", profiles=None, links: Mapping[str, str] | None = None,
+                        context: ReportContext | None = None) -> str:
+    """The HTML summary of every water body of ``result`` (``links``: id → report link)."""
+    context = context or report_context(result, previous=previous, measures=measures, lang=lang,
+                                        profiles=profiles)
+    return render(build_summary(context, links), "summary.html")
+
+
+def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
+                  formats: Sequence[str] = REPORT_FORMATS, previous=None, measures=None,
+                  lang: str = "zh",
+                  profiles: Iterable[Profile] | Mapping[str, Profile] | None = None
+                  ) -> list[Path]:
+    """Write the plan-revision reports of every water body of ``result``.
+
+    Writes ``<out_dir>/<water_body_id>/report.html`` and/or ``report.docx`` per water body, and
+    ``<out_dir>/summary.html`` (all water bodies ranked) when HTML is asked for. Every file is
+    written under a temporary name and renamed only when all succeeded, so a failure leaves the
+    previous reports untouched.
+
+    Parameters
+    ----------
+    result : EvaluationResult
+    out_dir : path
+    formats : sequence of {"html", "docx"}
+    previous, measures, lang, profiles
+        See :func:`render_html`.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format or language.
+    MeasuresError
+        For a measure catalogue that cannot be used.
+    """
+    formats = check_formats(formats)
+    context = report_context(result, previous=previous, measures=measures, lang=lang,
+                             profiles=profiles)
+    out = Path(out_dir)
+    written: list[Path] = []
+    links = {}
+    with ExitStack() as stack:
+        for water_body_id in sorted(context.water_body_rows):
+            folder = water_body_folder(water_body_id)
+            links[water_body_id] = f"{folder}/report.html"
+            report = build_report(context, water_body_id)
+            if "html" in formats:
+                target = out / folder / "report.html"
+                stack.enter_context(atomic_path(target)).write_text(render(report),
+                                                                    encoding="utf-8")
+                written.append(target)
+            if "docx" in formats:
+                target = out / folder / "report.docx"
+                write_docx(report, stack.enter_context(atomic_path(target)))
+                written.append(target)
+        if "html" in formats:
+            target = out / "summary.html"
+            stack.enter_context(atomic_path(target)).write_text(
+                render(build_summary(context, links), "summary.html"), encoding="utf-8")
+            written.append(target)
+    return written
+
+
+class ReportOptionError(ValueError):
+    """A report option that cannot be used; ``option`` names it (``--previous``…)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """Reports asked for on the command line, checked before the evaluation runs."""
+
+    formats: tuple[str, ...]
+    previous: EvaluationResult | None = None
+    measures: Catalogue | None = None
+    lang: str = "zh"
+
+    def write(self, result: EvaluationResult, out_dir: str | os.PathLike,
+              profiles: Iterable[Profile] = ()) -> list[Path]:
+        """Write the reports of ``result`` (nothing when no format was asked for)."""
+        if not self.formats:
+            return []
+        return write_reports(result, out_dir, self.formats, previous=self.previous,
+                             measures=self.measures, lang=self.lang, profiles=list(profiles))
+
+
+def report_request(formats: str, previous: str | os.PathLike | None = None,
+                   measures: str | os.PathLike | None = None, lang: str = "zh"
+                   ) -> ReportRequest:
+    """Check ``--report``, ``--previous``, ``--measures`` and ``--lang`` of the CLI.
+
+    ``formats`` is a comma list of ``html``/``docx`` (empty or ``none``: no report).
+
+    Raises
+    ------
+    ReportOptionError
+        Naming the option and what is wrong with it.
+    """
+    try:
+        chosen = check_formats([] if formats.strip().lower() == "none" else formats.split(","))
+    except ValueError as exc:
+        raise ReportOptionError("--report", str(exc)) from exc
+    if lang not in LANGUAGES:
+        raise ReportOptionError("--lang", f"choose from {', '.join(LANGUAGES)}")
+    loaded = None
+    if previous is not None:
+        try:
+            loaded = EvaluationResult.from_json(Path(previous))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ReportOptionError("--previous", f"上次评价结果无法读取 / cannot read the "
+                                                  f"previous result {previous}: {exc}") from exc
+    try:
+        catalogue = load_measures(measures) if measures is not None else None
+    except MeasuresError as exc:
+        raise ReportOptionError("--measures", str(exc)) from exc
+    return ReportRequest(chosen, loaded, catalogue, lang)
