@@ -1,33 +1,54 @@
-"""Time and size of a whole evaluation on synthetic data of a given number of segments.
+"""Benchmark suite: a whole mwr2020 evaluation from raw Parquet data, at growing scale.
 
-For each ``--segments N`` this generates an input package with ``benchmarks/synthetic.py``
-(N segments, N/10 water bodies, 12 monthly samples × 22 parameters per segment, …), then
-measures
+For each ``--segments N`` (default 1,000 and 10,000) a raw input package is generated with
+``benchmarks/synthetic.py`` (N segments in N/10 water bodies, every indicator from raw tables)
+and written as one Parquet file per table to a temporary folder, in a first process. A second,
+fresh process then measures
 
-- ``load_s``: ``health_eval.load_dataset(frames)`` (coercion and validation of the tables),
-- ``evaluate_s``: ``health_eval.evaluate(dataset)`` with the default profiles,
-- ``peak_rss_mb``: the peak resident memory of the process (generation included),
+- ``load_s``: reading those files into pandas (``pyarrow.parquet.read_table(f).to_pandas()``
+  per file) — the floor any evaluation from Parquet pays;
+- ``coerce_s``: ``health_eval.load_dataset(frames)`` on the frames just read (header
+  recognition, cell coercion, validation: part of evaluating from raw data);
+- ``score_s``: ``health_eval.evaluate(dataset)`` with the default profiles (every indicator,
+  scores, aggregation, issues);
+- ``evaluate_s = coerce_s + score_s`` and ``ratio = evaluate_s / load_s``;
+- ``input_rows`` (all tables) and ``peak_rss_mb``: the peak resident memory of that measuring
+  process (reading and evaluating only; generation runs elsewhere).
 
-and prints one JSON line per case::
+Times are wall-clock; the summary line adds the CPU seconds of each step (``cpu_s``) and the
+1-minute load average before and after the cases (``load_average``), to tell a slow engine from a
+busy machine.
 
-    {"segments": 1000, "water_bodies": 100, "input_rows": ..., "load_s": ..., "evaluate_s": ...,
-     "wall_s": ..., "peak_rss_mb": ...}
+``batch_vs_loop`` is measured once, on its own package of 200 water bodies (2,000 segments), so
+it is the same on every line: the time of evaluating the water bodies one call each
+(``evaluate(dataset.subset(water_body))``, subsetting included) over the time of one call for
+all of them, both on the same coerced Dataset after a warm-up call. ``--quick`` uses 5 water
+bodies; ``--batch-water-bodies 0`` skips it (null).
+
+Output: one JSON line per case, then a summary line::
+
+    {"segments": 1000, "water_bodies": 100, "input_rows": ..., "load_s": ..., "coerce_s": ...,
+     "score_s": ..., "evaluate_s": ..., "ratio": ..., "peak_rss_mb": ..., "batch_vs_loop": ...}
+    {"summary": {...}, "growth_1k_to_10k": evaluate_s(10,000) / evaluate_s(1,000) or null}
 
 Run from the repository root (``make bench`` runs the first line)::
 
     .venv/bin/python benchmarks/run.py --segments 1000
-    .venv/bin/python benchmarks/run.py --segments 1000 --segments 10000 --seed 1
-
-With several ``--segments``, each case runs in its own process so that its peak memory is its own.
+    .venv/bin/python benchmarks/run.py                      # 1,000 and 10,000 segments
+    .venv/bin/python benchmarks/run.py --segments 200 --quick
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,46 +57,157 @@ for path in (HERE, HERE.parent):            # synthetic.py; health_eval when not
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+DEFAULT_CASES = (1000, 10000)
+BATCH_WATER_BODIES, QUICK_BATCH_WATER_BODIES = 200, 5
+CASE_KEYS = ("segments", "water_bodies", "input_rows", "load_s", "coerce_s", "score_s",
+             "evaluate_s", "ratio", "peak_rss_mb", "batch_vs_loop")
 
-def run_case(n_segments: int, seed: int) -> dict:
-    """Generate, load and evaluate one synthetic package; return its measurements."""
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process [MB] (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def write_case(n_segments: int, seed: int, folder: Path) -> dict:
+    """Generate the package of ``n_segments`` segments and write it to ``folder`` (Parquet)."""
+    from synthetic import generate, write_parquet
+
+    frames = generate(n_segments, seed=seed)
+    write_parquet(frames, folder)
+    return {"segments": n_segments, "water_bodies": len(frames["water_bodies"])}
+
+
+def measure_case(folder: Path) -> dict:
+    """Read the Parquet files of ``folder`` and evaluate them; return the measurements."""
+    import pyarrow.parquet as pq
+
+    import health_eval
+
+    files = sorted(folder.glob("*.parquet"))
+    t0, c0 = time.perf_counter(), time.process_time()
+    frames = {f.stem: pq.read_table(f).to_pandas() for f in files}
+    t1, c1 = time.perf_counter(), time.process_time()
+    dataset = health_eval.load_dataset(frames)
+    t2, c2 = time.perf_counter(), time.process_time()
+    result = health_eval.evaluate(dataset)
+    t3, c3 = time.perf_counter(), time.process_time()
+    if not result.ok:
+        errors = result.issues[result.issues["severity"] == "error"]
+        print(f"warning: the evaluation met {len(errors)} error(s): "
+              f"{errors['rule'].value_counts().to_dict()}", file=sys.stderr)
+    load, coerce, score = t1 - t0, t2 - t1, t3 - t2
+    return {
+        "segments": len(frames["segments"]),
+        "water_bodies": len(frames["water_bodies"]),
+        "input_rows": sum(len(frame) for frame in frames.values()),
+        "load_s": round(load, 3),
+        "coerce_s": round(coerce, 3),
+        "score_s": round(score, 3),
+        "evaluate_s": round(coerce + score, 3),
+        "ratio": round((coerce + score) / load, 2),
+        "peak_rss_mb": _peak_rss_mb(),
+        "cpu_s": {"load": round(c1 - c0, 3), "coerce": round(c2 - c1, 3),
+                  "score": round(c3 - c2, 3)},
+    }
+
+
+def measure_batch_vs_loop(n_water_bodies: int, seed: int) -> dict:
+    """Time one call for ``n_water_bodies`` water bodies against one call per water body."""
     from synthetic import generate
 
     import health_eval
 
-    frames = generate(n_segments, seed=seed)
-    t0 = time.perf_counter()
-    dataset = health_eval.load_dataset(frames)
-    t1 = time.perf_counter()
+    dataset = health_eval.load_dataset(generate(10 * n_water_bodies, seed=seed))
+    ids = dataset.table("water_bodies")["water_body_id"].tolist()
+    health_eval.evaluate(dataset.subset(ids[:1]))           # warm-up: imports, profiles
+    t0, c0 = time.perf_counter(), time.process_time()
     health_eval.evaluate(dataset)
-    t2 = time.perf_counter()
-    return {
-        "segments": n_segments,
-        "water_bodies": len(frames["water_bodies"]),
-        "input_rows": sum(len(df) for df in frames.values()),
-        "load_s": round(t1 - t0, 3),
-        "evaluate_s": round(t2 - t1, 3),
-        "wall_s": round(t2 - t0, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }
+    t1, c1 = time.perf_counter(), time.process_time()
+    for water_body in ids:
+        health_eval.evaluate(dataset.subset([water_body]))
+    t2, c2 = time.perf_counter(), time.process_time()
+    return {"water_bodies": len(ids), "batch_s": round(t1 - t0, 3),
+            "loop_s": round(t2 - t1, 3), "batch_vs_loop": round((t2 - t1) / (t1 - t0), 2),
+            "cpu_s": {"batch": round(c1 - c0, 3), "loop": round(c2 - c1, 3)}}
+
+
+def _child(*args: str) -> dict:
+    """Run this script with ``args`` in a fresh process; return the JSON of its last line."""
+    done = subprocess.run([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+    if done.returncode:
+        raise SystemExit(done.returncode)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_suite(cases: list[int], seed: int, batch_water_bodies: int) -> int:
+    """Every case in its own processes, one JSON line each, then the summary line."""
+    batch = (_child("--batch-only", str(batch_water_bodies), "--seed", str(seed))
+             if batch_water_bodies > 0 else None)
+    lines, cpu = [], {}
+    load_before = os.getloadavg()
+    for n in cases:
+        folder = Path(tempfile.mkdtemp(prefix=f"health_eval_bench_{n}_"))
+        try:
+            _child("--write", str(n), "--folder", str(folder), "--seed", str(seed))
+            line = _child("--measure", str(folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        line["batch_vs_loop"] = batch["batch_vs_loop"] if batch else None
+        cpu[str(n)] = line["cpu_s"]
+        line = {key: line[key] for key in CASE_KEYS}
+        lines.append(line)
+        print(json.dumps(line), flush=True)
+    by_size = {line["segments"]: line for line in lines}
+    growth = (round(by_size[10000]["evaluate_s"] / by_size[1000]["evaluate_s"], 2)
+              if {1000, 10000} <= set(by_size) else None)
+    summary = {"cases": [line["segments"] for line in lines], "seed": seed,
+               "batch_vs_loop": batch, "cpu_s": cpu, "cpus": os.cpu_count(),
+               "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+               "python": platform.python_version(), **_versions()}
+    print(json.dumps({"summary": summary, "growth_1k_to_10k": growth}), flush=True)
+    return 0
+
+
+def _versions() -> dict:
+    import numpy
+    import pandas
+    import pyarrow
+
+    return {"numpy": numpy.__version__, "pandas": pandas.__version__,
+            "pyarrow": pyarrow.__version__}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, action="append",
-                        help="number of segments (repeatable; default 1000)")
+                        help="number of segments of a case (repeatable; default 1000 and 10000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"batch_vs_loop on {QUICK_BATCH_WATER_BODIES} water bodies "
+                             f"instead of {BATCH_WATER_BODIES} (for tests)")
+    parser.add_argument("--batch-water-bodies", type=int, default=None,
+                        help="water bodies of the batch_vs_loop package (0: skip)")
+    internal = parser.add_argument_group("internal (one step in a fresh process)")
+    internal.add_argument("--write", type=int, help=argparse.SUPPRESS)
+    internal.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    internal.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    internal.add_argument("--batch-only", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    cases = args.segments or [1000]
-    if len(cases) == 1:
-        print(json.dumps(run_case(cases[0], args.seed)), flush=True)
+
+    if args.write is not None:
+        print(json.dumps(write_case(args.write, args.seed, args.folder)))
         return 0
-    for n in cases:
-        done = subprocess.run([sys.executable, __file__, "--segments", str(n),
-                               "--seed", str(args.seed)])
-        if done.returncode:
-            return done.returncode
-    return 0
+    if args.measure is not None:
+        print(json.dumps(measure_case(args.measure)))
+        return 0
+    if args.batch_only is not None:
+        print(json.dumps(measure_batch_vs_loop(args.batch_only, args.seed)))
+        return 0
+    batch = args.batch_water_bodies
+    if batch is None:
+        batch = QUICK_BATCH_WATER_BODIES if args.quick else BATCH_WATER_BODIES
+    return run_suite(args.segments or list(DEFAULT_CASES), args.seed, batch)
 
 
 if __name__ == "__main__":
