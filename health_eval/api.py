@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,10 +19,10 @@ from . import __version__
 from .aggregate import aggregate, segment_weights
 from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
-from .issues import Issue, issues_frame
+from .issues import Issue, issues_frame, sort_issues
 from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
 from .registry import IndicatorRegistry, default_registry
-from .result import EvaluationResult
+from .result import ROW_ORDER, EvaluationResult
 from .schema.request import is_request, request_arguments
 from .supplied import check_supplied
 from .validation import validate_dataset
@@ -134,7 +134,9 @@ def profiles_by_id(profiles_by_kind: dict[str, Profile]) -> dict[str, Profile]:
 
 def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
              profile: ProfileLike | Mapping[str, ProfileLike] | None = None, *,
-             registry: IndicatorRegistry | None = None, **options: Any) -> EvaluationResult:
+             registry: IndicatorRegistry | None = None,
+             progress: Callable[[str, int, int], None] | None = None,
+             **options: Any) -> EvaluationResult:
     """Evaluate the health of every water body in ``dataset``.
 
     Parameters
@@ -149,6 +151,8 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         allowed beside a request that names its own.
     registry : IndicatorRegistry, optional
         Indicator definitions; default the built-ins plus installed plugins.
+    progress : callable, optional
+        ``progress(step, done, total)`` after each indicator of each profile (a progress bar).
     **options
         Policy overrides for this run (``missing_mandatory``, ``station_combination``,
         ``below_detection``, ``rounding``); recorded in the provenance.
@@ -181,11 +185,12 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     issues = validate_dataset(dataset) + issues
 
     frames = []
+    steps = _step_counter(progress, sum(len(p.used_indicators) for p in profiles.values()))
     for profile_id, chosen in sorted(profiles.items()):
         mine = segments[segments["profile_id"] == profile_id]
         if mine.empty:
             continue
-        table, found = indicator_table(dataset, mine, chosen, registry)
+        table, found = indicator_table(dataset, mine, chosen, registry, steps)
         frames.append(table.assign(profile_id=profile_id))
         issues.extend(found)
     issues.extend(check_supplied(dataset, segments, profiles, registry))
@@ -198,15 +203,29 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         water_bodies=_water_body_table(dataset, totals.water_bodies),
         segments=totals.segments[["water_body_id", "segment_id", "name", "profile_id",
                                   "segment_weight", "rhi", "health_class", "health_label",
-                                  "health_name"]].sort_values(["water_body_id", "segment_id"])
+                                  "health_name"]].sort_values(ROW_ORDER["segments"])
         .reset_index(drop=True),
         criteria=totals.criteria[["water_body_id", "segment_id", "criterion", "score", "weight",
-                                  "n_evaluated"]].sort_values(
-            ["water_body_id", "segment_id", "criterion"]).reset_index(drop=True),
+                                  "n_evaluated"]].sort_values(ROW_ORDER["criteria"])
+        .reset_index(drop=True),
         indicators=_indicator_output(totals.indicators),
         issues=_unique_issues(issues),
         provenance=_provenance(dataset, profiles, options, inputs),
     )
+
+
+def _step_counter(progress: Callable[[str, int, int], None] | None, total: int
+                  ) -> Callable[[str], None] | None:
+    """A per-indicator callback that reports ``(step, done, total)`` to ``progress``."""
+    if progress is None:
+        return None
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        done += 1
+        progress(label, done, total)
+    return step
 
 
 def _water_body_table(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
@@ -214,7 +233,7 @@ def _water_body_table(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
     water_bodies = dataset.table("water_bodies")[["water_body_id", "name", "kind"]].astype(
         {"water_body_id": "string"})
     table = water_bodies.merge(scores, on="water_body_id", how="left")
-    return table.sort_values("water_body_id").reset_index(drop=True)
+    return table.sort_values(ROW_ORDER["water_bodies"]).reset_index(drop=True)
 
 
 def _indicator_output(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -223,13 +242,13 @@ def _indicator_output(indicators: pd.DataFrame) -> pd.DataFrame:
                "n_obs", "details"]
     if indicators.empty:
         return pd.DataFrame(columns=columns)
-    return (indicators[columns].sort_values(["water_body_id", "segment_id", "indicator_id"])
-            .reset_index(drop=True))
+    return indicators[columns].sort_values(ROW_ORDER["indicators"]).reset_index(drop=True)
 
 
 def _unique_issues(issues: list[Issue]) -> pd.DataFrame:
-    """Issues without repeats (two indicators reading one table report its problems once)."""
-    return issues_frame(list(dict.fromkeys(issues)))
+    """Issues without repeats (two indicators reading one table report its problems once), in
+    the canonical order of :func:`~health_eval.issues.sort_issues`."""
+    return sort_issues(issues_frame(list(dict.fromkeys(issues))))
 
 
 def _provenance(dataset: Dataset, profiles: dict[str, Profile], options: Mapping[str, Any],

@@ -131,9 +131,10 @@ def _report_request(report: str, previous: Path | None, measures: Path | None, l
 
 
 def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict,
-                    reports=None) -> None:
-    with _user_errors():
-        result = evaluate(dataset, profile, **options)
+                    reports=None, executor: str = "local") -> None:
+    evaluator = _evaluator(executor)
+    with _user_errors(), _progress_bar() as progress:
+        result = evaluator(dataset, profile, progress=progress, **options)
     written = result.write(out, tuple(formats))
     if reports is not None and reports.formats:
         from .api import resolve_profiles
@@ -151,6 +152,53 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))
     if not result.ok:
         raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+EXECUTOR_HELP = ("local (default); dask: on Dask, the input a Parquet dataset partitioned by "
+                 "water body; dask=SCHEDULER_ADDRESS: on that Dask cluster.")
+
+
+def _evaluator(executor: str):
+    """The evaluate function of ``--executor``: local, or the Dask path (optional extra)."""
+    if executor == "local":
+        return evaluate
+    kind, _, address = executor.partition("=")
+    if kind != "dask":
+        raise typer.BadParameter(f"unknown executor {executor!r}; use local, dask or "
+                                 f"dask=SCHEDULER_ADDRESS", param_hint="--executor")
+    try:
+        from distributed import Client
+
+        from .distributed import evaluate_dask
+    except ImportError as exc:
+        typer.echo("Dask 未安装 / Dask is not installed: pip install 'health-eval[dask]'",
+                   err=True)
+        raise typer.Exit(EXIT_USAGE) from exc
+
+    def on_dask(dataset, profile, progress=None, **options):
+        if not address:
+            return evaluate_dask(dataset, profile, progress=progress, **options)
+        with Client(address) as client:
+            return evaluate_dask(dataset, profile, client=client, progress=progress, **options)
+    return on_dask
+
+
+@contextmanager
+def _progress_bar() -> Iterator:
+    """A rich progress bar on stderr while evaluating, when stderr is a terminal (else none)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("评价 evaluating", total=None)
+
+        def advance(step: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=f"评价 evaluating {step}")
+        yield advance
 
 
 REPORT_HELP = "Plan-revision reports per water body: html,docx, or none."
@@ -207,11 +255,12 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         report: str = typer.Option("none", "--report", help=REPORT_HELP),
         previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
         measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
-        lang: str = typer.Option("zh", "--lang", help=LANG_HELP)) -> None:
+        lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
+        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
     reports = _report_request(report, previous, measures, lang)
     _run_and_report(dataset, _profile_choice(profile), out, _parse_formats(format),
-                    _options(option), reports)
+                    _options(option), reports, executor)
 
 
 @app.command()

@@ -9,6 +9,7 @@ output is the long ``indicators`` table of the result, before weights are applie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,7 +82,8 @@ def used_indicators(profile: Profile, registry: IndicatorRegistry) -> list[UsedI
 
 
 def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
-                    registry: IndicatorRegistry) -> tuple[pd.DataFrame, list[Issue]]:
+                    registry: IndicatorRegistry, progress: Callable[[str], None] | None = None
+                    ) -> tuple[pd.DataFrame, list[Issue]]:
     """The long indicator table of ``segments`` evaluated by ``profile``.
 
     Parameters
@@ -91,6 +93,8 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
         Segments this profile evaluates (see :class:`~health_eval.registry.ComputeContext`).
     profile : Profile
     registry : IndicatorRegistry
+    progress : callable, optional
+        Called with the indicator id after each indicator (for a progress bar).
 
     Returns
     -------
@@ -100,18 +104,23 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
     """
     supplied = dataset.table("indicator_values")
     frames, issues = [], []
+    shared: dict[frozenset[str], dict] = {}    # one memo store per set of segments computed
     for used in used_indicators(profile, registry):
         applicable = segments[segments["kind"].isin(used.definition.applies_to)]
         if applicable.empty:
             continue
+        kinds = frozenset(applicable["kind"])
         context = ComputeContext(segments=applicable, params=used.config.params,
-                                 policies=profile.policies, indicator_id=used.definition.id)
+                                 policies=profile.policies, indicator_id=used.definition.id,
+                                 shared=shared.setdefault(kinds, {}))
         computed, compute_issues = _run(used.definition, dataset, context)
         issues.extend(compute_issues)
         rows = _per_segment(computed, used, applicable, profile.policies.station_combination)
         rows = _apply_supplied(rows, supplied[supplied["indicator_id"] == used.definition.id],
                                used.rule)
         frames.append(rows)
+        if progress is not None:
+            progress(used.definition.id)
     if not frames:
         return pd.DataFrame(columns=list(INDICATOR_COLUMNS)), issues
     return pd.concat(frames, ignore_index=True)[list(INDICATOR_COLUMNS)], issues
@@ -205,7 +214,9 @@ def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataF
     rows["required"] = used.config.required
     rows["base_weight"] = used.config.weight
     rows["unit"] = definition.unit
-    rows["source"] = np.where(rows["status"].eq("no_data"), None, "computed")
+    # object dtype whatever the values, so that results of different data stack alike
+    rows["source"] = pd.Series(np.where(rows["status"].eq("no_data"), None, "computed"),
+                               index=rows.index, dtype=object)
     rows["n_obs"] = rows["n_obs"].astype("Int64")
     return rows
 
@@ -230,11 +241,26 @@ def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.Dat
     out = pd.DataFrame({
         "n_obs": grouped["n_obs"].sum(min_count=1),
         "first_status": grouped["status"].first(),
-        "details": grouped["details"].agg(list).map(
-            lambda stations: {"combination": combination, "stations": stations}),
-    }).join(combined)
+    })
+    out["details"] = [{"combination": combination, "stations": stations}
+                      for stations in _lists_by_key(frame, key, out.index)]
+    out = out.join(combined)
     out["status"] = np.where(out["score"].notna(), "ok", out["first_status"])
     return out.drop(columns="first_status").reset_index()
+
+
+def _lists_by_key(frame: pd.DataFrame, key: str, keys: pd.Index) -> list[list]:
+    """The ``details`` of ``frame`` as one list per value of ``key``, in the order of ``keys``
+    (the sorted group keys), rows kept in their order: one sort and one split, no per-group
+    Python callback."""
+    ordered = frame.sort_values(key, kind="stable")
+    labels = ordered[key].to_numpy(dtype=object)
+    if not len(labels):
+        return [[] for _ in keys]
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    pieces = np.split(ordered["details"].to_numpy(dtype=object), starts[1:])
+    by_key = dict(zip(labels[starts], pieces))
+    return [list(by_key[k]) for k in keys]
 
 
 def _plain_float(value: float) -> float | None:

@@ -24,6 +24,7 @@ from .cells import coerce_columns, missing_series, split_cells
 from .headers import drop_empty_rows, recognise_columns
 from .input_issues import Origin, Sink
 from .issues import InputError, Issue
+from .lookup import is_in
 from .readers import RawTable, read_frames, read_package
 from .tables import TABLES, TableSpec, table_spec
 
@@ -180,10 +181,10 @@ class Dataset:
         keys = {"water_body_id": pd.Index([str(i) for i in water_body_ids])}
         segments = self.table("segments")
         keys["segment_id"] = pd.Index(
-            segments.loc[segments["water_body_id"].isin(keys["water_body_id"]), "segment_id"])
+            segments.loc[is_in(segments["water_body_id"], keys["water_body_id"]), "segment_id"])
         stations = self.table("stations")
         keys["station_id"] = pd.Index(
-            stations.loc[stations["segment_id"].isin(keys["segment_id"]), "station_id"])
+            stations.loc[is_in(stations["segment_id"], keys["segment_id"]), "station_id"])
         tables: dict[str, pd.DataFrame] = {}
         row_numbers: dict[str, np.ndarray] = {}
         for name, frame in self.tables.items():
@@ -263,7 +264,7 @@ def _membership(frame: pd.DataFrame, keys: dict[str, pd.Index]) -> np.ndarray:
     """Rows of ``frame`` whose first link column (water body, segment, station) is in keys."""
     for column in ("water_body_id", "segment_id", "station_id"):
         if column in frame.columns:
-            return frame[column].isin(keys[column]).to_numpy(dtype=bool)
+            return is_in(frame[column], keys[column])
     return np.ones(len(frame), dtype=bool)
 
 

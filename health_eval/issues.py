@@ -78,6 +78,21 @@ def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
     return frame.astype({"row": "Int64"})
 
 
+def sort_issues(frame: pd.DataFrame) -> pd.DataFrame:
+    """Issues in one canonical order: errors first, then by table, file, sheet, row (rows
+    without a number last), column, rule, value and message — so that the same problems give the
+    same table however they were found (one call, partitions, another order of indicators)."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    keys = frame.assign(_severity=frame["severity"].map({"error": 0}).fillna(1),
+                        _row=frame["row"].astype("Float64").fillna(float("inf")))
+    text = ["table", "file", "sheet", "column", "rule", "value", "message_en"]
+    keys[text] = keys[text].astype(object).fillna("").astype(str)
+    order = keys.sort_values(["_severity", "table", "file", "sheet", "_row", "column", "rule",
+                              "value", "message_en"], kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
 def issue_records(issues: Iterable[Issue]) -> list[dict[str, object]]:
     """Return issues as JSON-ready records with the keys of :data:`ISSUE_COLUMNS` (the rows
     of ``issues`` in :meth:`EvaluationResult.to_dict`)."""

@@ -11,7 +11,7 @@ breaks a run. Indicators declared in a profile alone (自选指标) are built by
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Literal
@@ -46,12 +46,27 @@ class ComputeContext:
         The profile's policies (below-detection handling, station combination…).
     indicator_id : str
         The indicator being computed (for messages).
+    shared : dict
+        Store of :meth:`memo`, shared with the other indicators computed for the same segments.
     """
 
     segments: pd.DataFrame
     params: Mapping[str, Any]
     policies: Policies
     indicator_id: str = ""
+    shared: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """Work shared by the indicators of one evaluation of the same segments.
+
+        The engine gives every indicator of a profile that applies to the same segments one
+        ``shared`` store, so a table merged or a mean taken by one indicator (``key``) is reused
+        by the next instead of computed again. What ``make`` returns must be treated as
+        read-only by every caller.
+        """
+        if key not in self.shared:
+            self.shared[key] = make()
+        return self.shared[key]
 
     def param(self, name: str) -> Any:
         """The profile parameter ``name`` of this indicator.

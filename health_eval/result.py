@@ -20,11 +20,20 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text_atomic
+from .issues import sort_issues
 from .schema import SCHEMA_VERSION
 
 TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
 OUTPUT_FORMATS: tuple[str, ...] = ("json", "xlsx")
 INTEGER_COLUMNS = ("health_class", "n_obs", "row", "n_evaluated")
+
+#: The order of each table's rows (the issues have their own, see ``issues.sort_issues``).
+ROW_ORDER: dict[str, list[str]] = {
+    "water_bodies": ["water_body_id"],
+    "segments": ["water_body_id", "segment_id"],
+    "criteria": ["water_body_id", "segment_id", "criterion"],
+    "indicators": ["water_body_id", "segment_id", "indicator_id"],
+}
 
 SHEET_NAMES_ZH = {"water_bodies": "河湖", "segments": "河段", "criteria": "准则层",
                   "indicators": "指标", "issues": "问题清单", "provenance": "溯源"}
@@ -107,6 +116,34 @@ class EvaluationResult:
     indicators: pd.DataFrame
     issues: pd.DataFrame
     provenance: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def concat(cls, results: list[EvaluationResult], provenance: dict[str, Any]
+               ) -> EvaluationResult:
+        """One result from the results of disjoint sets of water bodies (partitions).
+
+        Rows are put in the order one evaluation of everything gives (:data:`ROW_ORDER`, and the
+        canonical issue order); an issue met in several partitions (a problem of a shared table)
+        is kept once.
+
+        Parameters
+        ----------
+        results : list of EvaluationResult
+            At least one.
+        provenance : dict
+            The provenance of the whole (inputs, options, timestamp…).
+        """
+        tables = {}
+        for name in TABLE_NAMES:
+            frames = [getattr(r, name) for r in results]
+            filled = [f for f in frames if not f.empty] or frames[:1]
+            table = pd.concat(filled, ignore_index=True)
+            if name == "issues":
+                table = sort_issues(table.drop_duplicates(ignore_index=True))
+            else:
+                table = table.sort_values(ROW_ORDER[name], kind="stable").reset_index(drop=True)
+            tables[name] = table
+        return cls(**tables, provenance=provenance)
 
     @property
     def errors(self) -> pd.DataFrame:

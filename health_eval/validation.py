@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .issues import Issue
+from .lookup import is_in
 from .tables import PARAMETER_NAMES, TABLES
 
 #: (column, table that defines it, its Chinese name for messages)
@@ -64,7 +65,7 @@ def check_parameter_codes(dataset) -> list[Issue]:
 
 def _dangling(dataset, table: str, values: pd.Series, known: pd.Series, column: str,
               target: str, label: str) -> list[Issue]:
-    unknown = values.notna() & ~values.isin(known.dropna())
+    unknown = values.notna() & ~is_in(values, known)
     return _per_value(
         dataset, table, column, values, unknown, "reference.unknown",
         lambda value, n: (f"{label} {value} 不在 {target} 中：{n} 行数据（首行见行号）未被使用",

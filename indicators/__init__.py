@@ -1,9 +1,9 @@
 """The built-in indicator library (installed as ``health_eval.indicators``).
 
 Pure methods (GB 3838 classification, sample aggregation, hydrology, trophic state, B-IBI, fish
-retention, bank stability, questionnaires…) live in plain modules and are usable alone; the indicator definitions that wrap them live in
-:mod:`.basin`, :mod:`.water`, :mod:`.biota_indicators` and :mod:`.social`, one per row of SPEC
-§2–§3.
+retention, bank stability, questionnaires…) live in plain modules and are usable alone; the
+indicator definitions that wrap them live in :mod:`.basin`, :mod:`.water`,
+:mod:`.biota_indicators` and :mod:`.social`, one per row of SPEC §2–§3.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from health_eval.issues import Issue
+from health_eval.lookup import is_in
+from health_eval.profile import ProfileError
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, LAKE, RIVER
@@ -26,7 +28,7 @@ def compute_fish_retention(dataset, context: ComputeContext) -> IndicatorValues:
     no denominator) and gets a warning.
     """
     species = dataset.table("fish_species")
-    species = species[species["water_body_id"].isin(context.segments["water_body_id"])]
+    species = species[is_in(species["water_body_id"], context.segments["water_body_id"])]
     table = fish_retention_table(species).reset_index()
     no_history = table["historical"] == 0
     details = table[["historical", "current_native", "current_non_native"]].astype(int).to_dict(
@@ -50,8 +52,10 @@ def compute_fish_retention(dataset, context: ComputeContext) -> IndicatorValues:
 def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     """Benthic IBI (大型底栖无脊椎动物生物完整性指数, SPEC §4.4): observed / expected B-IBI [-].
 
-    B-IBI of every sampling site, its metrics scored against the reference sites of its own
-    water body (sites flagged 是否参照点; all its sites where none is flagged). The expected
+    B-IBI of every sampling site, its metrics scored against the percentiles of all sampling
+    sites of its own water body (``bounds_from: all_sites``, the ratio method) or of its
+    reference sites (``reference_sites``: sites flagged 是否参照点; all its sites where none is
+    flagged). The expected
     B-IBI is the profile's ``expected_bibi`` when set, else the median B-IBI of the water body's
     reference sites; without either the value is ``insufficient_data``. Sites are combined per
     segment by the station policy.
@@ -61,11 +65,16 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
         dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id")
     sites = samples.drop_duplicates("site_id").set_index("site_id")
     flagged = samples.loc[samples["is_reference"].fillna(False).astype(bool), "site_id"].unique()
-    has_flagged = sites["water_body_id"].isin(sites.loc[flagged, "water_body_id"])
-    basis = sites.index[~has_flagged | sites.index.isin(flagged)]
-    table = benthic_ibi_table(samples, dataset.table("benthos_taxa"),
-                              reference=basis if len(basis) else None, params=params,
-                              groups=sites["water_body_id"])
+    bounds_from = context.param("bounds_from")
+    if bounds_from not in ("all_sites", "reference_sites"):
+        raise ProfileError(f"indicators.biota.benthic_ibi.params.bounds_from: {bounds_from!r} is "
+                           f"not all_sites or reference_sites")
+    basis = None
+    if bounds_from == "reference_sites" and len(sites):
+        has_flagged = sites["water_body_id"].isin(sites.loc[flagged, "water_body_id"])
+        basis = sites.index[~has_flagged | sites.index.isin(flagged)]
+    table = benthic_ibi_table(samples, dataset.table("benthos_taxa"), reference=basis,
+                              params=params, groups=sites["water_body_id"])
     table = table.join(sites[["segment_id", "water_body_id"]])
     given = params.get("expected_bibi")
     reference_median = table.loc[table.index.isin(flagged)].groupby("water_body_id")["bibi"].median()

@@ -8,18 +8,19 @@ import numpy as np
 import pandas as pd
 
 from health_eval.issues import Issue
+from health_eval.lookup import is_in
 
 
 def rows_of_segments(dataset, context, table: str) -> pd.DataFrame:
     """Rows of ``table`` (keyed by ``segment_id``) that belong to the segments computed."""
     frame = dataset.table(table)
-    return frame[frame["segment_id"].isin(context.segments["segment_id"])]
+    return frame[is_in(frame["segment_id"], context.segments["segment_id"])]
 
 
 def rows_of_water_bodies(dataset, context, table: str) -> pd.DataFrame:
     """Rows of ``table`` (keyed by ``water_body_id``) that belong to the water bodies computed."""
     frame = dataset.table(table)
-    return frame[frame["water_body_id"].isin(context.segments["water_body_id"])]
+    return frame[is_in(frame["water_body_id"], context.segments["water_body_id"])]
 
 
 def weighted_mean(frame: pd.DataFrame, key: str, value: str, weight: str) -> pd.DataFrame:
@@ -41,26 +42,28 @@ def weighted_mean(frame: pd.DataFrame, key: str, value: str, weight: str) -> pd.
 
 
 def records(frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 4) -> list[dict]:
-    """One details dict per row: ``{name: value}`` for ``columns`` (column → name), floats
-    rounded to ``decimals``, NaN as None."""
-    out = []
-    for row in frame[list(columns)].itertuples(index=False):
-        out.append({name: _plain(v, decimals) for name, v in zip(columns.values(), row)})
-    return out
+    """One details dict per row: ``{name: value}`` for ``columns`` (column → name).
+
+    Floats are rounded to ``decimals``, dates written ``YYYY-MM-DD``, numpy scalars made plain
+    Python values and every missing value (NaN, NA, NaT) None — column by column, not cell by
+    cell.
+    """
+    plain = {name: _plain_column(frame[column], decimals) for column, name in columns.items()}
+    return pd.DataFrame(plain, index=range(len(frame))).to_dict("records")
 
 
-def _plain(value, decimals: int):
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if np.isnan(value) else round(float(value), decimals)
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    return value
+def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
+    """The cells of ``column`` as plain Python objects (see :func:`records`)."""
+    missing = column.isna().to_numpy()
+    if pd.api.types.is_float_dtype(column.dtype):
+        values = np.round(column.to_numpy(dtype=float, na_value=np.nan), decimals).astype(object)
+    elif pd.api.types.is_datetime64_any_dtype(column.dtype):
+        values = column.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    else:  # ints and bools come out as Python int and bool
+        values = column.to_numpy(dtype=object, na_value=None)
+    values = np.asarray(values, dtype=object)
+    values[missing] = None
+    return values
 
 
 def data_issue(table: str, rule: str, value: str, zh: str, en: str, dataset,

@@ -135,32 +135,28 @@ def station_means(
     effective, bd = effective_values(samples, below_detection)
     used = ~np.isnan(effective)
 
-    frame = pd.DataFrame(
-        {
-            "station_id": samples["station_id"].to_numpy(),
-            "parameter": samples["parameter"].to_numpy(),
-            "value": effective,
-            "bd": (bd & used).astype(np.int64),
-        }
-    )
+    keep = used & samples["station_id"].notna().to_numpy() & samples["parameter"].notna().to_numpy()
     if parameters is not None:
         parameters = list(parameters)
-        frame = frame[frame["parameter"].isin(parameters)]
-
-    agg = frame.groupby(["station_id", "parameter"], sort=True, observed=True, dropna=True).agg(
-        mean=("value", "mean"), n=("value", "count"), nbd=("bd", "sum")
-    )
-    if agg.empty:  # unstack of an empty frame loses the column level
-        columns = pd.Index(parameters if parameters is not None else [], dtype=object)
-        index = pd.Index([], dtype=object)
-        means = pd.DataFrame(np.empty((0, len(columns))), index=index, columns=columns)
-        counts = means.astype(np.int64)
-        nbd = means.astype(np.int64)
-    else:
-        wide = agg.unstack("parameter")
-        means = wide["mean"].astype(float)
-        counts = wide["n"].fillna(0).astype(np.int64)
-        nbd = wide["nbd"].fillna(0).astype(np.int64)
+        keep &= samples["parameter"].isin(parameters).to_numpy()
+    # one pass of integer codes and bincounts over all (station, parameter) cells at once
+    station_codes, stations = pd.factorize(samples["station_id"].to_numpy(dtype=object)[keep],
+                                           sort=True)
+    parameter_codes, found = pd.factorize(samples["parameter"].to_numpy(dtype=object)[keep],
+                                          sort=True)
+    cell = station_codes * len(found) + parameter_codes
+    size = len(stations) * len(found)
+    shape = (len(stations), len(found))
+    n = np.bincount(cell, minlength=size).reshape(shape)
+    total = np.bincount(cell, weights=effective[keep], minlength=size).reshape(shape)
+    nbd_counts = np.bincount(cell, weights=bd[keep], minlength=size).reshape(shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_values = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+    index = pd.Index(stations, dtype=object)
+    columns = pd.Index(found, dtype=object)
+    means = pd.DataFrame(mean_values, index=index, columns=columns)
+    counts = pd.DataFrame(n.astype(np.int64), index=index, columns=columns)
+    nbd = pd.DataFrame(nbd_counts.astype(np.int64), index=index, columns=columns)
     if parameters is not None:
         means = means.reindex(columns=parameters)
         counts = counts.reindex(columns=parameters, fill_value=0)

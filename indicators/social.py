@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from health_eval.lookup import is_in
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, RIVER
@@ -33,7 +34,7 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     weights = context.param("respondent_weights")
     minimum = int(context.param("min_responses"))
     responses = dataset.table("questionnaires")
-    responses = responses[responses["water_body_id"].isin(context.segments["water_body_id"])]
+    responses = responses[is_in(responses["water_body_id"], context.segments["water_body_id"])]
     own = _survey(responses[responses["segment_id"].notna()], "segment_id", weights, "segment")
     own = own[(own["n_obs"] >= minimum) & own["segment_id"].isin(context.segments["segment_id"])]
     whole = _survey(responses, "water_body_id", weights, "water_body")

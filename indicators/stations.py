@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from health_eval.issues import Issue
+from health_eval.lookup import is_in, positions_in
 
 
 def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
@@ -76,27 +78,44 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
         station's own water body, with ``kind``, ``evaluation_year`` and ``columns`` added;
         ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`);
         ``issues``: a warning per station for rows outside the evaluation year (not used, not
-        lost), naming how many.
+        lost), naming how many. ``rows`` and ``links`` are shared with the other indicators of
+        the evaluation (:meth:`ComputeContext.memo`): read-only.
     """
+    rows, links, issues = context.memo(
+        ("evaluation_year_rows", table, tuple(columns)),
+        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns)))
+    return rows, links, list(issues)
+
+
+def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
+                          ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     stations = dataset.table("stations")
     data = dataset.table(table)
-    measured = stations[stations["station_id"].isin(data["station_id"])]
+    measured = stations[is_in(stations["station_id"], data["station_id"])]
     links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
     home = stations[["station_id", "segment_id", *columns]].merge(
         dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
         context.water_bodies, on="water_body_id")
-    home = home[home["station_id"].isin(links["station_id"])]
-    rows = data.merge(home[["station_id", "kind", "evaluation_year", *columns]], on="station_id")
-    in_year = rows["date"].dt.year == rows["evaluation_year"]
-    outside = rows[~in_year].groupby("station_id")["evaluation_year"].agg(["size", "first"])
+    home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
+    # each row's station in ``home`` by position: a lookup, not a merge of the large table
+    position = positions_in(data["station_id"], home["station_id"])
+    served = position >= 0
+    year = np.where(served, home["evaluation_year"].to_numpy()[position], -1)
+    in_year = served & (data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year)
+    outside = np.bincount(position[served & ~in_year], minlength=len(home))
     issues = [
         Issue(table=table, column="date", rule="date.outside_evaluation_year",
               severity="warning", value=str(station_id), **dataset.location(table),
               message_zh=f"测站 {station_id} 有 {n} 行数据不在评价年 {year} 内，未参与计算",
               message_en=f"station {station_id}: {n} row(s) outside the evaluation year {year} "
                          f"were not used")
-        for station_id, n, year in outside.itertuples()]
-    return rows[in_year], links, issues
+        for station_id, n, year in zip(home["station_id"], outside, home["evaluation_year"])
+        if n]
+    taken = position[in_year]
+    rows = data[in_year].reset_index(drop=True).assign(**{
+        column: home[column].to_numpy()[taken]
+        for column in ("kind", "evaluation_year", *columns)})
+    return rows, links, issues
 
 
 def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame:

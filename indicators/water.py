@@ -19,11 +19,22 @@ from .daily import checked_coverage, daily_station_rows
 from .frames import data_issue, records, rows_of_segments, rows_of_water_bodies
 from .gb3838 import CLASS_LABELS, class_position, classify, evaluated_parameters
 from .hydrology import days_meeting_share, eco_flow_table, min_level_ladder, monthly_flow_table
-from .samples import effective_values, station_means
+from .samples import StationMeans, effective_values, station_means
 from .stations import evaluation_year_rows, period_text, segment_rows
 from .trophic import trophic_state_table
 
 TROPHIC_PARAMETERS = ("chla", "tp", "tn", "codmn", "sd")
+
+
+def annual_means(dataset, context: ComputeContext) -> tuple[StationMeans, pd.Series]:
+    """Evaluation-year mean of every parameter at every station of the water-quality samples
+    (below-detection values by the profile's policy, SPEC §5), and each station's sampling
+    period; computed once per evaluation and shared by the indicators that read them."""
+    def make():
+        samples, _, _ = evaluation_year_rows(dataset, context, "wq_samples")
+        means = station_means(samples, below_detection=context.policies.below_detection)
+        return means, period_text(samples).reindex(means.means.index)
+    return context.memo(("annual_means", context.policies.below_detection), make)
 
 
 def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
@@ -37,25 +48,30 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
     ``ph_zero_deviation``.
     """
     samples, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
+    all_means, period = annual_means(dataset, context)
+    kinds = samples.drop_duplicates("station_id").set_index("station_id")["kind"]
     frames = []
-    for kind, kind_samples in samples.groupby("kind", sort=True):
-        parameters = evaluated_parameters(kind)
-        means = station_means(kind_samples, below_detection=context.policies.below_detection,
-                              parameters=parameters)
+    for kind, stations in kinds.groupby(kinds, sort=True).groups.items():  # three kinds at most
+        parameters = list(evaluated_parameters(kind))
+        counts = all_means.counts.reindex(index=stations, columns=parameters, fill_value=0)
+        measured = counts.index[counts.sum(axis=1) > 0]
+        means = all_means.means.reindex(index=measured, columns=parameters)
+        counts = counts.loc[measured]
+        below = all_means.below_detection_counts.reindex(index=measured, columns=parameters,
+                                                         fill_value=0)
         positions = class_position(
-            means.means, kind,
+            means, kind,
             worse_than_v_zero_multiple=context.param("worse_than_v_zero_multiple"),
             ph_zero_deviation=context.param("ph_zero_deviation"))
-        classes = classify(means.means, kind)
-        period = period_text(kind_samples).reindex(positions.index)
-        samples_per_station = means.counts.max(axis=1)
+        classes = classify(means, kind)
+        samples_per_station = counts.max(axis=1)
         details = [
             {"station_id": station, "wq_class": CLASS_LABELS.get(cls) if pd.notna(cls) else None,
              "limiting": limiting, "exceedance_vs_III": exceedance,
              "samples": int(n), "below_detection": int(bd), "period": span}
             for station, cls, limiting, exceedance, n, bd, span in zip(
                 positions.index, classes["wq_class"], classes["limiting"], classes["exceedance"],
-                samples_per_station, means.below_detection_counts.sum(axis=1), period)]
+                samples_per_station, below.sum(axis=1), period.reindex(positions.index))]
         frames.append(segment_rows(links, pd.DataFrame({
             "station_id": positions.index, "value": positions.max(axis=1).to_numpy(),
             "n_obs": samples_per_station.to_numpy(), "details": details})))
@@ -66,18 +82,19 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
 
 def compute_self_purification(dataset, context: ComputeContext) -> IndicatorValues:
     """Self-purification capacity (水体自净能力, SPEC §4.3): evaluation-year mean DO [mg/L]."""
-    samples, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
-    means = station_means(samples, below_detection=context.policies.below_detection,
-                          parameters=["do"])
-    period = period_text(samples[samples["parameter"] == "do"]).reindex(means.means.index)
+    _, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
+    means, period = annual_means(dataset, context)
+    if "do" not in means.means:
+        return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]),
+                               issues=tuple(issues))
     counts = means.counts["do"]
+    measured = counts.index[counts > 0]
     details = [{"station_id": station, "samples": int(n), "period": span}
-               for station, n, span in zip(means.means.index, counts, period)]
+               for station, n, span in zip(measured, counts[measured], period[measured])]
     table = segment_rows(links, pd.DataFrame({
-        "station_id": means.means.index, "value": means.means["do"].to_numpy(),
-        "n_obs": counts.to_numpy(), "details": details}))
-    return IndicatorValues(table=table[table["n_obs"] > 0], issues=tuple(issues))
-
+        "station_id": measured, "value": means.means.loc[measured, "do"].to_numpy(),
+        "n_obs": counts[measured].to_numpy(), "details": details}))
+    return IndicatorValues(table=table, issues=tuple(issues))
 
 
 def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:

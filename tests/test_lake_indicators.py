@@ -163,19 +163,40 @@ def test_benthic_ibi_observed_over_expected_with_a_reference_site():
                + benthos("X1", "Z2", {"A": 5, "C": 15}))
     rows = indicator_rows(base_frames(benthos_samples=samples, benthos_taxa=TAXA),
                           "biota.benthic_ibi")
-    # R1: richness 3, EPT 2, dominant 40 %, tolerant 20 %, H′ = −(2·0.4 ln 0.4 + 0.2 ln 0.2).
-    # With one reference site every percentile and maximum is R1's own value, so R1 scores 1
-    # on every metric: B-IBI 5 = the expected B-IBI (the reference median) → 1.0 → 100.
-    assert rows.loc["Z1", "value"] == pytest.approx(1.0)
-    # X1: richness 2/3, EPT 1/2; dominant 75 % and tolerant 75 % exceed R1's maximum → 0;
-    # H′ = −(0.25 ln 0.25 + 0.75 ln 0.75) over R1's 1.0549
+    # Metrics: R1 richness 3, EPT 2, dominant 40 %, tolerant 20 %,
+    # H′ = −(2·0.4 ln 0.4 + 0.2 ln 0.2); X1 richness 2, EPT 1, dominant 75 %, tolerant 75 %,
+    # H′ = −(0.25 ln 0.25 + 0.75 ln 0.75). Bounds over both sites of the lake (ratio method):
     h_ref = -(2 * 0.4 * math.log(0.4) + 0.2 * math.log(0.2))
     h_x = -(0.25 * math.log(0.25) + 0.75 * math.log(0.75))
-    bibi = 2 / 3 + 1 / 2 + 0 + 0 + h_x / h_ref
+    p95 = {"richness": 2 + 0.95 * (3 - 2), "ept": 1 + 0.95 * (2 - 1),
+           "shannon": h_x + 0.95 * (h_ref - h_x)}
+    p5 = {"dominant": 40 + 0.05 * (75 - 40), "tolerant": 20 + 0.05 * (75 - 20)}
+    # R1 scores 1 on every metric (each ratio ≥ 1 is clipped): B-IBI 5, the expected value
+    # (median of the reference sites) → R1's zone 1.0 → 100
+    assert (75 - 40) / (75 - p5["dominant"]) > 1 and (75 - 20) / (75 - p5["tolerant"]) > 1
+    assert rows.loc["Z1", "value"] == pytest.approx(1.0)
+    # X1: decreasing metrics value / P95; dominant and tolerant are the maximum → 0
+    bibi = 2 / p95["richness"] + 1 / p95["ept"] + 0 + 0 + h_x / p95["shannon"]
     assert rows.loc["Z2", "value"] == pytest.approx(bibi / 5)
     assert rows.loc["Z2", "score"] == pytest.approx(bibi / 5 * 100)
     site = rows.loc["Z2", "details"]["stations"][0]
     assert site["site_id"] == "X1" and site["expected_bibi"] == pytest.approx(5.0)
+
+
+def test_benthic_ibi_bounds_from_reference_sites_option():
+    samples = (benthos("R1", "Z1", {"A": 10, "B": 10, "C": 5}, reference=True)
+               + benthos("X1", "Z2", {"A": 5, "C": 15}))
+    profile = {"extends": "mwr2020-lake", "id": "lake-ref",
+               "indicators": {"biota.benthic_ibi": {"params": {"bounds_from": "reference_sites"}}}}
+    result = evaluate(base_frames(benthos_samples=samples, benthos_taxa=TAXA),
+                      {"river": "mwr2020-river", "lake": profile}, missing_mandatory="warn")
+    rows = result.indicators.set_index(["segment_id", "indicator_id"])
+    # every bound is R1's own value: X1 richness 2/3, EPT 1/2, dominant and tolerant above
+    # R1's maximum → 0, H′ ratio h_x / h_ref
+    h_ref = -(2 * 0.4 * math.log(0.4) + 0.2 * math.log(0.2))
+    h_x = -(0.25 * math.log(0.25) + 0.75 * math.log(0.75))
+    bibi = 2 / 3 + 1 / 2 + h_x / h_ref
+    assert rows.loc[("Z2", "biota.benthic_ibi"), "value"] == pytest.approx(bibi / 5)
 
 
 def test_benthic_ibi_without_reference_or_expected_value_is_insufficient():

@@ -1,0 +1,69 @@
+"""Fast membership tests on id columns (station, segment and water-body ids).
+
+pandas' ``Series.isin`` on Arrow-backed strings (the default string dtype of pandas 3) builds a
+Python object per *candidate* value, which costs seconds when it runs for every indicator over
+thousands of ids. :func:`is_in` asks pyarrow directly, on the distinct candidates only, and falls
+back to pandas for other dtypes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+
+def is_in(values: pd.Series, candidates: Iterable) -> np.ndarray:
+    """Whether each of ``values`` is one of ``candidates`` (missing values never are).
+
+    Parameters
+    ----------
+    values : Series
+        The column to test, e.g. the ``segment_id`` of a sample table.
+    candidates : iterable
+        The ids looked for (a Series, Index, array or list; duplicates are fine).
+
+    Returns
+    -------
+    ndarray of bool
+        One flag per row of ``values``.
+    """
+    if _arrow_strings(values):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        column = pa.array(values)
+        if isinstance(candidates, pd.Series) and _arrow_strings(candidates):
+            wanted = pc.drop_null(pc.unique(pa.array(candidates))).cast(column.type)
+        else:
+            wanted = pa.array([str(v) for v in _distinct(candidates)], type=column.type)
+        return pc.is_in(column, value_set=wanted).to_numpy(zero_copy_only=False).astype(bool)
+    return values.isin(_distinct(candidates)).to_numpy(dtype=bool)
+
+
+def _arrow_strings(series: pd.Series) -> bool:
+    return isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
+
+
+def _distinct(candidates: Iterable) -> np.ndarray:
+    return pd.unique(pd.Series(list(candidates) if not isinstance(
+        candidates, (pd.Series, pd.Index, np.ndarray)) else candidates, dtype=object)
+        .dropna().to_numpy())
+
+
+def positions_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position in ``keys`` (unique ids) of each of ``values``; -1 where absent or missing.
+
+    The vectorised lookup behind joining a large table (samples) to a small one (stations)
+    without a merge.
+    """
+    if _arrow_strings(values):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        column = pa.array(values)
+        wanted = pa.array(keys.astype(str).to_numpy(dtype=object), type=column.type)
+        found = pc.fill_null(pc.index_in(column, value_set=wanted), -1)
+        return found.to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.Index(keys).get_indexer(values)

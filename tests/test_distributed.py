@@ -1,0 +1,70 @@
+"""The Dask path equals the single-machine evaluation (issue 8), on an in-process cluster."""
+
+import sys
+from pathlib import Path
+
+import pandas.testing as pdt
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")  # dask internals
+pytest.importorskip("dask")
+distributed = pytest.importorskip("distributed")
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from synthetic import generate, write_parquet  # noqa: E402
+
+from health_eval import evaluate  # noqa: E402
+from health_eval.distributed import evaluate_dask  # noqa: E402
+from health_eval.result import TABLE_NAMES  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    frames = generate(50, seed=3)                       # 5 water bodies, rivers and lakes
+    folder = tmp_path_factory.mktemp("archive")
+    write_parquet(frames, folder, partition_by_water_body=True)
+    return frames, folder
+
+
+def assert_same_tables(expected, actual):
+    for name in TABLE_NAMES:
+        pdt.assert_frame_equal(getattr(expected, name), getattr(actual, name), obj=name)
+
+
+def test_dask_on_a_local_cluster_equals_one_evaluation(archive):
+    frames, folder = archive
+    local = evaluate(frames)
+    assert local.ok and len(local.water_bodies) == 5
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        result = evaluate_dask(folder, client=client, water_bodies_per_task=2)
+    assert_same_tables(local, result)
+    assert result.provenance["executor"] == {"kind": "dask", "tasks": 3,
+                                             "water_bodies_per_task": 2}
+
+
+def test_dask_without_a_cluster_and_with_options(archive):
+    frames, folder = archive
+    local = evaluate(frames, station_combination="worst")
+    result = evaluate_dask(folder, station_combination="worst")
+    assert_same_tables(local, result)
+
+
+def test_not_a_partitioned_dataset_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="water_bodies"):
+        evaluate_dask(tmp_path)
+
+
+def test_cli_runs_on_dask(archive, tmp_path):
+    from typer.testing import CliRunner
+
+    from health_eval.cli import app
+
+    _, folder = archive
+    result = CliRunner().invoke(app, ["run", str(folder), "--executor", "dask",
+                                      "--out", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "result.json").exists()
+    bad = CliRunner().invoke(app, ["run", str(folder), "--executor", "spark"])
+    assert bad.exit_code == 2
