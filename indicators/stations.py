@@ -100,7 +100,8 @@ def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
     # each row's station in ``home`` by position: a lookup, not a merge of the large table
     position = positions_in(data["station_id"], home["station_id"])
     served = position >= 0
-    year = np.where(served, home["evaluation_year"].to_numpy()[position], -1)
+    year = np.full(len(data), -1)
+    year[served] = home["evaluation_year"].to_numpy()[position[served]]
     in_year = served & (data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year)
     outside = np.bincount(position[served & ~in_year], minlength=len(home))
     issues = [

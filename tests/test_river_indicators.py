@@ -303,3 +303,12 @@ def test_shoreline_management_and_navigation():
     nav = indicator_rows(frames, "social.navigation").loc["S1"]
     assert nav["value"] == pytest.approx(100 * 300 / 365)
     assert nav["score"] == pytest.approx(100 * 300 / 365 / 95 * 100)   # curve 0→0, 95→100
+
+
+def test_a_station_table_without_rows_for_these_segments_gives_no_data_not_an_error():
+    intake = [{"station_id": "I1", "segment_id": "Z1", "station_type": "intake"}]   # lake only
+    supply = daily("I1", 5.0, "value").assign(design_value=5.0)
+    frames = base_frames(stations=intake, water_supply=supply)
+    rows = indicator_rows(frames, "social.water_supply")
+    assert rows.loc["S1", "status"] == "no_data" and rows.loc["Z1", "status"] == "ok"
+    assert issues_of(frames, "indicator.compute_failed").empty
