@@ -25,13 +25,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic.json_schema import models_json_schema
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -43,6 +43,7 @@ from .http_guard import Guard, error_body
 from .issues import InputError, Issue, issue_records
 from .profile import ProfileError, load_profile
 from .registry import IndicatorRegistry, default_registry
+from .result import EvaluationResult
 from .schema import SCHEMA_VERSION
 from .schema.problems import profile_issues, validation_issues
 from .schema.request import UnknownProfileError, packaged_profile, request_arguments
@@ -159,15 +160,46 @@ class _Runner:
 # The work done in the pool
 # --------------------------------------------------------------------------------------------
 
+def _result(job: Job, registry: IndicatorRegistry, limits: Limits) -> EvaluationResult:
+    """The evaluation of one job: its JSON request, or its workbook with the form's profile."""
+    if job.workbook is None:
+        return evaluate(job.request, registry=registry)
+    arguments = request_arguments(job.request)
+    return evaluate(job.workbook.load(limits), arguments.profile, registry=registry,
+                    **arguments.options)
+
+
 def _evaluate(job: Job, registry: IndicatorRegistry, limits: Limits) -> bytes:
     """The result JSON of one job (the bytes of ``EvaluationResult.to_json(indent=None)``)."""
-    if job.workbook is None:
-        result = evaluate(job.request, registry=registry)
-    else:
-        arguments = request_arguments(job.request)
-        result = evaluate(job.workbook.load(limits), arguments.profile, registry=registry,
-                          **arguments.options)
-    return result.to_json(indent=None).encode("utf-8")
+    return _result(job, registry, limits).to_json(indent=None).encode("utf-8")
+
+
+def _report(job: Job, registry: IndicatorRegistry, limits: Limits, water_body_id: str | None,
+            lang: str) -> str:
+    """The HTML plan-revision report of one water body of the job (``water_body_id``, or the
+    only one), or the summary page of all of them when several are evaluated and none is named.
+    """
+    from .reports import render_html, render_summary_html
+
+    arguments = request_arguments(job.request)
+    result = _result(job, registry, limits)
+    profiles = list({p.id: p for p in resolve_profiles(arguments.profile,
+                                                       arguments.options).values()}.values())
+    known = result.water_bodies["water_body_id"].astype(str).tolist()
+    if water_body_id is None and len(known) != 1:
+        return render_summary_html(result, lang=lang, profiles=profiles)
+    chosen = water_body_id if water_body_id is not None else known[0]
+    if chosen not in known:
+        raise UnknownWaterBodyError(chosen, known)
+    return render_html(result, chosen, lang=lang, profiles=profiles)
+
+
+class UnknownWaterBodyError(LookupError):
+    """A report asked for a water body the request does not hold."""
+
+    def __init__(self, water_body_id: str, known: list[str]):
+        super().__init__(water_body_id)
+        self.water_body_id, self.known = water_body_id, known
 
 
 def _validate(job: Job, limits: Limits) -> dict[str, Any]:
@@ -260,6 +292,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _unknown_profile(_: Request, exc: UnknownProfileError) -> Response:
         [issue] = profile_issues(exc)
         return _error(404, "unknown_profile", issue.message_zh, issue.message_en, [issue])
+
+    @app.exception_handler(UnknownWaterBodyError)
+    async def _unknown_water_body(_: Request, exc: UnknownWaterBodyError) -> Response:
+        return _error(404, "unknown_water_body",
+                      f"请求中没有河湖 {exc.water_body_id}（有：{'、'.join(exc.known)}）",
+                      f"no water body {exc.water_body_id!r} in the request "
+                      f"(known: {', '.join(exc.known)})")
 
     @app.exception_handler(ProfileError)
     async def _profile(_: Request, exc: ProfileError) -> Response:
@@ -401,6 +440,23 @@ def create_app(settings: Settings | None = None, *,
         read = await _job_reader(request, limits, settings.max_body_bytes)
         body = await runner(lambda: _evaluate(read(), registry, limits))
         return Response(body, media_type="application/json")
+
+    @app.post("/v1/report", response_model=None, openapi_extra=_REQUEST_BODY,
+              responses={**_responses(ErrorResponse, 404, 413, 415, 422, 504),
+                         200: {"description": "The HTML report (one self-contained page).",
+                               "content": {"text/html": {"schema": {"type": "string"}}}}},
+              tags=["v1"])
+    async def report_endpoint(request: Request,
+                              water_body_id: str | None = Query(
+                                  None, max_length=200,
+                                  description="Water body of the report; default the only one "
+                                              "(several and none named: the summary page)."),
+                              lang: Literal["zh", "en"] = Query("zh")) -> Response:
+        """Evaluate the input (JSON request or .xlsx, as /v1/evaluate) and return the HTML
+        plan-revision report: one self-contained page that opens offline."""
+        read = await _job_reader(request, limits, settings.max_body_bytes)
+        html = await runner(lambda: _report(read(), registry, limits, water_body_id, lang))
+        return HTMLResponse(html)
 
     @app.post("/v1/validate", response_model=ValidateResponse, openapi_extra=_REQUEST_BODY,
               responses=_responses(ValidateResponse, 404, 413, 415, 422, 504), tags=["v1"])

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import threading
 
 import pandas as pd
@@ -116,6 +117,20 @@ def test_evaluate_json_equals_the_python_api_byte_for_byte(client, example):
     assert [w["water_body_id"] for w in response.json()["water_bodies"]] == ["FHGD"]
 
 
+def test_report_is_the_html_report_of_the_python_api(client, example):
+    from health_eval.reports import render_html
+
+    response = client.post("/v1/report", json=example, params={"lang": "en"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+    assert stamp.sub("T", response.text) == stamp.sub(
+        "T", render_html(evaluate(example), "FHGD", lang="en"))   # the same apart from the time
+    assert "<script src=" not in response.text            # self-contained, opens offline
+    error(client.post("/v1/report", json=example, params={"water_body_id": "XX"}), 404,
+          "unknown_water_body")
+
+
 def test_evaluate_upload_equals_json(client, example, workbook):
     response = upload(client, workbook, profile="mwr2020-river", options='{"rounding": 2}')
     assert response.status_code == 200, response.text
@@ -186,9 +201,8 @@ def test_validate(client, example, workbook):
 
 def test_openapi_and_docs(client):
     document = client.get("/openapi.json").json()
-    assert {"/v1/evaluate", "/v1/validate", "/v1/profiles", "/v1/indicators",
+    assert {"/v1/evaluate", "/v1/validate", "/v1/report", "/v1/profiles", "/v1/indicators",
             "/healthz"} <= set(document["paths"])
-    assert "/v1/report" not in document["paths"]
     body = document["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"]
     assert set(body) == {"application/json", "multipart/form-data"}
     assert "EvaluateRequest" in document["components"]["schemas"]
