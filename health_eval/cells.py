@@ -246,13 +246,30 @@ def _to_int(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
 
 def _to_bool(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """Boolean column (nullable boolean): true/false, 1/0, yes/no, y/n, 是/否, √/×, 有/无."""
-    result = cells.text.str.casefold().map(_BOOL_WORDS).astype(object)
+    result = _mapped(cells.text.str.casefold(), _BOOL_WORDS)
     if cells.native is not None:
-        native = cells.native.astype(object).map({True: True, False: False})
-        result = result.where(cells.text.notna().to_numpy(), native)
-    result = result.astype("boolean")
+        native = _mapped(cells.native, {True: True, False: False})
+        result = np.where(cells.text.notna().to_numpy(), result, native)
+    result = pd.Series(result, dtype=object).astype("boolean")
     bad = ~cells.blank() & result.isna().to_numpy(dtype=bool)
     return result, bad
+
+
+def _mapped(values: pd.Series, mapping: dict) -> np.ndarray:
+    """``values`` translated by ``mapping`` (None where absent), looking up each distinct value
+    once: a column of millions of cells holds a handful of words."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    translated = np.array([mapping.get(u) if _hashable(u) else None for u in uniques] + [None],
+                          dtype=object)
+    return translated[codes]          # code -1 (missing) takes the trailing None
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _to_date(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:

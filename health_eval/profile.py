@@ -21,10 +21,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .scoring import Confidence, ScoringRule
+from .yaml_text import load_mapping
 
 WaterBodyKind = Literal["river", "lake", "reservoir"]
 WEIGHT_TOLERANCE = 1e-6
@@ -218,18 +218,8 @@ def _packaged_files() -> dict[str, Any]:
     return {p.name[:-5]: p for p in folder.iterdir() if p.name.endswith(".yaml")}
 
 
-#: libyaml's safe loader when available (ten times faster), else the pure-Python one.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(text: str, origin: str) -> dict[str, Any]:
-    try:
-        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        raise ProfileError(f"{origin}: 不是有效的 YAML / not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ProfileError(f"{origin}: 方案文件应为映射 / a profile must be a mapping of keys")
-    return data
+    return load_mapping(text, origin, ProfileError, "方案文件", "a profile")
 
 
 @functools.cache

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from health_eval.profile import SAFE_LOADER
 from health_eval.tables import PARAMETER_NAMES
+from health_eval.yaml_text import SAFE_LOADER
 
 LANGUAGES = ("zh", "en")
 MISSING = "—"

@@ -15,10 +15,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from health_eval.profile import SAFE_LOADER, format_validation_error
+from health_eval.profile import format_validation_error
+from health_eval.yaml_text import load_mapping
 
 PACKAGED = "measures.yaml"
 
@@ -128,13 +128,7 @@ class Catalogue(_Model):
 
 
 def _read(text: str, origin: str) -> dict[str, Any]:
-    try:
-        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        raise MeasuresError(f"{origin}: 不是有效的 YAML / not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise MeasuresError(f"{origin}: 措施库应为映射 / a measure catalogue must be a mapping")
-    return data
+    return load_mapping(text, origin, MeasuresError, "措施库", "a measure catalogue")
 
 
 @functools.cache
