@@ -89,6 +89,7 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
                               f"expected B-IBI: the benthic IBI cannot be computed", dataset)
                    for wb in lacking)
     metrics = {m: m for m in params["metrics"]}
+    table["reference_site"] = table.index.isin(flagged)     # flagged 是否参照点, not the bounds
     table = table.reset_index()
     table["details"] = records(table, {"site_id": "site_id", "bibi": "bibi",
                                        "expected_bibi": "expected_bibi",

@@ -33,12 +33,12 @@ def test_demo_through_the_console_script(tmp_path):
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     rhi = {w["water_body_id"]: w["rhi"] for w in result["water_bodies"]}
     # realised values of the demo (health_eval/data/demo/README.md; design 71.4 and 81.8)
-    assert rhi["FHGD"] == pytest.approx(72.10, abs=0.005)
-    assert rhi["XH"] == pytest.approx(82.42, abs=0.005)
+    assert rhi["FHGD"] == pytest.approx(71.38, abs=0.005)
+    assert rhi["XH"] == pytest.approx(81.81, abs=0.005)
     segments = {s["segment_id"]: (round(s["rhi"], 1), s["health_class"])
                 for s in result["segments"]}
-    assert segments == {"FHGD-01": (82.1, 2), "FHGD-02": (58.3, 4), "FHGD-03": (73.7, 3),
-                        "XH-01": (85.4, 2), "XH-02": (80.1, 2)}
+    assert segments == {"FHGD-01": (81.3, 2), "FHGD-02": (58.0, 4), "FHGD-03": (72.8, 3),
+                        "XH-01": (84.6, 2), "XH-02": (79.6, 2)}
     assert (out / "result.xlsx").exists()
 
 
@@ -138,4 +138,4 @@ def test_run_prints_with_the_profile_rounding(tmp_path):
                                  "lake=mwr2020-lake"])
     assert result.exit_code == 0, result.output
     river = next(line for line in result.output.splitlines() if "(FHGD)" in line)
-    assert river.split()[2] == "72.10"          # RHI 72.104… with the profile's 2 decimals
+    assert river.split()[2] == "71.38"          # RHI 71.377… with the profile's 2 decimals

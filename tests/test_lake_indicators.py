@@ -181,6 +181,8 @@ def test_benthic_ibi_observed_over_expected_with_a_reference_site():
     assert rows.loc["Z2", "score"] == pytest.approx(bibi / 5 * 100)
     site = rows.loc["Z2", "details"]["stations"][0]
     assert site["site_id"] == "X1" and site["expected_bibi"] == pytest.approx(5.0)
+    assert site["reference_site"] is False
+    assert rows.loc["Z1", "details"]["stations"][0]["reference_site"] is True
 
 
 def test_benthic_ibi_bounds_from_reference_sites_option():
