@@ -264,6 +264,18 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
 
 
 @app.command()
+def template(out: Path = typer.Argument(..., help="The workbook to write (.xlsx)."),
+             kind: str = typer.Option("both", "--kind", help="river, lake or both.")) -> None:
+    """写出 Excel 填报模板 — write the input template: a sheet per table, bilingual headers,
+    drop-down lists, example rows (from the demo) and instructions."""
+    from .template import KINDS, write_template
+
+    if kind not in KINDS:
+        raise typer.BadParameter(f"choose one of {', '.join(KINDS)}", param_hint="--kind")
+    typer.echo(f"已写出 written: {write_template(out, kind)}")
+
+
+@app.command()
 def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files.")) -> None:
     """检查输入数据能否读取 — read an input package and list every problem found."""
     with _user_errors():

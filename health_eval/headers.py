@@ -38,8 +38,21 @@ def _normalise_unit(unit: str) -> str:
     return "".join(unit.casefold().replace("³", "3").replace("²", "2").split())
 
 
+#: Separator of a bilingual header ``Chinese(unit) / code``, as the template writes them.
+BILINGUAL_SEPARATOR = " / "
+
+
 def _match_header(header: str, spec: TableSpec) -> tuple[Column | None, str | None]:
-    """Return the column a header names and the unit it gives (None when there is none)."""
+    """Return the column a header names and the unit it gives (None when there is none).
+
+    A bilingual header ``日均流量(m3/s) / flow_m3s`` names a column when both halves name the
+    same one.
+    """
+    if BILINGUAL_SEPARATOR in header:
+        chinese, code = header.rsplit(BILINGUAL_SEPARATOR, 1)
+        column, unit = _match_header(chinese, spec)
+        named = _COLUMN_NAMES[spec.name].get(_header_key(code))
+        return (column, unit) if column is not None and named is column else (None, None)
     lookup = _COLUMN_NAMES[spec.name]
     if _header_key(header) in lookup:
         return lookup[_header_key(header)], None

@@ -126,13 +126,20 @@ def read_frames(frames: Mapping[str, pd.DataFrame]) -> tuple[list[RawTable], lis
     return raws, issues
 
 
+#: Sheets that explain the workbook rather than hold data (the template's instructions).
+INSTRUCTION_SHEETS = frozenset({"填表说明", "说明", "instructions", "readme"})
+
+
 def _recognise(name: str, file: str | None, sheet: str | None,
                issues: list[Issue]) -> TableSpec | None:
-    """Return the catalogue table ``name`` names; else add a ``table.unknown`` warning."""
+    """Return the catalogue table ``name`` names; else add a ``table.unknown`` warning (not for
+    an instructions sheet, which is expected and skipped)."""
     try:
         return table_spec(name)
     except KeyError:
-        issues.append(Origin(INPUT, file, sheet).issue("table.unknown", "warning", value=name))
+        if name.strip().casefold() not in INSTRUCTION_SHEETS:
+            issues.append(Origin(INPUT, file, sheet).issue("table.unknown", "warning",
+                                                           value=name))
         return None
 
 
