@@ -22,10 +22,11 @@ import typer
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
 from .dataset import load_dataset
-from .issues import InputError
+from .issues import InputError, issues_frame, sort_issues
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
-from .result import OUTPUT_FORMATS, EvaluationResult
+from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
+from .validation import validate_dataset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
@@ -81,7 +82,8 @@ def summary_table(result: EvaluationResult, decimals: int = 1) -> str:
     return format_table(rows, header, right={1} | set(range(3, 3 + len(criteria))))
 
 
-def _print_issues(result_issues: pd.DataFrame, limit: int = 20) -> None:
+def _print_issues(result_issues: pd.DataFrame, limit: int = 20,
+                  rest: str = "result.json") -> None:
     if result_issues.empty:
         return
     counts = result_issues["severity"].value_counts()
@@ -93,8 +95,7 @@ def _print_issues(result_issues: pd.DataFrame, limit: int = 20) -> None:
         typer.echo(f"  [{record['severity']}] {where or record['table']}: {record['message_zh']}"
                    f" / {record['message_en']}", err=True)
     if len(result_issues) > limit:
-        typer.echo(f"  … {len(result_issues) - limit} more in result.json / 其余见 result.json",
-                   err=True)
+        typer.echo(f"  … {len(result_issues) - limit} more in {rest} / 其余见 {rest}", err=True)
 
 
 @contextmanager
@@ -276,15 +277,29 @@ def template(out: Path = typer.Argument(..., help="The workbook to write (.xlsx)
 
 
 @app.command()
-def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files.")) -> None:
-    """检查输入数据能否读取 — read an input package and list every problem found."""
-    with _user_errors():
+def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files."),
+             out: Path = typer.Option(Path("out"), "--out",
+                                      help="Folder for issues.xlsx and issues.csv.")) -> None:
+    """检查输入数据 — read an input package, check it without evaluating, and write every
+    problem found to issues.xlsx and issues.csv (exit 1 when one is an error)."""
+    try:
         loaded = load_dataset(dataset)
-    rows = [[name, str(len(frame))] for name, frame in sorted(loaded.tables.items())]
-    typer.echo(format_table(rows, ["数据表 table", "行数 rows"], right={1}))
-    for issue in loaded.issues:
-        typer.echo(f"  {issue}", err=True)
-    typer.echo("可以读取 / readable")
+    except InputError as exc:               # unreadable: the reading problems are the table
+        loaded, found = None, list(exc.issues)
+    else:
+        found = validate_dataset(loaded)
+    if loaded is not None:
+        rows = [[name, str(len(frame))] for name, frame in sorted(loaded.tables.items())]
+        typer.echo(format_table(rows, ["数据表 table", "行数 rows"], right={1}))
+    table = sort_issues(issues_frame(found))
+    written = write_issues(table, out)
+    _print_issues(table, rest="issues.xlsx")
+    errors = int((table["severity"] == "error").sum())
+    typer.echo(("有错误，不能评价 / errors: the package cannot be evaluated" if errors else
+                "可以评价 / the package can be evaluated")
+               + "\n" + "\n".join(f"已写出 written: {p}" for p in written))
+    if errors:
+        raise typer.Exit(EXIT_INVALID_INPUT)
 
 
 @app.command()

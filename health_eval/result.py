@@ -226,3 +226,16 @@ class EvaluationResult:
                  for k, v in sorted(self.provenance.items())], columns=["key", "value"])
             provenance.to_excel(writer, sheet_name=SHEET_NAMES_ZH["provenance"], index=False,
                                 header=_excel_headers("provenance", provenance.columns))
+
+
+def write_issues(issues: pd.DataFrame, folder: str | os.PathLike) -> list[Path]:
+    """Write an issues table to ``folder`` as ``issues.xlsx`` (headers ``中文 code``) and
+    ``issues.csv`` (UTF-8 with BOM, opens in Excel), all or nothing."""
+    targets = [Path(folder) / "issues.xlsx", Path(folder) / "issues.csv"]
+    with ExitStack() as stack:
+        xlsx, csv = (stack.enter_context(atomic_path(t)) for t in targets)
+        issues.to_excel(xlsx, sheet_name=SHEET_NAMES_ZH["issues"], index=False,
+                        header=_excel_headers("issues", issues.columns), engine="openpyxl")
+        issues.to_csv(csv, index=False, encoding="utf-8-sig",
+                      header=_excel_headers("issues", issues.columns))
+    return targets

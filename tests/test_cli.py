@@ -123,10 +123,26 @@ def test_profiles_and_schema():
     assert "criteria" in json.loads(schema.output)["properties"]
 
 
-def test_validate_reports_tables(tmp_path):
-    result = runner.invoke(app, ["validate", str(demo_path())])
+def test_validate_reports_tables_and_writes_the_issues(tmp_path):
+    result = runner.invoke(app, ["validate", str(demo_path()), "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert "wq_samples" in result.output and "1368" in result.output
+    issues = pd.read_csv(tmp_path / "issues.csv", encoding="utf-8-sig")
+    assert issues.empty and "规则 rule" in issues.columns    # the demo reads and checks clean
+    assert pd.read_excel(tmp_path / "issues.xlsx").shape == (0, 10)
+
+
+def test_validate_exits_1_on_errors_and_lists_them(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_path(), data)
+    (data / "评价河段.csv").write_text("河段编码,河湖编码,河段名称,河段长度(km)\n"
+                                    "FHGD-01,FHGD,上段,三点二\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    issues = pd.read_csv(tmp_path / "out" / "issues.csv", encoding="utf-8-sig")
+    error = issues[issues["严重程度 severity"] == "error"].iloc[0]
+    assert (error["行号 row"], error["列 column"], error["问题值 value"]) == (2, "length_km",
+                                                                          "三点二")
 
 
 def test_run_prints_with_the_profile_rounding(tmp_path):
