@@ -47,9 +47,10 @@ def _arrow_strings(series: pd.Series) -> bool:
 
 
 def _distinct(candidates: Iterable) -> np.ndarray:
-    return pd.unique(pd.Series(list(candidates) if not isinstance(
-        candidates, (pd.Series, pd.Index, np.ndarray)) else candidates, dtype=object)
-        .dropna().to_numpy())
+    """The distinct non-missing candidates, as objects."""
+    if not isinstance(candidates, (pd.Series, pd.Index, np.ndarray)):
+        candidates = list(candidates)
+    return pd.unique(pd.Series(candidates, dtype=object).dropna().to_numpy())
 
 
 def positions_in(values: pd.Series, keys: pd.Series) -> np.ndarray:

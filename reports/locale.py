@@ -14,10 +14,9 @@ from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from health_eval.tables import PARAMETER_NAMES
-from health_eval.yaml_text import SAFE_LOADER
+from health_eval.yaml_text import load_mapping
 
 LANGUAGES = ("zh", "en")
 MISSING = "—"
@@ -33,7 +32,7 @@ def _locale_data(lang: str) -> dict[str, Any]:
         raise LocaleError(f"unknown report language {lang!r}; choose from {', '.join(LANGUAGES)}")
     text = (resources.files("health_eval.reports") / "locales" / f"{lang}.yaml").read_text(
         encoding="utf-8")
-    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+    return load_mapping(text, f"locales/{lang}.yaml", LocaleError, "语言文件", "a locale file")
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
