@@ -19,13 +19,13 @@ from . import __version__
 from .aggregate import aggregate, segment_weights
 from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
-from .issues import Issue, issues_frame, sort_issues
+from .issues import InputError, Issue, issues_frame, sort_issues
 from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
 from .registry import IndicatorRegistry, default_registry
 from .result import ROW_ORDER, EvaluationResult
 from .schema.request import is_request, request_arguments
 from .supplied import check_supplied
-from .validation import validate_dataset
+from .validation import row_accounts, validate_dataset
 
 DEFAULT_PROFILES: dict[str, str] = {"river": "mwr2020-river", "lake": "mwr2020-lake",
                                     "reservoir": "mwr2020-lake"}
@@ -167,8 +167,9 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     Raises
     ------
     InputError
-        For input that cannot be read (every problem, not only the first), or a request that
-        does not match the v1 schema.
+        For input that cannot be read or breaks a rule of :mod:`health_eval.rules` with an
+        error (every problem, warnings included, not only the first), or a request that does
+        not match the v1 schema.
     ProfileError
         For a profile that cannot be loaded or an option that is not a policy.
     """
@@ -181,8 +182,11 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     registry = registry if registry is not None else default_registry()
     profiles_by_kind = resolve_profiles(profile, options)
     profiles = profiles_by_id(profiles_by_kind)
+    validation = validate_dataset(dataset)
+    if validation.has_errors:
+        raise InputError(validation.issues)
     segments, issues = _segment_frame(dataset, profiles_by_kind)
-    issues = validate_dataset(dataset) + issues
+    issues = validation.issues + issues
 
     frames = []
     steps = _step_counter(progress, sum(len(p.used_indicators) for p in profiles.values()))
@@ -210,7 +214,8 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         .reset_index(drop=True),
         indicators=_indicator_output(totals.indicators),
         issues=_unique_issues(issues),
-        provenance=_provenance(dataset, profiles, options, inputs),
+        provenance=_provenance(dataset, profiles, options, inputs,
+                               row_accounts(dataset, validation)),
     )
 
 
@@ -252,9 +257,10 @@ def _unique_issues(issues: list[Issue]) -> pd.DataFrame:
 
 
 def _provenance(dataset: Dataset, profiles: dict[str, Profile], options: Mapping[str, Any],
-                inputs: Mapping[str, str] | None = None) -> dict[str, Any]:
+                inputs: Mapping[str, str] | None, rows: dict[str, dict[str, int]]
+                ) -> dict[str, Any]:
     """Engine and library versions, profiles, input hashes (of the files read, or ``inputs``
-    given for a request), options and the time."""
+    given for a request), rows read / used / rejected per table, options and the time."""
     return {
         "engine": "health_eval", "engine_version": __version__,
         "numpy_version": np.__version__, "pandas_version": pd.__version__,
@@ -264,6 +270,7 @@ def _provenance(dataset: Dataset, profiles: dict[str, Profile], options: Mapping
         "profiles": {pid: {"digest": p.digest(), "extends": p.extends_chain, "title": p.title_zh,
                            "source": p.source, "policies": p.policies.model_dump()}
                      for pid, p in sorted(profiles.items())},
+        "rows": dict(sorted(rows.items())),
         "options": dict(sorted(options.items())),
         "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -21,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from .input_issues import Sink
-from .tables import Column, TableSpec
+from .tables import PARAMETER_UNITS, Column, TableSpec, code_key, is_sample_value
+from .units import UNITS, UnitError, conversion_factor, known_units, normalise_unit
 
 __all__ = ["Cells", "coerce_columns", "is_blank", "missing_series", "split_cells"]
 
@@ -34,11 +37,17 @@ _BOOL_WORDS = {
     "y": True, "n": False, "是": True, "否": False, "√": True, "×": False,
     "有": True, "无": False,
 }
-_NOT_DETECTED = ("未检出", "nd")
+#: Below-detection markers without a number (compared as :func:`code_key`): the row's detection
+#: limit is the value.
+_NOT_DETECTED = frozenset({"未检出", "nd", "n.d.", "<dl", "dl", "<检出限", "低于检出限", "未检测出"})
+#: ``0.02L``: the national monitoring notation for "not detected, detection limit 0.02".
+_L_SUFFIX_RE = r"^(\d+(?:\.\d+)?)\s*[Ll]$"
 _BELOW_DETECTION_COLUMNS = ("value", "below_detection", "detection_limit")
 _DATE_RE = (r"^(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
             r"(?:[\sT]+(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2}))?)?$")
 _LESS_THAN_RE = r"^[<＜]\s*"
+_COMPACT_DATE_RE = r"^(\d{4})(\d{2})(\d{2})$"
+_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -149,16 +158,21 @@ def _native_text(native: pd.Series) -> pd.Series:
     return native.map(_scalar_text, na_action="ignore").astype(_STRING)
 
 
-def coerce_columns(matched: list[tuple[int, Column, str]], cells: list[Cells],
-                    spec: TableSpec, rows: np.ndarray, excel: bool,
-                    sink: Sink) -> dict[str, pd.Series]:
-    """Coerce every recognised column; report unreadable and missing required cells."""
-    below = None
+def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: list[Cells],
+                   spec: TableSpec, rows: np.ndarray, excel: bool,
+                   sink: Sink) -> dict[str, pd.Series]:
+    """Coerce every recognised column; report unreadable and missing required cells.
+
+    Values are converted to the column's unit when the header gives another one
+    (``岸坡高度(cm)``); the values of sample tables to their parameter's unit, from the row's
+    ``unit`` or else the header's (:func:`_convert_sample_units`). ``85%`` in a % column is 85.
+    """
+    below, header_unit = None, None
     bd_table = all(c in spec.column_index for c in _BELOW_DETECTION_COLUMNS)
     values: dict[str, pd.Series] = {}
-    for position, column, header in matched:
+    for position, column, header, unit in matched:
         raw = cells[position]
-        parse = raw
+        parse = _without_percent(raw) if column.unit == "%" else raw
         if bd_table and column.name == "value":
             parse, below = _split_below_detection(raw, header)
         result, bad = _COERCERS[column.dtype](parse, excel)
@@ -169,10 +183,23 @@ def coerce_columns(matched: list[tuple[int, Column, str]], cells: list[Cells],
                    allowed=_allowed(column))
         if column.required:
             sink.cells("value.missing", "error", raw.blank(), rows, raw, column.name, header)
+        if unit is not None and is_sample_value(spec, column):
+            header_unit = unit
+        elif unit is not None and (factor := conversion_factor(unit, column.unit)) != 1.0:
+            result = result * factor
         values[column.name] = result
     if bd_table:
         _apply_below_detection(values, below, rows, sink)
+    if "value" in values and is_sample_value(spec, spec.column("value")):
+        _convert_sample_units(values, header_unit, rows, sink)
     return values
+
+
+def _without_percent(cells: Cells) -> Cells:
+    """Text cells of a % column without a trailing ``%`` (``85%`` is 85)."""
+    if cells.text.isna().all():
+        return cells
+    return Cells(cells.text.str.replace(r"\s*[%％]$", "", regex=True), cells.native)
 
 
 def _allowed(column: Column) -> str:
@@ -182,10 +209,14 @@ def _allowed(column: Column) -> str:
 
 
 def _map_codes(text: pd.Series, column: Column) -> tuple[pd.Series, np.ndarray]:
-    """Map codes and Chinese labels (any case) to the code; flag everything else."""
-    mapped = text.str.casefold().map(column.code_synonyms()).astype(_STRING)
-    bad = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
-    return mapped, bad
+    """Map codes, Chinese labels and aliases (any case or width, see
+    :func:`~health_eval.tables.code_key`) to the code. Other values are flagged in a closed
+    column, and kept as written in an open one."""
+    mapped = pd.Series(_mapped(text, column.code_synonyms(), key=code_key), dtype=_STRING)
+    unmapped = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
+    if not column.closed:
+        return mapped.where(~unmapped, text), np.zeros(len(text), dtype=bool)
+    return mapped, unmapped
 
 
 def _to_str(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
@@ -220,12 +251,30 @@ def _parse_numbers(values: np.ndarray) -> np.ndarray:
     not always round-trip-exact routine.
     """
     numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan)
+        dtype="float64", na_value=np.nan, copy=True)
     good = np.isfinite(numbers)
     # a spelling pandas reads but Python does not keeps pandas' number
     with contextlib.suppress(TypeError, ValueError):
         numbers[good] = values[good].astype(np.float64)
+    retry = np.flatnonzero(~good)
+    if len(retry):
+        numbers[retry] = [_loose_number(v) for v in values[retry]]
     return numbers
+
+
+def _loose_number(value) -> float:
+    """A number as exports also write it: full-width digits and signs (``１２．５``, ``－３``),
+    thousands separators (``1,234.5``), spaces inside; NaN when it still is not a number."""
+    if not isinstance(value, str):
+        return np.nan
+    text = "".join(unicodedata.normalize("NFKC", value).split()).replace("−", "-")
+    if _THOUSANDS_RE.match(text):
+        text = text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return np.nan
+    return number if np.isfinite(number) else np.nan
 
 
 def _to_float(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
@@ -246,7 +295,7 @@ def _to_int(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
 
 def _to_bool(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """Boolean column (nullable boolean): true/false, 1/0, yes/no, y/n, 是/否, √/×, 有/无."""
-    result = _mapped(cells.text.str.casefold(), _BOOL_WORDS)
+    result = _mapped(cells.text, _BOOL_WORDS, key=code_key)
     if cells.native is not None:
         native = _mapped(cells.native, {True: True, False: False})
         result = np.where(cells.text.notna().to_numpy(), result, native)
@@ -255,10 +304,13 @@ def _to_bool(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     return result, bad
 
 
-def _mapped(values: pd.Series, mapping: dict) -> np.ndarray:
+def _mapped(values: pd.Series, mapping: dict, key=None) -> np.ndarray:
     """``values`` translated by ``mapping`` (None where absent), looking up each distinct value
-    once: a column of millions of cells holds a handful of words."""
+    once — a column of millions of cells holds a handful of words — as ``key(value)`` when
+    ``key`` is given."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    if key is not None:
+        uniques = [key(u) for u in uniques]
     translated = np.array([mapping.get(u) if _hashable(u) else None for u in uniques] + [None],
                           dtype=object)
     return translated[codes]          # code -1 (missing) takes the trailing None
@@ -302,6 +354,11 @@ def _parse_date_text(text: pd.Series) -> pd.Series:
     rest = parsed.isna().to_numpy(dtype=bool)
     if rest.any():
         parsed[rest] = _parse_date_pattern(uniques[rest]).to_numpy()
+    rest = parsed.isna().to_numpy(dtype=bool)
+    if rest.any():   # full-width digits (２０２１年３月５日), compact 20210305
+        loose = uniques[rest].str.normalize("NFKC").str.replace(_COMPACT_DATE_RE, r"\1-\2-\3",
+                                                                regex=True)
+        parsed[rest] = _parse_date_pattern(loose).to_numpy()
     values = np.append(parsed.to_numpy(dtype="datetime64[us]"), np.datetime64("NaT", "us"))
     return pd.Series(values[codes], index=text.index)  # code -1 (missing) picks the NaT
 
@@ -330,6 +387,11 @@ def _native_dates(native: pd.Series, excel: bool) -> pd.Series:
         serial = numbers.where((numbers >= 1) & (numbers < _EXCEL_MAX_SERIAL))
         out[is_number] = pd.to_datetime(serial[is_number], unit="D", origin=_EXCEL_EPOCH,
                                         errors="coerce").astype("datetime64[us]")
+    compact = is_number & (numbers >= 19000101).to_numpy(dtype=bool) & (
+        numbers <= 21001231).to_numpy(dtype=bool)      # 20210305 typed as a number
+    if compact.any():
+        out[compact] = pd.to_datetime(numbers[compact].astype("int64").astype(str),
+                                      format="%Y%m%d", errors="coerce").astype("datetime64[us]")
     others = native.notna().to_numpy(dtype=bool) & ~is_number
     if others.any():
         out[others] = _datetimes(native[others]).astype("datetime64[us]")
@@ -382,10 +444,16 @@ class _BelowDetection:
 
 
 def _split_below_detection(cells: Cells, header: str) -> tuple[Cells, _BelowDetection]:
-    """Strip ``<``/``＜`` from ``<0.01`` and blank out ``未检出``/``ND`` before parsing numbers."""
+    """Read below-detection forms before parsing numbers: ``<0.01``/``＜0.01`` and ``0.01L``
+    become 0.01 flagged ``less_than``; ``未检出``, ``ND``, ``N.D.``, ``<DL``, ``低于检出限``
+    are blanked and flagged ``not_detected``."""
+    keys = pd.Series(_mapped(cells.text, {k: True for k in _NOT_DETECTED}, key=code_key))
+    not_detected = keys.notna().to_numpy(dtype=bool)
     less_than = cells.text.str.match(_LESS_THAN_RE).fillna(False).to_numpy(dtype=bool)
-    limit = cells.text.str.replace(_LESS_THAN_RE, "", regex=True)
-    not_detected = cells.text.str.casefold().isin(_NOT_DETECTED).to_numpy(dtype=bool)
+    l_suffix = cells.text.str.match(_L_SUFFIX_RE).fillna(False).to_numpy(dtype=bool)
+    less_than = (less_than | l_suffix) & ~not_detected
+    limit = cells.text.str.replace(_LESS_THAN_RE, "", regex=True).str.replace(
+        _L_SUFFIX_RE, r"\1", regex=True)
     text = cells.text.where(~less_than, limit).mask(not_detected)
     return Cells(text, cells.native), _BelowDetection(less_than, not_detected, cells, header)
 
@@ -414,3 +482,53 @@ def _apply_below_detection(values: dict[str, pd.Series], below: _BelowDetection 
     values["below_detection"] = flag.astype("boolean")
     values["detection_limit"] = limit.astype("float64")
 
+
+
+# --------------------------------------------------------------------------------------------
+# Units of sample values (wq_samples, drinking_source_samples)
+# --------------------------------------------------------------------------------------------
+
+def _convert_sample_units(values: dict[str, pd.Series], header_unit: str | None,
+                          rows: np.ndarray, sink: Sink) -> None:
+    """Convert sample values and detection limits to their parameter's unit (PARAMETER_UNITS).
+
+    A row's unit is its ``unit`` cell, else the unit of the value column's header, else the
+    parameter's own. ``unit`` is then the parameter's unit. A unit that is unknown or does not
+    fit the parameter (``m`` for ammonia) is a ``unit.unknown`` error. Each distinct
+    (parameter, unit) pair is looked up once.
+    """
+    n = len(rows)
+    given = values.get("unit", pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=_STRING))
+    if header_unit is not None:
+        given = given.fillna(header_unit)
+    parameter = values["parameter"]
+    known = parameter.isin(list(PARAMETER_UNITS)).to_numpy(dtype=bool)
+    is_known = known & given.notna().to_numpy(dtype=bool)
+    if not is_known.any():
+        values["unit"] = given
+        return
+    parameter_code, parameters = pd.factorize(parameter)
+    unit_code, units = pd.factorize(given)
+    width = len(units) + 1                      # unit code + 1: 0 is a blank unit
+    pair, pair_index = pd.factorize(parameter_code.astype(np.int64) * width + unit_code + 1)
+    factors = np.ones(len(pair_index))
+    for k, combined in enumerate(pair_index):
+        p, u = divmod(int(combined), width)
+        if p < 0 or u == 0 or parameters[p] not in PARAMETER_UNITS:
+            continue
+        u -= 1
+        wanted = PARAMETER_UNITS[parameters[p]]
+        try:
+            factors[k] = conversion_factor(units[u], wanted)
+        except UnitError:
+            factors[k] = np.nan
+            bad = is_known & (pair == k)
+            dimension = UNITS.get(normalise_unit(wanted), ("",))[0]
+            sink.cells("unit.unknown", "error", bad, rows, Cells(given, None), "unit",
+                       parameter=parameters[p], expected=wanted,
+                       known=", ".join(known_units(dimension)))
+    factor = np.where(is_known, factors[pair], 1.0)
+    for column in ("value", "detection_limit"):
+        values[column] = values[column] * np.where(np.isnan(factor), 1.0, factor)
+    wanted_unit = parameter.map(PARAMETER_UNITS).astype(_STRING)
+    values["unit"] = given.where(~known, wanted_unit)

@@ -1,8 +1,9 @@
 """``health-eval``: the command line (typer), a thin shell over :func:`health_eval.evaluate`.
 
-Exit codes: 0 ok; 1 invalid input (unreadable data, or an evaluation that met errors — its
-result is still written, with the errors in its ``issues``); 2 usage (bad options, unknown or
-invalid profile).
+Exit codes: 0 ok; 1 invalid input (data that cannot be read or break a validation rule with an
+error: nothing is evaluated, every problem is written to ``issues.xlsx``/``issues.csv``; or an
+evaluation that met errors — its result is still written, with the errors in its ``issues``);
+2 usage (bad options, unknown or invalid profile).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import typer
@@ -26,7 +28,7 @@ from .issues import InputError, issues_frame, sort_issues
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
 from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
-from .validation import validate_dataset
+from .validation import row_accounts, validate_dataset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
@@ -135,8 +137,12 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
                     reports=None, executor: str = "local") -> None:
     evaluator = _evaluator(executor)
     with _user_errors(), _progress_bar() as progress:
-        result = evaluator(dataset, profile, progress=progress, **options)
+        try:
+            result = evaluator(dataset, profile, progress=progress, **options)
+        except InputError as exc:
+            _refuse(exc.issues, out)
     written = result.write(out, tuple(formats))
+    written += write_issues(result.issues, out)
     if reports is not None and reports.formats:
         from .api import resolve_profiles
         from .reports import MeasuresError
@@ -276,6 +282,17 @@ def template(out: Path = typer.Argument(..., help="The workbook to write (.xlsx)
     typer.echo(f"已写出 written: {write_template(out, kind)}")
 
 
+def _refuse(issues, out: Path) -> NoReturn:
+    """Write the issues of data that cannot be evaluated to ``out`` (issues.xlsx, issues.csv),
+    show them and exit 1; earlier results in ``out`` are left as they were."""
+    table = sort_issues(issues_frame(issues))
+    written = write_issues(table, out)
+    _print_issues(table, rest="issues.xlsx")
+    typer.echo("有错误，未评价 / errors: the package was not evaluated\n"
+               + "\n".join(f"已写出 written: {p}" for p in written))
+    raise typer.Exit(EXIT_INVALID_INPUT)
+
+
 @app.command()
 def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files."),
              out: Path = typer.Option(Path("out"), "--out",
@@ -285,21 +302,19 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
     try:
         loaded = load_dataset(dataset)
     except InputError as exc:               # unreadable: the reading problems are the table
-        loaded, found = None, list(exc.issues)
-    else:
-        found = validate_dataset(loaded)
-    if loaded is not None:
-        rows = [[name, str(len(frame))] for name, frame in sorted(loaded.tables.items())]
-        typer.echo(format_table(rows, ["数据表 table", "行数 rows"], right={1}))
-    table = sort_issues(issues_frame(found))
+        _refuse(exc.issues, out)
+    validation = validate_dataset(loaded)
+    rows = [[name, *map(str, count.values())]
+            for name, count in row_accounts(loaded, validation).items()]
+    typer.echo(format_table(rows, ["数据表 table", "读取 read", "可用 used", "剔除 rejected"],
+                            right={1, 2, 3}))
+    if validation.has_errors:
+        _refuse(validation.issues, out)
+    table = sort_issues(issues_frame(validation.issues))
     written = write_issues(table, out)
     _print_issues(table, rest="issues.xlsx")
-    errors = int((table["severity"] == "error").sum())
-    typer.echo(("有错误，不能评价 / errors: the package cannot be evaluated" if errors else
-                "可以评价 / the package can be evaluated")
-               + "\n" + "\n".join(f"已写出 written: {p}" for p in written))
-    if errors:
-        raise typer.Exit(EXIT_INVALID_INPUT)
+    typer.echo("可以评价 / the package can be evaluated\n"
+               + "\n".join(f"已写出 written: {p}" for p in written))
 
 
 @app.command()

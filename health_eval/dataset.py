@@ -81,6 +81,9 @@ class Dataset:
     root : str or None
         Absolute path of the folder holding the input package; :meth:`input_hashes` names
         files relative to it. ``None`` (DataFrames) names them as given.
+    blank_rows : dict of str to int
+        Blank rows between data rows that reading skipped (with a ``row.empty`` warning), per
+        table; they count as read and rejected (:func:`health_eval.validation.row_accounts`).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -89,6 +92,7 @@ class Dataset:
     name: str = "dataset"
     row_numbers: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     root: str | None = None
+    blank_rows: dict[str, int] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         """Return table ``name`` (code or Chinese name).
@@ -279,6 +283,7 @@ class _Built:
     frame: pd.DataFrame
     rows: np.ndarray
     source: TableSource
+    blank_rows: int
 
 
 def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
@@ -287,6 +292,7 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, TableSource] = {}
     rows: dict[str, np.ndarray] = {}
+    blank_rows: dict[str, int] = {}
     labels: dict[str, str] = {}
     for raw in raws:
         spec = raw.spec
@@ -301,6 +307,8 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
         if built is not None:
             tables[spec.name], sources[spec.name] = built.frame, built.source
             rows[spec.name] = built.rows
+            if built.blank_rows:
+                blank_rows[spec.name] = built.blank_rows
     for spec in TABLES:
         if spec.required and spec.name not in tables:
             issues.append(Origin(spec.name, None, None).issue(
@@ -311,7 +319,7 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
     tables = {name: tables[name] for name in order}
     sources = {name: sources[name] for name in order}
     return Dataset(tables=tables, sources=sources, issues=issues, name=name, row_numbers=rows,
-                   root=root)
+                   root=root, blank_rows=blank_rows)
 
 
 def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
@@ -336,7 +344,7 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
     if not any(headers) and all(c.blank().all() for c in cells):
         sink.add("table.empty", "warning")
         return None, sink.finish()
-    keep = drop_empty_rows(cells, rows, sink)
+    keep, blank_rows = drop_empty_rows(cells, rows, sink)
     if not keep.all():
         cells = [c.take(keep) for c in cells]
         data, rows = data.iloc[np.flatnonzero(keep)], rows[keep]
@@ -344,7 +352,7 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
     values = coerce_columns(matched, cells, spec, rows, raw.excel, sink)
     frame = _frame(spec, values, unknown, data, len(rows))
     source = TableSource(file=raw.file, sheet=raw.sheet, first_row=first_row, sha256=raw.sha256)
-    return _Built(frame, rows, source), sink.finish()
+    return _Built(frame, rows, source, blank_rows), sink.finish()
 
 
 def _frame(spec: TableSpec, values: dict[str, pd.Series], unknown: list[tuple[int, str]],

@@ -74,11 +74,27 @@ def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, c
         profile, options) for chunk in chunks]
     results = _run(tasks, client, progress)
     provenance = dict(results[0].provenance) if results else {}
+    partitioned = {name for name, frame in tables.items() if PARTITION_COLUMN in frame.columns}
     provenance.update(dataset=str(source) if not isinstance(source, Mapping) else "dask",
                       inputs={}, executor={"kind": "dask", "tasks": len(tasks),
                                            "water_bodies_per_task": size},
+                      rows=_row_accounts(results, partitioned),
                       timestamp=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
     return EvaluationResult.concat(list(results), provenance)
+
+
+def _row_accounts(results: Sequence[EvaluationResult], partitioned: set[str]
+                  ) -> dict[str, dict[str, int]]:
+    """Rows read / used / rejected per table over all tasks: summed for tables partitioned by
+    water body, taken once for tables every task reads whole (``benthos_taxa``)."""
+    accounts: dict[str, dict[str, int]] = {}
+    for result in results:
+        for name, counts in result.provenance.get("rows", {}).items():
+            if name not in accounts:
+                accounts[name] = dict(counts)
+            elif name in partitioned:
+                accounts[name] = {k: accounts[name][k] + counts[k] for k in counts}
+    return dict(sorted(accounts.items()))
 
 
 def _run(tasks: list, client, progress) -> list[EvaluationResult]:

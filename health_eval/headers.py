@@ -16,7 +16,8 @@ import pandas as pd
 
 from .cells import Cells, is_blank
 from .input_issues import Sink
-from .tables import TABLES, Column, TableSpec
+from .tables import TABLES, Column, TableSpec, is_sample_value
+from .units import UNITS, UnitError, conversion_factor, known_units, normalise_unit
 
 __all__ = ["HEADER_SCAN_ROWS", "drop_empty_rows", "find_header_row", "header_text",
            "recognise_columns"]
@@ -33,9 +34,19 @@ def header_text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _normalise_unit(unit: str) -> str:
-    """Unit in comparable form: case-folded, ``³``→3, ``²``→2, no spaces."""
-    return "".join(unit.casefold().replace("³", "3").replace("²", "2").split())
+def _unit_problem(unit: str | None, column: Column, spec: TableSpec) -> str | None:
+    """None when a header's unit is fine (absent, or convertible to the column's unit; any known
+    unit for the values of a sample table); else the units that would be, for the message."""
+    if unit is None:
+        return None
+    if is_sample_value(spec, column):
+        return None if normalise_unit(unit) in UNITS else ", ".join(known_units())
+    try:
+        conversion_factor(unit, column.unit)
+    except UnitError:
+        dimension = UNITS.get(normalise_unit(column.unit), ("",))[0]
+        return ", ".join(known_units(dimension)) or "—"
+    return None
 
 
 #: Separator of a bilingual header ``Chinese(unit) / code``, as the template writes them.
@@ -102,10 +113,12 @@ def recognise_columns(headers: list[str], cells: list[Cells], spec: TableSpec,
 
     Returns
     -------
-    matched : list of (position, Column, header as written)
+    matched : list of (position, Column, header as written, unit or None)
+        The unit is the one the header gives, when it differs from the column's and converts
+        to it (for the values of sample tables: any known unit, converted per parameter).
     unknown : list of (position, header) for columns kept as read
     """
-    matched: dict[str, tuple[int, Column, str]] = {}
+    matched: dict[str, tuple[int, Column, str, str | None]] = {}
     unknown: list[tuple[int, str]] = []
     for position, header in enumerate(headers):
         column, unit = _match_header(header, spec)
@@ -115,15 +128,17 @@ def recognise_columns(headers: list[str], cells: list[Cells], spec: TableSpec,
                 unknown.append((position, name))
                 sink.add("column.unknown", "warning", column=name, header=name)
             continue
-        if unit is not None and _normalise_unit(unit) != _normalise_unit(column.unit):
+        known = _unit_problem(unit, column, spec)
+        if known is not None:
             sink.add("column.unit", "error", column=column.name, header=header, unit=unit,
-                     expected=column.unit or "—")
+                     expected=column.unit or "—", known=known)
+            unit = None
         if column.name in matched:
             sink.add("column.duplicate", "error", column=column.name, header=header,
                      code=column.name, zh=column.zh, first=matched[column.name][2],
                      second=header)
             continue
-        matched[column.name] = (position, column, header)
+        matched[column.name] = (position, column, header, unit)
     for column in spec.columns:
         if column.required and column.name not in matched:
             sink.add("column.required", "error", column=column.name, code=column.name,
@@ -131,12 +146,12 @@ def recognise_columns(headers: list[str], cells: list[Cells], spec: TableSpec,
     return list(matched.values()), unknown
 
 
-def drop_empty_rows(cells: list[Cells], rows: np.ndarray, sink: Sink) -> np.ndarray:
-    """Return which data rows to keep.
+def drop_empty_rows(cells: list[Cells], rows: np.ndarray, sink: Sink) -> tuple[np.ndarray, int]:
+    """Return which data rows to keep, and how many blank rows lay between data rows.
 
     Fully blank rows after the last filled row (Excel's formatted-but-empty tail, a CSV's
     trailing blank lines) are dropped quietly; blank rows between data are dropped with a
-    ``row.empty`` warning naming each.
+    ``row.empty`` warning naming each (and counted as read and rejected in the provenance).
     """
     blank = np.ones(len(rows), dtype=bool)
     for c in cells:
@@ -145,4 +160,4 @@ def drop_empty_rows(cells: list[Cells], rows: np.ndarray, sink: Sink) -> np.ndar
     interior = blank.copy()
     interior[filled[-1] + 1 if len(filled) else 0:] = False
     sink.cells("row.empty", "warning", interior, rows, None, None)
-    return ~blank
+    return ~blank, int(interior.sum())

@@ -45,9 +45,26 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' marks a value below detection but the row has no detection limit "
         "(detection_limit / 检出限)"),
     "column.required": ("缺少必填列 {code}（{zh}）", "required column {code} ({zh}) is missing"),
-    "column.unit": ("列标题“{header}”的单位“{unit}”与规定单位“{expected}”不符（暂不支持单位换算）",
-                    "header '{header}' gives unit '{unit}' but the column is in '{expected}' "
-                    "(unit conversion is not supported yet)"),
+    "column.unit": ("列标题“{header}”的单位“{unit}”无法换算为该列的单位“{expected}”（可用单位：{known}）",
+                    "header '{header}' gives unit '{unit}', which cannot be converted to the "
+                    "column's unit '{expected}' (units accepted: {known})"),
+    "unit.unknown": ("单位“{value}”无法识别或不能用于监测项目 {parameter}（应为 {expected}，可用单位："
+                     "{known}）",
+                     "unit '{value}' is unknown or not a unit of parameter {parameter} (its "
+                     "unit is {expected}; units accepted: {known})"),
+    "value.range": ("值 {value} 超出允许范围 {range}", "value {value} is outside the allowed "
+                    "range {range}"),
+    "value.implausible": ("值 {value} 超出合理范围 {range}，请核实（该值仍参与计算）",
+                          "value {value} is outside the plausible range {range}; please check "
+                          "it (it is used)"),
+    "value.exceeds": ("值 {value} 大于同一行的 {limit}（{limit_value}）",
+                      "value {value} is larger than {limit} of the same row ({limit_value})"),
+    "key.duplicate": ("{key} 与第 {first} 行重复（键 {columns} 必须唯一）",
+                      "{key} repeats row {first} (key {columns} must be unique)"),
+    "key.duplicate_sample": ("{key} 与第 {first} 行重复：同一测站、日期、项目的重复样品都参与平均，"
+                             "请核实是否为平行样",
+                             "{key} repeats row {first}: repeated samples of one station, date "
+                             "and parameter are all averaged; check they are replicates"),
     "column.duplicate": ("列 {code}（{zh}）出现两次：“{first}”和“{second}”",
                          "column {code} ({zh}) is given twice: '{first}' and '{second}'"),
     "column.unknown": ("无法识别列标题“{header}”，该列原样保留、不参与计算",
@@ -135,13 +152,20 @@ class Sink:
         positions = np.flatnonzero(mask)
         if not len(positions):
             return
-        room = max(MAX_ISSUES_PER_COLUMN - self._listed.get(column, 0), 0)
-        shown, hidden = positions[:room], len(positions) - min(room, len(positions))
+        shown = positions[:self.room(column)]
         values = cells.display(shown) if cells is not None else [None] * len(shown)
         for pos, value in zip(shown.tolist(), values):
             self.add(rule, severity, row=int(rows[pos]), column=column, header=header,
                      value=value, **fields)
-        self._listed[column] = self._listed.get(column, 0) + len(shown)
+        self.count(column, len(shown), len(positions) - len(shown), severity)
+
+    def room(self, column: str | None) -> int:
+        """How many more issues of ``column`` are listed one by one."""
+        return max(MAX_ISSUES_PER_COLUMN - self._listed.get(column, 0), 0)
+
+    def count(self, column: str | None, listed: int, hidden: int, severity: str) -> None:
+        """Record ``listed`` issues added for ``column`` and ``hidden`` ones left unlisted."""
+        self._listed[column] = self._listed.get(column, 0) + listed
         if hidden:
             count, error = self._dropped.get(column, (0, False))
             self._dropped[column] = (count + hidden, error or severity == "error")

@@ -211,11 +211,10 @@ def _validate(job: Job, limits: Limits) -> dict[str, Any]:
     except InputError as exc:
         return {"schema_version": SCHEMA_VERSION, "ok": False, "tables": {},
                 "issues": issue_records(exc.issues)}
-    issues = validate_dataset(dataset)
-    return {"schema_version": SCHEMA_VERSION,
-            "ok": not any(issue.severity == "error" for issue in issues),
+    validation = validate_dataset(dataset)
+    return {"schema_version": SCHEMA_VERSION, "ok": not validation.has_errors,
             "tables": {name: len(frame) for name, frame in dataset.tables.items()},
-            "issues": issue_records(issues)}
+            "issues": issue_records(validation.issues)}
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ References: SPEC.md §4 (what each indicator computes from) and ARCHITECTURE.md 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -39,6 +40,11 @@ class Column:
     codes : tuple of str, optional
         Allowed values for a coded column; ``code_labels`` gives their Chinese spellings,
         which readers accept as synonyms.
+    aliases : tuple of (str, str)
+        Further accepted spellings ``(alias, code)`` (``NH3-N`` for ``nh3n``).
+    closed : bool
+        Whether only the codes are allowed (a value outside them is an error); an open column
+        keeps other values as written, for validation to report.
     description : str
         One line for templates and documentation.
     """
@@ -50,16 +56,24 @@ class Column:
     required: bool = True
     codes: tuple[str, ...] | None = None
     code_labels: tuple[str, ...] | None = None
+    aliases: tuple[tuple[str, str], ...] = ()
+    closed: bool = True
     description: str = ""
 
     def code_synonyms(self) -> dict[str, str]:
-        """Map every accepted spelling (code or Chinese label, case-folded) to the code."""
+        """Map every accepted spelling (code, Chinese label or alias, in the form of
+        :func:`code_key`) to the code."""
         if self.codes is None:
             return {}
-        synonyms = {code.casefold(): code for code in self.codes}
-        for code, label in zip(self.codes, self.code_labels or ()):
-            synonyms[label.casefold()] = code
-        return synonyms
+        spellings = [(code, code) for code in self.codes]
+        spellings += list(zip(self.code_labels or (), self.codes)) + list(self.aliases)
+        return {code_key(spelling): code for spelling, code in spellings}
+
+
+def code_key(text: str) -> str:
+    """A code as compared: NFKC (full-width letters and brackets made ASCII), case-folded,
+    without whitespace — ``氨氮（ＮＨ３－Ｎ）`` and ``氨氮(nh3-n)`` compare equal."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +134,25 @@ PARAMETER_NAMES: dict[str, str] = {
     "sulfate": "硫酸盐", "chloride": "氯化物", "nitrate": "硝酸盐", "fe": "铁", "mn": "锰",
 }
 
+#: Unit of each parameter's values (GB 3838-2002 Table 1: mg/L, faecal coliform 个/L; chl-a
+#: in mg/m³ = µg/L and transparency in m for the trophic indices, SPEC §6). Sample values in
+#: another unit of the same dimension are converted on reading (:mod:`health_eval.units`).
+PARAMETER_UNITS: dict[str, str] = {
+    **{code: "mg/L" for code in PARAMETER_NAMES},
+    "wt": "°C", "ph": "无量纲", "fecal_coliform": "个/L", "chla": "mg/m3", "sd": "m",
+}
+
+#: Other spellings of parameters seen in monitoring exports (codes and Chinese names are
+#: accepted as they are; comparison ignores case, width and spaces).
+PARAMETER_ALIASES: tuple[tuple[str, str], ...] = (
+    ("溶解氧(DO)", "do"), ("高锰酸盐指数(CODMn)", "codmn"), ("CODcr", "cod"),
+    ("化学需氧量(COD)", "cod"), ("BOD₅", "bod5"), ("五日生化需氧量(BOD5)", "bod5"),
+    ("NH3-N", "nh3n"), ("NH3_N", "nh3n"), ("氨氮(NH3-N)", "nh3n"), ("总磷(以P计)", "tp"),
+    ("总氮(以N计)", "tn"), ("六价铬", "cr6"), ("Cr6+", "cr6"), ("氟化物(以F-计)", "fluoride"),
+    ("挥发性酚", "volatile_phenol"), ("粪大肠菌群数", "fecal_coliform"), ("叶绿素", "chla"),
+    ("叶绿素a(Chla)", "chla"), ("Chl-a", "chla"), ("透明度(SD)", "sd"), ("水温(WT)", "wt"),
+)
+
 WATER_BODY_KINDS = ("river", "lake", "reservoir")
 WATER_BODY_KIND_LABELS = ("河流", "湖泊", "水库")
 
@@ -177,8 +210,11 @@ TABLES: tuple[TableSpec, ...] = (
         columns=(
             _c("station_id", "测站编码", "str"),
             _c("date", "采样日期", "date"),
-            _c("parameter", "监测项目", "str",
-               description="Parameter code of SPEC §5 (do, codmn, nh3n, tp, …)."),
+            _c("parameter", "监测项目", "str", codes=tuple(PARAMETER_NAMES),
+               code_labels=tuple(PARAMETER_NAMES.values()), aliases=PARAMETER_ALIASES,
+               closed=False,
+               description="Parameter code of SPEC §5 (do, codmn, nh3n, tp, …) or its Chinese "
+                           "name; other parameters are kept and reported as not used."),
             _c("value", "监测值", "float"),
             _c("unit", "单位", "str", required=False),
             _c("below_detection", "是否未检出", "bool", required=False),
@@ -414,7 +450,9 @@ TABLES: tuple[TableSpec, ...] = (
         columns=(
             _c("station_id", "测站编码", "str"),
             _c("date", "采样日期", "date"),
-            _c("parameter", "监测项目", "str"),
+            _c("parameter", "监测项目", "str", codes=tuple(PARAMETER_NAMES),
+               code_labels=tuple(PARAMETER_NAMES.values()), aliases=PARAMETER_ALIASES,
+               closed=False),
             _c("value", "监测值", "float"),
             _c("unit", "单位", "str", required=False),
             _c("below_detection", "是否未检出", "bool", required=False),
@@ -473,6 +511,13 @@ TABLES: tuple[TableSpec, ...] = (
 )
 
 CATALOGUE: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+
+def is_sample_value(spec: TableSpec, column: Column) -> bool:
+    """Whether ``column`` is the ``value`` of a sample table, whose unit is the parameter's
+    (:data:`PARAMETER_UNITS`) and is given per row in its ``unit`` column."""
+    return column.name == "value" and "parameter" in spec.column_index and (
+        "unit" in spec.column_index)
 
 
 def table_spec(name: str) -> TableSpec:

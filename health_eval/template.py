@@ -127,7 +127,8 @@ def _number_or_text(value: str):
 
 
 def _drop_downs(sheet, spec: TableSpec) -> None:
-    """A list validation with the Chinese labels on every coded column (and 是/否 for booleans)."""
+    """A list validation with the Chinese labels on every coded column (and 是/否 for booleans);
+    an open column (``Column.closed`` false: sample parameters) suggests without refusing."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -138,7 +139,7 @@ def _drop_downs(sheet, spec: TableSpec) -> None:
             continue
         letter = get_column_letter(position)
         rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                              allow_blank=True, showErrorMessage=True,
+                              allow_blank=True, showErrorMessage=column.closed,
                               error=f"请从列表中选择 / choose one of: {', '.join(choices)}")
         rule.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
         sheet.add_data_validation(rule)

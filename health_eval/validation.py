@@ -1,96 +1,395 @@
-"""Checks across input tables that reading alone cannot make (ARCHITECTURE §1 ``validate``).
+"""Validation of a readable dataset against the rule table (ARCHITECTURE §1 ``validate``).
 
-So far: references between tables, and the parameter codes of samples. A row that names a
-segment, water body or station the package does not define, or a parameter no indicator knows,
-cannot be used; rather than leave it out silently, every such value is reported once, with the
-number of rows and the first row where it appears.
+Reading (:mod:`health_eval.dataset`) already checked types, required columns and allowed codes.
+:func:`validate_dataset` applies the rules of :mod:`health_eval.rules` to the typed tables in one
+lazy pass — every rule over every table, vectorised per column — and collects every problem:
+
+- ranges (``value.range`` error, ``value.implausible`` warning), per column and, for samples, per
+  parameter; one column not above another (``value.exceeds``);
+- unique keys (``key.duplicate`` error; repeated samples ``key.duplicate_sample`` warning);
+- references between tables (``reference.unknown``), sample parameter codes
+  (``parameter.unknown``) and station rows outside the evaluation year
+  (``date.outside_evaluation_year``): such rows cannot be used; rather than leave them out
+  silently, each value is reported once with its number of rows and the first row.
+
+Nothing is lost: :class:`Validation` also records, per table, which rows cannot be used, and
+:func:`row_accounts` turns that into rows read / used / rejected for the result's provenance.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from .input_issues import Origin, Sink
 from .issues import Issue
-from .lookup import is_in
-from .tables import PARAMETER_NAMES, TABLES
-
-#: (column, table that defines it, its Chinese name for messages)
-REFERENCES: tuple[tuple[str, str, str], ...] = (
-    ("water_body_id", "water_bodies", "河湖"),
-    ("segment_id", "segments", "河段"),
-    ("station_id", "stations", "测站"),
+from .lookup import is_in, positions_in
+from .rules import (
+    BOUNDS,
+    DATED_STATION_TABLES,
+    ORDERED,
+    PARAMETER_BOUNDS,
+    REFERENCES,
+    SAMPLE_KEYS,
+    Bounds,
+    ParameterBounds,
+    Reference,
 )
+from .tables import PARAMETER_NAMES, PARAMETER_UNITS, TABLES
+
+__all__ = ["Validation", "row_accounts", "validate_dataset"]
+
 #: Checked elsewhere: segments of unknown water bodies are errors of the evaluation, and
 #: indicator_values have their own checks (health_eval.supplied).
-SAMPLE_TABLES = ("wq_samples", "drinking_source_samples")
-SKIPPED = {("segments", "water_body_id"), ("indicator_values", "water_body_id"),
-           ("indicator_values", "segment_id")}
+SKIPPED_REFERENCES = {("segments", "water_body_id"), ("indicator_values", "water_body_id"),
+                      ("indicator_values", "segment_id")}
+SAMPLE_TABLES = tuple(SAMPLE_KEYS)
 
 
-def check_references(dataset) -> list[Issue]:
-    """Warnings for values of ``water_body_id``, ``segment_id`` (also ``neighbour_segment_id``)
-    and ``station_id`` that their defining table lacks; one per table, column and value."""
-    issues = []
-    for spec in TABLES:
-        if not dataset.has(spec.name):
+@dataclass
+class Validation:
+    """Every problem of a dataset, and the rows that cannot be used.
+
+    Parameters
+    ----------
+    issues : list of Issue
+        The warnings of reading, then every problem the rules found.
+    rejected : dict of str to ndarray of bool
+        Per table, the rows that cannot be used (an error in the row, a reference to nothing,
+        an unknown parameter, a date outside the evaluation year); tables without any are absent.
+    """
+
+    issues: list[Issue]
+    rejected: dict[str, np.ndarray]
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any problem is an error (the data must not be evaluated)."""
+        return any(issue.severity == "error" for issue in self.issues)
+
+
+def validate_dataset(dataset) -> Validation:
+    """Check a readable dataset against every rule of :mod:`health_eval.rules`.
+
+    Parameters
+    ----------
+    dataset : Dataset
+
+    Returns
+    -------
+    Validation
+        The reading warnings followed by the problems found; per table, the unusable rows.
+    """
+    checks = _Checks(dataset)
+    _check_bounds(checks)
+    _check_parameters(checks)
+    _check_ordered(checks)
+    _check_keys(checks)
+    _check_references(checks)
+    _check_evaluation_year(checks)
+    return Validation(list(dataset.issues) + checks.finish(), checks.rejected)
+
+
+def row_accounts(dataset, validation: Validation) -> dict[str, dict[str, int]]:
+    """Rows read, used and rejected per table, for the result's provenance.
+
+    ``read`` counts every data row of the table, blank rows between data included; ``rejected``
+    the blank rows and the rows :attr:`Validation.rejected` marks; ``used = read - rejected``.
+    Every rejected row is named in the issues (``row.empty``, or the rule that rejected it).
+    """
+    accounts = {}
+    for name, frame in dataset.tables.items():
+        blank = dataset.blank_rows.get(name, 0)
+        rejected = int(validation.rejected[name].sum()) if name in validation.rejected else 0
+        read = len(frame) + blank
+        accounts[name] = {"read": read, "used": read - blank - rejected,
+                          "rejected": blank + rejected}
+    return accounts
+
+
+class _Checks:
+    """Issues (through one capped :class:`Sink` per table) and rejected rows being collected."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+        self.issues: list[Issue] = []
+        self.rejected: dict[str, np.ndarray] = {}
+        self._sinks: dict[str, Sink] = {}
+        self._rows: dict[str, np.ndarray] = {}
+
+    def frame(self, table: str) -> pd.DataFrame | None:
+        """The table when it is given with rows, else None."""
+        return self.dataset.tables[table] if self.dataset.has(table) else None
+
+    def rows(self, table: str) -> np.ndarray:
+        """User-visible row number of every row of ``table``."""
+        if table not in self._rows:
+            n = len(self.dataset.tables[table])
+            self._rows[table] = self.dataset.row_number(table, np.arange(n))
+        return self._rows[table]
+
+    def sink(self, table: str) -> Sink:
+        """The capped sink of ``table``'s issues."""
+        if table not in self._sinks:
+            self._sinks[table] = Sink(Origin(table, **self.dataset.location(table)))
+        return self._sinks[table]
+
+    def cells(self, table: str, rule: str, severity: str, mask: np.ndarray, values,
+              column: str, **fields) -> None:
+        """One issue per flagged row (capped per column); errors reject their rows."""
+        if not mask.any():
+            return
+        self.sink(table).cells(rule, severity, mask, self.rows(table), _Shown(values), column,
+                               **fields)
+        if severity == "error":
+            self.reject(table, mask)
+
+    def each(self, table: str, rule: str, severity: str, positions: np.ndarray, column: str,
+             describe) -> None:
+        """One issue per position (capped per column) with its own message fields:
+        ``describe(position)`` returns ``(value, fields)``; errors reject their rows."""
+        if not len(positions):
+            return
+        sink, rows = self.sink(table), self.rows(table)
+        shown = positions[:sink.room(column)]
+        for position in shown.tolist():
+            value, fields = describe(position)
+            sink.add(rule, severity, row=int(rows[position]), column=column, value=value,
+                     **fields)
+        sink.count(column, len(shown), len(positions) - len(shown), severity)
+        if severity == "error":
+            mask = np.zeros(len(rows), dtype=bool)
+            mask[positions] = True
+            self.reject(table, mask)
+
+    def reject(self, table: str, mask: np.ndarray) -> None:
+        """Mark rows of ``table`` as unusable."""
+        previous = self.rejected.get(table)
+        self.rejected[table] = mask.copy() if previous is None else previous | mask
+
+    def finish(self) -> list[Issue]:
+        """All issues, those of the capped sinks first."""
+        found = [issue for sink in self._sinks.values() for issue in sink.finish()]
+        return found + self.issues
+
+
+class _Shown:
+    """Typed values shown in messages (duck-types :meth:`Cells.display`)."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def display(self, positions: np.ndarray) -> list[str]:
+        return [_text(self.values.iat[p] if isinstance(self.values, pd.Series)
+                      else self.values[p]) for p in positions.tolist()]
+
+
+def _text(value) -> str:
+    """A typed value as text: numbers without a spurious ``.0``, dates as ISO."""
+    if isinstance(value, float | np.floating):
+        return np.format_float_positional(float(value), trim="-")
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _range_text(low: float | None, high: float | None) -> str:
+    """``[0, 14]``, ``≥ 0`` or ``≤ 20``."""
+    def number(x: float) -> str:
+        return np.format_float_positional(float(x), trim="-")
+    if low is not None and high is not None:
+        return f"[{number(low)}, {number(high)}]"
+    return f"≥ {number(low)}" if low is not None else f"≤ {number(high)}"
+
+
+def _outside(values: np.ndarray, low: float | None, high: float | None) -> np.ndarray:
+    """Which finite values lie outside ``[low, high]``."""
+    with np.errstate(invalid="ignore"):
+        bad = np.zeros(len(values), dtype=bool)
+        if low is not None:
+            bad |= values < low
+        if high is not None:
+            bad |= values > high
+    return bad
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _check_bounds(checks: _Checks) -> None:
+    """:data:`~health_eval.rules.BOUNDS`: values outside their column's range."""
+    for bound in BOUNDS:
+        frame = checks.frame(bound.table)
+        if frame is None:
             continue
-        frame = dataset.table(spec.name)
-        for column, target, label in REFERENCES:
-            for referring in (column, f"neighbour_{column}"):
-                if (referring not in frame or (spec.name, referring) in SKIPPED
-                        or (spec.name == target and referring == column)):
-                    continue
-                known = dataset.table(target)[column]
-                issues.extend(_dangling(dataset, spec.name, frame[referring], known, referring,
-                                        target, label))
-    return issues
+        values = _numbers(frame, bound.column)
+        _flag_range(checks, bound, _outside(values, bound.low, bound.high), frame[bound.column])
 
 
-def check_parameter_codes(dataset) -> list[Issue]:
-    """Warnings for ``parameter`` values of sample tables that are not codes of SPEC §5."""
-    issues = []
-    known = list(PARAMETER_NAMES)
+def _flag_range(checks: _Checks, bound: Bounds, bad: np.ndarray, shown,
+                range_text: str | None = None) -> None:
+    rule = "value.range" if bound.severity == "error" else "value.implausible"
+    checks.cells(bound.table, rule, bound.severity, bad, shown, bound.column,
+                 range=range_text or _range_text(bound.low, bound.high))
+
+
+def _parameter_bounds() -> list[ParameterBounds]:
+    """The rules of :data:`~health_eval.rules.PARAMETER_BOUNDS`, plus "not negative" for every
+    other parameter (water temperature excepted)."""
+    explicit = {b.parameter for b in PARAMETER_BOUNDS if b.severity == "error"}
+    return list(PARAMETER_BOUNDS) + [ParameterBounds(p, 0.0, None, "error")
+                                     for p in PARAMETER_NAMES if p not in explicit | {"wt"}]
+
+
+def _check_parameters(checks: _Checks) -> None:
+    """Sample values outside their parameter's range, and unknown parameter codes
+    (``parameter.unknown``: the rows are not used)."""
     for table in SAMPLE_TABLES:
-        parameters = dataset.table(table)["parameter"]
-        unknown = parameters.notna() & ~parameters.isin(known)
-        issues.extend(_per_value(
-            dataset, table, "parameter", parameters, unknown, "parameter.unknown",
-            lambda value, n: (f"监测项目 {value} 不是已知的项目编码（如 nh3n 氨氮、tp 总磷），"
-                              f"{n} 行数据（首行见行号）未被使用",
-                              f"parameter {value!r} is not a known code (e.g. nh3n, tp; see "
-                              f"SPEC §5): {n} row(s) (the first at this row) were not used")))
-    return issues
+        frame = checks.frame(table)
+        if frame is None:
+            continue
+        parameters = frame["parameter"]
+        values = _numbers(frame, "value")
+        for bound in _parameter_bounds():
+            bad = (parameters == bound.parameter).fillna(False).to_numpy(dtype=bool)
+            bad &= _outside(values, bound.low, bound.high)
+            unit = PARAMETER_UNITS[bound.parameter]
+            rule = Bounds(table, "value", bound.low, bound.high, bound.severity)
+            _flag_range(checks, rule, bad, values,
+                        f"{_range_text(bound.low, bound.high)} {unit} ({bound.parameter})")
+        unknown = (parameters.notna() & ~is_in(parameters, list(PARAMETER_NAMES))).to_numpy(
+            dtype=bool)
+        _per_value(checks, table, "parameter", parameters, unknown, "parameter.unknown",
+                   lambda value, n: (f"监测项目 {value} 不是已知的项目（如 nh3n 氨氮、tp 总磷），"
+                                     f"{n} 行数据（首行见行号）未被使用",
+                                     f"parameter {value!r} is not a known parameter (e.g. nh3n, "
+                                     f"tp; see SPEC §5): {n} row(s) (the first at this row) were "
+                                     f"not used"))
 
 
-def _dangling(dataset, table: str, values: pd.Series, known: pd.Series, column: str,
-              target: str, label: str) -> list[Issue]:
-    unknown = values.notna() & ~is_in(values, known)
-    return _per_value(
-        dataset, table, column, values, unknown, "reference.unknown",
-        lambda value, n: (f"{label} {value} 不在 {target} 中：{n} 行数据（首行见行号）未被使用",
-                          f"{column} {value} is not in {target}: {n} row(s) (the first at this "
-                          f"row) were not used"))
+def _check_ordered(checks: _Checks) -> None:
+    """:data:`~health_eval.rules.ORDERED`: a column above its limit column in the same row."""
+    for rule in ORDERED:
+        frame = checks.frame(rule.table)
+        if frame is None:
+            continue
+        values, limits = _numbers(frame, rule.column), _numbers(frame, rule.limit)
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(values > limits)
+        checks.each(rule.table, "value.exceeds", rule.severity, bad, rule.column,
+                    lambda p, values=values, limits=limits, rule=rule: (
+                        _text(values[p]), {"limit": rule.limit, "limit_value": _text(limits[p])}))
 
 
-def _per_value(dataset, table: str, column: str, values: pd.Series, flagged: pd.Series,
-               rule: str, messages) -> list[Issue]:
-    """One warning per distinct flagged value: how many rows, and the first row's number."""
+def _check_keys(checks: _Checks) -> None:
+    """Catalogue keys repeated (``key.duplicate``, error) and repeated samples
+    (``key.duplicate_sample``, warning); each repeat names the row it repeats."""
+    keys = [(spec.name, spec.key, "key.duplicate", "error") for spec in TABLES if spec.key]
+    keys += [(table, key, "key.duplicate_sample", "warning") for table, key in SAMPLE_KEYS.items()]
+    for table, key, rule, severity in keys:
+        frame = checks.frame(table)
+        if frame is None:
+            continue
+        repeat, first = _repeats(frame, key)
+        rows = checks.rows(table)
+
+        def describe(position, frame=frame, key=key, first=first, rows=rows):
+            text = ", ".join(f"{c}={_text(frame[c].iat[position])}" for c in key)
+            return text, {"key": text, "first": int(rows[first[position]]),
+                          "columns": "+".join(key)}
+        checks.each(table, rule, severity, np.flatnonzero(repeat), key[-1], describe)
+
+
+def _repeats(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows repeat an earlier row's key (rows with a blank key part never do), and the
+    position of the first row with each row's key."""
+    code = np.zeros(len(frame), dtype=np.int64)
+    complete = np.ones(len(frame), dtype=bool)
+    for column in key:
+        part, uniques = pd.factorize(frame[column])
+        complete &= part >= 0
+        code, _ = pd.factorize(code * (len(uniques) + 1) + part + 1)
+    _, first_index, inverse = np.unique(code, return_index=True, return_inverse=True)
+    first = first_index[inverse]
+    return complete & (first != np.arange(len(frame))), first
+
+
+def _check_references(checks: _Checks) -> None:
+    """:data:`~health_eval.rules.REFERENCES`: values their target table lacks (checked when the
+    target table is given); the rows are not used."""
+    for spec in TABLES:
+        frame = checks.frame(spec.name)
+        if frame is None:
+            continue
+        for reference in REFERENCES:
+            if _applies(reference, spec.name, frame) and checks.frame(reference.target) is not None:
+                known = checks.dataset.tables[reference.target][reference.target_column]
+                _dangling(checks, spec.name, frame[reference.column], known, reference)
+
+
+def _applies(reference: Reference, table: str, frame: pd.DataFrame) -> bool:
+    """Whether ``reference`` is checked on ``table``."""
+    return (reference.column in frame and reference.table in (None, table)
+            and (table, reference.column) not in SKIPPED_REFERENCES
+            and not (table == reference.target and reference.column == reference.target_column))
+
+
+def _dangling(checks: _Checks, table: str, values: pd.Series, known: pd.Series,
+              reference: Reference) -> None:
+    unknown = (values.notna() & ~is_in(values, known)).to_numpy(dtype=bool)
+    column, target, label = reference.column, reference.target, reference.label
+    _per_value(checks, table, column, values, unknown, "reference.unknown",
+               lambda value, n: (f"{label} {value} 不在 {target} 中：{n} 行数据（首行见行号）未被使用",
+                                 f"{column} {value} is not in {target}: {n} row(s) (the first "
+                                 f"at this row) were not used"))
+
+
+def _check_evaluation_year(checks: _Checks) -> None:
+    """Rows of :data:`~health_eval.rules.DATED_STATION_TABLES` dated outside the evaluation year
+    of their station's water body (``date.outside_evaluation_year``): not used. Rows whose
+    station, segment or water body is unknown are reported by the reference check instead."""
+    stations = checks.frame("stations")
+    if stations is None:
+        return
+    years = stations[["station_id", "segment_id"]].merge(
+        checks.dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
+        checks.dataset.table("water_bodies")[["water_body_id", "evaluation_year"]],
+        on="water_body_id").drop_duplicates("station_id")
+    for table in DATED_STATION_TABLES:
+        frame = checks.frame(table)
+        if frame is None:
+            continue
+        position = positions_in(frame["station_id"], years["station_id"])
+        known = position >= 0
+        year = years["evaluation_year"].to_numpy(dtype="float64", na_value=np.nan)[position]
+        dated = frame["date"].dt.year.to_numpy(dtype="float64", na_value=np.nan)
+        outside = known & np.isfinite(year) & np.isfinite(dated) & (dated != year)
+        by_station = dict(zip(years["station_id"], years["evaluation_year"]))
+        _per_value(checks, table, "date", frame["station_id"], outside,
+                   "date.outside_evaluation_year",
+                   lambda station, n, by_station=by_station: (
+                       f"测站 {station} 有 {n} 行数据不在评价年 {by_station[station]} 内（首行见行号），"
+                       f"未参与计算",
+                       f"station {station}: {n} row(s) outside the evaluation year "
+                       f"{by_station[station]} were not used (the first at this row)"))
+
+
+def _per_value(checks: _Checks, table: str, column: str, values: pd.Series,
+               flagged: np.ndarray, rule: str, messages) -> None:
+    """One warning per distinct value of the flagged rows — how many rows, and the first row's
+    number — and the rows marked as not used."""
     if not flagged.any():
-        return []
-    positions = pd.Series(np.flatnonzero(flagged.to_numpy()), index=values[flagged].to_numpy())
+        return
+    checks.reject(table, flagged)
+    positions = pd.Series(np.flatnonzero(flagged), index=values[flagged].to_numpy())
     groups = positions.groupby(level=0, sort=True).agg(["size", "first"])
-    issues = []
+    rows = checks.rows(table)
     for value, n, first in groups.itertuples():
         message_zh, message_en = messages(value, n)
-        issues.append(Issue(table=table, column=column, rule=rule, severity="warning",
-                            value=str(value), row=dataset.row_number(table, int(first)),
-                            **dataset.location(table),
-                            message_zh=message_zh, message_en=message_en))
-    return issues
-
-
-def validate_dataset(dataset) -> list[Issue]:
-    """Every problem of a readable dataset that evaluation does not depend on: the warnings of
-    reading, then :func:`check_references` and :func:`check_parameter_codes`."""
-    return list(dataset.issues) + check_references(dataset) + check_parameter_codes(dataset)
+        checks.issues.append(Issue(
+            table=table, column=column, rule=rule, severity="warning", value=str(value),
+            row=int(rows[first]), **checks.dataset.location(table),
+            message_zh=message_zh, message_en=message_en))

@@ -126,14 +126,13 @@ def community_survey(group: str):
 
 def compute_phytoplankton_density(dataset, context: ComputeContext) -> IndicatorValues:
     """Phytoplankton density (浮游植物密度, SPEC §4.4): evaluation-year mean [10⁴ cells/L]."""
-    samples, links, issues = evaluation_year_rows(dataset, context, "phytoplankton")
+    samples, links = evaluation_year_rows(dataset, context, "phytoplankton")
     stats = samples.groupby("station_id")["density_1e4_cells_l"].agg(["mean", "count"])
     stats["period"] = period_text(samples)
     return IndicatorValues(table=segment_rows(links, pd.DataFrame({
         "station_id": stats.index, "value": stats["mean"].to_numpy(),
         "n_obs": stats["count"].to_numpy(),
-        "details": records(stats, {"count": "samples", "period": "period"})})),
-        issues=tuple(issues))
+        "details": records(stats, {"count": "samples", "period": "period"})})))
 
 
 def compute_macrophyte_cover(dataset, context: ComputeContext) -> IndicatorValues:

@@ -87,13 +87,13 @@ def compute_water_supply(dataset, context: ComputeContext) -> IndicatorValues:
     100 × share of the evaluation year's days on which the supply (flow or level) reached the
     design value; series below ``min_coverage`` are ``insufficient_data``.
     """
-    daily, links, issues = evaluation_year_rows(dataset, context, "water_supply")
+    daily, links = evaluation_year_rows(dataset, context, "water_supply")
     coverage, gaps = checked_coverage(dataset, "water_supply", daily, "value",
                                       float(context.param("min_coverage")))
     table = coverage.join(days_meeting_share(daily, "station_id", "value", "design_value"))
     table["value"] = table["share"] * 100
     rows = daily_station_rows(links, table, {"days_meeting": "days_meeting", "days": "days"})
-    return IndicatorValues(table=rows, issues=tuple(issues + gaps))
+    return IndicatorValues(table=rows, issues=tuple(gaps))
 
 
 def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues:
@@ -104,7 +104,7 @@ def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues
     supplementary item is within ``supplementary_limits``; value = 100 × events meeting / events.
     Below-detection values enter by the profile's policy.
     """
-    samples, links, issues = evaluation_year_rows(dataset, context, "drinking_source_samples")
+    samples, links = evaluation_year_rows(dataset, context, "drinking_source_samples")
     value, _ = effective_values(samples, context.policies.below_detection)
     limits = {k: float(v) for k, v in context.param("supplementary_limits").items()
               if k not in ("source", "confidence")}
@@ -123,8 +123,7 @@ def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues
         events.append(pd.DataFrame({"meets": ~worse & ~over.any(axis=1), "failing": failing},
                                    index=wide.index))
     if not events:
-        return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]),
-                               issues=tuple(issues))
+        return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]))
     frame = pd.concat(events).reset_index()
     stats = frame.groupby("station_id").agg(events=("meets", "size"), meeting=("meets", "sum"))
     stats["value"] = 100 * stats["meeting"] / stats["events"]
@@ -136,7 +135,7 @@ def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues
                zip(stats.index, records(stats, {"events": "events", "meeting": "events_meeting"}))]
     return IndicatorValues(table=segment_rows(links, pd.DataFrame({
         "station_id": stats.index, "value": stats["value"].to_numpy(),
-        "n_obs": stats["events"].to_numpy(), "details": details})), issues=tuple(issues))
+        "n_obs": stats["events"].to_numpy(), "details": details})))
 
 
 def compute_shoreline_management(dataset, context: ComputeContext) -> IndicatorValues:

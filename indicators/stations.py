@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from health_eval.issues import Issue
 from health_eval.lookup import is_in, positions_in
 
 
@@ -57,7 +56,7 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
 
 
 def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = ()
-                         ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of a station table in the evaluation year, and the segments each station serves.
 
     Parameters
@@ -73,22 +72,21 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
 
     Returns
     -------
-    (rows, links, issues)
+    (rows, links)
         ``rows``: the table's rows at serving stations dated in the evaluation year of the
         station's own water body, with ``kind``, ``evaluation_year`` and ``columns`` added;
-        ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`);
-        ``issues``: a warning per station for rows outside the evaluation year (not used, not
-        lost), naming how many. ``rows`` and ``links`` are shared with the other indicators of
-        the evaluation (:meth:`ComputeContext.memo`): read-only.
+        ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
+        Both are shared with the other indicators of the evaluation
+        (:meth:`ComputeContext.memo`): read-only. Rows outside the evaluation year are left
+        out here and reported, once per table and station, by
+        :func:`health_eval.validation.validate_dataset` (rule ``date.outside_evaluation_year``).
     """
-    rows, links, issues = context.memo(
-        ("evaluation_year_rows", table, tuple(columns)),
-        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns)))
-    return rows, links, list(issues)
+    return context.memo(("evaluation_year_rows", table, tuple(columns)),
+                        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns)))
 
 
 def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
-                          ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
+                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     stations = dataset.table("stations")
     data = dataset.table(table)
     measured = stations[is_in(stations["station_id"], data["station_id"])]
@@ -103,20 +101,11 @@ def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
     year = np.full(len(data), -1)
     year[served] = home["evaluation_year"].to_numpy()[position[served]]
     in_year = served & (data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year)
-    outside = np.bincount(position[served & ~in_year], minlength=len(home))
-    issues = [
-        Issue(table=table, column="date", rule="date.outside_evaluation_year",
-              severity="warning", value=str(station_id), **dataset.location(table),
-              message_zh=f"测站 {station_id} 有 {n} 行数据不在评价年 {year} 内，未参与计算",
-              message_en=f"station {station_id}: {n} row(s) outside the evaluation year {year} "
-                         f"were not used")
-        for station_id, n, year in zip(home["station_id"], outside, home["evaluation_year"])
-        if n]
     taken = position[in_year]
     rows = data[in_year].reset_index(drop=True).assign(**{
         column: home[column].to_numpy()[taken]
         for column in ("kind", "evaluation_year", *columns)})
-    return rows, links, issues
+    return rows, links
 
 
 def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame:

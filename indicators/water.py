@@ -31,7 +31,7 @@ def annual_means(dataset, context: ComputeContext) -> tuple[StationMeans, pd.Ser
     (below-detection values by the profile's policy, SPEC §5), and each station's sampling
     period; computed once per evaluation and shared by the indicators that read them."""
     def make():
-        samples, _, _ = evaluation_year_rows(dataset, context, "wq_samples")
+        samples, _ = evaluation_year_rows(dataset, context, "wq_samples")
         means = station_means(samples, below_detection=context.policies.below_detection)
         return means, period_text(samples).reindex(means.means.index)
     return context.memo(("annual_means", context.policies.below_detection), make)
@@ -47,7 +47,7 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
     use the lake TP limits and include TN. Params: ``worse_than_v_zero_multiple``,
     ``ph_zero_deviation``.
     """
-    samples, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
+    samples, links = evaluation_year_rows(dataset, context, "wq_samples")
     all_means, period = annual_means(dataset, context)
     kinds = samples.drop_duplicates("station_id").set_index("station_id")["kind"]
     frames = []
@@ -77,16 +77,15 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
             "n_obs": samples_per_station.to_numpy(), "details": details})))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["segment_id", "station_id", "value", "n_obs", "details"])
-    return IndicatorValues(table=table, issues=tuple(issues))
+    return IndicatorValues(table=table)
 
 
 def compute_self_purification(dataset, context: ComputeContext) -> IndicatorValues:
     """Self-purification capacity (水体自净能力, SPEC §4.3): evaluation-year mean DO [mg/L]."""
-    _, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
+    _, links = evaluation_year_rows(dataset, context, "wq_samples")
     means, period = annual_means(dataset, context)
     if "do" not in means.means:
-        return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]),
-                               issues=tuple(issues))
+        return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]))
     counts = means.counts["do"]
     measured = counts.index[counts > 0]
     details = [{"station_id": station, "samples": int(n), "period": span}
@@ -94,7 +93,7 @@ def compute_self_purification(dataset, context: ComputeContext) -> IndicatorValu
     table = segment_rows(links, pd.DataFrame({
         "station_id": measured, "value": means.means.loc[measured, "do"].to_numpy(),
         "n_obs": counts[measured].to_numpy(), "details": details}))
-    return IndicatorValues(table=table, issues=tuple(issues))
+    return IndicatorValues(table=table)
 
 
 def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:
@@ -107,11 +106,11 @@ def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:
     ecological-flow target. Series below ``min_coverage`` are ``insufficient_data``.
     """
     method = context.param("method")
-    daily, links, issues = evaluation_year_rows(
+    daily, links = evaluation_year_rows(
         dataset, context, "daily_flow", columns=("mean_flow_m3s", "eco_flow_target_m3s"))
     coverage, gaps = checked_coverage(dataset, "daily_flow", daily, "flow_m3s",
                                       float(context.param("min_coverage")))
-    issues += gaps
+    issues = list(gaps)
     stations = daily.groupby("station_id")[["mean_flow_m3s", "eco_flow_target_m3s"]].first()
     if method == "target":
         share = days_meeting_share(daily, "station_id", "flow_m3s", "eco_flow_target_m3s")
@@ -228,11 +227,11 @@ def compute_min_eco_level(dataset, context: ComputeContext) -> IndicatorValues:
     gauge's minimum ecological level (``stations.min_eco_level_m``); 0 when every day is at or
     above it. Series below ``min_coverage`` are ``insufficient_data``.
     """
-    levels, links, issues = evaluation_year_rows(dataset, context, "water_level",
-                                                 columns=("min_eco_level_m",))
+    levels, links = evaluation_year_rows(dataset, context, "water_level",
+                                         columns=("min_eco_level_m",))
     coverage, gaps = checked_coverage(dataset, "water_level", levels, "level_m",
                                       float(context.param("min_coverage")))
-    issues += gaps
+    issues = list(gaps)
     minimum = levels.groupby("station_id")["min_eco_level_m"].first()
     ladder = min_level_ladder(levels[["station_id", "date", "level_m"]], minimum.dropna(),
                               windows=context.param("windows"))
@@ -258,7 +257,7 @@ def compute_trophic_state(dataset, context: ComputeContext) -> IndicatorValues:
     ``means`` (the index of the evaluation-year means) or ``samples`` (the mean of per-sample
     indices). Below-detection values enter by the profile's policy.
     """
-    samples, links, issues = evaluation_year_rows(dataset, context, "wq_samples")
+    samples, links = evaluation_year_rows(dataset, context, "wq_samples")
     samples = samples[samples["parameter"].isin(TROPHIC_PARAMETERS)]
     value, _ = effective_values(samples, context.policies.below_detection)
     table = trophic_state_table(
@@ -271,8 +270,7 @@ def compute_trophic_state(dataset, context: ComputeContext) -> IndicatorValues:
                "n_samples": "samples", **{p: f"mean_{p}" for p in TROPHIC_PARAMETERS}}
     return IndicatorValues(table=segment_rows(links, pd.DataFrame({
         "station_id": table.index, "value": table["index"].to_numpy(),
-        "n_obs": table["n_samples"].to_numpy(), "details": records(table, columns)})),
-        issues=tuple(issues))
+        "n_obs": table["n_samples"].to_numpy(), "details": records(table, columns)})))
 
 
 INDICATORS: tuple[Indicator, ...] = (

@@ -354,12 +354,26 @@ def test_unknown_files_and_keys_warned_other_files_ignored(tmp_path):
 
 
 def test_wrong_unit_in_header_rejected(tmp_path):
-    csv_package(tmp_path, daily_flow="测站编码,日期,日均流量(L/s)\nH1,2021-01-01,3.5\n")
+    csv_package(tmp_path, daily_flow="测站编码,日期,日均流量(mg/L)\nH1,2021-01-01,3.5\n")
     with pytest.raises(InputError) as excinfo:
         load_dataset(tmp_path)
     [issue] = errors_of(excinfo)
     assert (issue.rule, issue.column) == ("column.unit", "flow_m3s")
-    assert "L/s" in issue.message_en and "m3/s" in issue.message_en
+    assert "'mg/L'" in issue.message_en and "'m3/s'" in issue.message_en
+    assert "units accepted: m3/s, 立方米/秒, l/s, 升/秒" in issue.message_en
+
+
+def test_units_in_headers_are_converted(tmp_path):
+    # 3500 L/s = 3.5 m3/s; 150 cm = 1.5 m; 250 万m2 = 2.5e6 m2 = 2.5 km2
+    csv_package(tmp_path, daily_flow="测站编码,日期,日均流量（L/s）\nH1,2021-01-01,3500\n",
+                lake_areas="河湖编码,现状水面面积(万m²),历史参考面积(km2)\nW1,250,2.6\n",
+                bank_plots="样点编码,河段编码,岸别,岸坡倾角(度),岸坡植被覆盖度(%),岸坡高度(cm),基质,坡脚冲刷强度\n"
+                           "P1,S1,左岸,30,85%,150,黏土,无冲刷\n")
+    ds = load_dataset(tmp_path)
+    assert ds.table("daily_flow")["flow_m3s"].tolist() == [3.5]
+    assert ds.table("lake_areas")["current_area_km2"].tolist() == [pytest.approx(2.5)]
+    plot = ds.table("bank_plots").iloc[0]
+    assert (plot["height_m"], plot["veg_cover_pct"], plot["slope_deg"]) == (1.5, 85.0, 30.0)
 
 
 def test_code_labels_and_bool_words(tmp_path):
@@ -546,3 +560,63 @@ def test_date_text_styles_read_back(day, style):
                                                   "flow_m3s": [1.0]}))
     assert Dataset.from_frames(frames).table("daily_flow")["date"].tolist() == [
         pd.Timestamp(day)]
+
+
+def test_sample_units_are_converted_per_parameter(tmp_path):
+    # header unit μg/L applies where the row gives none; a row's own unit wins; chla stays in
+    # mg/m3 (= μg/L); MPN/100mL faecal coliform → ×10 per L; detection limits convert too
+    csv_package(tmp_path, wq_samples=(
+        "测站编码,采样日期,监测项目,监测值(μg/L),单位,检出限\n"
+        "Q1,2021-01-05,氨氮,250,,\n"
+        "Q1,2021-01-05,总磷,0.12,mg/L,\n"
+        "Q1,2021-01-05,叶绿素a,12,μg/L,\n"
+        "Q1,2021-01-05,粪大肠菌群,300,MPN/100mL,\n"
+        "Q1,2021-01-05,汞,ND,ng/L,50\n"
+        "Q1,2021-01-05,pH值,7.2,无量纲,\n"))
+    samples = load_dataset(tmp_path).table("wq_samples")
+    assert samples["parameter"].tolist() == ["nh3n", "tp", "chla", "fecal_coliform", "hg", "ph"]
+    assert samples["value"].tolist() == pytest.approx([0.25, 0.12, 12.0, 3000.0, 5e-5, 7.2])
+    assert samples["unit"].tolist() == ["mg/L", "mg/L", "mg/m3", "个/L", "mg/L", "无量纲"]
+    assert samples["detection_limit"].iloc[4] == pytest.approx(5e-5)
+    assert samples["below_detection"].tolist() == [False] * 4 + [True, False]
+
+
+def test_unknown_or_unfitting_sample_units_are_errors(tmp_path):
+    csv_package(tmp_path, wq_samples=(
+        "测站编码,采样日期,监测项目,监测值,单位\n"
+        "Q1,2021-01-05,nh3n,0.5,mg/L\n"
+        "Q1,2021-01-05,nh3n,0.5,ppm\n"
+        "Q1,2021-01-05,tp,0.1,m\n"))
+    with pytest.raises(InputError) as excinfo:
+        load_dataset(tmp_path)
+    found = [(i.rule, i.row, i.column, i.value) for i in errors_of(excinfo)]
+    assert found == [("unit.unknown", 3, "unit", "ppm"), ("unit.unknown", 4, "unit", "m")]
+    assert "parameter tp (its unit is mg/L" in errors_of(excinfo)[1].message_en
+
+
+def test_export_spellings_are_read(tmp_path):
+    # full-width digits and signs, thousands separators, 0.02L and <DL below detection,
+    # compact and full-width dates, full-width yes/no
+    csv_package(tmp_path, wq_samples=(
+        "测站编码,采样日期,监测项目,监测值,检出限\n"
+        "Q1,２０２１年３月５日,ＣＯＤ,１２．５,\n"
+        "Q1,20210305,总磷,0.02L,\n"
+        "Q1,2021-03-05,氨氮,<DL,0.025\n"
+        "Q1,2021.3.5,溶解氧,\"1,234.5\",\n"),
+        outfalls="排污口编码,河段编码,是否规范化建设,设置情况\nO1,S1,Ｙ,合规\n")
+    ds = load_dataset(tmp_path)
+    samples = ds.table("wq_samples")
+    assert samples["parameter"].tolist() == ["cod", "tp", "nh3n", "do"]
+    assert samples["value"].tolist() == [12.5, 0.02, 0.025, 1234.5]
+    assert samples["below_detection"].tolist() == [False, True, True, False]
+    assert samples["detection_limit"].tolist()[1:3] == [0.02, 0.025]
+    assert set(samples["date"]) == {pd.Timestamp("2021-03-05")}
+    assert ds.table("outfalls")["standardised"].tolist() == [True]
+
+
+def test_every_catalogue_unit_is_known():
+    from health_eval.tables import PARAMETER_UNITS, TABLES
+    from health_eval.units import UNITS, normalise_unit
+
+    units = {c.unit for spec in TABLES for c in spec.columns} | set(PARAMETER_UNITS.values())
+    assert {u for u in units if normalise_unit(u) not in UNITS} == set()

@@ -297,14 +297,14 @@ def test_rows_naming_unknown_stations_are_reported(tiny_frames, tiny_profile):
     frames = dict(tiny_frames)
     frames["wq_samples"] = pd.concat([frames["wq_samples"], pd.DataFrame(
         do_samples("Q9", [1.0, 2.0, 3.0])), pd.DataFrame([
-            {"station_id": "Q1", "date": "2021-05-01", "parameter": "氨氮", "value": 0.5}])],
+            {"station_id": "Q1", "date": "2021-05-01", "parameter": "浊度", "value": 0.5}])],
         ignore_index=True)
     frames["stations"] = pd.concat([frames["stations"], pd.DataFrame([
         {"station_id": "Q8", "segment_id": "S7", "station_type": "water_quality"}])],
         ignore_index=True)
     result = evaluate(frames, tiny_profile)
     parameter = result.issues[result.issues["rule"] == "parameter.unknown"]
-    assert parameter[["value", "row"]].values.tolist() == [["氨氮", 11]]
+    assert parameter[["value", "row"]].values.tolist() == [["浊度", 11]]
     found = result.issues[result.issues["rule"] == "reference.unknown"]
     # wq_samples rows 8–10 (7 rows before them; frames count from 1) name Q9; stations row 4 S7
     assert found[["table", "column", "value", "row"]].values.tolist() == [
