@@ -190,7 +190,7 @@ def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: li
         values[column.name] = result
     if bd_table:
         _apply_below_detection(values, below, rows, sink)
-    if "value" in values and is_sample_value(spec, spec.column("value")):
+    if {"value", "parameter"} <= set(values) and is_sample_value(spec, spec.column("value")):
         _convert_sample_units(values, header_unit, rows, sink)
     return values
 

@@ -309,8 +309,9 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
             rows[spec.name] = built.rows
             if built.blank_rows:
                 blank_rows[spec.name] = built.blank_rows
+    unreadable = {issue.table for issue in issues if issue.rule.startswith("file.")}
     for spec in TABLES:
-        if spec.required and spec.name not in tables:
+        if spec.required and spec.name not in tables and spec.name not in unreadable:
             issues.append(Origin(spec.name, None, None).issue(
                 "table.required", "error", code=spec.name, zh=spec.zh))
     if any(issue.severity == "error" for issue in issues):

@@ -59,6 +59,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "it (it is used)"),
     "value.exceeds": ("值 {value} 大于同一行的 {limit}（{limit_value}）",
                       "value {value} is larger than {limit} of the same row ({limit_value})"),
+    "reference.unknown": ("{label} {key} 不在 {target} 中：{n} 行数据未被使用（首行见行号）",
+                          "{code} {key} is not in {target}: {n} row(s) were not used (the "
+                          "first at this row)"),
+    "parameter.unknown": ("监测项目“{key}”不是本方法的项目（如 nh3n 氨氮、tp 总磷）：{n} 行数据未被使用"
+                          "（首行见行号）",
+                          "parameter '{key}' is not one of the method's (e.g. nh3n, tp; see "
+                          "SPEC §5): {n} row(s) were not used (the first at this row)"),
+    "date.outside_evaluation_year": (
+        "测站 {key} 有 {n} 行数据不在评价年 {year} 内，未参与计算（首行见行号，问题值为其日期）",
+        "station {key}: {n} row(s) outside the evaluation year {year} were not used (the "
+        "first at this row, its date as the value)"),
     "key.duplicate": ("{key} 与第 {first} 行重复（键 {columns} 必须唯一）",
                       "{key} repeats row {first} (key {columns} must be unique)"),
     "key.duplicate_sample": ("{key} 与第 {first} 行重复：同一测站、日期、项目的重复样品都参与平均，"

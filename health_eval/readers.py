@@ -6,8 +6,9 @@ names its table by code or Chinese name (any case, see :func:`health_eval.tables
 other names are reported as ``table.unknown`` warnings. Each table is returned as a
 :class:`RawTable` and typed in :mod:`health_eval.dataset` (headers, then cells).
 
-A file that cannot be read at all (missing, damaged, undecodable) raises
-:class:`~health_eval.issues.InputError` at once.
+A workbook or input path that cannot be read at all (missing, damaged) raises
+:class:`~health_eval.issues.InputError` at once; an unreadable file of a folder is reported and
+the folder's other files are read.
 
 References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.tables`.
 """
@@ -192,7 +193,9 @@ def _read_directory(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]
     """Read every recognised ``.csv`` and ``.parquet`` file of a folder.
 
     Other files are ignored; CSV/Parquet files whose stem is not a table code or Chinese name
-    are reported as ``table.unknown`` warnings.
+    are reported as ``table.unknown`` warnings. A file that cannot be read (encoding, damage)
+    is an error in the returned issues, and the other files are read all the same, so that
+    every problem of the package is found in one pass.
     """
     raws, issues = [], []
     for entry in sorted(path.iterdir()):
@@ -205,7 +208,10 @@ def _read_directory(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]
         if spec is None:
             continue
         read = _read_csv if suffix == ".csv" else _read_parquet
-        raws.append(read(entry, file, spec))
+        try:
+            raws.append(read(entry, file, spec))
+        except InputError as exc:        # one unreadable file: the others are still read
+            issues.extend(exc.issues)
     return raws, issues
 
 

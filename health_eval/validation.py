@@ -118,6 +118,7 @@ class _Checks:
         self.rejected: dict[str, np.ndarray] = {}
         self._sinks: dict[str, Sink] = {}
         self._rows: dict[str, np.ndarray] = {}
+        self._errors: dict[tuple[str, str], np.ndarray] = {}
 
     def frame(self, table: str) -> pd.DataFrame | None:
         """The table when it is given with rows, else None."""
@@ -138,9 +139,15 @@ class _Checks:
 
     def cells(self, table: str, rule: str, severity: str, mask: np.ndarray, values,
               column: str, **fields) -> None:
-        """One issue per flagged row (capped per column); errors reject their rows."""
+        """One issue per flagged row (capped per column); errors reject their rows. A value
+        already in error in this column gets no warning besides."""
+        if severity == "warning" and (table, column) in self._errors:
+            mask = mask & ~self._errors[table, column]
         if not mask.any():
             return
+        if severity == "error":
+            previous = self._errors.get((table, column))
+            self._errors[table, column] = mask if previous is None else previous | mask
         self.sink(table).cells(rule, severity, mask, self.rows(table), _Shown(values), column,
                                **fields)
         if severity == "error":
@@ -221,12 +228,17 @@ def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 def _check_bounds(checks: _Checks) -> None:
     """:data:`~health_eval.rules.BOUNDS`: values outside their column's range."""
-    for bound in BOUNDS:
+    for bound in _errors_first(BOUNDS):
         frame = checks.frame(bound.table)
         if frame is None:
             continue
         values = _numbers(frame, bound.column)
         _flag_range(checks, bound, _outside(values, bound.low, bound.high), frame[bound.column])
+
+
+def _errors_first(bounds):
+    """Rules in order, errors before warnings (a value in error gets no warning besides)."""
+    return sorted(bounds, key=lambda bound: bound.severity != "error")
 
 
 def _flag_range(checks: _Checks, bound: Bounds, bad: np.ndarray, shown,
@@ -253,7 +265,7 @@ def _check_parameters(checks: _Checks) -> None:
             continue
         parameters = frame["parameter"]
         values = _numbers(frame, "value")
-        for bound in _parameter_bounds():
+        for bound in _errors_first(_parameter_bounds()):
             bad = (parameters == bound.parameter).fillna(False).to_numpy(dtype=bool)
             bad &= _outside(values, bound.low, bound.high)
             unit = PARAMETER_UNITS[bound.parameter]
@@ -262,12 +274,7 @@ def _check_parameters(checks: _Checks) -> None:
                         f"{_range_text(bound.low, bound.high)} {unit} ({bound.parameter})")
         unknown = (parameters.notna() & ~is_in(parameters, list(PARAMETER_NAMES))).to_numpy(
             dtype=bool)
-        _per_value(checks, table, "parameter", parameters, unknown, "parameter.unknown",
-                   lambda value, n: (f"监测项目 {value} 不是已知的项目（如 nh3n 氨氮、tp 总磷），"
-                                     f"{n} 行数据（首行见行号）未被使用",
-                                     f"parameter {value!r} is not a known parameter (e.g. nh3n, "
-                                     f"tp; see SPEC §5): {n} row(s) (the first at this row) were "
-                                     f"not used"))
+        _per_value(checks, table, "parameter", parameters, unknown, "parameter.unknown")
 
 
 def _check_ordered(checks: _Checks) -> None:
@@ -340,11 +347,8 @@ def _applies(reference: Reference, table: str, frame: pd.DataFrame) -> bool:
 def _dangling(checks: _Checks, table: str, values: pd.Series, known: pd.Series,
               reference: Reference) -> None:
     unknown = (values.notna() & ~is_in(values, known)).to_numpy(dtype=bool)
-    column, target, label = reference.column, reference.target, reference.label
-    _per_value(checks, table, column, values, unknown, "reference.unknown",
-               lambda value, n: (f"{label} {value} 不在 {target} 中：{n} 行数据（首行见行号）未被使用",
-                                 f"{column} {value} is not in {target}: {n} row(s) (the first "
-                                 f"at this row) were not used"))
+    _per_value(checks, table, reference.column, values, unknown, "reference.unknown",
+               code=reference.column, target=reference.target, label=reference.label)
 
 
 def _check_evaluation_year(checks: _Checks) -> None:
@@ -364,32 +368,32 @@ def _check_evaluation_year(checks: _Checks) -> None:
             continue
         position = positions_in(frame["station_id"], years["station_id"])
         known = position >= 0
-        year = years["evaluation_year"].to_numpy(dtype="float64", na_value=np.nan)[position]
+        year = np.append(years["evaluation_year"].to_numpy(dtype="float64", na_value=np.nan),
+                         np.nan)[position]                 # position -1 (unknown) takes NaN
         dated = frame["date"].dt.year.to_numpy(dtype="float64", na_value=np.nan)
         outside = known & np.isfinite(year) & np.isfinite(dated) & (dated != year)
         by_station = dict(zip(years["station_id"], years["evaluation_year"]))
         _per_value(checks, table, "date", frame["station_id"], outside,
-                   "date.outside_evaluation_year",
-                   lambda station, n, by_station=by_station: (
-                       f"测站 {station} 有 {n} 行数据不在评价年 {by_station[station]} 内（首行见行号），"
-                       f"未参与计算",
-                       f"station {station}: {n} row(s) outside the evaluation year "
-                       f"{by_station[station]} were not used (the first at this row)"))
+                   "date.outside_evaluation_year", shown=frame["date"],
+                   year=lambda station, by_station=by_station: by_station[station])
 
 
 def _per_value(checks: _Checks, table: str, column: str, values: pd.Series,
-               flagged: np.ndarray, rule: str, messages) -> None:
-    """One warning per distinct value of the flagged rows — how many rows, and the first row's
-    number — and the rows marked as not used."""
+               flagged: np.ndarray, rule: str, shown: pd.Series | None = None,
+               **fields) -> None:
+    """One warning per distinct value of the flagged rows — how many rows (``n``), the first
+    row's number and its value (of ``shown`` when given, else of ``values``) — and the rows
+    marked as not used. A callable field is called with the distinct value."""
     if not flagged.any():
         return
     checks.reject(table, flagged)
     positions = pd.Series(np.flatnonzero(flagged), index=values[flagged].to_numpy())
     groups = positions.groupby(level=0, sort=True).agg(["size", "first"])
     rows = checks.rows(table)
+    origin = Origin(table, **checks.dataset.location(table))
     for value, n, first in groups.itertuples():
-        message_zh, message_en = messages(value, n)
-        checks.issues.append(Issue(
-            table=table, column=column, rule=rule, severity="warning", value=str(value),
-            row=int(rows[first]), **checks.dataset.location(table),
-            message_zh=message_zh, message_en=message_en))
+        given = {k: f(value) if callable(f) else f for k, f in fields.items()}
+        checks.issues.append(origin.issue(
+            rule, "warning", row=int(rows[first]), column=column,
+            value=_text(shown.iat[first] if shown is not None else value),
+            key=value, n=int(n), **given))

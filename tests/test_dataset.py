@@ -620,3 +620,10 @@ def test_every_catalogue_unit_is_known():
 
     units = {c.unit for spec in TABLES for c in spec.columns} | set(PARAMETER_UNITS.values())
     assert {u for u in units if normalise_unit(u) not in UNITS} == set()
+
+
+def test_samples_without_a_parameter_column_are_refused_not_crashed(tmp_path):
+    csv_package(tmp_path, wq_samples="测站编码,采样日期,监测值,单位\nQ1,2021-01-05,0.5,μg/L\n")
+    with pytest.raises(InputError) as excinfo:
+        load_dataset(tmp_path)
+    assert [(i.rule, i.column) for i in errors_of(excinfo)] == [("column.required", "parameter")]

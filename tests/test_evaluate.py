@@ -67,7 +67,8 @@ def test_effective_weights_are_visible(tiny_frames, tiny_profile):
 def test_out_of_year_samples_are_reported_not_used(tiny_frames, tiny_profile):
     result = evaluate(tiny_frames, tiny_profile)
     warning = result.issues[result.issues["rule"] == "date.outside_evaluation_year"]
-    assert len(warning) == 1 and warning.iloc[0]["value"] == "Q1"
+    assert len(warning) == 1 and warning.iloc[0]["value"] == "2020-03-15"
+    assert warning.iloc[0]["message_en"].startswith("station Q1: ")
     assert "1 row(s) outside the evaluation year 2021" in warning.iloc[0]["message_en"]
     q1 = [s for s in indicator(result, "S1", "water.self_purification")["details"]["stations"]
           if s["station_id"] == "Q1"][0]

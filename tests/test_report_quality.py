@@ -34,7 +34,7 @@ def test_a_renormalised_mandatory_indicator_is_said_prominently(without_fish):
     text = visible_text(render_html(result, "R", context=context))
     assert "鱼类保有指数 | 必选 | 上段（S1） | 无数据 | 输入数据包中没有所需数据表（fish_species）" in text
     assert "生物 | 上段（S1） | 水鸟状况 | 0.500 | 1.000" in text    # renormalised weight
-    assert "测站 Q1 有 1 行数据不在评价年 2021 内（首行见行号），未参与计算" in text  # this river's
+    assert "测站 Q1 有 1 行数据不在评价年 2021 内，未参与计算" in text   # issue of this river
     assert "河湖 L 没有评价河段" not in text                          # issue of the other one
 
 

@@ -37,7 +37,7 @@ __all__ = [
     "PROFILE_ID_PATTERN", "CriterionRow", "ErrorResponse", "EvaluateRequest", "EvaluateResponse",
     "HealthResponse", "IndicatorInfo", "IndicatorRow", "IndicatorsResponse", "IssueRow",
     "KindProfiles", "PolicyOverrides", "ProfileInfo", "ProfilesResponse", "Provenance",
-    "SegmentRow", "ValidateResponse", "WaterBodyRow",
+    "SegmentRow", "TableRows", "ValidateResponse", "WaterBodyRow",
 ]
 
 #: A packaged profile id: letters, digits, ``-`` and ``_`` — never a path.
@@ -252,6 +252,14 @@ class ProfileProvenance(_Response):
     policies: dict[str, Any]
 
 
+class TableRows(_Response):
+    """Rows of one input table: every row read is used or rejected (and named in ``issues``)."""
+
+    read: int = Field(description="Data rows read, blank rows between data included.")
+    used: int = Field(description="Rows the evaluation could use.")
+    rejected: int = Field(description="Blank rows, and rows an issue names as not used.")
+
+
 class Provenance(_Response):
     """Where a result came from; further keys may be added within version 1."""
 
@@ -264,6 +272,8 @@ class Provenance(_Response):
     dataset: str
     inputs: dict[str, str] = Field(description="SHA-256 of every input file or request table.")
     profiles: dict[str, ProfileProvenance]
+    rows: dict[str, TableRows] = Field(default_factory=dict,
+                                       description="Rows read / used / rejected per table.")
     options: dict[str, Any]
     timestamp: str
 
