@@ -26,7 +26,8 @@ from .input_issues import Sink
 from .tables import PARAMETER_UNITS, Column, TableSpec, code_key, is_sample_value
 from .units import UNITS, UnitError, conversion_factor, known_units, normalise_unit
 
-__all__ = ["Cells", "coerce_columns", "is_blank", "missing_series", "split_cells"]
+__all__ = ["Cells", "coerce_columns", "is_blank", "missing_series", "percent_as_shown",
+           "split_cells"]
 
 
 _STRING = pd.StringDtype()
@@ -193,6 +194,16 @@ def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: li
     if {"value", "parameter"} <= set(values) and is_sample_value(spec, spec.column("value")):
         _convert_sample_units(values, header_unit, rows, sink)
     return values
+
+
+def percent_as_shown(cells: Cells, formatted: np.ndarray) -> Cells:
+    """Cells of a % column with the numbers Excel shows in a percentage format (stored 0.85,
+    shown 85 %) as shown: × 100."""
+    if cells.native is None or not formatted.any():
+        return cells
+    native = cells.native.copy()
+    native[formatted] = pd.to_numeric(native[formatted]) * 100
+    return Cells(cells.text, native)
 
 
 def _without_percent(cells: Cells) -> Cells:

@@ -20,13 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import coerce_columns, missing_series, split_cells
+from .cells import coerce_columns, missing_series, percent_as_shown, split_cells
 from .headers import drop_empty_rows, recognise_columns
 from .input_issues import Origin, Sink
 from .issues import InputError, Issue
 from .lookup import is_in
 from .readers import RawTable, read_frames, read_package
 from .tables import TABLES, TableSpec, table_spec
+from .wide import melt_wide_samples
 
 __all__ = ["Dataset", "TableSource", "empty_table", "load_dataset"]
 
@@ -345,11 +346,20 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
     if not any(headers) and all(c.blank().all() for c in cells):
         sink.add("table.empty", "warning")
         return None, sink.finish()
+    percent = None if raw.percent_cells is None else raw.percent_cells[first_row - 1:]
     keep, blank_rows = drop_empty_rows(cells, rows, sink)
     if not keep.all():
         cells = [c.take(keep) for c in cells]
         data, rows = data.iloc[np.flatnonzero(keep)], rows[keep]
+        percent = None if percent is None else percent[keep]
+    melted = melt_wide_samples(spec, headers, cells, data, rows)
+    if melted is not None:
+        headers, cells, data, rows = melted
     matched, unknown = recognise_columns(headers, cells, spec, sink)
+    if percent is not None:
+        cells = [percent_as_shown(c, percent[:, j]) if any(
+            j == position and column.unit == "%" for position, column, _, _ in matched) else c
+                 for j, c in enumerate(cells)]
     values = coerce_columns(matched, cells, spec, rows, raw.excel, sink)
     frame = _frame(spec, values, unknown, data, len(rows))
     source = TableSource(file=raw.file, sheet=raw.sheet, first_row=first_row, sha256=raw.sha256)

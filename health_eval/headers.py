@@ -16,11 +16,11 @@ import pandas as pd
 
 from .cells import Cells, is_blank
 from .input_issues import Sink
-from .tables import TABLES, Column, TableSpec, is_sample_value
+from .tables import TABLES, Column, TableSpec, code_key, is_sample_value
 from .units import UNITS, UnitError, conversion_factor, known_units, normalise_unit
 
-__all__ = ["HEADER_SCAN_ROWS", "drop_empty_rows", "find_header_row", "header_text",
-           "recognise_columns"]
+__all__ = ["HEADER_SCAN_ROWS", "column_of_header", "drop_empty_rows", "find_header_row",
+           "header_text", "parameter_header", "recognise_columns"]
 
 #: How many rows at the top of a sheet or file are searched for the header row.
 HEADER_SCAN_ROWS = 10
@@ -73,6 +73,25 @@ def _match_header(header: str, spec: TableSpec) -> tuple[Column | None, str | No
     return None, None
 
 
+def column_of_header(header: str, spec: TableSpec) -> Column | None:
+    """The catalogue column of ``spec`` a header names (code, Chinese, with a unit), or None."""
+    return _match_header(header, spec)[0]
+
+
+def parameter_header(header: str, spec: TableSpec) -> tuple[str, str | None] | None:
+    """``(parameter code, unit or None)`` when ``header`` names a parameter of a sample table
+    (``氨氮(mg/L)``, ``NH3-N``, ``pH值``) — a column of a wide sample sheet — else None."""
+    if "value" not in spec.column_index or not is_sample_value(spec, spec.column("value")):
+        return None
+    synonyms = spec.column("parameter").code_synonyms()
+    if code_key(header) in synonyms:
+        return synonyms[code_key(header)], None
+    found = _UNIT_RE.match(header)
+    if found and code_key(found["name"]) in synonyms:
+        return synonyms[code_key(found["name"])], found["unit"]
+    return None
+
+
 def _header_key(text: str) -> str:
     """Header name for matching: case-folded, without any whitespace (``测站\\n编码``)."""
     return "".join(text.split()).casefold()
@@ -98,6 +117,8 @@ def find_header_row(grid: pd.DataFrame, spec: TableSpec) -> int:
     for at in range(min(len(grid), HEADER_SCAN_ROWS)):
         headers = [header_text(v) for v in grid.iloc[at].tolist()]
         names = [c.name for c in (_match_header(h, spec)[0] for h in headers) if c is not None]
+        if any(parameter_header(h, spec) for h in headers):      # a wide sample sheet
+            names += ["parameter", "value"]
         if at == 0 and len(names) >= 2 and 2 * len(names) >= sum(map(bool, headers)):
             return 0
         if names and required <= set(names):

@@ -45,6 +45,8 @@ class RawTable:
     ``grid`` has positional columns. When ``header`` is None the header row is searched for in
     the grid and grid row ``r`` is user row ``r + 1`` (Excel row / CSV line); otherwise
     ``header`` names the grid's columns and data row ``i`` is user row ``i + 1``.
+    ``percent_cells`` (workbooks with a % column) marks the grid's numbers shown in a
+    percentage format: Excel stores 85 % as 0.85.
     """
 
     spec: TableSpec
@@ -54,6 +56,7 @@ class RawTable:
     sheet: str | None
     sha256: str | None
     excel: bool = False
+    percent_cells: np.ndarray | None = None
 
     @property
     def label(self) -> str:
@@ -175,8 +178,13 @@ def _read_workbook(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]]
             if spec is None:
                 continue
             sheet.reset_dimensions()  # some writers store a wrong dimension; read every row
-            rows = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
-            raws.append(RawTable(spec, _grid(rows), None, shown, sheet.title, sha, excel=True))
+            if any(column.unit == "%" for column in spec.columns):
+                grid, percent = _grid_with_percent(sheet)
+            else:
+                rows = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+                grid, percent = _grid(rows), None
+            raws.append(RawTable(spec, grid, None, shown, sheet.title, sha, excel=True,
+                                 percent_cells=percent))
     finally:
         book.close()
     return raws, issues
@@ -187,6 +195,21 @@ def _grid(rows: list[tuple]) -> pd.DataFrame:
     width = max(map(len, rows), default=0)
     padded = [tuple(row) + (None,) * (width - len(row)) for row in rows]
     return pd.DataFrame(padded, columns=range(width), dtype=object)
+
+
+def _grid_with_percent(sheet) -> tuple[pd.DataFrame, np.ndarray]:
+    """The sheet's grid, and which of its cells are numbers in a percentage format (survey
+    tables are small: reading cell objects, slower than values only, costs little)."""
+    values, percent = [], []
+    for row in sheet.iter_rows(min_row=1, min_col=1):
+        values.append(tuple(cell.value for cell in row))
+        percent.append(tuple(isinstance(cell.value, int | float) and not isinstance(
+            cell.value, bool) and "%" in (getattr(cell, "number_format", None) or "")
+            for cell in row))
+    grid = _grid(values)
+    mask = _grid(percent).fillna(False).to_numpy(dtype=bool) if len(grid) else np.zeros(
+        grid.shape, dtype=bool)
+    return grid, mask
 
 
 def _read_directory(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]]:

@@ -627,3 +627,52 @@ def test_samples_without_a_parameter_column_are_refused_not_crashed(tmp_path):
     with pytest.raises(InputError) as excinfo:
         load_dataset(tmp_path)
     assert [(i.rule, i.column) for i in errors_of(excinfo)] == [("column.required", "parameter")]
+
+
+def test_a_wide_sample_sheet_is_melted_into_long_rows(tmp_path):
+    # one row per station and date, a column per parameter with its unit; a blank cell is a
+    # parameter not measured. Line 3's ammonia 250 μg/L is 0.25 mg/L; TP <0.01 is flagged.
+    csv_package(tmp_path, wq_samples=(
+        "水质月报（2021年）,,,,,\n"
+        "测站编码,采样日期,断面名称,溶解氧(mg/L),氨氮(μg/L),pH值,总磷(mg/L)\n"
+        "Q1,2021-01-05,上游断面,8.1,120,7.4,0.05\n"
+        "Q1,2021-02-03,上游断面,7.6,250,,<0.01\n"))
+    ds = load_dataset(tmp_path)
+    samples = ds.table("wq_samples")
+    assert samples["parameter"].tolist() == ["do", "nh3n", "ph", "tp", "do", "nh3n", "tp"]
+    assert samples["value"].tolist() == pytest.approx([8.1, 0.12, 7.4, 0.05, 7.6, 0.25, 0.01])
+    assert samples["below_detection"].tolist() == [False] * 6 + [True]
+    assert samples["unit"].tolist() == ["mg/L", "mg/L", "无量纲", "mg/L", "mg/L", "mg/L", "mg/L"]
+    assert samples["断面名称"].tolist() == ["上游断面"] * 7           # kept as read
+    # each long row keeps the line it came from (title line 1, header line 2)
+    assert ds.row_number("wq_samples", np.arange(7)).tolist() == [3, 3, 3, 3, 4, 4, 4]
+    assert [i.rule for i in ds.issues] == ["column.unknown"]
+
+
+def test_a_bad_cell_of_a_wide_sheet_is_located(tmp_path):
+    csv_package(tmp_path, wq_samples=("测站编码,采样日期,溶解氧(mg/L),氨氮(mg/L)\n"
+                                      "Q1,2021-01-05,8.1,0.1\n"
+                                      "Q1,2021-02-03,七点六,0.2\n"))
+    with pytest.raises(InputError) as excinfo:
+        load_dataset(tmp_path)
+    assert [(i.rule, i.row, i.column, i.value) for i in errors_of(excinfo)] == [
+        ("type.float", 3, "value", "七点六")]
+
+
+def test_percentages_formatted_in_excel_are_read_as_shown(tmp_path):
+    # Excel keeps 85 % as 0.85 in a cell formatted "0%"; a % column takes what the user saw.
+    # 60 typed in a General cell and the text "45%" stay 60 and 45; the fraction column of
+    # another unit is left alone.
+    path = make_workbook(tmp_path / "input.xlsx", {**REQUIRED_SHEETS, "岸坡调查样点": [
+        ["样点编码", "河段编码", "岸别", "岸坡倾角", "岸坡植被覆盖度(%)", "岸坡高度", "基质",
+         "坡脚冲刷强度"],
+        ["P1", "S1", "左岸", 0.3, 0.85, 2.0, "黏土", "无冲刷"],
+        ["P2", "S1", "右岸", 35, 60, 1.5, "黏土", "轻度"],
+        ["P3", "S1", "右岸", 40, "45%", 1.5, "黏土", "轻度"]]})
+    book = openpyxl.load_workbook(path)
+    book["岸坡调查样点"]["E2"].number_format = "0%"
+    book["岸坡调查样点"]["D2"].number_format = "0%"        # slope in degrees: not a % column
+    book.save(path)
+    plots = load_dataset(path).table("bank_plots")
+    assert plots["veg_cover_pct"].tolist() == pytest.approx([85.0, 60.0, 45.0])
+    assert plots["slope_deg"].tolist() == pytest.approx([0.3, 35.0, 40.0])
