@@ -25,6 +25,7 @@ import pandas as pd
 
 from .api import resolve_profiles
 from .compute import CONTEXT_TABLES, used_indicators
+from .issues import InputError
 from .registry import default_registry
 from .result import EvaluationResult
 from .tables import CATALOGUE
@@ -58,7 +59,14 @@ def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, c
     Returns
     -------
     EvaluationResult
-        The same tables a single :func:`health_eval.evaluate` of all the data gives.
+        The same tables a single :func:`health_eval.evaluate` of all the data gives; its
+        ``provenance.rows`` sums the rows of every task.
+
+    Raises
+    ------
+    InputError
+        When any task's data break a rule with an error: the problems of every task together
+        (rows numbered within each water body's partition).
     """
     import dask
 
@@ -73,14 +81,26 @@ def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, c
         {name: _chunk_of(name, frame, chunk) for name, frame in tables.items() if name in needed},
         profile, options) for chunk in chunks]
     results = _run(tasks, client, progress)
-    provenance = dict(results[0].provenance) if results else {}
     partitioned = {name for name, frame in tables.items() if PARTITION_COLUMN in frame.columns}
+    _raise_refused(results, partitioned)
+    provenance = dict(results[0].provenance) if results else {}
     provenance.update(dataset=str(source) if not isinstance(source, Mapping) else "dask",
                       inputs={}, executor={"kind": "dask", "tasks": len(tasks),
                                            "water_bodies_per_task": size},
                       rows=_row_accounts(results, partitioned),
                       timestamp=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
     return EvaluationResult.concat(list(results), provenance)
+
+
+def _raise_refused(results: Sequence, partitioned: set[str]) -> None:
+    """Raise one :class:`InputError` with the problems of every task that refused its data;
+    those of a table every task reads whole are listed once."""
+    refused = [issue for r in results if isinstance(r, InputError) for issue in r.issues]
+    if not refused:
+        return
+    own = [issue for issue in refused if issue.table in partitioned]
+    shared = [issue for issue in refused if issue.table not in partitioned]
+    raise InputError(own + list(dict.fromkeys(shared)))
 
 
 def _row_accounts(results: Sequence[EvaluationResult], partitioned: set[str]
@@ -169,8 +189,10 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _evaluate_chunk(frames: dict[str, pd.DataFrame], profile, options) -> EvaluationResult:
-    """Evaluate one chunk of whole water bodies (runs on a worker)."""
+def _evaluate_chunk(frames: dict[str, pd.DataFrame], profile, options
+                    ) -> EvaluationResult | InputError:
+    """Evaluate one chunk of whole water bodies (runs on a worker); data the chunk refuses
+    come back as the :class:`InputError`."""
     from .api import evaluate
 
     tables = {}
@@ -181,7 +203,10 @@ def _evaluate_chunk(frames: dict[str, pd.DataFrame], profile, options) -> Evalua
         elif PARTITION_COLUMN in frame:
             frame[PARTITION_COLUMN] = frame[PARTITION_COLUMN].astype(str)
         tables[name] = frame
-    return evaluate(tables, profile, **options)
+    try:
+        return evaluate(tables, profile, **options)
+    except InputError as exc:        # returned, so that every task's problems are gathered
+        return exc
 
 
 def _threads(client) -> int:

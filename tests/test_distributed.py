@@ -42,6 +42,7 @@ def test_dask_on_a_local_cluster_equals_one_evaluation(archive):
     assert_same_tables(local, result)
     assert result.provenance["executor"] == {"kind": "dask", "tasks": 3,
                                              "water_bodies_per_task": 2}
+    assert result.provenance["rows"] == local.provenance["rows"]
 
 
 def test_dask_without_a_cluster_and_with_options(archive):
@@ -68,3 +69,22 @@ def test_cli_runs_on_dask(archive, tmp_path):
     assert (tmp_path / "result.json").exists()
     bad = CliRunner().invoke(app, ["run", str(folder), "--executor", "spark"])
     assert bad.exit_code == 2
+
+
+def test_dask_gathers_the_problems_of_every_task(archive, tmp_path):
+    from health_eval.issues import InputError
+
+    frames, _ = archive
+    frames = {name: frame.copy() for name, frame in frames.items()}
+    flow = frames["daily_flow"]
+    water_body = flow["station_id"].map(frames["stations"].set_index("station_id")["segment_id"]
+                                        ).map(frames["segments"].set_index("segment_id")[
+                                            "water_body_id"])
+    first_of = flow.groupby(water_body.to_numpy()).head(1).index[:2]   # two water bodies
+    flow.loc[first_of, "flow_m3s"] = -1.0
+    folder = tmp_path / "archive"
+    write_parquet(frames, folder, partition_by_water_body=True)
+    with pytest.raises(InputError) as excinfo:
+        evaluate_dask(folder, water_bodies_per_task=1)
+    refused = [i for i in excinfo.value.issues if i.rule == "value.range"]
+    assert sorted(i.value for i in refused) == ["-1", "-1"] and len(refused) == 2
