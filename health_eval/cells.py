@@ -43,6 +43,7 @@ _BOOL_WORDS = {
 _NOT_DETECTED = frozenset({"未检出", "nd", "n.d.", "<dl", "dl", "<检出限", "低于检出限", "未检测出"})
 #: ``0.02L``: the national monitoring notation for "not detected, detection limit 0.02".
 _L_SUFFIX_RE = r"^(\d+(?:\.\d+)?)\s*[Ll]$"
+_PLAIN_DECIMAL_RE = r"^\d+(?:\.\d*)?$"
 _BELOW_DETECTION_COLUMNS = ("value", "below_detection", "detection_limit")
 _DATE_RE = (r"^(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
             r"(?:[\sT]+(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2}))?)?$")
@@ -319,7 +320,8 @@ def _mapped(values: pd.Series, mapping: dict, key=None) -> np.ndarray:
     """``values`` translated by ``mapping`` (None where absent), looking up each distinct value
     once — a column of millions of cells holds a handful of words — as ``key(value)`` when
     ``key`` is given."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    codes, uniques = pd.factorize(values)          # in the column's own (Arrow) dtype: fast
+    uniques = list(uniques)
     if key is not None:
         uniques = [key(u) for u in uniques]
     translated = np.array([mapping.get(u) if _hashable(u) else None for u in uniques] + [None],
@@ -458,15 +460,25 @@ def _split_below_detection(cells: Cells, header: str) -> tuple[Cells, _BelowDete
     """Read below-detection forms before parsing numbers: ``<0.01``/``＜0.01`` and ``0.01L``
     become 0.01 flagged ``less_than``; ``未检出``, ``ND``, ``N.D.``, ``<DL``, ``低于检出限``
     are blanked and flagged ``not_detected``."""
-    keys = pd.Series(_mapped(cells.text, {k: True for k in _NOT_DETECTED}, key=code_key))
-    not_detected = keys.notna().to_numpy(dtype=bool)
-    less_than = cells.text.str.match(_LESS_THAN_RE).fillna(False).to_numpy(dtype=bool)
-    l_suffix = cells.text.str.match(_L_SUFFIX_RE).fillna(False).to_numpy(dtype=bool)
-    less_than = (less_than | l_suffix) & ~not_detected
-    limit = cells.text.str.replace(_LESS_THAN_RE, "", regex=True).str.replace(
+    n = len(cells.text)
+    less_than, not_detected = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    # only cells that are not plain decimals can hold a marker: millions of values, few markers
+    odd = np.flatnonzero(cells.text.str.contains(_PLAIN_DECIMAL_RE, regex=True).eq(False)
+                         .to_numpy(dtype=bool, na_value=False))
+    if not len(odd):
+        return cells, _BelowDetection(less_than, not_detected, cells, header)
+    text = cells.text.iloc[odd]
+    marked = pd.Series(_mapped(text, {k: True for k in _NOT_DETECTED}, key=code_key))
+    not_detected[odd] = marked.notna().to_numpy(dtype=bool)
+    less_than[odd] = (text.str.match(_LESS_THAN_RE) | text.str.match(_L_SUFFIX_RE)).to_numpy(
+        dtype=bool, na_value=False)
+    less_than &= ~not_detected
+    limit = text.str.replace(_LESS_THAN_RE, "", regex=True).str.replace(
         _L_SUFFIX_RE, r"\1", regex=True)
-    text = cells.text.where(~less_than, limit).mask(not_detected)
-    return Cells(text, cells.native), _BelowDetection(less_than, not_detected, cells, header)
+    read = cells.text.copy()
+    read.iloc[odd] = limit.to_numpy()
+    read = cells.text.where(~less_than, read).mask(not_detected)
+    return Cells(read, cells.native), _BelowDetection(less_than, not_detected, cells, header)
 
 
 def _apply_below_detection(values: dict[str, pd.Series], below: _BelowDetection | None,

@@ -265,9 +265,12 @@ def _check_parameters(checks: _Checks) -> None:
             continue
         parameters = frame["parameter"]
         values = _numbers(frame, "value")
+        codes, present = pd.factorize(parameters)
         for bound in _errors_first(_parameter_bounds()):
-            bad = (parameters == bound.parameter).fillna(False).to_numpy(dtype=bool)
-            bad &= _outside(values, bound.low, bound.high)
+            if bound.parameter not in present:
+                continue
+            bad = (codes == present.get_loc(bound.parameter)) & _outside(values, bound.low,
+                                                                         bound.high)
             unit = PARAMETER_UNITS[bound.parameter]
             rule = Bounds(table, "value", bound.low, bound.high, bound.severity)
             _flag_range(checks, rule, bad, values,
@@ -319,9 +322,12 @@ def _repeats(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[np.ndarray, np.
         part, uniques = pd.factorize(frame[column])
         complete &= part >= 0
         code, _ = pd.factorize(code * (len(uniques) + 1) + part + 1)
-    _, first_index, inverse = np.unique(code, return_index=True, return_inverse=True)
-    first = first_index[inverse]
-    return complete & (first != np.arange(len(frame))), first
+    # factorize numbers keys in order of first appearance: a row is a key's first exactly when
+    # its code is one more than every code before it
+    before = np.maximum.accumulate(np.concatenate(([-1], code[:-1])))[:len(code)]
+    is_first = code > before
+    first = np.flatnonzero(is_first)[code]
+    return complete & ~is_first, first
 
 
 def _check_references(checks: _Checks) -> None:

@@ -146,3 +146,13 @@ def test_samples_whose_stations_have_no_known_water_body_are_only_dangling(tiny_
     # frames number rows from 1: the first station is the first row naming S9
     assert found(validation, "reference.unknown") == [("stations", 1, "segment_id", "S9",
                                                        "warning")]
+
+
+def test_repeats_name_the_first_row_with_the_same_key():
+    from health_eval.validation import _repeats
+
+    frame = pd.DataFrame({"a": ["x", "y", "x", None, "y", "x"], "b": [1, 1, 1, 1, 1, 2]})
+    repeat, first = _repeats(frame, ("a", "b"))
+    # rows 2 and 4 repeat rows 0 and 1; row 3 has a blank key part; (x, 2) is new
+    assert repeat.tolist() == [False, False, True, False, True, False]
+    assert first.tolist() == [0, 1, 0, 3, 1, 5]
