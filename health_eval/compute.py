@@ -109,7 +109,7 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
         applicable = segments[segments["kind"].isin(used.definition.applies_to)]
         if applicable.empty:
             continue
-        kinds = frozenset(applicable["kind"])
+        kinds = frozenset(applicable["kind"].unique())
         context = ComputeContext(segments=applicable, params=used.config.params,
                                  policies=profile.policies, indicator_id=used.definition.id,
                                  shared=shared.setdefault(kinds, {}))
