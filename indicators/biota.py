@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from health_eval.lookup import is_in
+
 
 def fish_retention_index(current: Collection[str] | int, historical: Collection[str] | int) -> float:
     """Fish retention index FOEI = native species found now / historical species (SPEC §4.4).
@@ -190,7 +192,7 @@ def _reference_sites(sites: pd.Index, reference: Collection[Any] | None) -> pd.I
     unknown = pd.Index(wanted).difference(sites)
     if len(unknown):
         raise ValueError(f"reference site(s) without benthos samples: {list(unknown)}")
-    return sites[sites.isin(wanted)]
+    return sites[is_in(sites, wanted)]
 
 
 def _per_group(values: pd.Series, groups) -> float | dict[str, float]:
@@ -263,7 +265,7 @@ def benthic_ibi_table(samples: pd.DataFrame, taxa: pd.DataFrame,
     table = benthic_metrics(samples, taxa, tolerant_min=float(params["tolerant_min"]),
                             ept_orders=params["ept_orders"])
     ref = _reference_sites(table.index, reference)
-    table["reference_site"] = table.index.isin(ref)
+    table["reference_site"] = is_in(table.index, ref)
     group = (pd.Series("all", index=table.index) if groups is None
              else pd.Series(groups).reindex(table.index))
     bounds: dict[str, dict[str, Any]] = {}
