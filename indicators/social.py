@@ -36,9 +36,9 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     responses = dataset.table("questionnaires")
     responses = responses[is_in(responses["water_body_id"], context.segments["water_body_id"])]
     own = _survey(responses[responses["segment_id"].notna()], "segment_id", weights, "segment")
-    own = own[(own["n_obs"] >= minimum) & own["segment_id"].isin(context.segments["segment_id"])]
+    own = own[(own["n_obs"] >= minimum) & is_in(own["segment_id"], context.segments["segment_id"])]
     whole = _survey(responses, "water_body_id", weights, "water_body")
-    others = context.segments.loc[~context.segments["segment_id"].isin(own["segment_id"]),
+    others = context.segments.loc[~is_in(context.segments["segment_id"], own["segment_id"]),
                                   ["segment_id", "water_body_id"]]
     broadcast = others.merge(whole, on="water_body_id").drop(columns="water_body_id")
     rows = pd.concat([own, broadcast], ignore_index=True)
