@@ -207,7 +207,7 @@ def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataF
     rows["status"] = rows["status"].astype(object).where(~missing, "no_data")
     rows["details"] = [
         {"reason": "no input data", "inputs": list(definition.inputs)} if gap else d
-        for gap, d in zip(missing, rows["details"])]
+        for gap, d in zip(missing.tolist(), rows["details"].tolist())]
     rows["indicator_id"] = definition.id
     rows["indicator_name"] = definition.name_zh
     rows["criterion"] = used.criterion
@@ -230,7 +230,7 @@ def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.Dat
     """
     frame = frame.assign(details=[
         dict(d, value=v, score=s, status=t)
-        for d, v, s, t in zip(frame["details"], _plain_floats(frame["value"]),
+        for d, v, s, t in zip(frame["details"].tolist(), _plain_floats(frame["value"]),
                               _plain_floats(frame["score"]), frame["status"].tolist())])
     ok = frame[frame["status"].eq("ok")]
     if combination == "worst":
