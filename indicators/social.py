@@ -118,11 +118,11 @@ def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues
         extra = wide.reindex(columns=[p for p in limits if p in wide])
         over = extra.gt(pd.Series(limits).reindex(extra.columns)).to_numpy()
         worse = classes["wq_class"].fillna(0).gt(standard).to_numpy()
+        fails = worse | over.any(axis=1)
         names = extra.columns.to_numpy(dtype=object)
-        failing = [sorted(set(limiting if bad else ()).union(names[row])) if bad or row.any()
-                   else [] for limiting, bad, row in zip(classes["limiting"], worse, over)]
-        events.append(pd.DataFrame({"meets": ~worse & ~over.any(axis=1), "failing": failing},
-                                   index=wide.index))
+        failing = [sorted(set(limiting if bad else ()).union(names[row])) if fail else []
+                   for limiting, bad, row, fail in zip(classes["limiting"], worse, over, fails)]
+        events.append(pd.DataFrame({"meets": ~fails, "failing": failing}, index=wide.index))
     if not events:
         return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]),
                                issues=tuple(issues))
