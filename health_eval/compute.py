@@ -109,7 +109,7 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
         applicable = segments[segments["kind"].isin(used.definition.applies_to)]
         if applicable.empty:
             continue
-        kinds = frozenset(applicable["kind"])
+        kinds = frozenset(applicable["kind"].unique())
         context = ComputeContext(segments=applicable, params=used.config.params,
                                  policies=profile.policies, indicator_id=used.definition.id,
                                  shared=shared.setdefault(kinds, {}))
@@ -207,7 +207,7 @@ def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataF
     rows["status"] = rows["status"].astype(object).where(~missing, "no_data")
     rows["details"] = [
         {"reason": "no input data", "inputs": list(definition.inputs)} if gap else d
-        for gap, d in zip(missing, rows["details"])]
+        for gap, d in zip(missing.tolist(), rows["details"].tolist())]
     rows["indicator_id"] = definition.id
     rows["indicator_name"] = definition.name_zh
     rows["criterion"] = used.criterion
@@ -229,8 +229,9 @@ def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.Dat
     its own value, score and status.
     """
     frame = frame.assign(details=[
-        dict(d, value=_plain_float(v), score=_plain_float(s), status=t)
-        for d, v, s, t in zip(frame["details"], frame["value"], frame["score"], frame["status"])])
+        dict(d, value=v, score=s, status=t)
+        for d, v, s, t in zip(frame["details"].tolist(), _plain_floats(frame["value"]),
+                              _plain_floats(frame["score"]), frame["status"].tolist())])
     ok = frame[frame["status"].eq("ok")]
     if combination == "worst":
         worst = ok.loc[ok.groupby(key)["score"].idxmin()]
@@ -251,21 +252,20 @@ def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.Dat
 
 def _lists_by_key(frame: pd.DataFrame, key: str, keys: pd.Index) -> list[list]:
     """The ``details`` of ``frame`` as one list per value of ``key``, in the order of ``keys``
-    (the sorted group keys), rows kept in their order: one sort and one split, no per-group
-    Python callback."""
-    ordered = frame.sort_values(key, kind="stable")
-    labels = ordered[key].to_numpy(dtype=object)
-    if not len(labels):
-        return [[] for _ in keys]
-    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
-    pieces = np.split(ordered["details"].to_numpy(dtype=object), starts[1:])
-    by_key = dict(zip(labels[starts], pieces))
-    return [list(by_key[k]) for k in keys]
+    (the group keys), rows kept in their order: each row's position among ``keys``, one stable
+    argsort and slices of one list, no per-group Python callback."""
+    position = keys.get_indexer(frame[key])
+    order = np.argsort(position, kind="stable")
+    details = frame["details"].to_numpy(dtype=object)[order].tolist()
+    counts = np.bincount(position[position >= 0], minlength=len(keys))
+    stops = int((position < 0).sum()) + np.cumsum(counts)     # rows of no key sort first
+    starts = stops - counts
+    return [details[a:b] for a, b in zip(starts.tolist(), stops.tolist())]
 
 
-def _plain_float(value: float) -> float | None:
-    """A details number: None for NaN, else rounded to 8 decimals (no 1.7000000000000002)."""
-    return None if pd.isna(value) else round(float(value), 8)
+def _plain_floats(values) -> list[float | None]:
+    """Details numbers: None for NaN, else rounded to 8 decimals (no 1.7000000000000002)."""
+    return [None if v != v else round(v, 8) for v in np.asarray(values, dtype=float).tolist()]
 
 
 def _apply_supplied(rows: pd.DataFrame, supplied: pd.DataFrame, rule: AnyRule) -> pd.DataFrame:
@@ -300,7 +300,7 @@ def _apply_supplied(rows: pd.DataFrame, supplied: pd.DataFrame, rule: AnyRule) -
 def _supplied_details(note, computed_value: float, computed_details: dict) -> dict:
     """Details of a supplied value: its note, and what the engine computed, if anything."""
     details = {"supplied_note": None if pd.isna(note) else str(note)}
-    value = _plain_float(computed_value)
+    (value,) = _plain_floats([computed_value])
     if value is not None:
         details.update(computed_value=value, computed_details=computed_details)
     return details

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 
-def is_in(values: pd.Series, candidates: Iterable) -> np.ndarray:
+def is_in(values: pd.Series | pd.Index, candidates: Iterable) -> np.ndarray:
     """Whether each of ``values`` is one of ``candidates`` (missing values never are).
 
     Parameters
     ----------
-    values : Series
-        The column to test, e.g. the ``segment_id`` of a sample table.
+    values : Series or Index
+        The ids to test, e.g. the ``segment_id`` of a sample table.
     candidates : iterable
         The ids looked for (a Series, Index, array or list; duplicates are fine).
 
@@ -34,15 +34,15 @@ def is_in(values: pd.Series, candidates: Iterable) -> np.ndarray:
         import pyarrow.compute as pc
 
         column = pa.array(values)
-        if isinstance(candidates, pd.Series) and _arrow_strings(candidates):
+        if isinstance(candidates, (pd.Series, pd.Index)) and _arrow_strings(candidates):
             wanted = pc.drop_null(pc.unique(pa.array(candidates))).cast(column.type)
         else:
             wanted = pa.array([str(v) for v in _distinct(candidates)], type=column.type)
         return pc.is_in(column, value_set=wanted).to_numpy(zero_copy_only=False).astype(bool)
-    return values.isin(_distinct(candidates)).to_numpy(dtype=bool)
+    return np.asarray(values.isin(_distinct(candidates)), dtype=bool)
 
 
-def _arrow_strings(series: pd.Series) -> bool:
+def _arrow_strings(series: pd.Series | pd.Index) -> bool:
     return isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
 
 

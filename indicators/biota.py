@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from health_eval.lookup import is_in, positions_in
+
 
 def fish_retention_index(current: Collection[str] | int, historical: Collection[str] | int) -> float:
     """Fish retention index FOEI = native species found now / historical species (SPEC §4.4).
@@ -143,18 +145,26 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
     totals = rows.groupby(["site_id", "taxon"], sort=True)["n"].sum().reset_index()
     present = totals[totals["n"] > 0].copy()
 
-    attributes = taxa.set_index(taxa["taxon"].to_numpy(dtype=object))
-    order = present["taxon"].map(attributes["order"].astype(object)) if "order" in taxa else None
+    # attributes worked out once per taxon, then taken by each present taxon's row in ``taxa``
+    at = positions_in(present["taxon"], taxa["taxon"])
+    listed = at >= 0
+
+    def taken(per_taxon: np.ndarray, unlisted) -> np.ndarray:
+        out = np.full(len(present), unlisted, dtype=per_taxon.dtype)
+        out[listed] = per_taxon[at[listed]]
+        return out
+
     wanted = {str(name).strip().casefold() for name in ept_orders}
-    if order is None:
+    if "order" not in taxa:
         present["ept"] = False
         present["unknown_order"] = True
     else:
+        order = taxa["order"].astype(object)
         names = order.where(order.notna()).astype("string").str.strip().str.casefold()
-        present["ept"] = names.isin(wanted).to_numpy(dtype=bool)
-        present["unknown_order"] = order.isna()
-    tolerance = (pd.to_numeric(present["taxon"].map(attributes["tolerance"].astype(object)),
-                               errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        present["ept"] = taken(names.isin(wanted).to_numpy(dtype=bool), False)
+        present["unknown_order"] = taken(order.isna().to_numpy(), True)
+    tolerance = (taken(pd.to_numeric(taxa["tolerance"].astype(object), errors="coerce")
+                       .to_numpy(dtype=float, na_value=np.nan), np.nan)
                  if "tolerance" in taxa else np.full(len(present), np.nan))
     present["unknown_tolerance"] = np.isnan(tolerance)
     present["tolerant_n"] = np.where(tolerance >= tolerant_min, present["n"], 0.0)
@@ -190,7 +200,7 @@ def _reference_sites(sites: pd.Index, reference: Collection[Any] | None) -> pd.I
     unknown = pd.Index(wanted).difference(sites)
     if len(unknown):
         raise ValueError(f"reference site(s) without benthos samples: {list(unknown)}")
-    return sites[sites.isin(wanted)]
+    return sites[is_in(sites, wanted)]
 
 
 def _per_group(values: pd.Series, groups) -> float | dict[str, float]:
@@ -263,7 +273,7 @@ def benthic_ibi_table(samples: pd.DataFrame, taxa: pd.DataFrame,
     table = benthic_metrics(samples, taxa, tolerant_min=float(params["tolerant_min"]),
                             ept_orders=params["ept_orders"])
     ref = _reference_sites(table.index, reference)
-    table["reference_site"] = table.index.isin(ref)
+    table["reference_site"] = is_in(table.index, ref)
     group = (pd.Series("all", index=table.index) if groups is None
              else pd.Series(groups).reindex(table.index))
     bounds: dict[str, dict[str, Any]] = {}

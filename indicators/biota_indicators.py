@@ -71,13 +71,13 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
                            f"not all_sites or reference_sites")
     basis = None
     if bounds_from == "reference_sites" and len(sites):
-        has_flagged = sites["water_body_id"].isin(sites.loc[flagged, "water_body_id"])
-        basis = sites.index[~has_flagged | sites.index.isin(flagged)]
+        has_flagged = is_in(sites["water_body_id"], sites.loc[flagged, "water_body_id"])
+        basis = sites.index[~has_flagged | is_in(sites.index, flagged)]
     table = benthic_ibi_table(samples, dataset.table("benthos_taxa"), reference=basis,
                               params=params, groups=sites["water_body_id"])
     table = table.join(sites[["segment_id", "water_body_id"]])
     given = params.get("expected_bibi")
-    reference_median = table.loc[table.index.isin(flagged)].groupby("water_body_id")["bibi"].median()
+    reference_median = table.loc[is_in(table.index, flagged)].groupby("water_body_id")["bibi"].median()
     table["expected_bibi"] = (float(given) if given is not None
                               else table["water_body_id"].map(reference_median))
     table["value"] = table["bibi"] / table["expected_bibi"].where(table["expected_bibi"] > 0)
@@ -89,7 +89,7 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
                               f"expected B-IBI: the benthic IBI cannot be computed", dataset)
                    for wb in lacking)
     metrics = {m: m for m in params["metrics"]}
-    table["reference_site"] = table.index.isin(flagged)     # flagged 是否参照点, not the bounds
+    table["reference_site"] = is_in(table.index, flagged)   # flagged 是否参照点, not the bounds
     table = table.reset_index()
     table["details"] = records(table, {"site_id": "site_id", "bibi": "bibi",
                                        "expected_bibi": "expected_bibi",

@@ -45,11 +45,13 @@ def records(frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 4) 
     """One details dict per row: ``{name: value}`` for ``columns`` (column → name).
 
     Floats are rounded to ``decimals``, dates written ``YYYY-MM-DD``, numpy scalars made plain
-    Python values and every missing value (NaN, NA, NaT) None — column by column, not cell by
-    cell.
+    Python values and every missing value (NaN, NA, NaT) None — except in a column of text
+    (dates included), where a missing value is NaN, as pandas' string dtype holds it (JSON
+    writes both as null). Column by column, not cell by cell.
     """
-    plain = {name: _plain_column(frame[column], decimals) for column, name in columns.items()}
-    return pd.DataFrame(plain, index=range(len(frame))).to_dict("records")
+    names = list(columns.values())
+    cells = zip(*(_plain_column(frame[column], decimals) for column in columns))
+    return [dict(zip(names, row)) for row in cells] if names else [{} for _ in range(len(frame))]
 
 
 def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
@@ -59,10 +61,13 @@ def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
         values = np.round(column.to_numpy(dtype=float, na_value=np.nan), decimals).astype(object)
     elif pd.api.types.is_datetime64_any_dtype(column.dtype):
         values = column.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    elif column.dtype == object:  # cells as they are, numpy scalars unboxed
+        values = [v.item() if isinstance(v, np.generic) else v for v in column.to_numpy()]
     else:  # ints and bools come out as Python int and bool
         values = column.to_numpy(dtype=object, na_value=None)
-    values = np.asarray(values, dtype=object)
-    values[missing] = None
+    values = np.array(values, dtype=object)
+    text = pd.api.types.infer_dtype(values[~missing], skipna=False) == "string"
+    values[missing] = np.nan if text else None
     return values
 
 

@@ -339,41 +339,36 @@ def classify(samples: pd.DataFrame, kind: str = "river") -> pd.DataFrame:
         exc = np.round((x - s3[None, :]) / s3[None, :], 4)
     exc_mask = (cls > 3) & ~no_mult[None, :] & ~np.isnan(exc)
 
-    # Long form, one row per (sample, parameter), to build the per-row lists and dicts.
+    # Flat (sample, parameter) cells in row-major order, so each row's cells are in column
+    # order; a stable sort by (row, descending key) then orders ties by column.
     row = np.repeat(np.arange(n), n_par)
-    long = pd.DataFrame(
-        {
-            "row": row,
-            "order": np.tile(np.arange(n_par), n),
-            "code": np.tile(np.asarray(codes, dtype=object), n),
-            "p": p.ravel(),
-            "exc": exc.ravel(),
-        }
-    )
-    at_worst = (cls == np.asarray(worst)[:, None]).ravel()
-    lim_long = long[at_worst].sort_values(
-        ["row", "p", "order"], ascending=[True, False, True], kind="mergesort"
-    )
-    limiting_by_row = lim_long.groupby("row", sort=True)["code"].agg(list)
+    code = np.tile(np.asarray(codes, dtype=object), n)
+    p_flat, exc_flat = p.ravel(), exc.ravel()
+    at_worst = np.flatnonzero((cls == worst[:, None]).ravel())
+    at_worst = at_worst[np.lexsort((-p_flat[at_worst], row[at_worst]))]
+    exceeding = np.flatnonzero(exc_mask.ravel())
+    exceeding = exceeding[np.lexsort((-exc_flat[exceeding], row[exceeding]))]
 
-    exc_long = long[exc_mask.ravel()].sort_values(
-        ["row", "exc", "order"], ascending=[True, False, True], kind="mergesort"
-    )
-    exc_grouped = exc_long.groupby("row", sort=True)
-    exc_codes = exc_grouped["code"].agg(list)
-    exc_values = exc_grouped["exc"].agg(list)
-    exceed_by_row = pd.Series(
-        [dict(zip(c, map(float, v))) for c, v in zip(exc_codes, exc_values)],
-        index=exc_codes.index,
-        dtype=object,
-    )
-
-    # Per-row Python objects (lists, dicts) for the rows that have none: empty ones.
-    rows = pd.RangeIndex(n)
-    limiting = [v if isinstance(v, list) else [] for v in limiting_by_row.reindex(rows)]
-    exceedance = [v if isinstance(v, dict) else {} for v in exceed_by_row.reindex(rows)]
+    # Per-row Python objects (lists, dicts); rows without any get empty ones.
+    limiting = [[] for _ in range(n)]
+    names = code[at_worst].tolist()
+    for r, start, stop in _runs(row[at_worst]):
+        limiting[r] = names[start:stop]
+    exceedance = [{} for _ in range(n)]
+    names, values = code[exceeding].tolist(), exc_flat[exceeding].tolist()
+    for r, start, stop in _runs(row[exceeding]):
+        exceedance[r] = dict(zip(names[start:stop], values[start:stop]))
 
     return pd.DataFrame(
         {"wq_class": wq_class, "limiting": limiting, "exceedance": exceedance},
         index=samples.index,
     )
+
+
+def _runs(rows: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(value, start, stop)`` of each run of equal values in ``rows`` (sorted), in order."""
+    if not len(rows):
+        return []
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    stops = np.r_[starts[1:], len(rows)]
+    return list(zip(rows[starts].tolist(), starts.tolist(), stops.tolist()))

@@ -67,13 +67,12 @@ def _day_numbers(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return days, valid
 
 
-def _station_index(*indexes: Iterable) -> pd.Index:
+def _station_index(*indexes: pd.Series | pd.Index) -> pd.Index:
     """Sorted union of station ids (NA dropped), named ``station_id``."""
-    out = pd.Index([], dtype=object)
-    for idx in indexes:
-        out = out.union(pd.Index(pd.unique(pd.Series(list(idx), dtype=object).dropna())))
-    out = pd.Index(sorted(out, key=str), dtype=object, name="station_id")
-    return out
+    distinct: dict = {}
+    for idx in indexes:  # the distinct ids of each, found in its own dtype (no object per row)
+        distinct.update(dict.fromkeys(pd.Series(idx).dropna().unique().tolist()))
+    return pd.Index(sorted(distinct, key=str), dtype=object, name="station_id")
 
 
 # --------------------------------------------------------------------------------------------

@@ -140,10 +140,8 @@ def station_means(
         parameters = list(parameters)
         keep &= samples["parameter"].isin(parameters).to_numpy()
     # one pass of integer codes and bincounts over all (station, parameter) cells at once
-    station_codes, stations = pd.factorize(samples["station_id"].to_numpy(dtype=object)[keep],
-                                           sort=True)
-    parameter_codes, found = pd.factorize(samples["parameter"].to_numpy(dtype=object)[keep],
-                                          sort=True)
+    station_codes, stations = _sorted_codes(samples["station_id"], keep)
+    parameter_codes, found = _sorted_codes(samples["parameter"], keep)
     cell = station_codes * len(found) + parameter_codes
     size = len(stations) * len(found)
     shape = (len(stations), len(found))
@@ -165,3 +163,15 @@ def station_means(
         f.index.name = "station_id"
         f.columns.name = "parameter"
     return StationMeans(means, counts, nbd)
+
+
+def _sorted_codes(column: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``column[keep]`` and its distinct values, sorted (as objects).
+
+    The column is factorised whole, in its own dtype (pyarrow's dictionary encoding for Arrow
+    strings, no Python object per row); values occurring only in rows not kept are dropped.
+    """
+    codes, distinct = pd.factorize(column, sort=True)
+    codes = codes[keep]
+    present = np.bincount(codes, minlength=len(distinct)) > 0
+    return (np.cumsum(present) - 1)[codes], np.asarray(distinct, dtype=object)[present]

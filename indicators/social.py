@@ -36,9 +36,9 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     responses = dataset.table("questionnaires")
     responses = responses[is_in(responses["water_body_id"], context.segments["water_body_id"])]
     own = _survey(responses[responses["segment_id"].notna()], "segment_id", weights, "segment")
-    own = own[(own["n_obs"] >= minimum) & own["segment_id"].isin(context.segments["segment_id"])]
+    own = own[(own["n_obs"] >= minimum) & is_in(own["segment_id"], context.segments["segment_id"])]
     whole = _survey(responses, "water_body_id", weights, "water_body")
-    others = context.segments.loc[~context.segments["segment_id"].isin(own["segment_id"]),
+    others = context.segments.loc[~is_in(context.segments["segment_id"], own["segment_id"]),
                                   ["segment_id", "water_body_id"]]
     broadcast = others.merge(whole, on="water_body_id").drop(columns="water_body_id")
     rows = pd.concat([own, broadcast], ignore_index=True)
@@ -118,10 +118,11 @@ def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues
         extra = wide.reindex(columns=[p for p in limits if p in wide])
         over = extra.gt(pd.Series(limits).reindex(extra.columns)).to_numpy()
         worse = classes["wq_class"].fillna(0).gt(standard).to_numpy()
-        failing = [sorted(set(limiting if bad else ()) | set(extra.columns[row]))
-                   for limiting, bad, row in zip(classes["limiting"], worse, over)]
-        events.append(pd.DataFrame({"meets": ~worse & ~over.any(axis=1), "failing": failing},
-                                   index=wide.index))
+        fails = worse | over.any(axis=1)
+        names = extra.columns.to_numpy(dtype=object)
+        failing = [sorted(set(limiting if bad else ()).union(names[row])) if fail else []
+                   for limiting, bad, row, fail in zip(classes["limiting"], worse, over, fails)]
+        events.append(pd.DataFrame({"meets": ~fails, "failing": failing}, index=wide.index))
     if not events:
         return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]))
     frame = pd.concat(events).reset_index()

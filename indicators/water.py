@@ -66,11 +66,12 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
         classes = classify(means, kind)
         samples_per_station = counts.max(axis=1)
         details = [
-            {"station_id": station, "wq_class": CLASS_LABELS.get(cls) if pd.notna(cls) else None,
+            {"station_id": station, "wq_class": CLASS_LABELS.get(cls),
              "limiting": limiting, "exceedance_vs_III": exceedance,
              "samples": int(n), "below_detection": int(bd), "period": span}
             for station, cls, limiting, exceedance, n, bd, span in zip(
-                positions.index, classes["wq_class"], classes["limiting"], classes["exceedance"],
+                positions.index, classes["wq_class"].to_numpy(dtype=object, na_value=None),
+                classes["limiting"], classes["exceedance"],
                 samples_per_station, below.sum(axis=1), period.reindex(positions.index))]
         frames.append(segment_rows(links, pd.DataFrame({
             "station_id": positions.index, "value": positions.max(axis=1).to_numpy(),
