@@ -307,6 +307,9 @@ def _to_int(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
 
 def _to_bool(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """Boolean column (nullable boolean): true/false, 1/0, yes/no, y/n, 是/否, √/×, 有/无."""
+    if cells.native is not None and pd.api.types.is_bool_dtype(cells.native.dtype):
+        result = cells.native.astype("boolean")      # a typed column (Parquet, DataFrames)
+        return result, np.zeros(len(result), dtype=bool)
     result = _mapped(cells.text, _BOOL_WORDS, key=code_key)
     if cells.native is not None:
         native = _mapped(cells.native, {True: True, False: False})
@@ -343,6 +346,10 @@ def _to_date(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     Text: ``2021-03-05``, ``2021/3/5``, ``2021.3.5``, ``2021年3月5日``, optionally followed by
     ``HH:MM[:SS]``. Non-text: datetime values; numbers only in xlsx, as Excel serial dates.
     """
+    if cells.native is not None and pd.api.types.is_datetime64_any_dtype(cells.native.dtype) \
+            and cells.text.isna().all():               # a typed column (Parquet, DataFrames)
+        result = pd.Series(cells.native.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")
+        return result, np.zeros(len(result), dtype=bool)
     result = _parse_date_text(cells.text)
     if cells.native is not None:
         native = _native_dates(cells.native, excel)
@@ -524,13 +531,14 @@ def _convert_sample_units(values: dict[str, pd.Series], header_unit: str | None,
     given = values.get("unit", pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=_STRING))
     if header_unit is not None:
         given = given.fillna(header_unit)
-    parameter = values["parameter"]
-    known = parameter.isin(list(PARAMETER_UNITS)).to_numpy(dtype=bool)
+    parameter_code, parameters = pd.factorize(values["parameter"])
+    unit_of = [PARAMETER_UNITS.get(p) for p in parameters] + [None]    # code -1 takes None
+    known = np.array([u is not None for u in unit_of])[parameter_code]
+    wanted_unit = pd.Series(pd.array(unit_of, dtype=_STRING).take(parameter_code))
+    values["unit"] = wanted_unit if known.all() else given.where(~known, wanted_unit)
     is_known = known & given.notna().to_numpy(dtype=bool)
     if not is_known.any():
-        values["unit"] = given
         return
-    parameter_code, parameters = pd.factorize(parameter)
     unit_code, units = pd.factorize(given)
     width = len(units) + 1                      # unit code + 1: 0 is a blank unit
     pair, pair_index = pd.factorize(parameter_code.astype(np.int64) * width + unit_code + 1)
@@ -551,7 +559,6 @@ def _convert_sample_units(values: dict[str, pd.Series], header_unit: str | None,
                        parameter=parameters[p], expected=wanted,
                        known=", ".join(known_units(dimension)))
     factor = np.where(is_known, factors[pair], 1.0)
-    for column in ("value", "detection_limit"):
-        values[column] = values[column] * np.where(np.isnan(factor), 1.0, factor)
-    wanted_unit = parameter.map(PARAMETER_UNITS).astype(_STRING)
-    values["unit"] = given.where(~known, wanted_unit)
+    if (factor != 1.0).any():
+        for column in ("value", "detection_limit"):
+            values[column] = values[column] * np.where(np.isnan(factor), 1.0, factor)

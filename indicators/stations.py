@@ -43,8 +43,8 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
     own["borrowed_from"] = pd.Series(pd.NA, index=own.index, dtype="string")
     frames = [own]
     if fallback == "neighbour" and "neighbour_segment_id" in segments:
-        lacking = segments[~segments["segment_id"].isin(own["segment_id"])
-                           & segments["neighbour_segment_id"].notna()]
+        lacking = segments[~is_in(segments["segment_id"], own["segment_id"])
+                           & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)]
         borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
             usable.rename(columns={"segment_id": "neighbour_segment_id"}),
             on="neighbour_segment_id")
