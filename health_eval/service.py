@@ -65,7 +65,7 @@ from .service_input import (
     json_job,
     upload_job,
 )
-from .validation import validate_dataset
+from .validation import row_accounts, validate_dataset
 
 __all__ = ["EvaluationTimeout", "Settings", "create_app", "serve_forever"]
 
@@ -214,6 +214,7 @@ def _validate(job: Job, limits: Limits) -> dict[str, Any]:
     validation = validate_dataset(dataset)
     return {"schema_version": SCHEMA_VERSION, "ok": not validation.has_errors,
             "tables": {name: len(frame) for name, frame in dataset.tables.items()},
+            "rows": row_accounts(dataset, validation),
             "issues": issue_records(validation.issues)}
 
 

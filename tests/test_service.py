@@ -183,6 +183,8 @@ def test_upload_problems(client, workbook):
 def test_validate(client, example, workbook):
     good = ValidateResponse.model_validate(client.post("/v1/validate", json=example).json())
     assert good.ok and good.tables["wq_samples"] == len(example["tables"]["wq_samples"])
+    n = len(example["tables"]["wq_samples"])
+    assert good.rows["wq_samples"].model_dump() == {"read": n, "used": n, "rejected": 0}
     assert ValidateResponse.model_validate(upload(client, workbook, path="/v1/validate")
                                            .json()).ok
     broken = {"tables": {"water_bodies": example["tables"]["water_bodies"],

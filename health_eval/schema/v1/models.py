@@ -296,6 +296,9 @@ class ValidateResponse(_Response):
     schema_version: Version
     ok: bool = Field(description="True when no issue is an error.")
     tables: dict[str, int] = Field(description="Rows read per table (empty when unreadable).")
+    rows: dict[str, TableRows] = Field(default_factory=dict,
+                                       description="Rows read / used / rejected per table "
+                                                   "(empty when unreadable).")
     issues: list[IssueRow]
 
 
