@@ -3,7 +3,7 @@
 :func:`load_dataset` and :meth:`Dataset.from_frames` read an input package with
 :mod:`health_eval.readers` into raw tables, and :func:`_build_table` types each with the shared
 steps of :mod:`health_eval.headers` (header row, header recognition) and
-:mod:`health_eval.cells` (cell coercion). Problems are
+:mod:`health_eval.cells` and :mod:`health_eval.columns` (cell coercion). Problems are
 collected over all tables and raised together as one :class:`~health_eval.issues.InputError`;
 warnings (unknown sheets or columns, skipped empty rows) travel in :attr:`Dataset.issues`.
 
@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import coerce_columns, missing_series, percent_as_shown, split_cells
+from .cells import missing_series, split_cells
+from .columns import coerce_columns, percent_as_shown
 from .headers import drop_empty_rows, recognise_columns
 from .input_issues import Origin, Sink
 from .issues import InputError, Issue

@@ -1,0 +1,102 @@
+"""Typed columns of one table: each recognised column coerced, converted and checked.
+
+:func:`coerce_columns` is the one step from raw cells to the catalogue's typed columns shared by
+every reader: the dtype's coercer (:mod:`health_eval.cells`), codes and their Chinese labels,
+units given in headers (converted to the column's unit), ``85%`` and Excel percentages in %
+columns, and — for sample tables — below-detection markers and per-row units
+(:mod:`health_eval.sample_values`). Unreadable cells and blank required cells are reported, with
+their user-visible rows, to a :class:`~health_eval.input_issues.Sink`.
+
+References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.tables`.
+"""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+
+import numpy as np
+import pandas as pd
+
+from .cells import COERCERS, TEXT_DTYPE, Cells, map_distinct
+from .input_issues import Sink
+from .sample_values import (
+    BELOW_DETECTION_COLUMNS,
+    apply_below_detection,
+    convert_sample_units,
+    split_below_detection,
+)
+from .tables import Column, TableSpec, code_key, is_sample_value
+from .units import conversion_factor
+
+__all__ = ["coerce_columns", "percent_as_shown"]
+
+
+def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: list[Cells],
+                   spec: TableSpec, rows: np.ndarray, excel: bool,
+                   sink: Sink) -> dict[str, pd.Series]:
+    """Coerce every recognised column; report unreadable and missing required cells.
+
+    Values are converted to the column's unit when the header gives another one
+    (``岸坡高度(cm)``); the values of sample tables to their parameter's unit, from the row's
+    ``unit`` or else the header's (:func:`convert_sample_units`). ``85%`` in a % column is 85.
+    """
+    below, header_unit = None, None
+    bd_table = all(c in spec.column_index for c in BELOW_DETECTION_COLUMNS)
+    values: dict[str, pd.Series] = {}
+    for position, column, header, unit in matched:
+        raw = cells[position]
+        parse = _without_percent(raw) if column.unit == "%" else raw
+        if bd_table and column.name == "value":
+            parse, below = split_below_detection(raw, header)
+        result, bad = COERCERS[column.dtype](parse, excel)
+        if column.codes is not None:
+            result, bad = _map_codes(result, column)
+        rule = "code.unknown" if column.codes is not None else f"type.{column.dtype}"
+        sink.cells(rule, "error", bad, rows, raw, column.name, header,
+                   allowed=_allowed(column))
+        if column.required:
+            sink.cells("value.missing", "error", raw.blank(), rows, raw, column.name, header)
+        if unit is not None and is_sample_value(spec, column):
+            header_unit = unit
+        elif unit is not None and (factor := conversion_factor(unit, column.unit)) != 1.0:
+            result = result * factor
+        values[column.name] = result
+    if bd_table:
+        apply_below_detection(values, below, rows, sink)
+    if {"value", "parameter"} <= set(values) and is_sample_value(spec, spec.column("value")):
+        convert_sample_units(values, header_unit, rows, sink)
+    return values
+
+
+def percent_as_shown(cells: Cells, formatted: np.ndarray) -> Cells:
+    """Cells of a % column with the numbers Excel shows in a percentage format (stored 0.85,
+    shown 85 %) as shown: × 100."""
+    if cells.native is None or not formatted.any():
+        return cells
+    native = cells.native.copy()
+    native[formatted] = pd.to_numeric(native[formatted]) * 100
+    return Cells(cells.text, native)
+
+
+def _without_percent(cells: Cells) -> Cells:
+    """Text cells of a % column without a trailing ``%`` (``85%`` is 85)."""
+    if cells.text.isna().all():
+        return cells
+    return Cells(cells.text.str.replace(r"\s*[%％]$", "", regex=True), cells.native)
+
+
+def _allowed(column: Column) -> str:
+    """Allowed values of a coded column in both languages: ``left (左岸), right (右岸)``."""
+    pairs = zip_longest(column.codes or (), column.code_labels or ())
+    return ", ".join(f"{code} ({label})" if label else code for code, label in pairs if code)
+
+
+def _map_codes(text: pd.Series, column: Column) -> tuple[pd.Series, np.ndarray]:
+    """Map codes, Chinese labels and aliases (any case or width, see
+    :func:`~health_eval.tables.code_key`) to the code. Other values are flagged in a closed
+    column, and kept as written in an open one."""
+    mapped = pd.Series(map_distinct(text, column.code_synonyms(), key=code_key), dtype=TEXT_DTYPE)
+    unmapped = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
+    if not column.closed:
+        return mapped.where(~unmapped, text), np.zeros(len(text), dtype=bool)
+    return mapped, unmapped
