@@ -497,3 +497,11 @@ def test_serve_warns_when_it_binds_beyond_loopback_without_a_key(monkeypatch):
     assert "without an API key" in result.output
     quiet = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "--api-key", KEY])
     assert "without an API key" not in quiet.output
+
+
+def test_evaluate_refuses_data_that_break_a_rule(client, example):
+    example["tables"]["wq_samples"][1]["value"] = -5          # a negative concentration
+    body = error(client.post("/v1/evaluate", json=example), 422, "invalid_input")
+    refused = [(i["table"], i["row"], i["column"], i["value"], i["rule"]) for i in body["issues"]
+               if i["severity"] == "error"]
+    assert refused == [("wq_samples", 2, "value", "-5", "value.range")]
