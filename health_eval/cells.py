@@ -66,9 +66,10 @@ class Cells:
         return blank
 
     def take(self, keep: np.ndarray) -> Cells:
-        """The cells of the kept rows, renumbered from 0."""
-        native = None if self.native is None else self.native[keep].reset_index(drop=True)
-        return Cells(self.text[keep].reset_index(drop=True), native)
+        """The cells at ``keep`` — a boolean mask, or positions (repeats allowed) — renumbered
+        from 0."""
+        native = None if self.native is None else self.native.iloc[keep].reset_index(drop=True)
+        return Cells(self.text.iloc[keep].reset_index(drop=True), native)
 
     def display(self, positions: np.ndarray) -> list[str | None]:
         """The cells at ``positions`` as text, for messages."""

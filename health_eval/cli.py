@@ -282,14 +282,19 @@ def template(out: Path = typer.Argument(..., help="The workbook to write (.xlsx)
     typer.echo(f"已写出 written: {write_template(out, kind)}")
 
 
-def _refuse(issues, out: Path) -> NoReturn:
-    """Write the issues of data that cannot be evaluated to ``out`` (issues.xlsx, issues.csv),
-    show them and exit 1; earlier results in ``out`` are left as they were."""
+def _write_and_show_issues(issues, out: Path, verdict: str) -> None:
+    """Write ``issues`` to ``out`` (issues.xlsx, issues.csv), show them, then the verdict and
+    the files written."""
     table = sort_issues(issues_frame(issues))
     written = write_issues(table, out)
     _print_issues(table, rest="issues.xlsx")
-    typer.echo("有错误，未评价 / errors: the package was not evaluated\n"
-               + "\n".join(f"已写出 written: {p}" for p in written))
+    typer.echo(verdict + "\n" + "\n".join(f"已写出 written: {p}" for p in written))
+
+
+def _refuse(issues, out: Path) -> NoReturn:
+    """Write and show the issues of data that cannot be evaluated, and exit 1; earlier results
+    in ``out`` are left as they were."""
+    _write_and_show_issues(issues, out, "有错误，未评价 / errors: the package was not evaluated")
     raise typer.Exit(EXIT_INVALID_INPUT)
 
 
@@ -310,11 +315,7 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
                             right={1, 2, 3}))
     if validation.has_errors:
         _refuse(validation.issues, out)
-    table = sort_issues(issues_frame(validation.issues))
-    written = write_issues(table, out)
-    _print_issues(table, rest="issues.xlsx")
-    typer.echo("可以评价 / the package can be evaluated\n"
-               + "\n".join(f"已写出 written: {p}" for p in written))
+    _write_and_show_issues(validation.issues, out, "可以评价 / the package can be evaluated")
 
 
 @app.command()

@@ -20,33 +20,36 @@ import pandas as pd
 from .cells import COERCERS, TEXT_DTYPE, Cells, map_distinct
 from .input_issues import Sink
 from .sample_values import (
-    BELOW_DETECTION_COLUMNS,
     apply_below_detection,
     convert_sample_units,
     split_below_detection,
 )
-from .tables import Column, TableSpec, code_key, is_sample_value
+from .tables import Column, TableSpec, code_key, is_sample_table, is_sample_value
 from .units import conversion_factor
 
-__all__ = ["coerce_columns", "percent_as_shown"]
+__all__ = ["coerce_columns"]
 
 
 def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: list[Cells],
-                   spec: TableSpec, rows: np.ndarray, excel: bool,
-                   sink: Sink) -> dict[str, pd.Series]:
+                   spec: TableSpec, rows: np.ndarray, excel: bool, sink: Sink,
+                   percent_cells: np.ndarray | None = None) -> dict[str, pd.Series]:
     """Coerce every recognised column; report unreadable and missing required cells.
 
     Values are converted to the column's unit when the header gives another one
     (``岸坡高度(cm)``); the values of sample tables to their parameter's unit, from the row's
-    ``unit`` or else the header's (:func:`convert_sample_units`). ``85%`` in a % column is 85.
+    ``unit`` or else the header's (:func:`convert_sample_units`). In a % column, ``85%`` is 85,
+    and so is a number Excel shows in a percentage format (stored 0.85): ``percent_cells``
+    marks those cells of the grid (rows × positions), when the reader knows them.
     """
     below, header_unit = None, None
-    bd_table = all(c in spec.column_index for c in BELOW_DETECTION_COLUMNS)
+    samples = is_sample_table(spec)
     values: dict[str, pd.Series] = {}
     for position, column, header, unit in matched:
         raw = cells[position]
-        parse = _without_percent(raw) if column.unit == "%" else raw
-        if bd_table and column.name == "value":
+        parse = raw
+        if column.unit == "%":
+            parse = _as_percent(raw, None if percent_cells is None else percent_cells[:, position])
+        if samples and column.name == "value":
             parse, below = split_below_detection(raw, header)
         result, bad = COERCERS[column.dtype](parse, excel)
         if column.codes is not None:
@@ -61,28 +64,24 @@ def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: li
         elif unit is not None and (factor := conversion_factor(unit, column.unit)) != 1.0:
             result = result * factor
         values[column.name] = result
-    if bd_table:
+    if samples:
         apply_below_detection(values, below, rows, sink)
-    if {"value", "parameter"} <= set(values) and is_sample_value(spec, spec.column("value")):
+    if samples and {"value", "parameter"} <= set(values):
         convert_sample_units(values, header_unit, rows, sink)
     return values
 
 
-def percent_as_shown(cells: Cells, formatted: np.ndarray) -> Cells:
-    """Cells of a % column with the numbers Excel shows in a percentage format (stored 0.85,
-    shown 85 %) as shown: × 100."""
-    if cells.native is None or not formatted.any():
-        return cells
-    native = cells.native.copy()
-    native[formatted] = pd.to_numeric(native[formatted]) * 100
-    return Cells(cells.text, native)
-
-
-def _without_percent(cells: Cells) -> Cells:
-    """Text cells of a % column without a trailing ``%`` (``85%`` is 85)."""
-    if cells.text.isna().all():
-        return cells
-    return Cells(cells.text.str.replace(r"\s*[%％]$", "", regex=True), cells.native)
+def _as_percent(cells: Cells, formatted: np.ndarray | None) -> Cells:
+    """Cells of a % column as the user wrote and saw them: text without a trailing ``%``
+    (``85%`` is 85), and the numbers of cells ``formatted`` as percentages × 100 (Excel stores
+    85 % as 0.85)."""
+    text, native = cells.text, cells.native
+    if text.notna().any():
+        text = text.str.replace(r"\s*[%％]$", "", regex=True)
+    if native is not None and formatted is not None and formatted.any():
+        native = native.copy()
+        native[formatted] = pd.to_numeric(native[formatted]) * 100
+    return Cells(text, native)
 
 
 def _allowed(column: Column) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .cells import missing_series, split_cells
-from .columns import coerce_columns, percent_as_shown
+from .columns import coerce_columns
 from .headers import drop_empty_rows, recognise_columns
 from .input_issues import Origin, Sink
 from .issues import InputError, Issue
@@ -357,11 +357,7 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
     if melted is not None:
         headers, cells, data, rows = melted
     matched, unknown = recognise_columns(headers, cells, spec, sink)
-    if percent is not None:
-        cells = [percent_as_shown(c, percent[:, j]) if any(
-            j == position and column.unit == "%" for position, column, _, _ in matched) else c
-                 for j, c in enumerate(cells)]
-    values = coerce_columns(matched, cells, spec, rows, raw.excel, sink)
+    values = coerce_columns(matched, cells, spec, rows, raw.excel, sink, percent)
     frame = _frame(spec, values, unknown, data, len(rows))
     source = TableSource(file=raw.file, sheet=raw.sheet, first_row=first_row, sha256=raw.sha256)
     return _Built(frame, rows, source, blank_rows), sink.finish()

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .cells import Cells, is_blank
 from .input_issues import Sink
-from .tables import TABLES, Column, TableSpec, code_key, is_sample_value
+from .tables import TABLES, Column, TableSpec, code_key, is_sample_table, is_sample_value
 from .units import UNITS, UnitError, conversion_factor, known_units, normalise_unit
 
 __all__ = ["HEADER_SCAN_ROWS", "column_of_header", "drop_empty_rows", "find_header_row",
@@ -44,8 +44,7 @@ def _unit_problem(unit: str | None, column: Column, spec: TableSpec) -> str | No
     try:
         conversion_factor(unit, column.unit)
     except UnitError:
-        dimension = UNITS.get(normalise_unit(column.unit), ("",))[0]
-        return ", ".join(known_units(dimension)) or "—"
+        return ", ".join(known_units(like=column.unit)) or "—"
     return None
 
 
@@ -81,7 +80,7 @@ def column_of_header(header: str, spec: TableSpec) -> Column | None:
 def parameter_header(header: str, spec: TableSpec) -> tuple[str, str | None] | None:
     """``(parameter code, unit or None)`` when ``header`` names a parameter of a sample table
     (``氨氮(mg/L)``, ``NH3-N``, ``pH值``) — a column of a wide sample sheet — else None."""
-    if "value" not in spec.column_index or not is_sample_value(spec, spec.column("value")):
+    if not is_sample_table(spec):
         return None
     synonyms = spec.column("parameter").code_synonyms()
     if code_key(header) in synonyms:

@@ -206,10 +206,7 @@ def _grid_with_percent(sheet) -> tuple[pd.DataFrame, np.ndarray]:
         percent.append(tuple(isinstance(cell.value, int | float) and not isinstance(
             cell.value, bool) and "%" in (getattr(cell, "number_format", None) or "")
             for cell in row))
-    grid = _grid(values)
-    mask = _grid(percent).fillna(False).to_numpy(dtype=bool) if len(grid) else np.zeros(
-        grid.shape, dtype=bool)
-    return grid, mask
+    return _grid(values), _grid(percent).fillna(False).to_numpy(dtype=bool)
 
 
 def _read_directory(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]]:

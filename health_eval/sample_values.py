@@ -19,13 +19,11 @@ import pandas as pd
 from .cells import TEXT_DTYPE, Cells, map_distinct
 from .input_issues import Sink
 from .tables import PARAMETER_UNITS, code_key
-from .units import UNITS, UnitError, conversion_factor, known_units, normalise_unit
+from .units import UnitError, conversion_factor, known_units
 
-__all__ = ["BELOW_DETECTION_COLUMNS", "BelowDetection", "apply_below_detection",
-           "convert_sample_units", "split_below_detection"]
+__all__ = ["BelowDetection", "apply_below_detection", "convert_sample_units",
+           "split_below_detection"]
 
-#: Columns of a table whose values can be below detection.
-BELOW_DETECTION_COLUMNS = ("value", "below_detection", "detection_limit")
 #: Below-detection markers without a number (compared as :func:`code_key`): the row's detection
 #: limit is the value.
 _NOT_DETECTED = frozenset({"未检出", "nd", "n.d.", "<dl", "dl", "<检出限", "低于检出限", "未检测出"})
@@ -136,10 +134,9 @@ def convert_sample_units(values: dict[str, pd.Series], header_unit: str | None,
         except UnitError:
             factors[k] = np.nan
             bad = is_known & (pair == k)
-            dimension = UNITS.get(normalise_unit(wanted), ("",))[0]
             sink.cells("unit.unknown", "error", bad, rows, Cells(given, None), "unit",
                        parameter=parameters[p], expected=wanted,
-                       known=", ".join(known_units(dimension)))
+                       known=", ".join(known_units(like=wanted)))
     factor = np.where(is_known, factors[pair], 1.0)
     if (factor != 1.0).any():
         for column in ("value", "detection_limit"):

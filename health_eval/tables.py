@@ -153,6 +153,21 @@ PARAMETER_ALIASES: tuple[tuple[str, str], ...] = (
     ("叶绿素a(Chla)", "chla"), ("Chl-a", "chla"), ("透明度(SD)", "sd"), ("水温(WT)", "wt"),
 )
 
+#: The columns of the sample tables (``wq_samples``, ``drinking_source_samples``), in long form:
+#: one row per station, date and parameter.
+SAMPLE_COLUMNS: tuple[Column, ...] = (
+    _c("station_id", "测站编码", "str"),
+    _c("date", "采样日期", "date"),
+    _c("parameter", "监测项目", "str", codes=tuple(PARAMETER_NAMES),
+       code_labels=tuple(PARAMETER_NAMES.values()), aliases=PARAMETER_ALIASES, closed=False,
+       description="Parameter code of SPEC §5 (do, codmn, nh3n, tp, …) or its Chinese name; "
+                   "other parameters are kept and reported as not used."),
+    _c("value", "监测值", "float"),
+    _c("unit", "单位", "str", required=False),
+    _c("below_detection", "是否未检出", "bool", required=False),
+    _c("detection_limit", "检出限", "float", required=False),
+)
+
 WATER_BODY_KINDS = ("river", "lake", "reservoir")
 WATER_BODY_KIND_LABELS = ("河流", "湖泊", "水库")
 
@@ -207,19 +222,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         name="wq_samples", zh="水质监测数据", key=(),
         description="Water-quality samples in long form: one row per station, date and parameter.",
-        columns=(
-            _c("station_id", "测站编码", "str"),
-            _c("date", "采样日期", "date"),
-            _c("parameter", "监测项目", "str", codes=tuple(PARAMETER_NAMES),
-               code_labels=tuple(PARAMETER_NAMES.values()), aliases=PARAMETER_ALIASES,
-               closed=False,
-               description="Parameter code of SPEC §5 (do, codmn, nh3n, tp, …) or its Chinese "
-                           "name; other parameters are kept and reported as not used."),
-            _c("value", "监测值", "float"),
-            _c("unit", "单位", "str", required=False),
-            _c("below_detection", "是否未检出", "bool", required=False),
-            _c("detection_limit", "检出限", "float", required=False),
-        ),
+        columns=SAMPLE_COLUMNS,
     ),
     TableSpec(
         name="daily_flow", zh="逐日流量", key=("station_id", "date"),
@@ -447,17 +450,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         name="drinking_source_samples", zh="饮用水水源地监测", key=(),
         description="Drinking-source samples in long form, as water-quality samples.",
-        columns=(
-            _c("station_id", "测站编码", "str"),
-            _c("date", "采样日期", "date"),
-            _c("parameter", "监测项目", "str", codes=tuple(PARAMETER_NAMES),
-               code_labels=tuple(PARAMETER_NAMES.values()), aliases=PARAMETER_ALIASES,
-               closed=False),
-            _c("value", "监测值", "float"),
-            _c("unit", "单位", "str", required=False),
-            _c("below_detection", "是否未检出", "bool", required=False),
-            _c("detection_limit", "检出限", "float", required=False),
-        ),
+        columns=SAMPLE_COLUMNS,
     ),
     TableSpec(
         name="shoreline_lengths", zh="岸线利用", key=("segment_id",),
@@ -513,11 +506,15 @@ TABLES: tuple[TableSpec, ...] = (
 CATALOGUE: dict[str, TableSpec] = {t.name: t for t in TABLES}
 
 
+def is_sample_table(spec: TableSpec) -> bool:
+    """Whether ``spec`` is a sample table (its columns are :data:`SAMPLE_COLUMNS`)."""
+    return spec.columns is SAMPLE_COLUMNS
+
+
 def is_sample_value(spec: TableSpec, column: Column) -> bool:
     """Whether ``column`` is the ``value`` of a sample table, whose unit is the parameter's
     (:data:`PARAMETER_UNITS`) and is given per row in its ``unit`` column."""
-    return column.name == "value" and "parameter" in spec.column_index and (
-        "unit" in spec.column_index)
+    return column.name == "value" and is_sample_table(spec)
 
 
 def table_spec(name: str) -> TableSpec:

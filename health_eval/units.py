@@ -76,8 +76,10 @@ def normalise_unit(unit: str) -> str:
         "108", "10^8")
 
 
-def known_units(dimension: str | None = None) -> list[str]:
-    """The spellings :data:`UNITS` knows (of one dimension), for messages."""
+def known_units(like: str | None = None) -> list[str]:
+    """The spellings :data:`UNITS` knows — those that convert to unit ``like`` when it is
+    given (none for an unknown ``like``) — for messages."""
+    dimension = None if like is None else UNITS.get(normalise_unit(like), ("",))[0]
     return [u for u, (d, _) in UNITS.items() if u and (dimension is None or d == dimension)]
 
 

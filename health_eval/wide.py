@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .cells import Cells
+from .cells import TEXT_DTYPE, Cells
 from .headers import column_of_header, parameter_header
 from .tables import TableSpec
 
@@ -60,12 +60,12 @@ def melt_wide_samples(spec: TableSpec, headers: list[str], cells: list[Cells],
     order = np.lexsort((which, source))          # by source row, then parameter column
     source, which = source[order], which[order]
 
-    long_cells = [_pick(cells[j], source) for j in others]
+    long_cells = [cells[j].take(source) for j in others]
     codes = np.array([code for _, (code, _) in found], dtype=object)[which]
     units = np.array([unit for _, (_, unit) in found], dtype=object)[which]
     values = _stack([cells[j] for j, _ in found], source, which)
-    long_cells += [Cells(pd.Series(codes, dtype="string"), None), values,
-                   Cells(pd.Series(units, dtype="string"), None)]
+    long_cells += [Cells(pd.Series(codes, dtype=TEXT_DTYPE), None), values,
+                   Cells(pd.Series(units, dtype=TEXT_DTYPE), None)]
     long_data = pd.concat(
         [data.iloc[source, others].reset_index(drop=True).set_axis(range(len(others)), axis=1),
          pd.DataFrame({len(others): codes, len(others) + 1: values.as_text().to_numpy(),
@@ -73,15 +73,9 @@ def melt_wide_samples(spec: TableSpec, headers: list[str], cells: list[Cells],
     return [headers[j] for j in others] + list(MELTED), long_cells, long_data, rows[source]
 
 
-def _pick(cells: Cells, positions: np.ndarray) -> Cells:
-    """The cells at ``positions`` (repeats allowed), renumbered from 0."""
-    native = None if cells.native is None else cells.native.iloc[positions].reset_index(drop=True)
-    return Cells(cells.text.iloc[positions].reset_index(drop=True), native)
-
-
 def _stack(columns: list[Cells], source: np.ndarray, which: np.ndarray) -> Cells:
     """One column of cells taking, for long row k, column ``which[k]`` at row ``source[k]``."""
-    text = pd.Series(pd.NA, index=pd.RangeIndex(len(source)), dtype="string")
+    text = pd.Series(pd.NA, index=pd.RangeIndex(len(source)), dtype=TEXT_DTYPE)
     native = pd.Series(None, index=pd.RangeIndex(len(source)), dtype=object)
     for k, column in enumerate(columns):
         at = np.flatnonzero(which == k)
