@@ -105,6 +105,7 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
     supplied = dataset.table("indicator_values")
     frames, issues = [], []
     shared: dict[frozenset[str], dict] = {}    # one memo store per set of segments computed
+    keys: dict[frozenset[str], pd.DataFrame] = {}   # their ids as strings, once per set
     for used in used_indicators(profile, registry):
         applicable = segments[segments["kind"].isin(used.definition.applies_to)]
         if applicable.empty:
@@ -115,7 +116,10 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
                                  shared=shared.setdefault(kinds, {}))
         computed, compute_issues = _run(used.definition, dataset, context)
         issues.extend(compute_issues)
-        rows = _per_segment(computed, used, applicable, profile.policies.station_combination)
+        if kinds not in keys:
+            keys[kinds] = applicable[["water_body_id", "segment_id"]].astype(
+                "string").reset_index(drop=True)
+        rows = _per_segment(computed, used, keys[kinds], profile.policies.station_combination)
         rows = _apply_supplied(rows, supplied[supplied["indicator_id"] == used.definition.id],
                                used.rule)
         frames.append(rows)
@@ -172,6 +176,9 @@ def _normalise(result: ComputeResult, key: str, indicator_id: str
     missing = sorted({key, "value"} - set(result.columns))
     if missing:
         raise ValueError(f"indicator {indicator_id} returned no column(s) {missing}")
+    if "station_id" not in result and result[key].duplicated().any():
+        repeated = result[key][result[key].duplicated()].drop_duplicates().tolist()[:3]
+        raise ValueError(f"indicator {indicator_id} returned several rows for {key} {repeated}")
     frame = result.copy()
     if "status" not in frame:
         frame["status"] = "ok"
@@ -182,43 +189,61 @@ def _normalise(result: ComputeResult, key: str, indicator_id: str
     return frame, issues
 
 
-def _per_segment(computed: pd.DataFrame, used: UsedIndicator, segments: pd.DataFrame,
+def _per_segment(computed: pd.DataFrame, used: UsedIndicator, base: pd.DataFrame,
                  combination: str) -> pd.DataFrame:
-    """Score computed rows, combine stations, broadcast to segments, flag segments without data."""
+    """Score computed rows, combine stations, broadcast to segments, flag segments without data.
+
+    ``base`` holds ``water_body_id, segment_id`` (string dtype, positional index) of the
+    segments evaluated. The computed rows (one per key, after stations are combined) are looked
+    up by position for every segment: one index lookup and one frame built, no merge.
+    """
     definition = used.definition
     key = "segment_id" if definition.scope == "segment" else "water_body_id"
+    frame = _scored(computed, used.rule)
+    if "station_id" in frame:
+        frame = _combine_stations(frame, key, combination)
+    found = pd.Index(frame[key].astype("string")).get_indexer(base[key])
+    taken = frame.reset_index(drop=True).reindex(found)       # position -1: a row of NaN
+    missing = found < 0
+    status = taken["status"].to_numpy(dtype=object, copy=True)
+    status[missing] = "no_data"
+    details = taken["details"].tolist()
+    for position in np.flatnonzero(missing).tolist():
+        details[position] = {"reason": "no input data", "inputs": list(definition.inputs)}
+    index = pd.RangeIndex(len(base))
+    return pd.DataFrame({
+        "water_body_id": base["water_body_id"].array,
+        "segment_id": base["segment_id"].array,
+        "value": taken["value"].to_numpy(dtype=float),
+        "status": pd.Series(status, index=index, dtype=object),
+        "score": taken["score"].to_numpy(dtype=float),
+        "n_obs": taken["n_obs"].astype("Int64").array,
+        "details": pd.Series(details, dtype=object).array,
+        "indicator_id": definition.id,
+        "indicator_name": definition.name_zh,
+        "criterion": used.criterion,
+        "required": used.config.required,
+        "base_weight": used.config.weight,
+        "unit": definition.unit,
+        # object dtype whatever the values, so that results of different data stack alike
+        "source": pd.Series(np.where(status == "no_data", None, "computed"), index=index,
+                            dtype=object),
+    }, index=index)
+
+
+def _scored(computed: pd.DataFrame, rule: AnyRule) -> pd.DataFrame:
+    """``computed`` with ``score`` (the rule's, for ``ok`` rows with a value), ``ok`` rows
+    without a value marked ``no_data``, and ``n_obs`` and ``details`` present."""
     frame = computed.copy()
     frame["value"] = frame["value"].astype(float)
     scorable = frame["status"].eq("ok") & frame["value"].notna()
-    frame["score"] = np.where(scorable, used.rule.score(frame["value"].to_numpy()), np.nan)
+    frame["score"] = np.where(scorable, rule.score(frame["value"].to_numpy()), np.nan)
     frame.loc[frame["status"].eq("ok") & frame["value"].isna(), "status"] = "no_data"
     if "n_obs" not in frame:
         frame["n_obs"] = pd.NA
     if "details" not in frame:
         frame["details"] = [{} for _ in range(len(frame))]
-    if "station_id" in frame:
-        frame = _combine_stations(frame, key, combination)
-    frame[key] = frame[key].astype("string")
-    base = segments[["water_body_id", "segment_id"]].astype("string")
-    rows = base.merge(frame.drop(columns=[c for c in ("water_body_id", "segment_id", "station_id")
-                                          if c != key and c in frame]),
-                      on=key, how="left")
-    missing = rows["status"].isna()
-    rows["status"] = rows["status"].astype(object).where(~missing, "no_data")
-    rows["details"] = [
-        {"reason": "no input data", "inputs": list(definition.inputs)} if gap else d
-        for gap, d in zip(missing.tolist(), rows["details"].tolist())]
-    rows["indicator_id"] = definition.id
-    rows["indicator_name"] = definition.name_zh
-    rows["criterion"] = used.criterion
-    rows["required"] = used.config.required
-    rows["base_weight"] = used.config.weight
-    rows["unit"] = definition.unit
-    # object dtype whatever the values, so that results of different data stack alike
-    rows["source"] = pd.Series(np.where(rows["status"].eq("no_data"), None, "computed"),
-                               index=rows.index, dtype=object)
-    rows["n_obs"] = rows["n_obs"].astype("Int64")
-    return rows
+    return frame
 
 
 def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.DataFrame:
@@ -226,41 +251,49 @@ def _combine_stations(frame: pd.DataFrame, key: str, combination: str) -> pd.Dat
 
     Only stations with an ``ok`` value count; the reported value is the mean of their values
     (``mean``) or the worst station's value (``worst``), and ``details`` lists every station with
-    its own value, score and status.
+    its own value, score and status. Rows are grouped by one stable sort of the key's codes;
+    rows without a key are left out.
     """
-    frame = frame.assign(details=[
-        dict(d, value=v, score=s, status=t)
-        for d, v, s, t in zip(frame["details"].tolist(), _plain_floats(frame["value"]),
-                              _plain_floats(frame["score"]), frame["status"].tolist())])
+    details = [dict(d, value=v, score=s, status=t)
+               for d, v, s, t in zip(frame["details"].tolist(), _plain_floats(frame["value"]),
+                                     _plain_floats(frame["score"]), frame["status"].tolist())]
+    codes, keys = pd.factorize(frame[key], sort=True)
+    order = np.argsort(codes, kind="stable")
+    order = order[codes[order] >= 0]
+    counts = np.bincount(codes[codes >= 0], minlength=len(keys))
+    stops = np.cumsum(counts)
+    starts = stops - counts
+    ordered = [details[i] for i in order.tolist()]
+    combined = _combined_values(frame, key, combination).reindex(keys)
+    score = combined["score"].to_numpy(dtype=float)
+    first_status = frame["status"].to_numpy(dtype=object)[order[starts]]
+    return pd.DataFrame({
+        key: keys,
+        "n_obs": _group_sums(frame["n_obs"], codes, len(keys)),
+        "details": [{"combination": combination, "stations": ordered[a:b]}
+                    for a, b in zip(starts.tolist(), stops.tolist())],
+        "value": combined["value"].to_numpy(dtype=float),
+        "score": score,
+        "status": np.where(np.isnan(score), first_status, "ok"),
+    })
+
+
+def _combined_values(frame: pd.DataFrame, key: str, combination: str) -> pd.DataFrame:
+    """``value`` and ``score`` per key from its ``ok`` rows: their means, or the worst row's."""
     ok = frame[frame["status"].eq("ok")]
     if combination == "worst":
-        worst = ok.loc[ok.groupby(key)["score"].idxmin()]
-        combined = worst.set_index(key)[["value", "score"]]
-    else:
-        combined = ok.groupby(key)[["value", "score"]].mean()
-    grouped = frame.groupby(key, sort=True)
-    out = pd.DataFrame({
-        "n_obs": grouped["n_obs"].sum(min_count=1),
-        "first_status": grouped["status"].first(),
-    })
-    out["details"] = [{"combination": combination, "stations": stations}
-                      for stations in _lists_by_key(frame, key, out.index)]
-    out = out.join(combined)
-    out["status"] = np.where(out["score"].notna(), "ok", out["first_status"])
-    return out.drop(columns="first_status").reset_index()
+        return ok.loc[ok.groupby(key)["score"].idxmin()].set_index(key)[["value", "score"]]
+    return ok.groupby(key)[["value", "score"]].mean()
 
 
-def _lists_by_key(frame: pd.DataFrame, key: str, keys: pd.Index) -> list[list]:
-    """The ``details`` of ``frame`` as one list per value of ``key``, in the order of ``keys``
-    (the group keys), rows kept in their order: each row's position among ``keys``, one stable
-    argsort and slices of one list, no per-group Python callback."""
-    position = keys.get_indexer(frame[key])
-    order = np.argsort(position, kind="stable")
-    details = frame["details"].to_numpy(dtype=object)[order].tolist()
-    counts = np.bincount(position[position >= 0], minlength=len(keys))
-    stops = int((position < 0).sum()) + np.cumsum(counts)     # rows of no key sort first
-    starts = stops - counts
-    return [details[a:b] for a, b in zip(starts.tolist(), stops.tolist())]
+def _group_sums(counts: pd.Series, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum of ``counts`` per group code (codes ``-1`` left out); NaN for a group with no count."""
+    values = pd.to_numeric(counts, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    grouped = codes >= 0
+    present = grouped & ~np.isnan(values)
+    sums = np.bincount(codes[present], weights=values[present], minlength=n_groups)
+    seen = np.bincount(codes[present], minlength=n_groups)
+    return np.where(seen > 0, sums, np.nan)
 
 
 def _plain_floats(values) -> list[float | None]:

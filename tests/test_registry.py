@@ -136,6 +136,17 @@ def test_indicator_returning_an_unknown_status_is_flagged(tiny_frames, tiny_prof
     assert "unknown status ['fine']" in issue["message_en"]
 
 
+def test_indicator_returning_two_values_for_one_segment_is_flagged(tiny_frames, tiny_profile):
+    def doubled(dataset, context):
+        return pd.DataFrame({"segment_id": ["S1", "S1", "S2"], "value": [1.0, 2.0, 3.0]})
+
+    result = evaluate_with(tiny_frames, tiny_profile, "water.doubled", doubled)
+    rows = result.indicators[result.indicators["indicator_id"] == "water.doubled"]
+    assert rows["status"].tolist() == ["error", "error"]        # one row per segment, not three
+    issue = result.issues[result.issues["rule"] == "indicator.compute_failed"].iloc[0]
+    assert "several rows for segment_id ['S1']" in issue["message_en"]
+
+
 def test_profile_naming_an_unknown_indicator_is_an_error(tiny_frames, tiny_profile):
     from health_eval.profile import ProfileError
     profile = dict(tiny_profile)
