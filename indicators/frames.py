@@ -57,17 +57,20 @@ def records(frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 4) 
 def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
     """The cells of ``column`` as plain Python objects (see :func:`records`)."""
     missing = column.isna().to_numpy()
+    text = False
     if pd.api.types.is_float_dtype(column.dtype):
         values = np.round(column.to_numpy(dtype=float, na_value=np.nan), decimals).astype(object)
     elif pd.api.types.is_datetime64_any_dtype(column.dtype):
-        values = column.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-    elif column.dtype == object:  # cells as they are, numpy scalars unboxed
-        values = [v.item() if isinstance(v, np.generic) else v for v in column.to_numpy()]
+        values, text = column.dt.strftime("%Y-%m-%d").to_numpy(dtype=object), not missing.all()
+    elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        # cells as they are, numpy scalars unboxed
+        values = np.array([v.item() if isinstance(v, np.generic) else v
+                           for v in column.to_numpy(dtype=object)], dtype=object)
+        text = pd.api.types.infer_dtype(values[~missing], skipna=False) == "string"
     else:  # ints and bools come out as Python int and bool
         values = column.to_numpy(dtype=object, na_value=None)
-    values = np.array(values, dtype=object)
-    text = pd.api.types.infer_dtype(values[~missing], skipna=False) == "string"
-    values[missing] = np.nan if text else None
+    if missing.any():
+        values[missing] = np.nan if text else None
     return values
 
 

@@ -67,6 +67,40 @@ def _day_numbers(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return days, valid
 
 
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position in ``index`` of each of ``values``; -1 where absent or missing.
+
+    The distinct values are found in the column's own dtype (pyarrow's dictionary encoding for
+    Arrow strings) and looked up once each, not one Python object per row.
+    """
+    codes, distinct = pd.factorize(values)
+    found = np.append(index.get_indexer(np.asarray(distinct, dtype=object)), -1)
+    return found[codes]                                   # code -1 (missing) takes the last: -1
+
+
+def _first_minimum(code: np.ndarray, value: np.ndarray, stamp: np.ndarray, n: int
+                   ) -> np.ndarray:
+    """Per code ``0…n-1``: the row of the lowest value, the earliest date (then the first row)
+    of a tie; -1 for a code without rows. The minima by one unbuffered ``minimum.at``; only the
+    rows at a minimum are then sorted."""
+    lowest_value = np.full(n, np.inf)
+    np.minimum.at(lowest_value, code, value)
+    candidates = np.flatnonzero(value == lowest_value[code])
+    order = candidates[np.lexsort((candidates, stamp[candidates], code[candidates]))]
+    first = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
+    lowest = np.full(n, -1)
+    lowest[code[first]] = first
+    return lowest
+
+
+def _distinct_per_code(code: np.ndarray, stamp: np.ndarray, n: int) -> np.ndarray:
+    """Number of distinct ``stamp`` values of each code ``0…n-1`` (int64)."""
+    order = np.lexsort((stamp, code))
+    c, t = code[order], stamp[order]
+    new = np.r_[True, (c[1:] != c[:-1]) | (t[1:] != t[:-1])] if len(order) else order.astype(bool)
+    return np.bincount(c[new], minlength=n).astype(np.int64)
+
+
 def _station_index(*indexes: pd.Series | pd.Index) -> pd.Index:
     """Sorted union of station ids (NA dropped), named ``station_id``."""
     distinct: dict = {}
@@ -250,7 +284,7 @@ def daily_coverage(daily: pd.DataFrame, year: pd.Series, value: str) -> pd.DataF
     leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
     days_in_year = np.where(leap, 366, 365).astype(np.int64)
 
-    codes = index.get_indexer(daily["station_id"].to_numpy(dtype=object))
+    codes = _positions(daily["station_id"], index)
     known = codes >= 0
     dates = pd.to_datetime(daily["date"])
     day, has_date = _day_numbers(dates)
@@ -258,8 +292,11 @@ def daily_coverage(daily: pd.DataFrame, year: pd.Series, value: str) -> pd.DataF
     inside = known & has_date & (row_year == years[np.where(known, codes, 0)])
     has_value = ~np.isnan(_floats(daily[value]))
 
-    pairs = pd.DataFrame({"code": codes, "day": day})[inside & has_value].drop_duplicates()
-    with_data = np.bincount(pairs["code"].to_numpy(), minlength=n).astype(np.int64)
+    # distinct (station, day) pairs as one integer each: days inside a year span < 367 values
+    counted = inside & has_value
+    first_day = day[counted].min() if counted.any() else 0
+    pairs = pd.unique(codes[counted] * 367 + (day[counted] - first_day) % 367)
+    with_data = np.bincount(pairs // 367, minlength=n).astype(np.int64)
     outside = np.bincount(codes[known & ~inside], minlength=n).astype(np.int64)
     return pd.DataFrame(
         {
@@ -372,32 +409,25 @@ def eco_flow_table(
         "ef2": _month_set(wet_months, "wet_months"),
     }
     dates = pd.to_datetime(daily["date"])
-    rows = pd.DataFrame(
-        {
-            "station_id": daily["station_id"].to_numpy(dtype=object),
-            "date": dates.to_numpy(),
-            "flow": _floats(daily["flow_m3s"]),
-        }
-    )
-    rows = rows[rows["station_id"].notna() & rows["date"].notna() & rows["flow"].notna()]
-    # stable sort by date within station: idxmin then returns the first date of a tie
-    rows = rows.sort_values(["station_id", "date"], kind="stable").reset_index(drop=True)
-    month = rows["date"].dt.month
-
-    index = _station_index(rows["station_id"], mean_flow.index)
+    flow = _floats(daily["flow_m3s"])
+    codes, stations = pd.factorize(daily["station_id"])
+    used = (codes >= 0) & dates.notna().to_numpy() & ~np.isnan(flow)
+    index = _station_index(stations[np.unique(codes[used])], mean_flow.index)
+    code = index.get_indexer(np.asarray(stations, dtype=object))[codes[used]]
+    stamp, flow = dates.to_numpy()[used], flow[used]
+    month = dates.dt.month.to_numpy()[used]
     mf = pd.Series(_floats(mean_flow), index=pd.Index(mean_flow.index, dtype=object))
     mf = mf[~mf.index.duplicated()].reindex(index)
     table = pd.DataFrame(index=index)
     for name, months in periods.items():  # the two periods, not stations
-        sub = rows[month.isin(months).to_numpy()]
-        grouped = sub.groupby("station_id", sort=True)
-        at_min = sub.loc[grouped["flow"].idxmin().to_numpy()].set_index("station_id")
-        min_flow = at_min["flow"].reindex(index)
+        period = np.isin(month, months)
+        lowest = _first_minimum(code[period], flow[period], stamp[period], len(index))
+        min_flow = pd.Series(np.where(lowest >= 0, flow[period][lowest], np.nan), index=index)
         table[name] = min_flow / mf.where(mf > 0)
         table[f"{name}_min_flow"] = min_flow
-        table[f"{name}_date"] = at_min["date"].reindex(index).astype(rows["date"].dtype)
-        days = grouped["date"].nunique().reindex(index, fill_value=0)
-        table[f"{name}_days"] = days.astype(np.int64)
+        on = stamp[period][lowest]
+        table[f"{name}_date"] = np.where(lowest >= 0, on, np.array("NaT", dtype=on.dtype))
+        table[f"{name}_days"] = _distinct_per_code(code[period], stamp[period], len(index))
     columns = ["ef1", "ef2", "ef1_min_flow", "ef1_date", "ef2_min_flow", "ef2_date",
                "ef1_days", "ef2_days"]
     return table[columns]
