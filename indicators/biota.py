@@ -140,13 +140,16 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
     if len(duplicated):
         raise ValueError(f"benthos taxa listed twice: {sorted(set(duplicated.astype(str)))}")
 
-    rows = pd.DataFrame({"site_id": site.to_numpy(), "taxon": taxon.to_numpy(), "n": count})
-    sites = pd.Index(rows["site_id"].unique(), name="site_id").sort_values()
-    totals = rows.groupby(["site_id", "taxon"], sort=True)["n"].sum().reset_index()
+    # sites and taxa as sorted integer codes: every group-by below runs on integers
+    site_code, site_names = pd.factorize(site, sort=True)
+    taxon_code, taxon_names = pd.factorize(taxon, sort=True)
+    sites = pd.Index(np.asarray(site_names, dtype=object), name="site_id")
+    rows = pd.DataFrame({"site": site_code, "taxon": taxon_code, "n": count})
+    totals = rows.groupby(["site", "taxon"], sort=True)["n"].sum().reset_index()
     present = totals[totals["n"] > 0].copy()
 
     # attributes worked out once per taxon, then taken by each present taxon's row in ``taxa``
-    at = positions_in(present["taxon"], taxa["taxon"])
+    at = positions_in(pd.Series(taxon_names), taxa["taxon"])[present["taxon"].to_numpy()]
     listed = at >= 0
 
     def taken(per_taxon: np.ndarray, unlisted) -> np.ndarray:
@@ -168,25 +171,26 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
                  if "tolerance" in taxa else np.full(len(present), np.nan))
     present["unknown_tolerance"] = np.isnan(tolerance)
     present["tolerant_n"] = np.where(tolerance >= tolerant_min, present["n"], 0.0)
-    site_total = present.groupby("site_id")["n"].transform("sum")
+    site_total = present.groupby("site")["n"].transform("sum")
     p = present["n"] / site_total
     present["h"] = -p * np.log(p)
 
-    by_site = present.groupby("site_id", sort=True)
-    individuals = by_site["n"].sum().reindex(sites, fill_value=0.0)
+    by_site = present.groupby("site", sort=True)
+    codes = pd.RangeIndex(len(sites))
+    individuals = by_site["n"].sum().reindex(codes, fill_value=0.0)
     counted = individuals.where(individuals > 0)
     metrics = pd.DataFrame({
-        "taxa_richness": by_site.size().reindex(sites, fill_value=0).astype(int),
-        "ept_richness": by_site["ept"].sum().reindex(sites, fill_value=0).astype(int),
-        "dominant_pct": by_site["n"].max().reindex(sites) / counted * 100.0,
-        "tolerant_pct": by_site["tolerant_n"].sum().reindex(sites) / counted * 100.0,
-        "shannon": by_site["h"].sum().reindex(sites) + 0.0,      # + 0.0: one taxon gives 0, not −0
-        "individuals": individuals,
+        "taxa_richness": by_site.size().reindex(codes, fill_value=0).astype(int),
+        "ept_richness": by_site["ept"].sum().reindex(codes, fill_value=0).astype(int),
+        "dominant_pct": by_site["n"].max().reindex(codes) / counted * 100.0,
+        "tolerant_pct": by_site["tolerant_n"].sum().reindex(codes) / counted * 100.0,
+        "shannon": by_site["h"].sum().reindex(codes) + 0.0,      # + 0.0: one taxon gives 0, not −0
+        "individuals": individuals.to_numpy(),
         "unknown_tolerance_taxa": by_site["unknown_tolerance"].sum().reindex(
-            sites, fill_value=0).astype(int),
+            codes, fill_value=0).astype(int),
         "unknown_order_taxa": by_site["unknown_order"].sum().reindex(
-            sites, fill_value=0).astype(int),
-    }, index=sites)
+            codes, fill_value=0).astype(int),
+    }).set_axis(sites)
     return metrics
 
 
