@@ -142,7 +142,7 @@ def compute_macrophyte_cover(dataset, context: ComputeContext) -> IndicatorValue
     """
     plots = rows_of_segments(dataset, context, "macrophyte_plots")
     table = plots.rename(columns={"plot_id": "station_id", "cover_pct": "value"}).assign(n_obs=1)
-    table["details"] = [{"plot_id": plot} for plot in table["station_id"]]
+    table["details"] = [{"plot_id": plot} for plot in table["station_id"].tolist()]
     return IndicatorValues(table=table[["segment_id", "station_id", "value", "n_obs", "details"]])
 
 

@@ -42,7 +42,8 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
                                   ["segment_id", "water_body_id"]]
     broadcast = others.merge(whole, on="water_body_id").drop(columns="water_body_id")
     rows = pd.concat([own, broadcast], ignore_index=True)
-    rows["status"] = ["insufficient_data" if n < minimum else "ok" for n in rows["n_obs"]]
+    rows["status"] = ["insufficient_data" if n < minimum else "ok"
+                      for n in rows["n_obs"].tolist()]
     return IndicatorValues(table=rows)
 
 

@@ -70,9 +70,11 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
              "limiting": limiting, "exceedance_vs_III": exceedance,
              "samples": int(n), "below_detection": int(bd), "period": span}
             for station, cls, limiting, exceedance, n, bd, span in zip(
-                positions.index, classes["wq_class"].to_numpy(dtype=object, na_value=None),
-                classes["limiting"], classes["exceedance"],
-                samples_per_station, below.sum(axis=1), period.reindex(positions.index))]
+                positions.index.tolist(),
+                classes["wq_class"].to_numpy(dtype=object, na_value=None).tolist(),
+                classes["limiting"].tolist(), classes["exceedance"].tolist(),
+                samples_per_station.tolist(), below.sum(axis=1).tolist(),
+                period.reindex(positions.index).tolist())]
         frames.append(segment_rows(links, pd.DataFrame({
             "station_id": positions.index, "value": positions.max(axis=1).to_numpy(),
             "n_obs": samples_per_station.to_numpy(), "details": details})))
@@ -90,7 +92,8 @@ def compute_self_purification(dataset, context: ComputeContext) -> IndicatorValu
     counts = means.counts["do"]
     measured = counts.index[counts > 0]
     details = [{"station_id": station, "samples": int(n), "period": span}
-               for station, n, span in zip(measured, counts[measured], period[measured])]
+               for station, n, span in zip(measured.tolist(), counts[measured].tolist(),
+                                           period[measured].tolist())]
     table = segment_rows(links, pd.DataFrame({
         "station_id": measured, "value": means.means.loc[measured, "do"].to_numpy(),
         "n_obs": counts[measured].to_numpy(), "details": details}))
