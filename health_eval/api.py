@@ -19,6 +19,7 @@ from . import __version__
 from .aggregate import aggregate, segment_weights
 from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
+from .gc_pause import gc_paused
 from .issues import InputError, Issue, issues_frame, sort_issues
 from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
 from .registry import IndicatorRegistry, default_registry
@@ -132,6 +133,7 @@ def profiles_by_id(profiles_by_kind: dict[str, Profile]) -> dict[str, Profile]:
     return {p.id: p for p in profiles_by_kind.values()}
 
 
+@gc_paused
 def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
              profile: ProfileLike | Mapping[str, ProfileLike] | None = None, *,
              registry: IndicatorRegistry | None = None,
