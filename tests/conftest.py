@@ -2,8 +2,14 @@
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from health_eval.profile import load_profile
+
+# Property tests check values, never speed: no per-example deadline (a busy CI machine would
+# otherwise fail them at random; speed is measured in benchmarks/).
+settings.register_profile("health_eval", deadline=None)
+settings.load_profile("health_eval")
 
 DO_CURVE = [[0, 0], [2, 10], [3, 30], [5, 60], [6, 80], [7.5, 100]]
 FISH_CURVE = [[0.25, 0], [0.5, 30], [0.6, 40], [0.75, 60], [0.85, 80], [1.0, 100]]
