@@ -347,6 +347,8 @@ def _repeats(parts: list[tuple[np.ndarray, pd.Index]]) -> tuple[np.ndarray, np.n
     """
     key, size = _key_codes(parts)
     position = np.arange(len(key))
+    if np.bincount(key, minlength=size).max() <= 1:       # every key once (the usual case)
+        return np.zeros(len(key), dtype=bool), position
     first_of_key = np.full(size, len(key))
     np.minimum.at(first_of_key, key, position)
     first = first_of_key[key]
@@ -364,7 +366,9 @@ def _key_codes(parts: list[tuple[np.ndarray, pd.Index]]) -> tuple[np.ndarray, in
     rows = len(parts[0][0])
     key, size = np.zeros(rows, dtype=np.int64), 1
     for codes, distinct in parts:
-        key, size = key * (len(distinct) + 1) + codes + 1, size * (len(distinct) + 1)
+        key *= len(distinct) + 1
+        key += codes + 1
+        size *= len(distinct) + 1
         if size > 4 * rows + 16:
             key, distinct_keys = pd.factorize(key)
             size = len(distinct_keys)
