@@ -45,11 +45,12 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
     if fallback == "neighbour" and "neighbour_segment_id" in segments:
         lacking = segments[~is_in(segments["segment_id"], own["segment_id"])
                            & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)]
-        borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
-            usable.rename(columns={"segment_id": "neighbour_segment_id"}),
-            on="neighbour_segment_id")
-        frames.append(borrowed.rename(columns={"neighbour_segment_id": "borrowed_from"})
-                      [["segment_id", "station_id", "borrowed_from"]])
+        if len(lacking):
+            borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
+                usable.rename(columns={"segment_id": "neighbour_segment_id"}),
+                on="neighbour_segment_id")
+            frames.append(borrowed.rename(columns={"neighbour_segment_id": "borrowed_from"})
+                          [["segment_id", "station_id", "borrowed_from"]])
     links = pd.concat(frames, ignore_index=True)
     return links.astype({"segment_id": "string", "station_id": "string",
                          "borrowed_from": "string"})
