@@ -3,7 +3,9 @@
 pandas' ``Series.isin`` on Arrow-backed strings (the default string dtype of pandas 3) builds a
 Python object per *candidate* value, which costs seconds when it runs for every indicator over
 thousands of ids. :func:`is_in` asks pyarrow directly, on the distinct candidates only, and falls
-back to pandas for other dtypes.
+back to pandas for other dtypes. :func:`positions_in` looks ids up by position instead of merging;
+:func:`per_row` and :func:`station_years` do such lookups once per distinct value and spread the
+answers to the rows by their ``pd.factorize`` codes.
 """
 
 from __future__ import annotations
