@@ -3,7 +3,9 @@
 pandas' ``Series.isin`` on Arrow-backed strings (the default string dtype of pandas 3) builds a
 Python object per *candidate* value, which costs seconds when it runs for every indicator over
 thousands of ids. :func:`is_in` asks pyarrow directly, on the distinct candidates only, and falls
-back to pandas for other dtypes.
+back to pandas for other dtypes. :func:`positions_in` looks ids up by position instead of merging;
+:func:`per_row` and :func:`station_years` do such lookups once per distinct value and spread the
+answers to the rows by their ``pd.factorize`` codes.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def _distinct(candidates: Iterable) -> np.ndarray:
     return pd.unique(pd.Series(candidates, dtype=object).dropna().to_numpy())
 
 
-def positions_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+def positions_in(values: pd.Series | pd.Index, keys: pd.Series) -> np.ndarray:
     """Position in ``keys`` (unique ids) of each of ``values``; -1 where absent or missing.
 
     The vectorised lookup behind joining a large table (samples) to a small one (stations)
@@ -68,3 +70,46 @@ def positions_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
         found = pc.fill_null(pc.index_in(column, value_set=wanted), -1)
         return found.to_numpy(zero_copy_only=False).astype(np.int64)
     return pd.Index(keys).get_indexer(values)
+
+
+def per_row(codes: np.ndarray, per_value: np.ndarray, missing) -> np.ndarray:
+    """``per_value[codes]``, and ``missing`` where a code is -1.
+
+    Parameters
+    ----------
+    codes : ndarray of int
+        Codes of ``pd.factorize`` (or positions from :func:`positions_in`): -1 for none.
+    per_value : ndarray
+        One entry per distinct value (per position).
+    missing : scalar
+        The entry of rows without a value.
+    """
+    return np.append(per_value, missing)[codes]
+
+
+def station_years(stations: tuple[np.ndarray, pd.Index], keys: pd.Series, years: pd.Series
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's station in ``keys``, and that station's year.
+
+    The lookup behind "rows dated in their station's evaluation year", done on the distinct
+    stations and spread to the rows by their codes.
+
+    Parameters
+    ----------
+    stations : (ndarray, Index)
+        The rows' ``station_id`` factorised (``pd.factorize``: codes, -1 where blank, and
+        the distinct ids).
+    keys : Series
+        Station ids (unique).
+    years : Series
+        The year of each of ``keys``.
+
+    Returns
+    -------
+    (ndarray of int, ndarray of float)
+        Position in ``keys`` of each row's station (-1 where absent or blank), and its year
+        (NaN there).
+    """
+    codes, distinct = stations
+    position = per_row(codes, positions_in(distinct, keys), -1)
+    return position, per_row(position, years.to_numpy(dtype="float64", na_value=np.nan), np.nan)

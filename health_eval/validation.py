@@ -25,7 +25,7 @@ import pandas as pd
 
 from .input_issues import Origin, Sink
 from .issues import Issue
-from .lookup import is_in, positions_in
+from .lookup import is_in, per_row, station_years
 from .rules import (
     BOUNDS,
     DATED_STATION_TABLES,
@@ -118,6 +118,7 @@ class _Checks:
         self.rejected: dict[str, np.ndarray] = {}
         self._sinks: dict[str, Sink] = {}
         self._rows: dict[str, np.ndarray] = {}
+        self._codes: dict[tuple[str, str], tuple[np.ndarray, pd.Index]] = {}
         self._errors: dict[tuple[str, str], np.ndarray] = {}
 
     def frame(self, table: str) -> pd.DataFrame | None:
@@ -130,6 +131,13 @@ class _Checks:
             n = len(self.dataset.tables[table])
             self._rows[table] = self.dataset.row_number(table, np.arange(n))
         return self._rows[table]
+
+    def codes(self, table: str, column: str) -> tuple[np.ndarray, pd.Index]:
+        """``pd.factorize`` of a column of ``table`` (codes, -1 where blank, and the distinct
+        values), computed once for all the checks that look at the column."""
+        if (table, column) not in self._codes:
+            self._codes[table, column] = pd.factorize(self.dataset.tables[table][column])
+        return self._codes[table, column]
 
     def sink(self, table: str) -> Sink:
         """The capped sink of ``table``'s issues."""
@@ -167,9 +175,7 @@ class _Checks:
                      **fields)
         sink.count(column, len(shown), len(positions) - len(shown), severity)
         if severity == "error":
-            mask = np.zeros(len(rows), dtype=bool)
-            mask[positions] = True
-            self.reject(table, mask)
+            self.reject(table, _mask(len(rows), positions))
 
     def reject(self, table: str, mask: np.ndarray) -> None:
         """Mark rows of ``table`` as unusable."""
@@ -200,6 +206,13 @@ def _text(value) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     return str(value)
+
+
+def _mask(n: int, positions: np.ndarray) -> np.ndarray:
+    """``n`` flags, set at ``positions``."""
+    mask = np.zeros(n, dtype=bool)
+    mask[positions] = True
+    return mask
 
 
 def _range_text(low: float | None, high: float | None) -> str:
@@ -263,21 +276,31 @@ def _check_parameters(checks: _Checks) -> None:
         frame = checks.frame(table)
         if frame is None:
             continue
-        parameters = frame["parameter"]
         values = _numbers(frame, "value")
-        codes, present = pd.factorize(parameters)
+        codes, present = checks.codes(table, "parameter")
+        rows = _rows_by_code(codes, len(present))
         for bound in _errors_first(_parameter_bounds()):
             if bound.parameter not in present:
                 continue
-            bad = (codes == present.get_loc(bound.parameter)) & _outside(values, bound.low,
-                                                                         bound.high)
+            mine = rows[present.get_loc(bound.parameter)]
+            bad = mine[_outside(values[mine], bound.low, bound.high)]
+            if not len(bad):
+                continue
             unit = PARAMETER_UNITS[bound.parameter]
             rule = Bounds(table, "value", bound.low, bound.high, bound.severity)
-            _flag_range(checks, rule, bad, values,
+            _flag_range(checks, rule, _mask(len(values), bad), values,
                         f"{_range_text(bound.low, bound.high)} {unit} ({bound.parameter})")
-        unknown = (parameters.notna() & ~is_in(parameters, list(PARAMETER_NAMES))).to_numpy(
-            dtype=bool)
-        _per_value(checks, table, "parameter", parameters, unknown, "parameter.unknown")
+        unknown = per_row(codes, ~is_in(present, list(PARAMETER_NAMES)), False)
+        _per_value(checks, table, "parameter", frame["parameter"], unknown, "parameter.unknown")
+
+
+def _rows_by_code(codes: np.ndarray, count: int) -> list[np.ndarray]:
+    """The positions of the rows of each code (``pd.factorize`` codes ``0..count-1``), in row
+    order; blank rows (-1) are in none."""
+    # a stable sort of small integers is a radix sort: narrow the codes to the fewest bytes
+    order = np.argsort(codes.astype(np.min_scalar_type(-count - 1)), kind="stable")
+    ends = np.cumsum(np.bincount(codes + 1, minlength=count + 1))
+    return np.split(order, ends[:-1])[1:]
 
 
 def _check_ordered(checks: _Checks) -> None:
@@ -303,7 +326,7 @@ def _check_keys(checks: _Checks) -> None:
         frame = checks.frame(table)
         if frame is None:
             continue
-        repeat, first = _repeats(frame, key)
+        repeat, first = _repeats([checks.codes(table, column) for column in key])
         rows = checks.rows(table)
 
         def describe(position, frame=frame, key=key, first=first, rows=rows):
@@ -313,21 +336,43 @@ def _check_keys(checks: _Checks) -> None:
         checks.each(table, rule, severity, np.flatnonzero(repeat), key[-1], describe)
 
 
-def _repeats(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+def _repeats(parts: list[tuple[np.ndarray, pd.Index]]) -> tuple[np.ndarray, np.ndarray]:
     """Which rows repeat an earlier row's key (rows with a blank key part never do), and the
-    position of the first row with each row's key."""
-    code = np.zeros(len(frame), dtype=np.int64)
-    complete = np.ones(len(frame), dtype=bool)
-    for column in key:
-        part, uniques = pd.factorize(frame[column])
-        complete &= part >= 0
-        code, _ = pd.factorize(code * (len(uniques) + 1) + part + 1)
-    # factorize numbers keys in order of first appearance: a row is a key's first exactly when
-    # its code is one more than every code before it
-    before = np.maximum.accumulate(np.concatenate(([-1], code[:-1])))[:len(code)]
-    is_first = code > before
-    first = np.flatnonzero(is_first)[code]
-    return complete & ~is_first, first
+    position of the first row with each row's key.
+
+    Parameters
+    ----------
+    parts : list of (ndarray, Index)
+        The key columns factorised (:meth:`_Checks.codes`).
+    """
+    key, size = _key_codes(parts)
+    position = np.arange(len(key))
+    if np.bincount(key, minlength=size).max() <= 1:       # every key once (the usual case)
+        return np.zeros(len(key), dtype=bool), position
+    first_of_key = np.full(size, len(key))
+    np.minimum.at(first_of_key, key, position)
+    first = first_of_key[key]
+    complete = np.logical_and.reduce([codes >= 0 for codes, _ in parts])
+    return complete & (first != position), first
+
+
+def _key_codes(parts: list[tuple[np.ndarray, pd.Index]]) -> tuple[np.ndarray, int]:
+    """One integer in ``0..size-1`` per row, equal exactly where the rows' key columns are (a
+    blank part equals only blank), and ``size``.
+
+    The parts' codes are combined positionally; where the combinations would outnumber the rows
+    by far, they are renumbered densely (a hash pass) before the next part.
+    """
+    rows = len(parts[0][0])
+    key, size = np.zeros(rows, dtype=np.int64), 1
+    for codes, distinct in parts:
+        key *= len(distinct) + 1
+        key += codes + 1
+        size *= len(distinct) + 1
+        if size > 4 * rows + 16:
+            key, distinct_keys = pd.factorize(key)
+            size = len(distinct_keys)
+    return key, size
 
 
 def _check_references(checks: _Checks) -> None:
@@ -340,7 +385,7 @@ def _check_references(checks: _Checks) -> None:
         for reference in REFERENCES:
             if _applies(reference, spec.name, frame) and checks.frame(reference.target) is not None:
                 known = checks.dataset.tables[reference.target][reference.target_column]
-                _dangling(checks, spec.name, frame[reference.column], known, reference)
+                _dangling(checks, spec.name, known, reference)
 
 
 def _applies(reference: Reference, table: str, frame: pd.DataFrame) -> bool:
@@ -350,11 +395,12 @@ def _applies(reference: Reference, table: str, frame: pd.DataFrame) -> bool:
             and not (table == reference.target and reference.column == reference.target_column))
 
 
-def _dangling(checks: _Checks, table: str, values: pd.Series, known: pd.Series,
-              reference: Reference) -> None:
-    unknown = (values.notna() & ~is_in(values, known)).to_numpy(dtype=bool)
-    _per_value(checks, table, reference.column, values, unknown, "reference.unknown",
-               code=reference.column, target=reference.target, label=reference.label)
+def _dangling(checks: _Checks, table: str, known: pd.Series, reference: Reference) -> None:
+    codes, distinct = checks.codes(table, reference.column)
+    unknown = per_row(codes, ~is_in(distinct, known), False)
+    _per_value(checks, table, reference.column, checks.frame(table)[reference.column], unknown,
+               "reference.unknown", code=reference.column, target=reference.target,
+               label=reference.label)
 
 
 def _check_evaluation_year(checks: _Checks) -> None:
@@ -372,12 +418,13 @@ def _check_evaluation_year(checks: _Checks) -> None:
         frame = checks.frame(table)
         if frame is None:
             continue
-        position = positions_in(frame["station_id"], years["station_id"])
-        known = position >= 0
-        year = np.append(years["evaluation_year"].to_numpy(dtype="float64", na_value=np.nan),
-                         np.nan)[position]                 # position -1 (unknown) takes NaN
-        dated = frame["date"].dt.year.to_numpy(dtype="float64", na_value=np.nan)
-        outside = known & np.isfinite(year) & np.isfinite(dated) & (dated != year)
+        _, year = station_years(checks.codes(table, "station_id"), years["station_id"],
+                                years["evaluation_year"])   # NaN for an unknown station
+        codes, dates = checks.codes(table, "date")
+        dated = per_row(codes, dates.year.to_numpy(dtype="float64"), np.nan)
+        outside = np.isfinite(year) & np.isfinite(dated) & (dated != year)
+        if not outside.any():
+            continue
         by_station = dict(zip(years["station_id"], years["evaluation_year"]))
         _per_value(checks, table, "date", frame["station_id"], outside,
                    "date.outside_evaluation_year", shown=frame["date"],

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from health_eval.lookup import is_in, positions_in
+from health_eval.lookup import is_in, station_years
 
 
 def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
@@ -45,11 +45,12 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
     if fallback == "neighbour" and "neighbour_segment_id" in segments:
         lacking = segments[~is_in(segments["segment_id"], own["segment_id"])
                            & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)]
-        borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
-            usable.rename(columns={"segment_id": "neighbour_segment_id"}),
-            on="neighbour_segment_id")
-        frames.append(borrowed.rename(columns={"neighbour_segment_id": "borrowed_from"})
-                      [["segment_id", "station_id", "borrowed_from"]])
+        if len(lacking):
+            borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
+                usable.rename(columns={"segment_id": "neighbour_segment_id"}),
+                on="neighbour_segment_id")
+            frames.append(borrowed.rename(columns={"neighbour_segment_id": "borrowed_from"})
+                          [["segment_id", "station_id", "borrowed_from"]])
     links = pd.concat(frames, ignore_index=True)
     return links.astype({"segment_id": "string", "station_id": "string",
                          "borrowed_from": "string"})
@@ -89,23 +90,58 @@ def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     stations = dataset.table("stations")
     data = dataset.table(table)
-    measured = stations[is_in(stations["station_id"], data["station_id"])]
+    station_ids = pd.factorize(data["station_id"])
+    measured = stations[is_in(stations["station_id"], station_ids[1])]
     links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
-    home = stations[["station_id", "segment_id", *columns]].merge(
-        dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
-        context.water_bodies, on="water_body_id")
+    home = context.memo("placed_stations", lambda: _placed(dataset, context))
     home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
     # each row's station in ``home`` by position: a lookup, not a merge of the large table
-    position = positions_in(data["station_id"], home["station_id"])
-    served = position >= 0
-    year = np.full(len(data), -1)
-    year[served] = home["evaluation_year"].to_numpy()[position[served]]
-    in_year = served & (data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year)
+    position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
+    in_year = data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year
+    rows = _rows_where(data, in_year)
     taken = position[in_year]
-    rows = data[in_year].reset_index(drop=True).assign(**{
-        column: home[column].to_numpy()[taken]
-        for column in ("kind", "evaluation_year", *columns)})
+    for carried in (_taken(home, ("kind", "evaluation_year"), taken),
+                    _taken(stations, columns, home["row"].to_numpy()[taken])):
+        for column in carried:
+            rows[column] = carried[column].array
     return rows, links
+
+
+def _placed(dataset, context) -> pd.DataFrame:
+    """The stations in the water bodies of ``context``: ``station_id``, ``row`` (position in
+    the stations table), ``segment_id``, ``water_body_id``, ``kind`` and ``evaluation_year``."""
+    stations = dataset.table("stations")
+    return stations[["station_id", "segment_id"]].assign(row=np.arange(len(stations))).merge(
+        dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
+        context.water_bodies, on="water_body_id")
+
+
+def _rows_where(data: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``data`` where ``keep``, numbered from 0; when all are kept, no copy.
+
+    Column by column: an Arrow column filters itself (``pyarrow.compute.filter``) in half the
+    time ``data[keep]`` takes to gather it by positions.
+    """
+    if keep.all():
+        return data.reset_index(drop=True)
+    index = pd.RangeIndex(int(keep.sum()))
+    rows = pd.DataFrame({i: pd.Series(data.iloc[:, i].array[keep], index=index,
+                                      dtype=data.dtypes.iloc[i], copy=False)
+                         for i in range(data.shape[1])}, copy=False)
+    rows.columns = data.columns
+    return rows
+
+
+def _taken(small: pd.DataFrame, columns: tuple[str, ...], at: np.ndarray) -> pd.DataFrame:
+    """``small[column].to_numpy()[at]`` for each column, typed as pandas types such arrays.
+
+    The types are inferred from the distinct rows taken, not from millions of Python strings
+    (what assigning the object arrays would do); the large columns are then taken from them.
+    """
+    used = np.bincount(at, minlength=len(small)) > 0
+    distinct = pd.DataFrame({column: small[column].to_numpy()[used] for column in columns},
+                            index=pd.RangeIndex(int(used.sum())))
+    return distinct.take((np.cumsum(used) - 1)[at])
 
 
 def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame:

@@ -152,7 +152,21 @@ def test_repeats_name_the_first_row_with_the_same_key():
     from health_eval.validation import _repeats
 
     frame = pd.DataFrame({"a": ["x", "y", "x", None, "y", "x"], "b": [1, 1, 1, 1, 1, 2]})
-    repeat, first = _repeats(frame, ("a", "b"))
+    repeat, first = _repeats([pd.factorize(frame[column]) for column in ("a", "b")])
     # rows 2 and 4 repeat rows 0 and 1; row 3 has a blank key part; (x, 2) is new
     assert repeat.tolist() == [False, False, True, False, True, False]
     assert first.tolist() == [0, 1, 0, 3, 1, 5]
+
+
+def test_repeats_of_keys_with_more_combinations_than_rows():
+    from health_eval.validation import _repeats
+
+    # 3 columns of 60 distinct values: 61³ combinations for 120 rows are renumbered densely
+    values = [f"v{i:02d}" for i in range(60)] * 2
+    frame = pd.DataFrame({"a": values, "b": values[::-1], "c": values})
+    frame.loc[7, "c"] = None
+    repeat, first = _repeats([pd.factorize(frame[column]) for column in frame])
+    expected = frame.fillna("-").duplicated(keep="first").to_numpy() & frame["c"].notna()
+    assert repeat.tolist() == expected.tolist()
+    assert first.tolist() == [frame.fillna("-").apply(tuple, axis=1).tolist().index(key)
+                              for key in frame.fillna("-").apply(tuple, axis=1)]

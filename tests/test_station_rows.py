@@ -1,0 +1,43 @@
+"""The frame helpers behind ``evaluation_year_rows``: same rows and dtypes as plain pandas."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from health_eval.indicators.stations import _rows_where, _taken
+
+
+@pytest.fixture
+def data():
+    return pd.DataFrame({
+        "station_id": pd.array(["a", None, "b", "c"], dtype="string[pyarrow]"),
+        "date": pd.to_datetime(["2021-01-01", "2021-02-01", None, "2022-01-01"]),
+        "value": [1.0, np.nan, 3.0, 4.0],
+        "below_detection": pd.array([True, None, False, False], dtype="boolean"),
+        "note": np.array(["x", 1, None, "y"], dtype=object),
+    })
+
+
+@pytest.mark.parametrize("keep", [[True, False, True, False], [False] * 4, [True] * 4])
+def test_rows_where_is_boolean_indexing_renumbered(data, keep):
+    keep = np.array(keep)
+    rows = _rows_where(data, keep)
+    pd.testing.assert_frame_equal(rows, data[keep].reset_index(drop=True), check_exact=True)
+
+
+def test_rows_where_all_kept_leaves_the_data_alone(data):
+    rows = _rows_where(data, np.ones(len(data), dtype=bool))
+    rows["value"] = 0.0
+    assert data["value"].tolist()[0] == 1.0
+
+
+@pytest.mark.parametrize("at", [[1, 1, 0, 1], []])
+def test_taken_types_columns_as_assigning_the_arrays_does(at):
+    small = pd.DataFrame({"kind": pd.array(["river", "lake"], dtype="string"),
+                          "year": [2021, 2022], "flow": [1.5, np.nan]})
+    at = np.array(at, dtype=np.int64)
+    taken = _taken(small, ("kind", "year", "flow"), at)
+    expected = pd.DataFrame(index=pd.RangeIndex(len(at))).assign(
+        **{column: small[column].to_numpy()[at] for column in small})
+    for column in small:
+        pd.testing.assert_series_equal(pd.Series(taken[column].array, name=column),
+                                       expected[column], check_exact=True)
