@@ -93,7 +93,7 @@ def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
     station_ids = pd.factorize(data["station_id"])
     measured = stations[is_in(stations["station_id"], station_ids[1])]
     links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
-    home = context.memo("placed_stations", lambda: _placed(dataset, context))
+    home = placed_stations(dataset, context)
     home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
     # each row's station in ``home`` by position: a lookup, not a merge of the large table
     position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
@@ -107,13 +107,16 @@ def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
     return rows, links
 
 
-def _placed(dataset, context) -> pd.DataFrame:
+def placed_stations(dataset, context) -> pd.DataFrame:
     """The stations in the water bodies of ``context``: ``station_id``, ``row`` (position in
-    the stations table), ``segment_id``, ``water_body_id``, ``kind`` and ``evaluation_year``."""
-    stations = dataset.table("stations")
-    return stations[["station_id", "segment_id"]].assign(row=np.arange(len(stations))).merge(
-        dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
-        context.water_bodies, on="water_body_id")
+    the stations table), ``segment_id``, ``water_body_id``, ``kind`` and ``evaluation_year``.
+    Worked out once per context (:meth:`ComputeContext.memo`): read-only."""
+    def place() -> pd.DataFrame:
+        stations = dataset.table("stations")
+        return stations[["station_id", "segment_id"]].assign(row=np.arange(len(stations))).merge(
+            dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
+            context.water_bodies, on="water_body_id")
+    return context.memo("placed_stations", place)
 
 
 def _rows_where(data: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
@@ -166,7 +169,7 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
         frame = frame.assign(details=[{} for _ in range(len(frame))])
     rows = links.merge(frame, on="station_id")
     rows["details"] = [d if pd.isna(b) else dict(d, borrowed_from=b)
-                       for d, b in zip(rows["details"], rows["borrowed_from"])]
+                       for d, b in zip(rows["details"].tolist(), rows["borrowed_from"].tolist())]
     return rows.drop(columns="borrowed_from")
 
 

@@ -20,7 +20,7 @@ from .frames import data_issue, records, rows_of_segments, rows_of_water_bodies
 from .gb3838 import CLASS_LABELS, class_position, classify, evaluated_parameters
 from .hydrology import days_meeting_share, eco_flow_table, min_level_ladder, monthly_flow_table
 from .samples import StationMeans, effective_values, station_means
-from .stations import evaluation_year_rows, period_text, segment_rows
+from .stations import evaluation_year_rows, period_text, placed_stations, segment_rows
 from .trophic import trophic_state_table
 
 TROPHIC_PARAMETERS = ("chla", "tp", "tn", "codmn", "sd")
@@ -47,9 +47,11 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
     use the lake TP limits and include TN. Params: ``worse_than_v_zero_multiple``,
     ``ph_zero_deviation``.
     """
-    samples, links = evaluation_year_rows(dataset, context, "wq_samples")
+    _, links = evaluation_year_rows(dataset, context, "wq_samples")
     all_means, period = annual_means(dataset, context)
-    kinds = samples.drop_duplicates("station_id").set_index("station_id")["kind"]
+    # each measured station's kind, from the small stations table, not the millions of samples
+    kinds = placed_stations(dataset, context).set_index("station_id")["kind"].reindex(
+        all_means.means.index)
     frames = []
     for kind, stations in kinds.groupby(kinds, sort=True).groups.items():  # three kinds at most
         parameters = list(evaluated_parameters(kind))
