@@ -51,31 +51,45 @@ class Cells:
     """One column of raw cells, split into text and non-text values.
 
     ``text`` (string dtype) holds the stripped text of text cells and <NA> elsewhere (blank
-    text is <NA> too); ``native`` holds non-text values as read (numbers, dates, booleans from
-    xlsx, Parquet or typed DataFrames), or is None when the column has none.
+    text is <NA> too), or is None when the column holds no text at all (a typed column of a
+    Parquet file or DataFrame: millions of <NA> would cost time for nothing); ``native`` holds
+    non-text values as read (numbers, dates, booleans from xlsx, Parquet or typed DataFrames),
+    or is None when the column has none. One of the two is not None.
     """
 
-    text: pd.Series
+    text: pd.Series | None
     native: pd.Series | None
+
+    def __len__(self) -> int:
+        return len(self.native if self.text is None else self.text)
 
     def blank(self) -> np.ndarray:
         """Which cells are empty."""
+        if self.text is None:
+            return self.native.isna().to_numpy(dtype=bool)
         blank = self.text.isna().to_numpy(dtype=bool)
         if self.native is not None:
             blank = blank & self.native.isna().to_numpy(dtype=bool)
         return blank
 
+    def has_text(self) -> bool:
+        """Whether any cell is text."""
+        return self.text is not None and bool(self.text.notna().any())
+
+    def text_cells(self) -> pd.Series:
+        """The text cells, <NA> elsewhere (all <NA> when ``text`` is None)."""
+        return _no_text(len(self)) if self.text is None else self.text
+
     def take(self, keep: np.ndarray) -> Cells:
         """The cells at ``keep`` — a boolean mask, or positions (repeats allowed) — renumbered
         from 0."""
-        native = None if self.native is None else self.native.iloc[keep].reset_index(drop=True)
-        return Cells(self.text.iloc[keep].reset_index(drop=True), native)
+        return Cells(_take(self.text, keep), _take(self.native, keep))
 
     def display(self, positions: np.ndarray) -> list[str | None]:
         """The cells at ``positions`` as text, for messages."""
         out = []
         for pos in positions.tolist():
-            text = self.text.iat[pos]
+            text = None if self.text is None else self.text.iat[pos]
             if not pd.isna(text):
                 out.append(str(text))
             elif self.native is not None and not is_blank(self.native.iat[pos]):
@@ -88,7 +102,14 @@ class Cells:
         """Every cell as stripped text (numbers without a spurious ``.0``), <NA> when blank."""
         if self.native is None:
             return self.text
+        if self.text is None:
+            return _native_text(self.native)
         return self.text.fillna(_native_text(self.native))
+
+
+def _take(values: pd.Series | None, keep: np.ndarray) -> pd.Series | None:
+    """``values`` at ``keep`` (mask or positions), renumbered from 0; None stays None."""
+    return None if values is None else values.iloc[keep].reset_index(drop=True)
 
 
 def is_blank(value) -> bool:
@@ -115,10 +136,9 @@ def split_cells(column: pd.Series) -> Cells:
         text = _clean_text(column.where(is_text).astype(TEXT_DTYPE))
         native = column.where(~is_text & column.notna().to_numpy(), None)
         return Cells(text, native if native.notna().any() else None)
-    empty = _no_text(len(column))
     if isinstance(dtype, pd.DatetimeTZDtype):
         column = column.dt.tz_localize(None)
-    return Cells(empty, column)
+    return Cells(None, column)
 
 
 def _no_text(n: int) -> pd.Series:
@@ -170,14 +190,15 @@ def _to_str(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
 def _numbers(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
     """Cells as float64 (NaN when blank or unreadable) and the mask of unreadable cells."""
     native = cells.native
-    if native is not None and cells.text.isna().all() and (
+    if native is not None and not cells.has_text() and (
             pd.api.types.is_numeric_dtype(native.dtype)
             and not pd.api.types.is_bool_dtype(native.dtype)):
         numbers = native.to_numpy(dtype="float64", na_value=np.nan).copy()
         return numbers, ~np.isfinite(numbers) & ~np.isnan(numbers)
-    combined = cells.text.astype(object)
+    text = cells.text_cells()
+    combined = text.astype(object)
     if native is not None:
-        combined = combined.where(cells.text.notna().to_numpy(), native.astype(object))
+        combined = combined.where(text.notna().to_numpy(), native.astype(object))
     filled = ~cells.blank()
     numbers = np.full(len(combined), np.nan)
     if filled.any():
@@ -223,7 +244,7 @@ def _to_float(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """Float column (float64): text or numeric cells; blank gives NaN."""
     numbers, bad = _numbers(cells)
     numbers[bad] = np.nan
-    return pd.Series(numbers, dtype="float64"), bad
+    return pd.Series(numbers, dtype="float64", copy=False), bad
 
 
 def _to_int(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
@@ -240,10 +261,11 @@ def _to_bool(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     if cells.native is not None and pd.api.types.is_bool_dtype(cells.native.dtype):
         result = cells.native.astype("boolean")      # a typed column (Parquet, DataFrames)
         return result, np.zeros(len(result), dtype=bool)
-    result = map_distinct(cells.text, _BOOL_WORDS, key=code_key)
+    text = cells.text_cells()
+    result = map_distinct(text, _BOOL_WORDS, key=code_key)
     if cells.native is not None:
         native = map_distinct(cells.native, {True: True, False: False})
-        result = np.where(cells.text.notna().to_numpy(), result, native)
+        result = np.where(text.notna().to_numpy(), result, native)
     result = pd.Series(result, dtype=object).astype("boolean")
     bad = ~cells.blank() & result.isna().to_numpy(dtype=bool)
     return result, bad
@@ -277,13 +299,16 @@ def _to_date(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     ``HH:MM[:SS]``. Non-text: datetime values; numbers only in xlsx, as Excel serial dates.
     """
     if cells.native is not None and pd.api.types.is_datetime64_any_dtype(cells.native.dtype) \
-            and cells.text.isna().all():               # a typed column (Parquet, DataFrames)
-        result = pd.Series(cells.native.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")
+            and not cells.has_text():               # a typed column (Parquet, DataFrames)
+        native = cells.native         # copied only when the caller's array would be kept
+        result = pd.Series(native.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]",
+                           copy=native.dtype == "datetime64[ns]")
         return result, np.zeros(len(result), dtype=bool)
-    result = _parse_date_text(cells.text)
+    text = cells.text_cells()
+    result = _parse_date_text(text)
     if cells.native is not None:
         native = _native_dates(cells.native, excel)
-        result = result.where(cells.text.notna().to_numpy(), native)
+        result = result.where(text.notna().to_numpy(), native)
     in_range = (result >= pd.Timestamp.min) & (result <= pd.Timestamp.max)
     result = result.where(in_range.to_numpy(dtype=bool))
     result = pd.Series(result.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")

@@ -76,7 +76,7 @@ def _as_percent(cells: Cells, formatted: np.ndarray | None) -> Cells:
     (``85%`` is 85), and the numbers of cells ``formatted`` as percentages × 100 (Excel stores
     85 % as 0.85)."""
     text, native = cells.text, cells.native
-    if text.notna().any():
+    if text is not None and text.notna().any():
         text = text.str.replace(r"\s*[%％]$", "", regex=True)
     if native is not None and formatted is not None and formatted.any():
         native = native.copy()

@@ -43,17 +43,19 @@ class BelowDetection:
     header: str
 
 
-def split_below_detection(cells: Cells, header: str) -> tuple[Cells, BelowDetection]:
+def split_below_detection(cells: Cells, header: str) -> tuple[Cells, BelowDetection | None]:
     """Read below-detection forms before parsing numbers: ``<0.01``/``＜0.01`` and ``0.01L``
     become 0.01 flagged ``less_than``; ``未检出``, ``ND``, ``N.D.``, ``<DL``, ``低于检出限``
-    are blanked and flagged ``not_detected``."""
-    n = len(cells.text)
-    less_than, not_detected = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    are blanked and flagged ``not_detected``. None instead of the flags when no cell is a
+    marker."""
+    if cells.text is None:              # a number column: no markers
+        return cells, None
     # only cells that are not plain decimals can hold a marker: millions of values, few markers
     odd = np.flatnonzero(cells.text.str.contains(_PLAIN_DECIMAL_RE, regex=True).eq(False)
                          .to_numpy(dtype=bool, na_value=False))
     if not len(odd):
-        return cells, BelowDetection(less_than, not_detected, cells, header)
+        return cells, None
+    less_than, not_detected = np.zeros(len(cells), dtype=bool), np.zeros(len(cells), dtype=bool)
     text = cells.text.iloc[odd]
     marked = pd.Series(map_distinct(text, {k: True for k in _NOT_DETECTED}, key=code_key))
     not_detected[odd] = marked.notna().to_numpy(dtype=bool)
