@@ -23,8 +23,8 @@ import pandas as pd
 
 from .tables import Column, code_key
 
-__all__ = ["COERCERS", "TEXT_DTYPE", "Cells", "is_blank", "map_distinct", "missing_series",
-           "split_cells"]
+__all__ = ["COERCERS", "TEXT_DTYPE", "Cells", "Distinct", "is_blank", "map_distinct",
+           "missing_series", "split_cells"]
 
 
 #: The dtype of text columns.
@@ -46,6 +46,41 @@ _THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 # Cells and coercion
 # --------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Distinct:
+    """A text column factorised: its distinct texts, and for each cell the code of its text.
+
+    As :func:`pandas.factorize` gives them: ``values`` (string dtype) in order of first
+    appearance, ``codes`` -1 where the cell is blank. A column of millions of cells holds a
+    handful (parameters, units) to thousands (station codes) of distinct texts, so work done
+    once per distinct text and spread by the codes — cleaning, code and unit lookups — is cheap.
+    """
+
+    codes: np.ndarray
+    values: pd.api.extensions.ExtensionArray
+
+    @classmethod
+    def of(cls, text: pd.Series) -> Distinct:
+        """Factorise a text column."""
+        codes, values = pd.factorize(text)
+        return cls(codes, pd.array(values, dtype=TEXT_DTYPE))
+
+    def column(self) -> pd.Series:
+        """The text column itself (<NA> where blank)."""
+        return pd.Series(self.values.take(self.codes, allow_fill=True))
+
+    def lookup(self, mapping: dict, key=None) -> np.ndarray:
+        """``mapping.get(key(text))`` of each distinct text (None where absent), then None for
+        blank cells: indexed by :attr:`codes`, it gives each cell's."""
+        return _translate(list(self.values), mapping, key)
+
+    def replace(self, values) -> Distinct:
+        """The column with distinct text ``i`` replaced by ``values[i]`` (None blanks it),
+        factorised again (two texts may become one)."""
+        renumber, values = pd.factorize(pd.array(values, dtype=TEXT_DTYPE))
+        return Distinct(np.append(renumber, -1)[self.codes], values)
+
+
 @dataclass
 class Cells:
     """One column of raw cells, split into text and non-text values.
@@ -54,13 +89,16 @@ class Cells:
     text is <NA> too), or is None when the column holds no text at all (a typed column of a
     Parquet file or DataFrame: millions of <NA> would cost time for nothing); ``native`` holds
     non-text values as read (numbers, dates, booleans from xlsx, Parquet or typed DataFrames),
-    or is None when the column has none. One of the two is not None.
+    or is None when the column has none. One of the two is not None. ``distinct`` is ``text``
+    factorised when that is known (a column of text cells only, as read), else None.
     """
 
     text: pd.Series | None
     native: pd.Series | None
+    distinct: Distinct | None = None
 
     def __len__(self) -> int:
+        """Number of cells."""
         return len(self.native if self.text is None else self.text)
 
     def blank(self) -> np.ndarray:
@@ -98,6 +136,12 @@ class Cells:
                 out.append(None)
         return out
 
+    def factorised(self) -> Distinct:
+        """:meth:`as_text` factorised (at no cost when :attr:`distinct` is known)."""
+        if self.distinct is not None:
+            return self.distinct
+        return Distinct.of(self.as_text())
+
     def as_text(self) -> pd.Series:
         """Every cell as stripped text (numbers without a spurious ``.0``), <NA> when blank."""
         if self.native is None:
@@ -129,11 +173,12 @@ def split_cells(column: pd.Series) -> Cells:
     text_dtype = not is_object and pd.api.types.is_string_dtype(dtype)
     if text_dtype or (is_object and pd.api.types.infer_dtype(column, skipna=True) in (
             "string", "empty")):
-        return Cells(_clean_text(column.astype(TEXT_DTYPE)), None)
+        text, distinct = _clean_text(column.astype(TEXT_DTYPE))
+        return Cells(text, None, distinct)
     if is_object:
         is_text = np.fromiter((isinstance(v, str) for v in column.to_numpy()), dtype=bool,
                               count=len(column))
-        text = _clean_text(column.where(is_text).astype(TEXT_DTYPE))
+        text, _ = _clean_text(column.where(is_text).astype(TEXT_DTYPE))
         native = column.where(~is_text & column.notna().to_numpy(), None)
         return Cells(text, native if native.notna().any() else None)
     if isinstance(dtype, pd.DatetimeTZDtype):
@@ -151,10 +196,20 @@ def _no_text(n: int) -> pd.Series:
     return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=TEXT_DTYPE)
 
 
-def _clean_text(text: pd.Series) -> pd.Series:
-    """Strip surrounding whitespace; blank text becomes <NA>."""
-    text = text.str.strip()
-    return text.mask((text == "").fillna(False).to_numpy(dtype=bool))
+def _clean_text(text: pd.Series) -> tuple[pd.Series, Distinct]:
+    """Strip surrounding whitespace, blank text becoming <NA>; the text, and it factorised.
+
+    Each distinct text is cleaned once; a column that needs no cleaning (the usual case) is
+    kept as it is.
+    """
+    distinct = Distinct.of(text)
+    values = pd.Series(distinct.values)
+    cleaned = values.str.strip()
+    blank = (cleaned == "").to_numpy(dtype=bool)
+    if not blank.any() and cleaned.eq(values).all():
+        return text, distinct
+    distinct = distinct.replace(cleaned.mask(blank))
+    return distinct.column(), distinct
 
 
 def _scalar_text(value) -> str:
@@ -187,14 +242,19 @@ def _to_str(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     return text, np.zeros(len(text), dtype=bool)
 
 
-def _numbers(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
-    """Cells as float64 (NaN when blank or unreadable) and the mask of unreadable cells."""
+def _numbers(cells: Cells) -> tuple[pd.Series, np.ndarray]:
+    """Cells as float64 (NaN when blank or unreadable) and the mask of unreadable cells.
+
+    A float64 column of numbers only is returned as it is, not copied (copy-on-write: pandas
+    copies it before any change).
+    """
     native = cells.native
     if native is not None and not cells.has_text() and (
             pd.api.types.is_numeric_dtype(native.dtype)
             and not pd.api.types.is_bool_dtype(native.dtype)):
-        numbers = native.to_numpy(dtype="float64", na_value=np.nan).copy()
-        return numbers, ~np.isfinite(numbers) & ~np.isnan(numbers)
+        numbers = native if native.dtype == np.float64 else pd.Series(
+            native.to_numpy(dtype="float64", na_value=np.nan), copy=False)
+        return numbers, np.isinf(numbers.to_numpy())
     text = cells.text_cells()
     combined = text.astype(object)
     if native is not None:
@@ -203,7 +263,7 @@ def _numbers(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
     numbers = np.full(len(combined), np.nan)
     if filled.any():
         numbers[filled] = _parse_numbers(combined.to_numpy(dtype=object)[filled])
-    return numbers, filled & ~np.isfinite(numbers)
+    return pd.Series(numbers, copy=False), filled & ~np.isfinite(numbers)
 
 
 def _parse_numbers(values: np.ndarray) -> np.ndarray:
@@ -243,17 +303,16 @@ def _loose_number(value) -> float:
 def _to_float(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """Float column (float64): text or numeric cells; blank gives NaN."""
     numbers, bad = _numbers(cells)
-    numbers[bad] = np.nan
-    return pd.Series(numbers, dtype="float64", copy=False), bad
+    return numbers.mask(bad) if bad.any() else numbers, bad
 
 
 def _to_int(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """Integer column (nullable Int64): whole numbers only (``3`` or ``3.0``)."""
     numbers, bad = _numbers(cells)
+    values = numbers.to_numpy()
     with np.errstate(invalid="ignore"):
-        bad |= np.isfinite(numbers) & ((np.mod(numbers, 1) != 0) | (np.abs(numbers) >= 2**63))
-    numbers[bad] = np.nan
-    return pd.Series(numbers).astype("Int64"), bad
+        bad |= np.isfinite(values) & ((np.mod(values, 1) != 0) | (np.abs(values) >= 2**63))
+    return numbers.mask(bad).astype("Int64"), bad
 
 
 def _to_bool(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
@@ -276,12 +335,15 @@ def map_distinct(values: pd.Series, mapping: dict, key=None) -> np.ndarray:
     once — a column of millions of cells holds a handful of words — as ``key(value)`` when
     ``key`` is given."""
     codes, uniques = pd.factorize(values)          # in the column's own (Arrow) dtype: fast
-    uniques = list(uniques)
+    return _translate(list(uniques), mapping, key)[codes]  # code -1 takes the trailing None
+
+
+def _translate(uniques: list, mapping: dict, key) -> np.ndarray:
+    """``mapping.get(key(u))`` of each of ``uniques`` (None where absent), then None."""
     if key is not None:
         uniques = [key(u) for u in uniques]
-    translated = np.array([mapping.get(u) if _hashable(u) else None for u in uniques] + [None],
-                          dtype=object)
-    return translated[codes]          # code -1 (missing) takes the trailing None
+    return np.array([mapping.get(u) if _hashable(u) else None for u in uniques] + [None],
+                    dtype=object)
 
 
 def _hashable(value) -> bool:
