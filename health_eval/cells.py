@@ -362,9 +362,10 @@ def _to_date(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """
     if cells.native is not None and pd.api.types.is_datetime64_any_dtype(cells.native.dtype) \
             and not cells.has_text():               # a typed column (Parquet, DataFrames)
-        native = cells.native         # copied only when the caller's array would be kept
-        result = pd.Series(native.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]",
-                           copy=native.dtype == "datetime64[ns]")
+        try:                         # pandas converts three times faster than numpy
+            result = cells.native.astype("datetime64[ns]")
+        except pd.errors.OutOfBoundsDatetime:       # numpy's wrap-around, as read so far
+            result = pd.Series(cells.native.to_numpy(dtype="datetime64[ns]"), copy=False)
         return result, np.zeros(len(result), dtype=bool)
     text = cells.text_cells()
     result = _parse_date_text(text)
@@ -463,4 +464,4 @@ _DTYPES = {"str": TEXT_DTYPE, "float": "float64", "int": "Int64", "bool": "boole
 
 def missing_series(column: Column, n: int) -> pd.Series:
     """An all-missing series of ``n`` rows in the column's dtype."""
-    return pd.Series([None] * n, dtype=_DTYPES[column.dtype], index=pd.RangeIndex(n))
+    return pd.Series(None, dtype=_DTYPES[column.dtype], index=pd.RangeIndex(n))
