@@ -163,8 +163,12 @@ def is_blank(value) -> bool:
     return np.ndim(value) == 0 and bool(pd.isna(value))
 
 
-def split_cells(column: pd.Series) -> Cells:
-    """Split a raw column into its text cells and its non-text cells."""
+def split_cells(column: pd.Series, factorise: bool = False) -> Cells:
+    """Split a raw column into its text cells and its non-text cells.
+
+    ``factorise`` asks for a column of text cells to come factorised (:attr:`Cells.distinct`):
+    when its texts are to be looked up, that costs less than factorising it later.
+    """
     column = column.reset_index(drop=True)
     if isinstance(column.dtype, pd.CategoricalDtype):
         column = column.astype(object)
@@ -173,12 +177,12 @@ def split_cells(column: pd.Series) -> Cells:
     text_dtype = not is_object and pd.api.types.is_string_dtype(dtype)
     if text_dtype or (is_object and pd.api.types.infer_dtype(column, skipna=True) in (
             "string", "empty")):
-        text, distinct = _clean_text(column.astype(TEXT_DTYPE))
+        text, distinct = _clean_text(column.astype(TEXT_DTYPE), factorise)
         return Cells(text, None, distinct)
     if is_object:
         is_text = np.fromiter((isinstance(v, str) for v in column.to_numpy()), dtype=bool,
                               count=len(column))
-        text, _ = _clean_text(column.where(is_text).astype(TEXT_DTYPE))
+        text, _ = _clean_text(column.where(is_text).astype(TEXT_DTYPE), factorise=False)
         native = column.where(~is_text & column.notna().to_numpy(), None)
         return Cells(text, native if native.notna().any() else None)
     if isinstance(dtype, pd.DatetimeTZDtype):
@@ -196,20 +200,27 @@ def _no_text(n: int) -> pd.Series:
     return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=TEXT_DTYPE)
 
 
-def _clean_text(text: pd.Series) -> tuple[pd.Series, Distinct]:
-    """Strip surrounding whitespace, blank text becoming <NA>; the text, and it factorised.
+def _clean_text(text: pd.Series, factorise: bool) -> tuple[pd.Series, Distinct | None]:
+    """Strip surrounding whitespace, blank text becoming <NA>; the text, and it factorised
+    when asked to or when it had to be cleaned (else None).
 
     Each distinct text is cleaned once; a column that needs no cleaning (the usual case) is
-    kept as it is.
+    kept as it is. Finding the distinct texts alone takes half the time of factorising.
     """
-    distinct = Distinct.of(text)
-    values = pd.Series(distinct.values)
-    cleaned = values.str.strip()
-    blank = (cleaned == "").to_numpy(dtype=bool)
-    if not blank.any() and cleaned.eq(values).all():
+    distinct = Distinct.of(text) if factorise else None
+    values = pd.Series(text.unique()).dropna() if distinct is None else pd.Series(
+        distinct.values)
+    if _cleaned(values).eq(values).fillna(False).all():
         return text, distinct
-    distinct = distinct.replace(cleaned.mask(blank))
+    distinct = Distinct.of(text) if distinct is None else distinct
+    distinct = distinct.replace(_cleaned(pd.Series(distinct.values)))
     return distinct.column(), distinct
+
+
+def _cleaned(text: pd.Series) -> pd.Series:
+    """Text without surrounding whitespace, <NA> when that leaves nothing."""
+    text = text.str.strip()
+    return text.mask((text == "").fillna(False).to_numpy(dtype=bool))
 
 
 def _scalar_text(value) -> str:

@@ -27,7 +27,7 @@ from .sample_values import (
 from .tables import Column, TableSpec, code_key, is_sample_table, is_sample_value
 from .units import conversion_factor
 
-__all__ = ["coerce_columns"]
+__all__ = ["coerce_columns", "looks_up"]
 
 
 def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: list[Cells],
@@ -56,7 +56,7 @@ def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: li
             result, bad, factorised[column.name] = _map_codes(parse, column)
         else:
             result, bad = COERCERS[column.dtype](parse, excel)
-            if column.dtype == "str" and parse.distinct is not None:
+            if looks_up(column, spec):
                 factorised[column.name] = parse.factorised()
         rule = "code.unknown" if column.codes is not None else f"type.{column.dtype}"
         sink.cells(rule, "error", bad, rows, raw, column.name, header,
@@ -73,6 +73,14 @@ def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: li
     if samples and {"value", "parameter"} <= set(values):
         convert_sample_units(values, factorised, header_unit, rows, sink)
     return values
+
+
+def looks_up(column: Column | None, spec: TableSpec) -> bool:
+    """Whether :func:`coerce_columns` looks the texts of ``column`` up per distinct text (codes,
+    the units of samples): those columns are best factorised as they are split
+    (:func:`~health_eval.cells.split_cells`)."""
+    return column is not None and (column.codes is not None or (
+        is_sample_table(spec) and column.name == "unit"))
 
 
 def _as_percent(cells: Cells, formatted: np.ndarray | None) -> Cells:

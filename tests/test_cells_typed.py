@@ -46,18 +46,22 @@ def samples(parameters: list, units: list, values: list | None = None) -> pd.Dat
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.sampled_from(TEXTS)), max_size=30))
-def test_text_is_cleaned_and_factorised_as_cell_by_cell(texts):
+@given(st.lists(st.one_of(st.none(), st.sampled_from(TEXTS)), max_size=30), st.booleans())
+def test_text_is_cleaned_and_factorised_as_cell_by_cell(texts, factorise):
     column = pd.Series(texts, dtype="str")
-    cells = split_cells(column)
+    cells = split_cells(column, factorise)
     stripped = column.astype(TEXT_DTYPE).str.strip()
     expected = stripped.mask((stripped == "").fillna(False).to_numpy(dtype=bool))
     assert cells.text.tolist() == expected.tolist()
     assert cells.text.dtype == TEXT_DTYPE
+    assert cells.blank().tolist() == expected.isna().tolist()
     codes, values = pd.factorize(expected)
-    assert cells.distinct.codes.tolist() == codes.tolist()
-    assert list(cells.distinct.values) == list(values)
-    assert cells.distinct.column().tolist() == expected.tolist()
+    distinct = cells.factorised()
+    assert (cells.distinct is not None) == (
+        factorise or not expected.equals(column.astype(TEXT_DTYPE)))
+    assert distinct.codes.tolist() == codes.tolist()
+    assert list(distinct.values) == list(values)
+    assert distinct.column().tolist() == expected.tolist()
 
 
 def test_distinct_replace_merges_texts_in_order_of_first_appearance():
