@@ -208,8 +208,7 @@ def _clean_text(text: pd.Series, factorise: bool) -> tuple[pd.Series, Distinct |
     kept as it is. Finding the distinct texts alone takes half the time of factorising.
     """
     distinct = Distinct.of(text) if factorise else None
-    values = pd.Series(text.unique()).dropna() if distinct is None else pd.Series(
-        distinct.values)
+    values = pd.Series(text.unique() if distinct is None else distinct.values).dropna()
     if _cleaned(values).eq(values).fillna(False).all():
         return text, distinct
     distinct = Distinct.of(text) if distinct is None else distinct

@@ -123,11 +123,7 @@ def convert_sample_units(values: dict[str, pd.Series], factorised: dict[str, Dis
     unit = Distinct.of(given) if unit is None else unit
     parameter = factorised.get("parameter")
     parameter = Distinct.of(values["parameter"]) if parameter is None else parameter
-    width = len(unit.values) + 1                      # unit code + 1: 0 is a blank unit
-    key = parameter.codes.astype(np.int64) * width      # a new array: added to in place
-    key += unit.codes + 1
-    pair, pair_index = pd.factorize(key)
-    pairs = [divmod(int(combined), width) for combined in pair_index]
+    pair, pairs = _pairs(parameter, unit)
     parameters, units = list(parameter.values), list(unit.values) + [None]   # code -1: None
     wanted = [PARAMETER_UNITS.get(parameters[p]) if p >= 0 else None for p, _ in pairs]
     values["unit"] = _wanted_units(given, wanted, [units[u - 1] for _, u in pairs], pair)
@@ -146,6 +142,18 @@ def convert_sample_units(values: dict[str, pd.Series], factorised: dict[str, Dis
         factor = np.where(np.isnan(factors), 1.0, factors)[pair]
         for column in ("value", "detection_limit"):
             values[column] = values[column] * factor
+
+
+def _pairs(parameter: Distinct, unit: Distinct) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Each row's (parameter, unit) pair as a code, and the pairs by code — (parameter code,
+    unit code + 1): -1 and 0 when blank — in order of first appearance."""
+    width = len(unit.values) + 1
+    key = parameter.codes.astype(np.int64)          # a new array, worked on in place
+    key *= width
+    key += unit.codes
+    key += 1
+    pair, first_seen = pd.factorize(key)
+    return pair, [divmod(int(combined), width) for combined in first_seen]
 
 
 def _wanted_units(given: pd.Series, wanted: list[str | None], written: list[str | None],
