@@ -208,18 +208,14 @@ def _clean_text(text: pd.Series, factorise: bool) -> tuple[pd.Series, Distinct |
     kept as it is. Finding the distinct texts alone takes half the time of factorising.
     """
     distinct = Distinct.of(text) if factorise else None
-    values = pd.Series(text.unique() if distinct is None else distinct.values).dropna()
-    if _cleaned(values).eq(values).fillna(False).all():
+    values = pd.Series(text.unique() if distinct is None else distinct.values)
+    stripped = values.str.strip()
+    if (stripped.eq(values) & stripped.ne("")).all():   # <NA> (blank already) is skipped
         return text, distinct
     distinct = Distinct.of(text) if distinct is None else distinct
-    distinct = distinct.replace(_cleaned(pd.Series(distinct.values)))
+    stripped = pd.Series(distinct.values).str.strip()
+    distinct = distinct.replace(stripped.mask(stripped.eq("")))
     return distinct.column(), distinct
-
-
-def _cleaned(text: pd.Series) -> pd.Series:
-    """Text without surrounding whitespace, <NA> when that leaves nothing."""
-    text = text.str.strip()
-    return text.mask((text == "").fillna(False).to_numpy(dtype=bool))
 
 
 def _scalar_text(value) -> str:
