@@ -5,7 +5,9 @@ typed columns of Parquet files and DataFrames) — :class:`Cells` — and coerce
 :data:`COERCERS` to str, float, int, bool or date with vectorised parsers that read what
 exports write (full-width digits, thousands separators, ``2021年3月5日``, ``20210305``, 是/否).
 Each coercer returns the typed column and the mask of unreadable cells;
-:mod:`health_eval.columns` reports them.
+:mod:`health_eval.columns` reports them. Columns of millions of cells hold few distinct texts:
+text is cleaned, and looked up (:class:`Distinct`), once per distinct text, and a typed column
+with no text is taken as it is.
 
 References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.tables`.
 """

@@ -94,15 +94,20 @@ def test_typed_unit_errors_keep_their_order_and_rows():
                      ("unit.unknown", 2, "ppm"), ("unit.unknown", 4, "ppm")]
 
 
-def test_typed_closed_codes_report_unknown_values():
-    plots = pd.DataFrame({"plot_id": pd.Series(["P1", "P2", "P3"], dtype="str"),
-                          "segment_id": pd.Series(["S1"] * 3, dtype="str"),
-                          "bank": pd.Series(["left", " 右岸 ", "middle"], dtype="str")})
+@pytest.mark.parametrize(("plots", "unknown"), [
+    (pd.DataFrame({"plot_id": pd.Series(["P1", "P2", "P3"], dtype="str"),
+                   "segment_id": pd.Series(["S1"] * 3, dtype="str"),
+                   "bank": pd.Series(["left", " 右岸 ", "middle"], dtype="str")}), "middle"),
+    # an object column mixing text and numbers (as from xlsx): codes and identifiers as text
+    (pd.DataFrame({"plot_id": ["P1", 2, 3.0], "segment_id": ["S1"] * 3,
+                   "bank": [" 左岸", "right", 7]}), "7"),
+])
+def test_closed_codes_report_unknown_values(plots, unknown):
     with pytest.raises(InputError) as excinfo:
         Dataset.from_frames(base_frames(bank_plots=plots))
     found = [(i.row, i.column, i.value) for i in excinfo.value.issues
              if i.rule == "code.unknown"]
-    assert found == [(3, "bank", "middle")]
+    assert found == [(3, "bank", unknown)]
 
 
 def test_typed_numbers_are_kept_and_infinities_flagged():
@@ -121,3 +126,14 @@ def test_dataset_tables_do_not_share_the_callers_arrays():
     wq.loc[0, "value"] = 99.0
     wq.loc[0, "date"] = pd.Timestamp("2000-01-01")
     pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_blank_rows_between_typed_rows_are_dropped_and_codes_still_read():
+    frame = samples([" tp", None, "氨氮"], ["mg/L", None, "μg/L"], [0.1, np.nan, 250.0])
+    frame.loc[1, ["station_id", "date"]] = None
+    ds = Dataset.from_frames(base_frames(wq_samples=frame))
+    wq = ds.table("wq_samples")
+    assert wq["parameter"].tolist() == ["tp", "nh3n"]
+    assert wq["value"].tolist() == pytest.approx([0.1, 0.25])
+    assert ds.row_numbers["wq_samples"].tolist() == [1, 3]
+    assert [i.rule for i in ds.issues] == ["row.empty"]
