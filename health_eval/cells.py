@@ -5,7 +5,9 @@ typed columns of Parquet files and DataFrames) — :class:`Cells` — and coerce
 :data:`COERCERS` to str, float, int, bool or date with vectorised parsers that read what
 exports write (full-width digits, thousands separators, ``2021年3月5日``, ``20210305``, 是/否).
 Each coercer returns the typed column and the mask of unreadable cells;
-:mod:`health_eval.columns` reports them.
+:mod:`health_eval.columns` reports them. Columns of millions of cells hold few distinct texts:
+text is cleaned, and looked up (:class:`Distinct`), once per distinct text, and a typed column
+with no text is taken as it is.
 
 References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.tables`.
 """
@@ -23,8 +25,8 @@ import pandas as pd
 
 from .tables import Column, code_key
 
-__all__ = ["COERCERS", "TEXT_DTYPE", "Cells", "is_blank", "map_distinct", "missing_series",
-           "split_cells"]
+__all__ = ["COERCERS", "TEXT_DTYPE", "Cells", "Distinct", "is_blank", "map_distinct",
+           "missing_series", "split_cells"]
 
 
 #: The dtype of text columns.
@@ -46,36 +48,88 @@ _THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 # Cells and coercion
 # --------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Distinct:
+    """A text column factorised: its distinct texts, and for each cell the code of its text.
+
+    As :func:`pandas.factorize` gives them: ``values`` (string dtype) in order of first
+    appearance, ``codes`` -1 where the cell is blank. A column of millions of cells holds a
+    handful (parameters, units) to thousands (station codes) of distinct texts, so work done
+    once per distinct text and spread by the codes — cleaning, code and unit lookups — is cheap.
+    """
+
+    codes: np.ndarray
+    values: pd.api.extensions.ExtensionArray
+
+    @classmethod
+    def of(cls, text: pd.Series) -> Distinct:
+        """Factorise a text column."""
+        codes, values = pd.factorize(text)
+        return cls(codes, pd.array(values, dtype=TEXT_DTYPE))
+
+    def column(self) -> pd.Series:
+        """The text column itself (<NA> where blank)."""
+        return pd.Series(self.values.take(self.codes, allow_fill=True))
+
+    def lookup(self, mapping: dict, key=None) -> np.ndarray:
+        """``mapping.get(key(text))`` of each distinct text (None where absent), then None for
+        blank cells: indexed by :attr:`codes`, it gives each cell's."""
+        return _translate(list(self.values), mapping, key)
+
+    def replace(self, values) -> Distinct:
+        """The column with distinct text ``i`` replaced by ``values[i]`` (None blanks it),
+        factorised again (two texts may become one)."""
+        renumber, values = pd.factorize(pd.array(values, dtype=TEXT_DTYPE))
+        return Distinct(np.append(renumber, -1)[self.codes], values)
+
+
 @dataclass
 class Cells:
     """One column of raw cells, split into text and non-text values.
 
     ``text`` (string dtype) holds the stripped text of text cells and <NA> elsewhere (blank
-    text is <NA> too); ``native`` holds non-text values as read (numbers, dates, booleans from
-    xlsx, Parquet or typed DataFrames), or is None when the column has none.
+    text is <NA> too), or is None when the column holds no text at all (a typed column of a
+    Parquet file or DataFrame: millions of <NA> would cost time for nothing); ``native`` holds
+    non-text values as read (numbers, dates, booleans from xlsx, Parquet or typed DataFrames),
+    or is None when the column has none. One of the two is not None. ``distinct`` is ``text``
+    factorised when that is known (a column of text cells only, as read), else None.
     """
 
-    text: pd.Series
+    text: pd.Series | None
     native: pd.Series | None
+    distinct: Distinct | None = None
+
+    def __len__(self) -> int:
+        """Number of cells."""
+        return len(self.native if self.text is None else self.text)
 
     def blank(self) -> np.ndarray:
         """Which cells are empty."""
+        if self.text is None:
+            return self.native.isna().to_numpy(dtype=bool)
         blank = self.text.isna().to_numpy(dtype=bool)
         if self.native is not None:
             blank = blank & self.native.isna().to_numpy(dtype=bool)
         return blank
 
+    def has_text(self) -> bool:
+        """Whether any cell is text."""
+        return self.text is not None and bool(self.text.notna().any())
+
+    def text_cells(self) -> pd.Series:
+        """The text cells, <NA> elsewhere (all <NA> when ``text`` is None)."""
+        return _no_text(len(self)) if self.text is None else self.text
+
     def take(self, keep: np.ndarray) -> Cells:
         """The cells at ``keep`` — a boolean mask, or positions (repeats allowed) — renumbered
         from 0."""
-        native = None if self.native is None else self.native.iloc[keep].reset_index(drop=True)
-        return Cells(self.text.iloc[keep].reset_index(drop=True), native)
+        return Cells(_take(self.text, keep), _take(self.native, keep))
 
     def display(self, positions: np.ndarray) -> list[str | None]:
         """The cells at ``positions`` as text, for messages."""
         out = []
         for pos in positions.tolist():
-            text = self.text.iat[pos]
+            text = None if self.text is None else self.text.iat[pos]
             if not pd.isna(text):
                 out.append(str(text))
             elif self.native is not None and not is_blank(self.native.iat[pos]):
@@ -84,11 +138,24 @@ class Cells:
                 out.append(None)
         return out
 
+    def factorised(self) -> Distinct:
+        """:meth:`as_text` factorised (at no cost when :attr:`distinct` is known)."""
+        if self.distinct is not None:
+            return self.distinct
+        return Distinct.of(self.as_text())
+
     def as_text(self) -> pd.Series:
         """Every cell as stripped text (numbers without a spurious ``.0``), <NA> when blank."""
         if self.native is None:
             return self.text
+        if self.text is None:
+            return _native_text(self.native)
         return self.text.fillna(_native_text(self.native))
+
+
+def _take(values: pd.Series | None, keep: np.ndarray) -> pd.Series | None:
+    """``values`` at ``keep`` (mask or positions), renumbered from 0; None stays None."""
+    return None if values is None else values.iloc[keep].reset_index(drop=True)
 
 
 def is_blank(value) -> bool:
@@ -98,8 +165,12 @@ def is_blank(value) -> bool:
     return np.ndim(value) == 0 and bool(pd.isna(value))
 
 
-def split_cells(column: pd.Series) -> Cells:
-    """Split a raw column into its text cells and its non-text cells."""
+def split_cells(column: pd.Series, factorise: bool = False) -> Cells:
+    """Split a raw column into its text cells and its non-text cells.
+
+    ``factorise`` asks for a column of text cells to come factorised (:attr:`Cells.distinct`):
+    when its texts are to be looked up, that costs less than factorising it later.
+    """
     column = column.reset_index(drop=True)
     if isinstance(column.dtype, pd.CategoricalDtype):
         column = column.astype(object)
@@ -108,17 +179,17 @@ def split_cells(column: pd.Series) -> Cells:
     text_dtype = not is_object and pd.api.types.is_string_dtype(dtype)
     if text_dtype or (is_object and pd.api.types.infer_dtype(column, skipna=True) in (
             "string", "empty")):
-        return Cells(_clean_text(column.astype(TEXT_DTYPE)), None)
+        text, distinct = _clean_text(column.astype(TEXT_DTYPE), factorise)
+        return Cells(text, None, distinct)
     if is_object:
         is_text = np.fromiter((isinstance(v, str) for v in column.to_numpy()), dtype=bool,
                               count=len(column))
-        text = _clean_text(column.where(is_text).astype(TEXT_DTYPE))
+        text, _ = _clean_text(column.where(is_text).astype(TEXT_DTYPE), factorise=False)
         native = column.where(~is_text & column.notna().to_numpy(), None)
         return Cells(text, native if native.notna().any() else None)
-    empty = _no_text(len(column))
     if isinstance(dtype, pd.DatetimeTZDtype):
         column = column.dt.tz_localize(None)
-    return Cells(empty, column)
+    return Cells(None, column)
 
 
 def _no_text(n: int) -> pd.Series:
@@ -131,10 +202,22 @@ def _no_text(n: int) -> pd.Series:
     return pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=TEXT_DTYPE)
 
 
-def _clean_text(text: pd.Series) -> pd.Series:
-    """Strip surrounding whitespace; blank text becomes <NA>."""
-    text = text.str.strip()
-    return text.mask((text == "").fillna(False).to_numpy(dtype=bool))
+def _clean_text(text: pd.Series, factorise: bool) -> tuple[pd.Series, Distinct | None]:
+    """Strip surrounding whitespace, blank text becoming <NA>; the text, and it factorised
+    when asked to or when it had to be cleaned (else None).
+
+    Each distinct text is cleaned once; a column that needs no cleaning (the usual case) is
+    kept as it is. Finding the distinct texts alone takes half the time of factorising.
+    """
+    distinct = Distinct.of(text) if factorise else None
+    values = pd.Series(text.unique() if distinct is None else distinct.values)
+    stripped = values.str.strip()
+    if (stripped.eq(values) & stripped.ne("")).all():   # <NA> (blank already) is skipped
+        return text, distinct
+    distinct = Distinct.of(text) if distinct is None else distinct
+    stripped = pd.Series(distinct.values).str.strip()
+    distinct = distinct.replace(stripped.mask(stripped.eq("")))
+    return distinct.column(), distinct
 
 
 def _scalar_text(value) -> str:
@@ -167,22 +250,28 @@ def _to_str(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     return text, np.zeros(len(text), dtype=bool)
 
 
-def _numbers(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
-    """Cells as float64 (NaN when blank or unreadable) and the mask of unreadable cells."""
+def _numbers(cells: Cells) -> tuple[pd.Series, np.ndarray]:
+    """Cells as float64 (NaN when blank or unreadable) and the mask of unreadable cells.
+
+    A float64 column of numbers only is returned as it is, not copied (copy-on-write: pandas
+    copies it before any change).
+    """
     native = cells.native
-    if native is not None and cells.text.isna().all() and (
+    if native is not None and not cells.has_text() and (
             pd.api.types.is_numeric_dtype(native.dtype)
             and not pd.api.types.is_bool_dtype(native.dtype)):
-        numbers = native.to_numpy(dtype="float64", na_value=np.nan).copy()
-        return numbers, ~np.isfinite(numbers) & ~np.isnan(numbers)
-    combined = cells.text.astype(object)
+        numbers = native if native.dtype == np.float64 else pd.Series(
+            native.to_numpy(dtype="float64", na_value=np.nan), copy=False)
+        return numbers, np.isinf(numbers.to_numpy())
+    text = cells.text_cells()
+    combined = text.astype(object)
     if native is not None:
-        combined = combined.where(cells.text.notna().to_numpy(), native.astype(object))
+        combined = combined.where(text.notna().to_numpy(), native.astype(object))
     filled = ~cells.blank()
     numbers = np.full(len(combined), np.nan)
     if filled.any():
         numbers[filled] = _parse_numbers(combined.to_numpy(dtype=object)[filled])
-    return numbers, filled & ~np.isfinite(numbers)
+    return pd.Series(numbers, copy=False), filled & ~np.isfinite(numbers)
 
 
 def _parse_numbers(values: np.ndarray) -> np.ndarray:
@@ -222,17 +311,16 @@ def _loose_number(value) -> float:
 def _to_float(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """Float column (float64): text or numeric cells; blank gives NaN."""
     numbers, bad = _numbers(cells)
-    numbers[bad] = np.nan
-    return pd.Series(numbers, dtype="float64"), bad
+    return numbers.mask(bad) if bad.any() else numbers, bad
 
 
 def _to_int(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     """Integer column (nullable Int64): whole numbers only (``3`` or ``3.0``)."""
     numbers, bad = _numbers(cells)
+    values = numbers.to_numpy()
     with np.errstate(invalid="ignore"):
-        bad |= np.isfinite(numbers) & ((np.mod(numbers, 1) != 0) | (np.abs(numbers) >= 2**63))
-    numbers[bad] = np.nan
-    return pd.Series(numbers).astype("Int64"), bad
+        bad |= np.isfinite(values) & ((np.mod(values, 1) != 0) | (np.abs(values) >= 2**63))
+    return numbers.mask(bad).astype("Int64"), bad
 
 
 def _to_bool(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
@@ -240,10 +328,11 @@ def _to_bool(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     if cells.native is not None and pd.api.types.is_bool_dtype(cells.native.dtype):
         result = cells.native.astype("boolean")      # a typed column (Parquet, DataFrames)
         return result, np.zeros(len(result), dtype=bool)
-    result = map_distinct(cells.text, _BOOL_WORDS, key=code_key)
+    text = cells.text_cells()
+    result = map_distinct(text, _BOOL_WORDS, key=code_key)
     if cells.native is not None:
         native = map_distinct(cells.native, {True: True, False: False})
-        result = np.where(cells.text.notna().to_numpy(), result, native)
+        result = np.where(text.notna().to_numpy(), result, native)
     result = pd.Series(result, dtype=object).astype("boolean")
     bad = ~cells.blank() & result.isna().to_numpy(dtype=bool)
     return result, bad
@@ -254,12 +343,15 @@ def map_distinct(values: pd.Series, mapping: dict, key=None) -> np.ndarray:
     once — a column of millions of cells holds a handful of words — as ``key(value)`` when
     ``key`` is given."""
     codes, uniques = pd.factorize(values)          # in the column's own (Arrow) dtype: fast
-    uniques = list(uniques)
+    return _translate(list(uniques), mapping, key)[codes]  # code -1 takes the trailing None
+
+
+def _translate(uniques: list, mapping: dict, key) -> np.ndarray:
+    """``mapping.get(key(u))`` of each of ``uniques`` (None where absent), then None."""
     if key is not None:
         uniques = [key(u) for u in uniques]
-    translated = np.array([mapping.get(u) if _hashable(u) else None for u in uniques] + [None],
-                          dtype=object)
-    return translated[codes]          # code -1 (missing) takes the trailing None
+    return np.array([mapping.get(u) if _hashable(u) else None for u in uniques] + [None],
+                    dtype=object)
 
 
 def _hashable(value) -> bool:
@@ -277,13 +369,17 @@ def _to_date(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     ``HH:MM[:SS]``. Non-text: datetime values; numbers only in xlsx, as Excel serial dates.
     """
     if cells.native is not None and pd.api.types.is_datetime64_any_dtype(cells.native.dtype) \
-            and cells.text.isna().all():               # a typed column (Parquet, DataFrames)
-        result = pd.Series(cells.native.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")
+            and not cells.has_text():               # a typed column (Parquet, DataFrames)
+        try:                         # pandas converts three times faster than numpy
+            result = cells.native.astype("datetime64[ns]")
+        except pd.errors.OutOfBoundsDatetime:       # numpy's wrap-around, as read so far
+            result = pd.Series(cells.native.to_numpy(dtype="datetime64[ns]"), copy=False)
         return result, np.zeros(len(result), dtype=bool)
-    result = _parse_date_text(cells.text)
+    text = cells.text_cells()
+    result = _parse_date_text(text)
     if cells.native is not None:
         native = _native_dates(cells.native, excel)
-        result = result.where(cells.text.notna().to_numpy(), native)
+        result = result.where(text.notna().to_numpy(), native)
     in_range = (result >= pd.Timestamp.min) & (result <= pd.Timestamp.max)
     result = result.where(in_range.to_numpy(dtype=bool))
     result = pd.Series(result.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")
@@ -376,4 +472,4 @@ _DTYPES = {"str": TEXT_DTYPE, "float": "float64", "int": "Int64", "bool": "boole
 
 def missing_series(column: Column, n: int) -> pd.Series:
     """An all-missing series of ``n`` rows in the column's dtype."""
-    return pd.Series([None] * n, dtype=_DTYPES[column.dtype], index=pd.RangeIndex(n))
+    return pd.Series(None, dtype=_DTYPES[column.dtype], index=pd.RangeIndex(n))

@@ -17,7 +17,7 @@ from itertools import zip_longest
 import numpy as np
 import pandas as pd
 
-from .cells import COERCERS, TEXT_DTYPE, Cells, map_distinct
+from .cells import COERCERS, Cells, Distinct
 from .input_issues import Sink
 from .sample_values import (
     apply_below_detection,
@@ -27,7 +27,7 @@ from .sample_values import (
 from .tables import Column, TableSpec, code_key, is_sample_table, is_sample_value
 from .units import conversion_factor
 
-__all__ = ["coerce_columns"]
+__all__ = ["coerce_columns", "looks_up"]
 
 
 def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: list[Cells],
@@ -44,6 +44,7 @@ def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: li
     below, header_unit = None, None
     samples = is_sample_table(spec)
     values: dict[str, pd.Series] = {}
+    factorised: dict[str, Distinct] = {}     # text columns whose factorisation came for free
     for position, column, header, unit in matched:
         raw = cells[position]
         parse = raw
@@ -51,9 +52,12 @@ def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: li
             parse = _as_percent(raw, None if percent_cells is None else percent_cells[:, position])
         if samples and column.name == "value":
             parse, below = split_below_detection(raw, header)
-        result, bad = COERCERS[column.dtype](parse, excel)
-        if column.codes is not None:
-            result, bad = _map_codes(result, column)
+        if column.codes is not None:               # a coded text column
+            result, bad, factorised[column.name] = _map_codes(parse, column)
+        else:
+            result, bad = COERCERS[column.dtype](parse, excel)
+            if looks_up(column, spec):
+                factorised[column.name] = parse.factorised()
         rule = "code.unknown" if column.codes is not None else f"type.{column.dtype}"
         sink.cells(rule, "error", bad, rows, raw, column.name, header,
                    allowed=_allowed(column))
@@ -67,8 +71,16 @@ def coerce_columns(matched: list[tuple[int, Column, str, str | None]], cells: li
     if samples:
         apply_below_detection(values, below, rows, sink)
     if samples and {"value", "parameter"} <= set(values):
-        convert_sample_units(values, header_unit, rows, sink)
+        convert_sample_units(values, factorised, header_unit, rows, sink)
     return values
+
+
+def looks_up(column: Column | None, spec: TableSpec) -> bool:
+    """Whether :func:`coerce_columns` looks the texts of ``column`` up per distinct text (codes,
+    the units of samples): those columns are best factorised as they are split
+    (:func:`~health_eval.cells.split_cells`)."""
+    return column is not None and (column.codes is not None or (
+        is_sample_table(spec) and column.name == "unit"))
 
 
 def _as_percent(cells: Cells, formatted: np.ndarray | None) -> Cells:
@@ -76,7 +88,7 @@ def _as_percent(cells: Cells, formatted: np.ndarray | None) -> Cells:
     (``85%`` is 85), and the numbers of cells ``formatted`` as percentages × 100 (Excel stores
     85 % as 0.85)."""
     text, native = cells.text, cells.native
-    if text.notna().any():
+    if text is not None and text.notna().any():
         text = text.str.replace(r"\s*[%％]$", "", regex=True)
     if native is not None and formatted is not None and formatted.any():
         native = native.copy()
@@ -90,12 +102,22 @@ def _allowed(column: Column) -> str:
     return ", ".join(f"{code} ({label})" if label else code for code, label in pairs if code)
 
 
-def _map_codes(text: pd.Series, column: Column) -> tuple[pd.Series, np.ndarray]:
+def _map_codes(cells: Cells, column: Column) -> tuple[pd.Series, np.ndarray, Distinct]:
     """Map codes, Chinese labels and aliases (any case or width, see
     :func:`~health_eval.tables.code_key`) to the code. Other values are flagged in a closed
-    column, and kept as written in an open one."""
-    mapped = pd.Series(map_distinct(text, column.code_synonyms(), key=code_key), dtype=TEXT_DTYPE)
-    unmapped = (text.notna() & mapped.isna()).to_numpy(dtype=bool)
+    column, and kept as written in an open one.
+
+    Each distinct text is looked up once; returns the coded column, the flags, and the coded
+    column factorised.
+    """
+    text = cells.factorised()
+    mapped = text.lookup(column.code_synonyms(), key=code_key)[:-1]
+    unmapped = pd.isna(mapped)
+    bad = np.append(unmapped, False)[text.codes] if column.closed else np.zeros(
+        len(text.codes), dtype=bool)               # code -1 (blank) takes the trailing False
     if not column.closed:
-        return mapped.where(~unmapped, text), np.zeros(len(text), dtype=bool)
-    return mapped, unmapped
+        mapped = np.where(unmapped, np.asarray(text.values, dtype=object), mapped)
+    if np.array_equal(mapped, np.asarray(text.values, dtype=object)):
+        return cells.as_text(), bad, text          # already codes: the column as it is
+    coded = text.replace(mapped)
+    return coded.column(), bad, coded

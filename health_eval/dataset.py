@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .cells import missing_series, split_cells
-from .columns import coerce_columns
-from .headers import drop_empty_rows, recognise_columns
+from .columns import coerce_columns, looks_up
+from .headers import column_of_header, drop_empty_rows, recognise_columns
 from .input_issues import Origin, Sink
 from .issues import InputError, Issue
 from .lookup import is_in
@@ -343,7 +343,8 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
         sink.add("table.empty", "warning")
         return None, sink.finish()
     headers, data, rows, first_row = raw.split_header()
-    cells = [split_cells(data.iloc[:, j]) for j in range(data.shape[1])]
+    cells = [split_cells(data.iloc[:, j], factorise=looks_up(column_of_header(header, spec), spec))
+             for j, header in enumerate(headers)]
     if not any(headers) and all(c.blank().all() for c in cells):
         sink.add("table.empty", "warning")
         return None, sink.finish()

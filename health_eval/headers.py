@@ -175,9 +175,11 @@ def drop_empty_rows(cells: list[Cells], rows: np.ndarray, sink: Sink) -> tuple[n
     """
     blank = np.ones(len(rows), dtype=bool)
     for c in cells:
+        if not blank.any():            # a column without blanks: no row is blank
+            break
         blank &= c.blank()
-    filled = np.flatnonzero(~blank)
+    end = 0 if blank.all() else len(blank) - int(np.argmin(blank[::-1]))  # past the last filled
     interior = blank.copy()
-    interior[filled[-1] + 1 if len(filled) else 0:] = False
+    interior[end:] = False
     sink.cells("row.empty", "warning", interior, rows, None, None)
     return ~blank, int(interior.sum())

@@ -79,7 +79,7 @@ class RawTable:
         """
         grid = self.grid
         if self.header is not None:
-            rows = np.arange(len(grid), dtype=np.int64) + 1
+            rows = np.arange(1, len(grid) + 1, dtype=np.int64)
             return [header_text(v) for v in self.header], grid, rows, 1
         at = find_header_row(grid, self.spec)
         rows = np.arange(at + 1, len(grid), dtype=np.int64) + 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cells import TEXT_DTYPE, Cells, map_distinct
+from .cells import TEXT_DTYPE, Cells, Distinct, map_distinct
 from .input_issues import Sink
 from .tables import PARAMETER_UNITS, code_key
 from .units import UnitError, conversion_factor, known_units
@@ -43,17 +43,19 @@ class BelowDetection:
     header: str
 
 
-def split_below_detection(cells: Cells, header: str) -> tuple[Cells, BelowDetection]:
+def split_below_detection(cells: Cells, header: str) -> tuple[Cells, BelowDetection | None]:
     """Read below-detection forms before parsing numbers: ``<0.01``/``＜0.01`` and ``0.01L``
     become 0.01 flagged ``less_than``; ``未检出``, ``ND``, ``N.D.``, ``<DL``, ``低于检出限``
-    are blanked and flagged ``not_detected``."""
-    n = len(cells.text)
-    less_than, not_detected = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    are blanked and flagged ``not_detected``. None instead of the flags when no cell is a
+    marker."""
+    if cells.text is None:              # a number column: no markers
+        return cells, None
     # only cells that are not plain decimals can hold a marker: millions of values, few markers
     odd = np.flatnonzero(cells.text.str.contains(_PLAIN_DECIMAL_RE, regex=True).eq(False)
                          .to_numpy(dtype=bool, na_value=False))
     if not len(odd):
-        return cells, BelowDetection(less_than, not_detected, cells, header)
+        return cells, None
+    less_than, not_detected = np.zeros(len(cells), dtype=bool), np.zeros(len(cells), dtype=bool)
     text = cells.text.iloc[odd]
     marked = pd.Series(map_distinct(text, {k: True for k in _NOT_DETECTED}, key=code_key))
     not_detected[odd] = marked.notna().to_numpy(dtype=bool)
@@ -78,9 +80,8 @@ def apply_below_detection(values: dict[str, pd.Series], below: BelowDetection | 
     below_detection is False where not stated; both columns are created when absent.
     """
     n = len(rows)
-    flag = values.get("below_detection", pd.Series(False, index=pd.RangeIndex(n)))
-    flag = flag.astype("boolean").fillna(False)
-    limit = values.get("detection_limit", pd.Series(np.nan, index=pd.RangeIndex(n)))
+    flag = _column_or(values, "below_detection", False, n).astype("boolean").fillna(False)
+    limit = _column_or(values, "detection_limit", np.nan, n)
     if below is not None:
         value = values["value"]
         limit = limit.where(~(below.less_than & limit.isna().to_numpy()), value)
@@ -93,51 +94,74 @@ def apply_below_detection(values: dict[str, pd.Series], below: BelowDetection | 
     values["detection_limit"] = limit.astype("float64")
 
 
+def _column_or(values: dict[str, pd.Series], name: str, fill, n: int,
+               dtype=None) -> pd.Series:
+    """Column ``name``, or ``n`` cells of ``fill`` when it is absent (built only then)."""
+    if name in values:
+        return values[name]
+    return pd.Series(fill, index=pd.RangeIndex(n), dtype=dtype)
+
 
 # --------------------------------------------------------------------------------------------
 # Units of sample values (wq_samples, drinking_source_samples)
 # --------------------------------------------------------------------------------------------
 
-def convert_sample_units(values: dict[str, pd.Series], header_unit: str | None,
-                          rows: np.ndarray, sink: Sink) -> None:
+def convert_sample_units(values: dict[str, pd.Series], factorised: dict[str, Distinct],
+                          header_unit: str | None, rows: np.ndarray, sink: Sink) -> None:
     """Convert sample values and detection limits to their parameter's unit (PARAMETER_UNITS).
 
     A row's unit is its ``unit`` cell, else the unit of the value column's header, else the
     parameter's own. ``unit`` is then the parameter's unit. A unit that is unknown or does not
     fit the parameter (``m`` for ammonia) is a ``unit.unknown`` error. Each distinct
-    (parameter, unit) pair is looked up once.
+    (parameter, unit) pair is looked up once. ``factorised`` holds the ``parameter`` and
+    ``unit`` columns factorised when the caller has them; others are factorised here.
     """
-    n = len(rows)
-    given = values.get("unit", pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=TEXT_DTYPE))
+    given = _column_or(values, "unit", pd.NA, len(rows), TEXT_DTYPE)
+    unit = factorised.get("unit")
     if header_unit is not None:
-        given = given.fillna(header_unit)
-    parameter_code, parameters = pd.factorize(values["parameter"])
-    unit_of = [PARAMETER_UNITS.get(p) for p in parameters] + [None]    # code -1 takes None
-    known = np.array([u is not None for u in unit_of])[parameter_code]
-    wanted_unit = pd.Series(pd.array(unit_of, dtype=TEXT_DTYPE).take(parameter_code))
-    values["unit"] = wanted_unit if known.all() else given.where(~known, wanted_unit)
-    is_known = known & given.notna().to_numpy(dtype=bool)
-    if not is_known.any():
-        return
-    unit_code, units = pd.factorize(given)
-    width = len(units) + 1                      # unit code + 1: 0 is a blank unit
-    pair, pair_index = pd.factorize(parameter_code.astype(np.int64) * width + unit_code + 1)
-    factors = np.ones(len(pair_index))
-    for k, combined in enumerate(pair_index):
-        p, u = divmod(int(combined), width)
-        if p < 0 or u == 0 or parameters[p] not in PARAMETER_UNITS:
+        given, unit = given.fillna(header_unit), None
+    unit = Distinct.of(given) if unit is None else unit
+    parameter = factorised.get("parameter")
+    parameter = Distinct.of(values["parameter"]) if parameter is None else parameter
+    pair, pairs = _pairs(parameter, unit)
+    parameters, units = list(parameter.values), list(unit.values) + [None]   # code -1: None
+    wanted = [PARAMETER_UNITS.get(parameters[p]) if p >= 0 else None for p, _ in pairs]
+    values["unit"] = _wanted_units(given, wanted, [units[u - 1] for _, u in pairs], pair)
+    factors = np.ones(len(pairs))
+    for k, (p, u) in enumerate(pairs):
+        if wanted[k] is None or u == 0:           # parameter unknown or unit not given
             continue
-        u -= 1
-        wanted = PARAMETER_UNITS[parameters[p]]
         try:
-            factors[k] = conversion_factor(units[u], wanted)
+            factors[k] = conversion_factor(units[u - 1], wanted[k])
         except UnitError:
             factors[k] = np.nan
-            bad = is_known & (pair == k)
-            sink.cells("unit.unknown", "error", bad, rows, Cells(given, None), "unit",
-                       parameter=parameters[p], expected=wanted,
-                       known=", ".join(known_units(like=wanted)))
-    factor = np.where(is_known, factors[pair], 1.0)
-    if (factor != 1.0).any():
+            sink.cells("unit.unknown", "error", pair == k, rows, Cells(given, None), "unit",
+                       parameter=parameters[p], expected=wanted[k],
+                       known=", ".join(known_units(like=wanted[k])))
+    if (factors != 1.0).any():
+        factor = np.where(np.isnan(factors), 1.0, factors)[pair]
         for column in ("value", "detection_limit"):
-            values[column] = values[column] * np.where(np.isnan(factor), 1.0, factor)
+            values[column] = values[column] * factor
+
+
+def _pairs(parameter: Distinct, unit: Distinct) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Each row's (parameter, unit) pair as a code, and the pairs by code — (parameter code,
+    unit code + 1): -1 and 0 when blank — in order of first appearance."""
+    width = len(unit.values) + 1
+    key = parameter.codes.astype(np.int64)          # a new array, worked on in place
+    key *= width
+    key += unit.codes
+    key += 1
+    pair, first_seen = pd.factorize(key)
+    return pair, [divmod(int(combined), width) for combined in first_seen]
+
+
+def _wanted_units(given: pd.Series, wanted: list[str | None], written: list[str | None],
+                  pair: np.ndarray) -> pd.Series:
+    """The ``unit`` column after conversion: per (parameter, unit) pair, the parameter's unit
+    (``wanted``), else the unit as written; the ``given`` column itself when that changes
+    nothing (the usual case: units written as the parameters' own)."""
+    units = [w if w is not None else g for w, g in zip(wanted, written)]
+    if units == written:
+        return given
+    return pd.Series(pd.array(units, dtype=TEXT_DTYPE).take(pair))

@@ -79,7 +79,7 @@ def _stack(columns: list[Cells], source: np.ndarray, which: np.ndarray) -> Cells
     native = pd.Series(None, index=pd.RangeIndex(len(source)), dtype=object)
     for k, column in enumerate(columns):
         at = np.flatnonzero(which == k)
-        text.iloc[at] = column.text.iloc[source[at]].to_numpy()
+        text.iloc[at] = column.text_cells().iloc[source[at]].to_numpy()
         if column.native is not None:
             native.iloc[at] = column.native.iloc[source[at]].to_numpy()
     return Cells(text, native if native.notna().any() else None)
