@@ -88,7 +88,8 @@ def compute_water_supply(dataset, context: ComputeContext) -> IndicatorValues:
     100 × share of the evaluation year's days on which the supply (flow or level) reached the
     design value; series below ``min_coverage`` are ``insufficient_data``.
     """
-    daily, links = evaluation_year_rows(dataset, context, "water_supply")
+    daily, links = evaluation_year_rows(dataset, context, "water_supply",
+                                        columns=("evaluation_year",))
     coverage, gaps = checked_coverage(dataset, "water_supply", daily, "value",
                                       float(context.param("min_coverage")))
     table = coverage.join(days_meeting_share(daily, "station_id", "value", "design_value"))
@@ -105,7 +106,8 @@ def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues
     supplementary item is within ``supplementary_limits``; value = 100 × events meeting / events.
     Below-detection values enter by the profile's policy.
     """
-    samples, links = evaluation_year_rows(dataset, context, "drinking_source_samples")
+    samples, links = evaluation_year_rows(dataset, context, "drinking_source_samples",
+                                          columns=("kind",))
     value, _ = effective_values(samples, context.policies.below_detection)
     limits = {k: float(v) for k, v in context.param("supplementary_limits").items()
               if k not in ("source", "confidence")}

@@ -56,6 +56,10 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
                          "borrowed_from": "string"})
 
 
+#: Columns of a station's water body that :func:`evaluation_year_rows` can carry onto its rows.
+PLACE_COLUMNS = ("kind", "evaluation_year")
+
+
 def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = ()
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of a station table in the evaluation year, and the segments each station serves.
@@ -69,13 +73,15 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
         A table keyed by ``station_id`` with a ``date`` column (``wq_samples``, ``daily_flow``,
         ``water_level``, ``water_supply``, ``phytoplankton``, ``drinking_source_samples``).
     columns : sequence of str
-        Columns of the ``stations`` table to carry onto every row (``mean_flow_m3s``…).
+        Columns to carry onto every row: of the station's water body (:data:`PLACE_COLUMNS`:
+        ``kind``, ``evaluation_year``) or of the ``stations`` table (``mean_flow_m3s``…). Only
+        what is asked for is carried: a column repeated over millions of samples costs.
 
     Returns
     -------
     (rows, links)
         ``rows``: the table's rows at serving stations dated in the evaluation year of the
-        station's own water body, with ``kind``, ``evaluation_year`` and ``columns`` added;
+        station's own water body, with ``columns`` added;
         ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
         Both are shared with the other indicators of the evaluation
         (:meth:`ComputeContext.memo`): read-only. Rows outside the evaluation year are left
@@ -100,11 +106,19 @@ def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
     in_year = data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year
     rows = _rows_where(data, in_year)
     taken = position[in_year]
-    for carried in (_taken(home, ("kind", "evaluation_year"), taken),
-                    _taken(stations, columns, home["row"].to_numpy()[taken])):
-        for column in carried:
-            rows[column] = carried[column].array
+    place = tuple(c for c in columns if c in PLACE_COLUMNS)
+    if place:
+        _carry(rows, _taken(home, place, taken))
+    station = tuple(c for c in columns if c not in PLACE_COLUMNS)
+    if station:
+        _carry(rows, _taken(stations, station, home["row"].to_numpy()[taken]))
     return rows, links
+
+
+def _carry(rows: pd.DataFrame, carried: pd.DataFrame) -> None:
+    """Add the columns of ``carried`` (one row per row of ``rows``) to ``rows``."""
+    for column in carried:
+        rows[column] = carried[column].array
 
 
 def placed_stations(dataset, context) -> pd.DataFrame:

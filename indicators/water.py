@@ -113,7 +113,8 @@ def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:
     """
     method = context.param("method")
     daily, links = evaluation_year_rows(
-        dataset, context, "daily_flow", columns=("mean_flow_m3s", "eco_flow_target_m3s"))
+        dataset, context, "daily_flow",
+        columns=("evaluation_year", "mean_flow_m3s", "eco_flow_target_m3s"))
     coverage, gaps = checked_coverage(dataset, "daily_flow", daily, "flow_m3s",
                                       float(context.param("min_coverage")))
     issues = list(gaps)
@@ -234,7 +235,7 @@ def compute_min_eco_level(dataset, context: ComputeContext) -> IndicatorValues:
     above it. Series below ``min_coverage`` are ``insufficient_data``.
     """
     levels, links = evaluation_year_rows(dataset, context, "water_level",
-                                         columns=("min_eco_level_m",))
+                                         columns=("evaluation_year", "min_eco_level_m"))
     coverage, gaps = checked_coverage(dataset, "water_level", levels, "level_m",
                                       float(context.param("min_coverage")))
     issues = list(gaps)
