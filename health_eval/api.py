@@ -21,6 +21,7 @@ from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
 from .gc_pause import gc_paused
 from .issues import InputError, Issue, issues_frame, sort_issues
+from .lookup import is_in
 from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
 from .registry import IndicatorRegistry, default_registry
 from .result import ROW_ORDER, EvaluationResult
@@ -106,8 +107,7 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
             message_en=f"segment {segment['segment_id']}: water body "
                        f"{segment['water_body_id']} is not in water_bodies"))
     frame = frame[~orphans].drop(columns="_merge")
-    for position in np.flatnonzero(~water_bodies["water_body_id"].isin(frame["water_body_id"])
-                                   .to_numpy()):
+    for position in np.flatnonzero(~is_in(water_bodies["water_body_id"], frame["water_body_id"])):
         water_body = water_bodies.iloc[position]["water_body_id"]
         issues.append(Issue(
             table="water_bodies", column="water_body_id", rule="water_body.no_segment",
