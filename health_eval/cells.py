@@ -372,8 +372,8 @@ def _to_date(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
             and not cells.has_text():               # a typed column (Parquet, DataFrames)
         try:                         # pandas converts three times faster than numpy
             result = cells.native.astype("datetime64[ns]")
-        except pd.errors.OutOfBoundsDatetime:       # numpy's wrap-around, as read so far
-            result = pd.Series(cells.native.to_numpy(dtype="datetime64[ns]"), copy=False)
+        except pd.errors.OutOfBoundsDatetime:
+            return _typed_dates_in_range(cells.native.to_numpy())
         return result, np.zeros(len(result), dtype=bool)
     text = cells.text_cells()
     result = _parse_date_text(text)
@@ -385,6 +385,15 @@ def _to_date(cells: Cells, excel: bool) -> tuple[pd.Series, np.ndarray]:
     result = pd.Series(result.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")
     bad = ~cells.blank() & result.isna().to_numpy(dtype=bool)
     return result, bad
+
+
+def _typed_dates_in_range(values: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Typed dates (datetime64 of any unit) as datetime64[ns]; a date outside the nanosecond
+    range (1677-09-22 … 2262-04-11) is unreadable, as it is in text, never wrapped around."""
+    first, last = (np.datetime64(day).astype(values.dtype) for day in ("1677-09-22", "2262-04-11"))
+    in_range = (values >= first) & (values <= last)
+    result = np.where(in_range, values, np.datetime64("NaT")).astype("datetime64[ns]")
+    return pd.Series(result, copy=False), ~in_range & ~np.isnat(values)
 
 
 def _parse_date_text(text: pd.Series) -> pd.Series:

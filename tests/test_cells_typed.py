@@ -137,3 +137,16 @@ def test_blank_rows_between_typed_rows_are_dropped_and_codes_still_read():
     assert wq["value"].tolist() == pytest.approx([0.1, 0.25])
     assert ds.row_numbers["wq_samples"].tolist() == [1, 3]
     assert [i.rule for i in ds.issues] == ["row.empty"]
+
+
+def test_typed_dates_beyond_the_nanosecond_range_are_unreadable_not_wrapped():
+    frame = samples(["do", "do", "do"], ["mg/L"] * 3)
+    frame["date"] = pd.Series(np.array(["2021-01-05", "2300-01-01", "NaT"],
+                                       dtype="datetime64[us]"))
+    with pytest.raises(InputError) as caught:
+        Dataset.from_frames(base_frames(wq_samples=frame))
+    errors = [(i.table, i.row, i.column, i.value, i.rule) for i in caught.value.issues
+              if i.severity == "error"]
+    # DataFrame rows count from 1: the 2300 date is row 2 (main used to wrap it to 1715)
+    assert errors == [("wq_samples", 2, "date", "2300-01-01", "type.date"),
+                      ("wq_samples", 3, "date", None, "value.missing")]
