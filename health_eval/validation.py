@@ -327,11 +327,10 @@ def _check_keys(checks: _Checks) -> None:
         if frame is None:
             continue
         repeat, first = _repeats([checks.codes(table, column) for column in key])
-        rows = checks.rows(table)
 
-        def describe(position, frame=frame, key=key, first=first, rows=rows):
+        def describe(position, table=table, frame=frame, key=key, first=first):
             text = ", ".join(f"{c}={_text(frame[c].iat[position])}" for c in key)
-            return text, {"key": text, "first": int(rows[first[position]]),
+            return text, {"key": text, "first": int(checks.rows(table)[first[position]]),
                           "columns": "+".join(key)}
         checks.each(table, rule, severity, np.flatnonzero(repeat), key[-1], describe)
 
