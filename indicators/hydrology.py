@@ -67,13 +67,14 @@ def _day_numbers(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return days, valid
 
 
-def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Position in ``index`` of each of ``values``; -1 where absent or missing.
+def _positions(factorised: tuple[np.ndarray, pd.Index], index: pd.Index) -> np.ndarray:
+    """Position in ``index`` of each value of a column given factorised (``pd.factorize``:
+    codes, -1 where missing, and the distinct values); -1 where absent or missing.
 
-    The distinct values are found in the column's own dtype (pyarrow's dictionary encoding for
-    Arrow strings) and looked up once each, not one Python object per row.
+    Factorising finds the distinct values in the column's own dtype (pyarrow's dictionary
+    encoding for Arrow strings); each is then looked up once, not one Python object per row.
     """
-    codes, distinct = pd.factorize(values)
+    codes, distinct = factorised
     found = np.append(index.get_indexer(np.asarray(distinct, dtype=object)), -1)
     return found[codes]                                   # code -1 (missing) takes the last: -1
 
@@ -94,11 +95,12 @@ def _first_minimum(code: np.ndarray, value: np.ndarray, stamp: np.ndarray, n: in
 
 
 def _distinct_per_code(code: np.ndarray, stamp: np.ndarray, n: int) -> np.ndarray:
-    """Number of distinct ``stamp`` values of each code ``0…n-1`` (int64)."""
-    order = np.lexsort((stamp, code))
-    c, t = code[order], stamp[order]
-    new = np.r_[True, (c[1:] != c[:-1]) | (t[1:] != t[:-1])] if len(order) else order.astype(bool)
-    return np.bincount(c[new], minlength=n).astype(np.int64)
+    """Number of distinct ``stamp`` values (days, dates; none missing) of each code ``0…n-1``
+    (int64): the (code, stamp) pairs as one integer each, de-duplicated in one hash pass."""
+    stamp_code, stamps = pd.factorize(stamp)
+    width = max(len(stamps), 1)
+    pairs = pd.unique(code.astype(np.int64) * width + stamp_code)
+    return np.bincount(pairs // width, minlength=n).astype(np.int64)
 
 
 def _station_index(*indexes: pd.Series | pd.Index) -> pd.Index:
@@ -284,7 +286,7 @@ def daily_coverage(daily: pd.DataFrame, year: pd.Series, value: str) -> pd.DataF
     leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
     days_in_year = np.where(leap, 366, 365).astype(np.int64)
 
-    codes = _positions(daily["station_id"], index)
+    codes = _positions(pd.factorize(daily["station_id"]), index)
     known = codes >= 0
     dates = pd.to_datetime(daily["date"])
     day, has_date = _day_numbers(dates)
@@ -292,11 +294,8 @@ def daily_coverage(daily: pd.DataFrame, year: pd.Series, value: str) -> pd.DataF
     inside = known & has_date & (row_year == years[np.where(known, codes, 0)])
     has_value = ~np.isnan(_floats(daily[value]))
 
-    # distinct (station, day) pairs as one integer each: days inside a year span < 367 values
     counted = inside & has_value
-    first_day = day[counted].min() if counted.any() else 0
-    pairs = pd.unique(codes[counted] * 367 + (day[counted] - first_day) % 367)
-    with_data = np.bincount(pairs // 367, minlength=n).astype(np.int64)
+    with_data = _distinct_per_code(codes[counted], day[counted], n)
     outside = np.bincount(codes[known & ~inside], minlength=n).astype(np.int64)
     return pd.DataFrame(
         {
@@ -413,7 +412,7 @@ def eco_flow_table(
     codes, stations = pd.factorize(daily["station_id"])
     used = (codes >= 0) & dates.notna().to_numpy() & ~np.isnan(flow)
     index = _station_index(stations[np.unique(codes[used])], mean_flow.index)
-    code = index.get_indexer(np.asarray(stations, dtype=object))[codes[used]]
+    code = _positions((codes, stations), index)[used]
     stamp, flow = dates.to_numpy()[used], flow[used]
     month = dates.dt.month.to_numpy()[used]
     mf = pd.Series(_floats(mean_flow), index=pd.Index(mean_flow.index, dtype=object))
