@@ -86,6 +86,12 @@ class Dataset:
     blank_rows : dict of str to int
         Blank rows between data rows that reading skipped (with a ``row.empty`` warning), per
         table; they count as read and rejected (:func:`health_eval.validation.row_accounts`).
+
+    Notes
+    -----
+    The tables are read-only once loaded: validation and the indicators share the
+    factorisations of their columns (:meth:`factorized`). A table replaced in :attr:`tables`
+    is factorised anew; a table changed in place is not noticed.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -95,6 +101,8 @@ class Dataset:
     row_numbers: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     root: str | None = None
     blank_rows: dict[str, int] = field(default_factory=dict)
+    _factorized: dict[tuple[str, str], tuple[pd.DataFrame, np.ndarray, pd.Index]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def table(self, name: str) -> pd.DataFrame:
         """Return table ``name`` (code or Chinese name).
@@ -122,6 +130,20 @@ class Dataset:
             except KeyError:
                 return False
         return name in self.tables and len(self.tables[name]) > 0
+
+    def factorized(self, name: str, column: str) -> tuple[np.ndarray, pd.Index]:
+        """``pd.factorize`` of ``column`` of table ``name``: codes (-1 where missing) and the
+        distinct values in order of appearance; worked out once per table and column.
+
+        A 2.7 M-row ``station_id`` takes about 30 ms to factorise; validation and every
+        indicator that reads the column share one factorisation.
+        """
+        frame = self.table(name)
+        cached = self._factorized.get((name, column))
+        if cached is None or cached[0] is not frame:
+            cached = (frame, *pd.factorize(frame[column]))
+            self._factorized[name, column] = cached
+        return cached[1], cached[2]
 
     def location(self, name: str) -> dict[str, str | None]:
         """``{"file": …, "sheet": …}`` of table ``name``, for locating issues (None if unknown)."""

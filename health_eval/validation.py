@@ -118,7 +118,6 @@ class _Checks:
         self.rejected: dict[str, np.ndarray] = {}
         self._sinks: dict[str, Sink] = {}
         self._rows: dict[str, np.ndarray] = {}
-        self._codes: dict[tuple[str, str], tuple[np.ndarray, pd.Index]] = {}
         self._errors: dict[tuple[str, str], np.ndarray] = {}
 
     def frame(self, table: str) -> pd.DataFrame | None:
@@ -134,10 +133,8 @@ class _Checks:
 
     def codes(self, table: str, column: str) -> tuple[np.ndarray, pd.Index]:
         """``pd.factorize`` of a column of ``table`` (codes, -1 where blank, and the distinct
-        values), computed once for all the checks that look at the column."""
-        if (table, column) not in self._codes:
-            self._codes[table, column] = pd.factorize(self.dataset.tables[table][column])
-        return self._codes[table, column]
+        values), shared with the indicators (:meth:`~health_eval.dataset.Dataset.factorized`)."""
+        return self.dataset.factorized(table, column)
 
     def sink(self, table: str) -> Sink:
         """The capped sink of ``table``'s issues."""

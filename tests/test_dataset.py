@@ -676,3 +676,19 @@ def test_percentages_formatted_in_excel_are_read_as_shown(tmp_path):
     plots = load_dataset(path).table("bank_plots")
     assert plots["veg_cover_pct"].tolist() == pytest.approx([85.0, 60.0, 45.0])
     assert plots["slope_deg"].tolist() == pytest.approx([0.3, 35.0, 40.0])
+
+
+def test_factorized_columns_are_shared_until_the_table_is_replaced():
+    """Dataset.factorized: codes by first appearance, -1 for a missing id, one computation per
+    table and column, and a fresh one when the table itself is replaced."""
+    dataset = Dataset(tables={"stations": pd.DataFrame(
+        {"station_id": pd.array(["S2", "S1", None, "S2"], dtype="string")})},
+        sources={}, issues=[])
+    codes, distinct = dataset.factorized("stations", "station_id")
+    assert codes.tolist() == [0, 1, -1, 0]
+    assert list(distinct) == ["S2", "S1"]
+    again, _ = dataset.factorized("stations", "station_id")
+    assert again is codes
+    dataset.tables["stations"] = pd.DataFrame({"station_id": pd.array(["S9"], dtype="string")})
+    codes, distinct = dataset.factorized("stations", "station_id")
+    assert codes.tolist() == [0] and list(distinct) == ["S9"]
