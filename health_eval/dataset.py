@@ -240,20 +240,25 @@ class Dataset:
         return Path(os.path.relpath(file, self.root)).as_posix()
 
     @classmethod
-    def from_frames(cls, frames: Mapping[str, pd.DataFrame], name: str = "frames") -> Dataset:
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame], name: str = "frames", *,
+                    files: Mapping[str, str] | None = None,
+                    row_numbers: Mapping[str, np.ndarray] | None = None) -> Dataset:
         """Build a Dataset from DataFrames, recognised and coerced like files.
 
         Keys are table codes or Chinese names; headers may be codes, Chinese headers or either
         with a unit in brackets. Rows are numbered ``position + 1`` (the first row is row 1) in
-        issues. A named index (``set_index("station_id")``) is turned back into columns; an
-        unnamed one is dropped. The frames passed in are not modified.
+        issues, or as ``row_numbers`` (by the same keys) gives them, and issues name the file of
+        ``files`` if any: frames that are parts of larger tables keep their rows' places in the
+        whole (:mod:`health_eval.distributed`). A named index (``set_index("station_id")``) is
+        turned back into columns; an unnamed one is dropped. The frames passed in are not
+        modified.
 
         Raises
         ------
         InputError
             With every problem found, if any is an error.
         """
-        raws, issues = read_frames(frames)
+        raws, issues = read_frames(frames, files=files, row_numbers=row_numbers)
         return _assemble(raws, issues, name=name, root=None)
 
 

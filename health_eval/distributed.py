@@ -9,7 +9,9 @@ chunks of whole water bodies: each Dask task reads only its chunk's partitions a
 columns of the table catalogue the profiles' indicators read, runs the same vectorised
 :func:`health_eval.evaluate` on them, and the client concatenates the chunk results
 (:meth:`EvaluationResult.concat`). The tables equal those of one single-machine evaluation of the
-same data; issue row numbers count rows within the partition read.
+same data read in partition order (each table's partitions in the order of their water-body codes,
+as ``pandas.read_parquet(<table folder>)`` reads them): a problem of a row names the table's folder
+and the row's place in that order, whichever task met it.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .api import resolve_profiles
 from .compute import CONTEXT_TABLES, used_indicators
+from .dataset import Dataset
 from .issues import InputError
 from .registry import default_registry
 from .result import EvaluationResult
@@ -66,7 +70,7 @@ def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, c
     ------
     InputError
         When any task's data break a rule with an error: the problems of every task together
-        (rows numbered within each water body's partition).
+        (rows numbered as in the whole table, see the module docstring).
     """
     import dask
 
@@ -77,9 +81,15 @@ def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, c
     ids = sorted(water_bodies[PARTITION_COLUMN].astype(str).unique())
     size = water_bodies_per_task or max(1, math.ceil(len(ids) / (4 * _threads(client))))
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+    needed = {name: frame for name, frame in tables.items() if name in needed}
+    starts = {name: _partition_starts(frame) for name, frame in needed.items()
+              if PARTITION_COLUMN in frame.columns}
+    files = {name: str(Path(source) / name) for name in starts
+             if not isinstance(source, Mapping)}
     tasks = [dask.delayed(_evaluate_chunk, pure=False)(
-        {name: _chunk_of(name, frame, chunk) for name, frame in tables.items() if name in needed},
-        profile, options) for chunk in chunks]
+        {name: _chunk_of(name, frame, chunk) for name, frame in needed.items()},
+        {name: {i: table_starts.get(i, 0) for i in chunk} for name, table_starts in starts.items()},
+        files, profile, options) for chunk in chunks]
     results = _run(tasks, client, progress)
     partitioned = {name for name, frame in tables.items() if PARTITION_COLUMN in frame.columns}
     _raise_refused(results, partitioned)
@@ -185,26 +195,49 @@ def _chunk_of(name: str, frame, chunk: Sequence[str]):
     return dask.delayed(_concat)(frame.optimize().to_delayed())
 
 
+def _partition_starts(frame) -> dict[str, int]:
+    """Rows of ``frame`` before each water body's partition, in the order of the water-body
+    codes (the order the partitions of a table folder are read in); one pass over the
+    partition column."""
+    counts = frame[PARTITION_COLUMN].value_counts().compute()
+    counts.index = counts.index.astype(str)
+    counts = counts.sort_index()
+    return dict(zip(counts.index, (counts.cumsum() - counts).astype(int).tolist()))
+
+
+def _row_numbers(water_bodies: pd.Series, starts: Mapping[str, int]) -> np.ndarray:
+    """Row number in the whole table of each row of a task's frame: the rows before its water
+    body's partition, plus its place within that partition (rows keep their order)."""
+    within = water_bodies.groupby(water_bodies, sort=False).cumcount().to_numpy()
+    before = water_bodies.map(starts).to_numpy(dtype=np.int64)
+    return before + within + 1
+
+
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _evaluate_chunk(frames: dict[str, pd.DataFrame], profile, options
-                    ) -> EvaluationResult | InputError:
+def _evaluate_chunk(frames: dict[str, pd.DataFrame], starts: dict[str, dict[str, int]],
+                    files: dict[str, str], profile, options) -> EvaluationResult | InputError:
     """Evaluate one chunk of whole water bodies (runs on a worker); data the chunk refuses
-    come back as the :class:`InputError`."""
+    come back as the :class:`InputError`. ``starts`` gives, per partitioned table, the rows
+    before each water body's partition, so rows keep their numbers in the whole table."""
     from .api import evaluate
 
-    tables = {}
+    tables, rows = {}, {}
     for name, frame in frames.items():
         frame = frame.reset_index(drop=True)
-        if PARTITION_COLUMN in frame and PARTITION_COLUMN not in CATALOGUE[name].column_index:
-            frame = frame.drop(columns=PARTITION_COLUMN)   # added only to partition the table
-        elif PARTITION_COLUMN in frame:
-            frame[PARTITION_COLUMN] = frame[PARTITION_COLUMN].astype(str)
+        if PARTITION_COLUMN in frame:
+            water_bodies = frame[PARTITION_COLUMN].astype(str)
+            rows[name] = _row_numbers(water_bodies, starts[name])
+            if PARTITION_COLUMN in CATALOGUE[name].column_index:
+                frame[PARTITION_COLUMN] = water_bodies
+            else:                                   # added only to partition the table
+                frame = frame.drop(columns=PARTITION_COLUMN)
         tables[name] = frame
     try:
-        return evaluate(tables, profile, **options)
+        return evaluate(Dataset.from_frames(tables, files=files, row_numbers=rows), profile,
+                        **options)
     except InputError as exc:        # returned, so that every task's problems are gathered
         return exc
 

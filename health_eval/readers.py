@@ -46,7 +46,9 @@ class RawTable:
     the grid and grid row ``r`` is user row ``r + 1`` (Excel row / CSV line); otherwise
     ``header`` names the grid's columns and data row ``i`` is user row ``i + 1``.
     ``percent_cells`` (workbooks with a % column) marks the grid's numbers shown in a
-    percentage format: Excel stores 85 % as 0.85.
+    percentage format: Excel stores 85 % as 0.85. ``row_numbers`` (frames only) numbers the
+    data rows otherwise: a frame that is part of a larger table (one task of a distributed run)
+    keeps the row numbers of the whole.
     """
 
     spec: TableSpec
@@ -57,6 +59,7 @@ class RawTable:
     sha256: str | None
     excel: bool = False
     percent_cells: np.ndarray | None = None
+    row_numbers: np.ndarray | None = None
 
     @property
     def label(self) -> str:
@@ -80,6 +83,11 @@ class RawTable:
         grid = self.grid
         if self.header is not None:
             rows = np.arange(1, len(grid) + 1, dtype=np.int64)
+            if self.row_numbers is not None:
+                rows = np.asarray(self.row_numbers, dtype=np.int64)
+                if len(rows) != len(grid):
+                    raise ValueError(f"{self.spec.name}: {len(rows)} row numbers for "
+                                     f"{len(grid)} rows")
             return [header_text(v) for v in self.header], grid, rows, 1
         at = find_header_row(grid, self.spec)
         rows = np.arange(at + 1, len(grid), dtype=np.int64) + 1
@@ -111,10 +119,15 @@ def read_package(shown: str) -> tuple[list[RawTable], list[Issue]]:
     raise _file_error(INPUT, shown, "source.format" if path.exists() else "source.not_found")
 
 
-def read_frames(frames: Mapping[str, pd.DataFrame]) -> tuple[list[RawTable], list[Issue]]:
+def read_frames(frames: Mapping[str, pd.DataFrame], *,
+                files: Mapping[str, str] | None = None,
+                row_numbers: Mapping[str, np.ndarray] | None = None
+                ) -> tuple[list[RawTable], list[Issue]]:
     """Wrap DataFrames keyed by table code or Chinese name as raw tables with headers.
 
     A value that is not a DataFrame is a ``table.unreadable`` error in the returned issues.
+    ``files`` names where a frame's rows come from and ``row_numbers`` numbers them (by the
+    same keys; default: no file, rows ``1, 2, …``).
     """
     raws: list[RawTable] = []
     issues: list[Issue] = []
@@ -126,7 +139,9 @@ def read_frames(frames: Mapping[str, pd.DataFrame]) -> tuple[list[RawTable], lis
             issues.append(Origin(spec.name, None, None).issue(
                 "table.unreadable", "error", detail=type(frame).__name__))
             continue
-        raws.append(_frame_raw(spec, frame, file=None, sha256=None))
+        raw = _frame_raw(spec, frame, file=(files or {}).get(key), sha256=None)
+        raw.row_numbers = (row_numbers or {}).get(key)
+        raws.append(raw)
     return raws, issues
 
 

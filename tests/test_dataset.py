@@ -692,3 +692,25 @@ def test_factorized_columns_are_shared_until_the_table_is_replaced():
     dataset.tables["stations"] = pd.DataFrame({"station_id": pd.array(["S9"], dtype="string")})
     codes, distinct = dataset.factorized("stations", "station_id")
     assert codes.tolist() == [0] and list(distinct) == ["S9"]
+
+
+def test_frames_that_are_parts_of_a_table_keep_their_rows_and_file():
+    """from_frames(files=, row_numbers=): an unreadable cell of a frame holding rows 41 and 57
+    of a larger table is located at row 57 of that table's file; a row count that does not
+    match is a programming error."""
+    frames = {"water_bodies": pd.DataFrame({"water_body_id": ["W1"], "name": ["清河"],
+                                            "kind": ["river"], "evaluation_year": [2021]}),
+              "segments": pd.DataFrame({"segment_id": ["S1"], "water_body_id": ["W1"],
+                                         "name": ["上游段"]}),
+              "daily_flow": pd.DataFrame({"station_id": ["Q1", "Q1"],
+                                          "date": ["2021-01-01", "2021-01-02"],
+                                          "flow_m3s": ["1.5", "abc"]})}
+    with pytest.raises(InputError) as excinfo:
+        Dataset.from_frames(frames, files={"daily_flow": "archive/daily_flow"},
+                            row_numbers={"daily_flow": np.array([41, 57])})
+    (error,) = errors_of(excinfo)
+    assert (error.file, error.row, error.column, error.value) == (
+        "archive/daily_flow", 57, "flow_m3s", "abc")
+    assert "file archive/daily_flow, row 57" in error.message_en
+    with pytest.raises(ValueError, match="1 row numbers for 2 rows"):
+        Dataset.from_frames(frames, row_numbers={"daily_flow": np.array([41])})
