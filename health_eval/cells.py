@@ -93,11 +93,14 @@ class Cells:
     non-text values as read (numbers, dates, booleans from xlsx, Parquet or typed DataFrames),
     or is None when the column has none. One of the two is not None. ``distinct`` is ``text``
     factorised when that is known (a column of text cells only, as read), else None.
+    ``headers`` gives each cell's header as written when the cells come from several columns
+    (the parameter columns of a melted wide sheet), so that a problem names the right one.
     """
 
     text: pd.Series | None
     native: pd.Series | None
     distinct: Distinct | None = None
+    headers: np.ndarray | None = None
 
     def __len__(self) -> int:
         """Number of cells."""
@@ -123,7 +126,8 @@ class Cells:
     def take(self, keep: np.ndarray) -> Cells:
         """The cells at ``keep`` — a boolean mask, or positions (repeats allowed) — renumbered
         from 0."""
-        return Cells(_take(self.text, keep), _take(self.native, keep))
+        headers = None if self.headers is None else self.headers[keep]
+        return Cells(_take(self.text, keep), _take(self.native, keep), headers=headers)
 
     def display(self, positions: np.ndarray) -> list[str | None]:
         """The cells at ``positions`` as text, for messages."""

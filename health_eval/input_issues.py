@@ -159,14 +159,17 @@ class Sink:
     def cells(self, rule: str, severity: str, mask: np.ndarray, rows: np.ndarray,
               cells: Cells | None, column: str | None, header: str | None = None,
               **fields) -> None:
-        """Add one issue per flagged cell; only the flagged positions are visited."""
+        """Add one issue per flagged cell; only the flagged positions are visited. Cells that
+        know their own headers (:attr:`Cells.headers`) are named by them, else by ``header``."""
         positions = np.flatnonzero(mask)
         if not len(positions):
             return
         shown = positions[:self.room(column)]
         values = cells.display(shown) if cells is not None else [None] * len(shown)
-        for pos, value in zip(shown.tolist(), values):
-            self.add(rule, severity, row=int(rows[pos]), column=column, header=header,
+        own = getattr(cells, "headers", None)       # validation passes shown values instead
+        headers = [header] * len(shown) if own is None else own[shown].tolist()
+        for pos, value, written in zip(shown.tolist(), values, headers):
+            self.add(rule, severity, row=int(rows[pos]), column=column, header=written,
                      value=value, **fields)
         self.count(column, len(shown), len(positions) - len(shown), severity)
 

@@ -7,7 +7,8 @@ row per station, date and parameter. :func:`melt_wide_samples` recognises a wide
 ``parameter``/``value`` column, at least one header naming a parameter by code, Chinese name or
 alias, optionally with its unit) and melts it: each filled parameter cell becomes a row with
 ``parameter``, ``value`` and ``unit`` (the header's), keeping the user-visible row number of the
-line it came from. Blank parameter cells are "not measured", not data, and give no row.
+line it came from and the header of its column (a problem with the value names it). Blank
+parameter cells are "not measured", not data, and give no row.
 
 References: ARCHITECTURE.md §1 (tolerant reading); SPEC.md §5 (parameters).
 """
@@ -64,6 +65,7 @@ def melt_wide_samples(spec: TableSpec, headers: list[str], cells: list[Cells],
     codes = np.array([code for _, (code, _) in found], dtype=object)[which]
     units = np.array([unit for _, (_, unit) in found], dtype=object)[which]
     values = _stack([cells[j] for j, _ in found], source, which)
+    values.headers = np.array([headers[j] for j, _ in found], dtype=object)[which]
     long_cells += [Cells(pd.Series(codes, dtype=TEXT_DTYPE), None), values,
                    Cells(pd.Series(units, dtype=TEXT_DTYPE), None)]
     long_data = pd.concat(

@@ -655,8 +655,11 @@ def test_a_bad_cell_of_a_wide_sheet_is_located(tmp_path):
                                       "Q1,2021-02-03,七点六,0.2\n"))
     with pytest.raises(InputError) as excinfo:
         load_dataset(tmp_path)
-    assert [(i.rule, i.row, i.column, i.value) for i in errors_of(excinfo)] == [
-        ("type.float", 3, "value", "七点六")]
+    (error,) = errors_of(excinfo)
+    assert (error.rule, error.row, error.column, error.value) == ("type.float", 3, "value", "七点六")
+    # the message names the column the user wrote the value in, not the melted one
+    assert "列 value（标题“溶解氧(mg/L)”）" in error.message_zh
+    assert "column value (header '溶解氧(mg/L)')" in error.message_en
 
 
 def test_percentages_formatted_in_excel_are_read_as_shown(tmp_path):
