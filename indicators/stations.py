@@ -9,6 +9,7 @@ levels, intakes) goes through :func:`evaluation_year_rows`, so the rules are the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,35 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
 PLACE_COLUMNS = ("kind", "evaluation_year")
 
 
-def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = ()
+class _YearSelection(NamedTuple):
+    """Which rows of a station table :func:`evaluation_year_rows` keeps, and whose they are.
+
+    Attributes
+    ----------
+    keep : ndarray of bool
+        One flag per row of the table: at a serving station, dated in its evaluation year.
+    station_codes : ndarray of int
+        Of each kept row, its station's position in ``stations``.
+    stations : Index
+        The distinct ``station_id`` of the whole table, sorted (``pd.factorize(sort=True)``).
+    home_position : ndarray of int
+        Of each kept row, its station's row in ``home``.
+    home : DataFrame
+        The serving stations placed in their water bodies (:func:`placed_stations`).
+    links : DataFrame
+        ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
+    """
+
+    keep: np.ndarray
+    station_codes: np.ndarray
+    stations: pd.Index
+    home_position: np.ndarray
+    home: pd.DataFrame
+    links: pd.DataFrame
+
+
+def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = (),
+                         reads: Sequence[str] | None = None
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of a station table in the evaluation year, and the segments each station serves.
 
@@ -76,6 +105,9 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
         Columns to carry onto every row: of the station's water body (:data:`PLACE_COLUMNS`:
         ``kind``, ``evaluation_year``) or of the ``stations`` table (``mean_flow_m3s``…). Only
         what is asked for is carried: a column repeated over millions of samples costs.
+    reads : sequence of str, optional
+        The table's own columns the caller reads, in this order; by default all of them. A
+        column left out is not filtered (strings cost, over millions of samples).
 
     Returns
     -------
@@ -84,35 +116,70 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
         station's own water body, with ``columns`` added;
         ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
         Both are shared with the other indicators of the evaluation
-        (:meth:`ComputeContext.memo`): read-only. Rows outside the evaluation year are left
-        out here and reported, once per table and station, by
+        (:meth:`ComputeContext.memo`, key ``("evaluation_year_rows", table, columns, reads)``;
+        the selection of rows behind them, key ``("evaluation_year_selection", table)``, is
+        shared by every ``columns`` and ``reads``): read-only. Rows outside the evaluation year
+        are left out here and reported, once per table and station, by
         :func:`health_eval.validation.validate_dataset` (rule ``date.outside_evaluation_year``).
     """
-    return context.memo(("evaluation_year_rows", table, tuple(columns)),
-                        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns)))
+    reads = None if reads is None else tuple(reads)
+    return context.memo(("evaluation_year_rows", table, tuple(columns), reads),
+                        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns),
+                                                      reads))
 
 
-def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
-                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluation_year_links(dataset, context, table: str) -> pd.DataFrame:
+    """The ``links`` of :func:`evaluation_year_rows` (which segments each station serves),
+    without building its rows."""
+    return _year_selection(dataset, context, table).links
+
+
+def evaluation_year_station_codes(dataset, context, table: str) -> tuple[np.ndarray, pd.Index]:
+    """The ``station_id`` of the rows of :func:`evaluation_year_rows` as ``pd.factorize(...,
+    sort=True)`` gives it: each row's code, and the distinct ids sorted (which may include ids
+    of no row). Already worked out to select the rows, so callers need not factorise again."""
+    selection = _year_selection(dataset, context, table)
+    return selection.station_codes, selection.stations
+
+
+def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...],
+                          reads: tuple[str, ...] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build what :func:`evaluation_year_rows` returns from the memoised selection."""
+    selection = _year_selection(dataset, context, table)
+    data = dataset.table(table)
+    rows = _rows_where(data if reads is None else data[list(reads)], selection.keep)
+    place = tuple(c for c in columns if c in PLACE_COLUMNS)
+    if place:
+        _carry(rows, _taken(selection.home, place, selection.home_position))
+    station = tuple(c for c in columns if c not in PLACE_COLUMNS)
+    if station:
+        _carry(rows, _taken(dataset.table("stations"), station,
+                            selection.home["row"].to_numpy()[selection.home_position]))
+    return rows, selection.links
+
+
+def _year_selection(dataset, context, table: str) -> _YearSelection:
+    """The :class:`_YearSelection` of ``table``, worked out once per context
+    (:meth:`ComputeContext.memo`, key ``("evaluation_year_selection", table)``): read-only."""
+    return context.memo(("evaluation_year_selection", table),
+                        lambda: _select_year_rows(dataset, context, table))
+
+
+def _select_year_rows(dataset, context, table: str) -> _YearSelection:
+    """Work out the :class:`_YearSelection` of ``table`` (see :func:`evaluation_year_rows`)."""
     stations = dataset.table("stations")
     data = dataset.table(table)
-    station_ids = pd.factorize(data["station_id"])
+    station_ids = pd.factorize(data["station_id"], sort=True)
     measured = stations[is_in(stations["station_id"], station_ids[1])]
     links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
     home = placed_stations(dataset, context)
     home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
     # each row's station in ``home`` by position: a lookup, not a merge of the large table
     position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
-    in_year = data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year
-    rows = _rows_where(data, in_year)
-    taken = position[in_year]
-    place = tuple(c for c in columns if c in PLACE_COLUMNS)
-    if place:
-        _carry(rows, _taken(home, place, taken))
-    station = tuple(c for c in columns if c not in PLACE_COLUMNS)
-    if station:
-        _carry(rows, _taken(stations, station, home["row"].to_numpy()[taken]))
-    return rows, links
+    keep = data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year
+    return _YearSelection(keep=keep, station_codes=station_ids[0][keep],
+                          stations=station_ids[1], home_position=position[keep], home=home,
+                          links=links)
 
 
 def _carry(rows: pd.DataFrame, carried: pd.DataFrame) -> None:
@@ -187,7 +254,58 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
     return rows.drop(columns="borrowed_from")
 
 
-def period_text(dates: pd.DataFrame, key: str = "station_id") -> pd.Series:
-    """``first–last`` date (ISO) of each ``key`` group's ``date`` column."""
-    span = dates.groupby(key)["date"].agg(["min", "max"])
-    return span["min"].dt.strftime("%Y-%m-%d") + "–" + span["max"].dt.strftime("%Y-%m-%d")
+def period_text(dates: pd.DataFrame, key: str = "station_id",
+                codes: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series:
+    """``first–last`` date (ISO) of each ``key`` group's ``date`` column.
+
+    Parameters
+    ----------
+    dates : DataFrame
+        ``key`` and ``date`` (datetime64; NaT is skipped).
+    key : str
+        The column grouped by (missing keys are left out).
+    codes : (ndarray of int, Index), optional
+        ``dates[key]`` already factorised as ``pd.factorize(..., sort=True)`` gives it (the
+        distinct keys may include some of no row); by default it is factorised here.
+
+    Returns
+    -------
+    Series of str
+        Indexed by the distinct keys (sorted, named ``key``); NaN for a group without a date.
+    """
+    if codes is None:
+        codes = pd.factorize(dates[key], sort=True)
+    code, keys = codes
+    first, last, present = _date_span(code, dates["date"].to_numpy(), len(keys))
+    index = keys[present].rename(key)
+    return (pd.Series(first[present], index=index).dt.strftime("%Y-%m-%d") + "–"
+            + pd.Series(last[present], index=index).dt.strftime("%Y-%m-%d"))
+
+
+def _date_span(code: np.ndarray, dates: np.ndarray, groups: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Earliest and latest of ``dates`` (datetime64) in each of ``groups`` groups.
+
+    Parameters
+    ----------
+    code : ndarray of int
+        Each date's group, 0 … ``groups - 1``, or -1 for none.
+    dates : ndarray of datetime64
+    groups : int
+
+    Returns
+    -------
+    (ndarray of datetime64, ndarray of datetime64, ndarray of bool)
+        First and last date of each group (NaT where all of its dates are NaT), and whether the
+        group has a row at all.
+    """
+    nat, latest = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    ticks = dates.view(np.int64)
+    # one slot more than there are groups: code -1 indexes it, and it is dropped at the end
+    first = np.full(groups + 1, latest)
+    last = np.full(groups + 1, nat)
+    np.minimum.at(first, code, np.where(np.isnat(dates), latest, ticks))
+    np.maximum.at(last, code, ticks)           # NaT is the smallest tick: never the latest
+    first[last == nat] = nat                   # a group whose dates are all NaT
+    present = np.bincount(code + 1, minlength=groups + 1)[1:] > 0
+    return first[:-1].view(dates.dtype), last[:-1].view(dates.dtype), present

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from health_eval.indicators.stations import _rows_where, _taken
+from health_eval.indicators.stations import _rows_where, _taken, period_text
 
 
 @pytest.fixture
@@ -41,3 +41,34 @@ def test_taken_types_columns_as_assigning_the_arrays_does(at):
     for column in small:
         pd.testing.assert_series_equal(pd.Series(taken[column].array, name=column),
                                        expected[column], check_exact=True)
+
+
+@pytest.fixture
+def sampled():
+    return pd.DataFrame({
+        "station_id": pd.array(["b", "a", None, "b", "c", "b", "c"], dtype="string[pyarrow]"),
+        "date": pd.to_datetime(["2021-03-05", "2021-07-01", "2021-01-01", None, None,
+                                "2021-01-09", None]),
+    })
+
+
+def test_period_text_spans_each_station_skipping_missing_dates(sampled):
+    text = period_text(sampled)
+    assert text.index.tolist() == ["a", "b", "c"]
+    assert text.index.name == "station_id"
+    assert text["a"] == "2021-07-01–2021-07-01"
+    assert text["b"] == "2021-01-09–2021-03-05"
+    assert pd.isna(text["c"])          # dated nowhere
+    pd.testing.assert_series_equal(text, _period_by_groupby(sampled), check_exact=True)
+
+
+def test_period_text_takes_codes_factorised_beforehand(sampled):
+    codes, keys = pd.factorize(pd.concat([sampled["station_id"], pd.Series(["z"])]), sort=True)
+    text = period_text(sampled, codes=(codes[:len(sampled)], keys))
+    pd.testing.assert_series_equal(text, period_text(sampled), check_exact=True)   # no "z"
+
+
+def _period_by_groupby(dates):
+    """What period_text computed before it worked on codes: pandas min and max per group."""
+    span = dates.groupby("station_id")["date"].agg(["min", "max"])
+    return span["min"].dt.strftime("%Y-%m-%d") + "–" + span["max"].dt.strftime("%Y-%m-%d")
