@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from health_eval.lookup import is_in, station_years
+from health_eval.lookup import is_in, per_row, positions_in, station_years
 
 
 def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
@@ -39,22 +39,70 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
         ``segment_id, station_id, borrowed_from``: ``borrowed_from`` is the neighbour segment
         whose station was used, <NA> for a segment's own stations.
     """
-    usable = stations[["station_id", "segment_id"]]
-    own = segments[["segment_id"]].merge(usable, on="segment_id")
-    own["borrowed_from"] = pd.Series(pd.NA, index=own.index, dtype="string")
-    frames = [own]
+    segment_ids = segments["segment_id"]
+    at_segment, at_station = _matches(segment_ids, stations["segment_id"])
+    frames = [_links(segment_ids, stations, at_segment, at_station, borrowed_from=None)]
     if fallback == "neighbour" and "neighbour_segment_id" in segments:
-        lacking = segments[~is_in(segments["segment_id"], own["segment_id"])
-                           & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)]
-        if len(lacking):
-            borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
-                usable.rename(columns={"segment_id": "neighbour_segment_id"}),
-                on="neighbour_segment_id")
-            frames.append(borrowed.rename(columns={"neighbour_segment_id": "borrowed_from"})
-                          [["segment_id", "station_id", "borrowed_from"]])
-    links = pd.concat(frames, ignore_index=True)
-    return links.astype({"segment_id": "string", "station_id": "string",
-                         "borrowed_from": "string"})
+        served = np.zeros(len(segments), dtype=bool)
+        served[at_segment] = True
+        lacking = ~served & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)
+        neighbours = segments["neighbour_segment_id"][lacking]
+        at_lacking, at_station = _matches(neighbours, stations["segment_id"])
+        frames.append(_links(segment_ids[lacking], stations, at_lacking, at_station,
+                             borrowed_from=neighbours))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _links(segment_ids: pd.Series, stations: pd.DataFrame, at_segment: np.ndarray,
+           at_station: np.ndarray, borrowed_from: pd.Series | None) -> pd.DataFrame:
+    """``segment_id, station_id, borrowed_from`` (all strings) of matched pairs.
+
+    Parameters
+    ----------
+    segment_ids : Series
+        The segments served.
+    stations : DataFrame
+        ``station_id`` of every station.
+    at_segment, at_station : ndarray of int
+        Positions of each pair in ``segment_ids`` and ``stations`` (:func:`_matches`).
+    borrowed_from : Series or None
+        The neighbour whose stations each of ``segment_ids`` borrows; None for own stations
+        (<NA>).
+    """
+    index = pd.RangeIndex(len(at_segment))
+    lent = (pd.Series(pd.NA, index=index, dtype="string") if borrowed_from is None
+            else _taken_strings(borrowed_from, at_segment, index))
+    return pd.DataFrame({"segment_id": _taken_strings(segment_ids, at_segment, index),
+                         "station_id": _taken_strings(stations["station_id"], at_station, index),
+                         "borrowed_from": lent})
+
+
+def _taken_strings(values: pd.Series, at: np.ndarray, index: pd.RangeIndex) -> pd.Series:
+    """``values`` at positions ``at``, as strings, on ``index``."""
+    return pd.Series(values.astype("string").array.take(at), index=index)
+
+
+def _matches(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)`` of every pair ``left[i] == right[j]``, as an inner merge of ``left``
+    and ``right`` orders its rows (by ``i``, then ``j``), without the merge.
+
+    Missing values never match (the ids compared here are never missing on the left).
+
+    Returns
+    -------
+    (ndarray of int, ndarray of int)
+        Positions in ``left`` and in ``right`` of each pair.
+    """
+    right_codes, distinct = pd.factorize(right)
+    per_value = np.bincount(right_codes[right_codes >= 0], minlength=len(distinct))
+    # the rows of ``right`` grouped by value, in their order within each value
+    grouped = np.argsort(right_codes, kind="stable")[np.count_nonzero(right_codes < 0):]
+    value = positions_in(left, pd.Series(distinct))
+    count = per_row(value, per_value, 0)
+    first = per_row(value, np.cumsum(per_value) - per_value, 0)
+    at_left = np.repeat(np.arange(len(left)), count)
+    within = np.arange(len(at_left)) - np.repeat(np.cumsum(count) - count, count)
+    return at_left, grouped[np.repeat(first, count) + within]
 
 
 #: Columns of a station's water body that :func:`evaluation_year_rows` can carry onto its rows.

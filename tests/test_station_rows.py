@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from health_eval.indicators.stations import _rows_where, _taken, period_text
+from health_eval.indicators.stations import _matches, _rows_where, _taken, period_text
 
 
 @pytest.fixture
@@ -72,3 +72,21 @@ def _period_by_groupby(dates):
     """What period_text computed before it worked on codes: pandas min and max per group."""
     span = dates.groupby("station_id")["date"].agg(["min", "max"])
     return span["min"].dt.strftime("%Y-%m-%d") + "–" + span["max"].dt.strftime("%Y-%m-%d")
+
+
+def test_matches_pairs_as_an_inner_merge_orders_them():
+    left = pd.Series(["S2", "S1", "S9", "S2"], dtype="string[pyarrow]")
+    right = pd.Series(["S1", "S2", None, "S2", "S1"], dtype="string[pyarrow]")
+    at_left, at_right = _matches(left, right)
+    # S2 (left 0) meets right 1 and 3, S1 (left 1) right 0 and 4, S9 nothing, S2 (left 3) again
+    assert at_left.tolist() == [0, 0, 1, 1, 3, 3]
+    assert at_right.tolist() == [1, 3, 0, 4, 1, 3]
+    merged = left.to_frame("id").reset_index().merge(
+        right.to_frame("id").reset_index(), on="id")
+    assert merged["index_x"].tolist() == at_left.tolist()
+    assert merged["index_y"].tolist() == at_right.tolist()
+
+
+def test_matches_without_anything_on_the_right():
+    at_left, at_right = _matches(pd.Series(["S1"]), pd.Series([], dtype=object))
+    assert at_left.tolist() == [] and at_right.tolist() == []
