@@ -3,7 +3,13 @@
 import numpy as np
 import pandas as pd
 import pytest
-from health_eval.indicators.stations import _matches, _rows_where, _taken, period_text
+from health_eval.indicators.stations import (
+    _dated_in,
+    _matches,
+    _rows_where,
+    _taken,
+    period_text,
+)
 
 
 @pytest.fixture
@@ -90,3 +96,21 @@ def test_matches_pairs_as_an_inner_merge_orders_them():
 def test_matches_without_anything_on_the_right():
     at_left, at_right = _matches(pd.Series(["S1"]), pd.Series([], dtype=object))
     assert at_left.tolist() == [] and at_right.tolist() == []
+
+
+@pytest.mark.parametrize("unit", ["ns", "s"])
+def test_dated_in_compares_each_date_with_its_stations_year(unit):
+    dates = pd.DatetimeIndex(["2021-01-01", "2020-12-31 23:59:59", "2021-12-31 23:59:59",
+                              "2022-01-01", None, "2021-06-01", "2021-06-01"]).as_unit(unit)
+    years = np.array([2021.0, np.nan, 2021.5])
+    position = np.array([0, 0, 0, 0, 0, 1, -1])      # the last two: no year, no station
+    assert _dated_in(dates.to_numpy(), position, years).tolist() == [
+        True, False, True, False, False, False, False]
+    assert not _dated_in(dates.to_numpy()[5:6], np.array([2]), years).any()   # 2021.5
+
+
+def test_dated_in_at_the_ends_of_the_nanosecond_range():
+    dates = pd.DatetimeIndex([pd.Timestamp.min, pd.Timestamp.max, "2262-01-01"]).to_numpy()
+    years = np.array([1677.0, 2262.0, 2263.0, 1676.0])
+    assert _dated_in(dates, np.array([0, 1, 1]), years).tolist() == [True, True, True]
+    assert _dated_in(dates, np.array([3, 2, 2]), years).tolist() == [False, False, False]
