@@ -20,6 +20,7 @@ import pandas as pd
 __all__ = [
     "daily_coverage",
     "days_meeting_share",
+    "distinct_per_key",
     "eco_flow_ratios",
     "eco_flow_table",
     "flow_deviation",
@@ -101,6 +102,29 @@ def _distinct_per_code(code: np.ndarray, stamp: np.ndarray, n: int) -> np.ndarra
     width = max(len(stamps), 1)
     pairs = pd.unique(code.astype(np.int64) * width + stamp_code)
     return np.bincount(pairs // width, minlength=n).astype(np.int64)
+
+
+def distinct_per_key(keys: pd.Series, stamps: np.ndarray, index: pd.Index) -> np.ndarray:
+    """Number of distinct ``stamps`` (days, dates; none missing) on the rows of each key.
+
+    Parameters
+    ----------
+    keys : Series
+        The key of each row (a station id…); rows whose key is missing or not in ``index``
+        are not counted.
+    stamps : ndarray
+        The stamp of each row.
+    index : Index
+        The keys counted, unique.
+
+    Returns
+    -------
+    ndarray of int64
+        One count per entry of ``index`` (0 for a key without rows).
+    """
+    code = _positions(pd.factorize(keys), index)
+    known = code >= 0
+    return _distinct_per_code(code[known], stamps[known], len(index))
 
 
 def _station_index(*indexes: pd.Series | pd.Index) -> pd.Index:

@@ -88,6 +88,7 @@ def station_means(
     *,
     below_detection: str = "half",
     parameters: Sequence[str] | None = None,
+    station_codes: tuple[np.ndarray, pd.Index] | None = None,
 ) -> StationMeans:
     """Mean of every parameter at every station, with below-detection substitution.
 
@@ -114,6 +115,10 @@ def station_means(
         Keep only these parameter codes; the result then has exactly these columns, in this
         order (all-NaN mean and zero counts for a parameter without samples). By default every
         parameter present, sorted.
+    station_codes : (ndarray of int, Index), optional
+        ``samples["station_id"]`` already factorised as ``pd.factorize(..., sort=True)`` gives
+        it (a code per row, -1 where missing; the distinct ids sorted, possibly more than
+        occur), to save factorising it again; by default it is factorised here.
 
     Returns
     -------
@@ -140,9 +145,11 @@ def station_means(
         parameters = list(parameters)
         keep &= samples["parameter"].isin(parameters).to_numpy()
     # one pass of integer codes and bincounts over all (station, parameter) cells at once
-    station_codes, stations = _sorted_codes(samples["station_id"], keep)
-    parameter_codes, found = _sorted_codes(samples["parameter"], keep)
-    cell = station_codes * len(found) + parameter_codes
+    if station_codes is None:
+        station_codes = pd.factorize(samples["station_id"], sort=True)
+    station_code, stations = _kept_codes(station_codes, keep)
+    parameter_code, found = _kept_codes(pd.factorize(samples["parameter"], sort=True), keep)
+    cell = station_code * len(found) + parameter_code
     size = len(stations) * len(found)
     shape = (len(stations), len(found))
     n = np.bincount(cell, minlength=size).reshape(shape)
@@ -165,13 +172,15 @@ def station_means(
     return StationMeans(means, counts, nbd)
 
 
-def _sorted_codes(column: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of ``column[keep]`` and its distinct values, sorted (as objects).
+def _kept_codes(factorised: tuple[np.ndarray, pd.Index], keep: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of the rows ``keep`` and their distinct values, sorted (as objects).
 
-    The column is factorised whole, in its own dtype (pyarrow's dictionary encoding for Arrow
-    strings, no Python object per row); values occurring only in rows not kept are dropped.
+    ``factorised`` is a whole column as ``pd.factorize(column, sort=True)`` gives it (in the
+    column's own dtype: pyarrow's dictionary encoding for Arrow strings, no Python object per
+    row); values occurring only in rows not kept are dropped and the codes renumbered.
     """
-    codes, distinct = pd.factorize(column, sort=True)
+    codes, distinct = factorised
     codes = codes[keep]
     present = np.bincount(codes, minlength=len(distinct)) > 0
     return (np.cumsum(present) - 1)[codes], np.asarray(distinct, dtype=object)[present]

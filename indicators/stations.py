@@ -9,11 +9,12 @@ levels, intakes) goes through :func:`evaluation_year_rows`, so the rules are the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from health_eval.lookup import is_in, station_years
+from health_eval.lookup import is_in, per_row, positions_in
 
 
 def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
@@ -38,29 +39,105 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
         ``segment_id, station_id, borrowed_from``: ``borrowed_from`` is the neighbour segment
         whose station was used, <NA> for a segment's own stations.
     """
-    usable = stations[["station_id", "segment_id"]]
-    own = segments[["segment_id"]].merge(usable, on="segment_id")
-    own["borrowed_from"] = pd.Series(pd.NA, index=own.index, dtype="string")
-    frames = [own]
+    segment_ids = segments["segment_id"]
+    at_segment, at_station = _matches(segment_ids, stations["segment_id"])
+    frames = [_links(segment_ids, stations, at_segment, at_station, borrowed_from=None)]
     if fallback == "neighbour" and "neighbour_segment_id" in segments:
-        lacking = segments[~is_in(segments["segment_id"], own["segment_id"])
-                           & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)]
-        if len(lacking):
-            borrowed = lacking[["segment_id", "neighbour_segment_id"]].merge(
-                usable.rename(columns={"segment_id": "neighbour_segment_id"}),
-                on="neighbour_segment_id")
-            frames.append(borrowed.rename(columns={"neighbour_segment_id": "borrowed_from"})
-                          [["segment_id", "station_id", "borrowed_from"]])
-    links = pd.concat(frames, ignore_index=True)
-    return links.astype({"segment_id": "string", "station_id": "string",
-                         "borrowed_from": "string"})
+        served = np.zeros(len(segments), dtype=bool)
+        served[at_segment] = True
+        lacking = ~served & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)
+        neighbours = segments["neighbour_segment_id"][lacking]
+        at_lacking, at_station = _matches(neighbours, stations["segment_id"])
+        frames.append(_links(segment_ids[lacking], stations, at_lacking, at_station,
+                             borrowed_from=neighbours))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _links(segment_ids: pd.Series, stations: pd.DataFrame, at_segment: np.ndarray,
+           at_station: np.ndarray, borrowed_from: pd.Series | None) -> pd.DataFrame:
+    """``segment_id, station_id, borrowed_from`` (all strings) of matched pairs.
+
+    Parameters
+    ----------
+    segment_ids : Series
+        The segments served.
+    stations : DataFrame
+        ``station_id`` of every station.
+    at_segment, at_station : ndarray of int
+        Positions of each pair in ``segment_ids`` and ``stations`` (:func:`_matches`).
+    borrowed_from : Series or None
+        The neighbour whose stations each of ``segment_ids`` borrows; None for own stations
+        (<NA>).
+    """
+    index = pd.RangeIndex(len(at_segment))
+    lent = (pd.Series(pd.NA, index=index, dtype="string") if borrowed_from is None
+            else _taken_strings(borrowed_from, at_segment, index))
+    return pd.DataFrame({"segment_id": _taken_strings(segment_ids, at_segment, index),
+                         "station_id": _taken_strings(stations["station_id"], at_station, index),
+                         "borrowed_from": lent})
+
+
+def _taken_strings(values: pd.Series, at: np.ndarray, index: pd.RangeIndex) -> pd.Series:
+    """``values`` at positions ``at``, as strings, on ``index``."""
+    return pd.Series(values.astype("string").array.take(at), index=index)
+
+
+def _matches(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)`` of every pair ``left[i] == right[j]``, as an inner merge of ``left``
+    and ``right`` orders its rows (by ``i``, then ``j``), without the merge.
+
+    Missing values never match (the ids compared here are never missing on the left).
+
+    Returns
+    -------
+    (ndarray of int, ndarray of int)
+        Positions in ``left`` and in ``right`` of each pair.
+    """
+    right_codes, distinct = pd.factorize(right)
+    per_value = np.bincount(right_codes[right_codes >= 0], minlength=len(distinct))
+    # the rows of ``right`` grouped by value, in their order within each value
+    grouped = np.argsort(right_codes, kind="stable")[np.count_nonzero(right_codes < 0):]
+    value = positions_in(left, pd.Series(distinct))
+    count = per_row(value, per_value, 0)
+    first = per_row(value, np.cumsum(per_value) - per_value, 0)
+    at_left = np.repeat(np.arange(len(left)), count)
+    within = np.arange(len(at_left)) - np.repeat(np.cumsum(count) - count, count)
+    return at_left, grouped[np.repeat(first, count) + within]
 
 
 #: Columns of a station's water body that :func:`evaluation_year_rows` can carry onto its rows.
 PLACE_COLUMNS = ("kind", "evaluation_year")
 
 
-def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = ()
+class _YearSelection(NamedTuple):
+    """Which rows of a station table :func:`evaluation_year_rows` keeps, and whose they are.
+
+    Attributes
+    ----------
+    keep : ndarray of bool
+        One flag per row of the table: at a serving station, dated in its evaluation year.
+    station_codes : ndarray of int
+        Of each kept row, its station's position in ``stations``.
+    stations : Index
+        The distinct ``station_id`` of the whole table, sorted (``pd.factorize(sort=True)``).
+    home_position : ndarray of int
+        Of each kept row, its station's row in ``home``.
+    home : DataFrame
+        The serving stations placed in their water bodies (:func:`placed_stations`).
+    links : DataFrame
+        ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
+    """
+
+    keep: np.ndarray
+    station_codes: np.ndarray
+    stations: pd.Index
+    home_position: np.ndarray
+    home: pd.DataFrame
+    links: pd.DataFrame
+
+
+def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = (),
+                         reads: Sequence[str] | None = None
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of a station table in the evaluation year, and the segments each station serves.
 
@@ -76,6 +153,9 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
         Columns to carry onto every row: of the station's water body (:data:`PLACE_COLUMNS`:
         ``kind``, ``evaluation_year``) or of the ``stations`` table (``mean_flow_m3s``…). Only
         what is asked for is carried: a column repeated over millions of samples costs.
+    reads : sequence of str, optional
+        The table's own columns the caller reads, in this order; by default all of them. A
+        column left out is not filtered (strings cost, over millions of samples).
 
     Returns
     -------
@@ -84,35 +164,122 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
         station's own water body, with ``columns`` added;
         ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
         Both are shared with the other indicators of the evaluation
-        (:meth:`ComputeContext.memo`): read-only. Rows outside the evaluation year are left
-        out here and reported, once per table and station, by
+        (:meth:`ComputeContext.memo`, key ``("evaluation_year_rows", table, columns, reads)``;
+        the selection of rows behind them, key ``("evaluation_year_selection", table)``, is
+        shared by every ``columns`` and ``reads``): read-only. Rows outside the evaluation year
+        are left out here and reported, once per table and station, by
         :func:`health_eval.validation.validate_dataset` (rule ``date.outside_evaluation_year``).
     """
-    return context.memo(("evaluation_year_rows", table, tuple(columns)),
-                        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns)))
+    reads = None if reads is None else tuple(reads)
+    return context.memo(("evaluation_year_rows", table, tuple(columns), reads),
+                        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns),
+                                                      reads))
 
 
-def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
-                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluation_year_links(dataset, context, table: str) -> pd.DataFrame:
+    """The ``links`` of :func:`evaluation_year_rows` (which segments each station serves),
+    without building its rows."""
+    return _year_selection(dataset, context, table).links
+
+
+def evaluation_year_station_codes(dataset, context, table: str) -> tuple[np.ndarray, pd.Index]:
+    """The ``station_id`` of the rows of :func:`evaluation_year_rows` as ``pd.factorize(...,
+    sort=True)`` gives it: each row's code, and the distinct ids sorted (which may include ids
+    of no row). Already worked out to select the rows, so callers need not factorise again."""
+    selection = _year_selection(dataset, context, table)
+    return selection.station_codes, selection.stations
+
+
+def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...],
+                          reads: tuple[str, ...] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build what :func:`evaluation_year_rows` returns from the memoised selection."""
+    selection = _year_selection(dataset, context, table)
+    data = dataset.table(table)
+    rows = _rows_where(data if reads is None else data[list(reads)], selection.keep)
+    place = tuple(c for c in columns if c in PLACE_COLUMNS)
+    if place:
+        _carry(rows, _taken(selection.home, place, selection.home_position))
+    station = tuple(c for c in columns if c not in PLACE_COLUMNS)
+    if station:
+        _carry(rows, _taken(dataset.table("stations"), station,
+                            selection.home["row"].to_numpy()[selection.home_position]))
+    return rows, selection.links
+
+
+def _year_selection(dataset, context, table: str) -> _YearSelection:
+    """The :class:`_YearSelection` of ``table``, worked out once per context
+    (:meth:`ComputeContext.memo`, key ``("evaluation_year_selection", table)``): read-only."""
+    return context.memo(("evaluation_year_selection", table),
+                        lambda: _select_year_rows(dataset, context, table))
+
+
+def _select_year_rows(dataset, context, table: str) -> _YearSelection:
+    """Work out the :class:`_YearSelection` of ``table`` (see :func:`evaluation_year_rows`)."""
     stations = dataset.table("stations")
     data = dataset.table(table)
-    station_ids = pd.factorize(data["station_id"])
+    station_ids = pd.factorize(data["station_id"], sort=True)
     measured = stations[is_in(stations["station_id"], station_ids[1])]
     links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
     home = placed_stations(dataset, context)
     home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
     # each row's station in ``home`` by position: a lookup, not a merge of the large table
-    position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
-    in_year = data["date"].dt.year.to_numpy(dtype=float, na_value=np.nan) == year
-    rows = _rows_where(data, in_year)
-    taken = position[in_year]
-    place = tuple(c for c in columns if c in PLACE_COLUMNS)
-    if place:
-        _carry(rows, _taken(home, place, taken))
-    station = tuple(c for c in columns if c not in PLACE_COLUMNS)
-    if station:
-        _carry(rows, _taken(stations, station, home["row"].to_numpy()[taken]))
-    return rows, links
+    position = per_row(station_ids[0], positions_in(station_ids[1], home["station_id"]), -1)
+    keep = _dated_in(data["date"].to_numpy(), position,
+                     home["evaluation_year"].to_numpy(dtype=float, na_value=np.nan))
+    return _YearSelection(keep=keep, station_codes=station_ids[0][keep],
+                          stations=station_ids[1], home_position=position[keep], home=home,
+                          links=links)
+
+
+def _dated_in(dates: np.ndarray, position: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Whether each date falls in the year of its row's station: ``dates.year == years[position]``.
+
+    Compared as ticks of the dates' own unit against each year's first and last tick, gathered
+    per row, rather than by taking the calendar year of every one of millions of dates.
+
+    Parameters
+    ----------
+    dates : ndarray of datetime64
+        One per row; NaT is in no year.
+    position : ndarray of int
+        Each row's entry of ``years``; -1 for none (in no year).
+    years : ndarray of float
+        Calendar years; NaN (or a fraction) for none.
+    """
+    unit, _ = np.datetime_data(dates.dtype)
+    first, last = _year_ticks(years, np.timedelta64(1, "D") // np.timedelta64(1, unit))
+    ticks = dates.view(np.int64)
+    return ((ticks >= per_row(position, first, np.iinfo(np.int64).max))
+            & (ticks <= per_row(position, last, np.iinfo(np.int64).min)))
+
+
+def _year_ticks(years: np.ndarray, ticks_per_day: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and last representable tick (int64 since 1970-01-01, NaT excluded) of each year.
+
+    A year with no representable tick (NaN, a fraction, or beyond the range of datetime64 in
+    that unit, e.g. after 2262 in nanoseconds) gets an empty range: first > last.
+
+    Parameters
+    ----------
+    years : ndarray of float
+        Calendar years (proleptic Gregorian, as ``datetime64``).
+    ticks_per_day : int
+        Ticks of the dates' unit in a day (86 400 × 10⁹ for nanoseconds).
+    """
+    whole = np.isfinite(years) & (years == np.round(years)) & (np.abs(years) < 1e6)
+    since_1970 = np.where(whole, years, 1970).astype(np.int64) - 1970
+    start_day, end_day = (
+        (since_1970 + n).astype("datetime64[Y]").astype("datetime64[D]").view(np.int64)
+        for n in (0, 1))
+    # the days starting at a representable tick: |day| ≤ limit (ticks ±(2⁶³ − 1); −2⁶³ is NaT)
+    limit = np.iinfo(np.int64).max // ticks_per_day
+    first = np.where(start_day < -limit, -np.iinfo(np.int64).max,
+                     np.clip(start_day, -limit, limit) * ticks_per_day)
+    last = np.where(end_day > limit, np.iinfo(np.int64).max,
+                    np.clip(end_day, -limit, limit) * ticks_per_day - 1)
+    empty = ~whole | (start_day > limit) | (end_day < -limit)
+    return (np.where(empty, np.iinfo(np.int64).max, first),
+            np.where(empty, np.iinfo(np.int64).min, last))
 
 
 def _carry(rows: pd.DataFrame, carried: pd.DataFrame) -> None:
@@ -187,7 +354,58 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
     return rows.drop(columns="borrowed_from")
 
 
-def period_text(dates: pd.DataFrame, key: str = "station_id") -> pd.Series:
-    """``first–last`` date (ISO) of each ``key`` group's ``date`` column."""
-    span = dates.groupby(key)["date"].agg(["min", "max"])
-    return span["min"].dt.strftime("%Y-%m-%d") + "–" + span["max"].dt.strftime("%Y-%m-%d")
+def period_text(dates: pd.DataFrame, key: str = "station_id",
+                codes: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series:
+    """``first–last`` date (ISO) of each ``key`` group's ``date`` column.
+
+    Parameters
+    ----------
+    dates : DataFrame
+        ``key`` and ``date`` (datetime64; NaT is skipped).
+    key : str
+        The column grouped by (missing keys are left out).
+    codes : (ndarray of int, Index), optional
+        ``dates[key]`` already factorised as ``pd.factorize(..., sort=True)`` gives it (the
+        distinct keys may include some of no row); by default it is factorised here.
+
+    Returns
+    -------
+    Series of str
+        Indexed by the distinct keys (sorted, named ``key``); NaN for a group without a date.
+    """
+    if codes is None:
+        codes = pd.factorize(dates[key], sort=True)
+    code, keys = codes
+    first, last, present = _date_span(code, dates["date"].to_numpy(), len(keys))
+    index = keys[present].rename(key)
+    return (pd.Series(first[present], index=index).dt.strftime("%Y-%m-%d") + "–"
+            + pd.Series(last[present], index=index).dt.strftime("%Y-%m-%d"))
+
+
+def _date_span(code: np.ndarray, dates: np.ndarray, groups: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Earliest and latest of ``dates`` (datetime64) in each of ``groups`` groups.
+
+    Parameters
+    ----------
+    code : ndarray of int
+        Each date's group, 0 … ``groups - 1``, or -1 for none.
+    dates : ndarray of datetime64
+    groups : int
+
+    Returns
+    -------
+    (ndarray of datetime64, ndarray of datetime64, ndarray of bool)
+        First and last date of each group (NaT where all of its dates are NaT), and whether the
+        group has a row at all.
+    """
+    nat, latest = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    ticks = dates.view(np.int64)
+    # one slot more than there are groups: code -1 indexes it, and it is dropped at the end
+    first = np.full(groups + 1, latest)
+    last = np.full(groups + 1, nat)
+    np.minimum.at(first, code, np.where(np.isnat(dates), latest, ticks))
+    np.maximum.at(last, code, ticks)           # NaT is the smallest tick: never the latest
+    first[last == nat] = nat                   # a group whose dates are all NaT
+    present = np.bincount(code + 1, minlength=groups + 1)[1:] > 0
+    return first[:-1].view(dates.dtype), last[:-1].view(dates.dtype), present

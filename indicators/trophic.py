@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .hydrology import distinct_per_key
 from .samples import station_means
 
 __all__ = [
@@ -460,22 +461,20 @@ def trophic_state_table(samples: pd.DataFrame, *, method: str, aggregation: str,
     sub_cols = [c for c in sub.columns if c.startswith(f"{method}_")]
 
     usable = frame.dropna(subset=["station_id", "date", "value"])
-    per_date = usable.pivot_table(index=["station_id", "date"], columns="parameter",
-                                  values="value", aggfunc="mean", observed=True)
-    per_date = per_date.reindex(columns=codes)
-    n_samples = (per_date.groupby(level="station_id").size().reindex(means.index, fill_value=0)
-                 .astype(np.int64))
+    n_samples = distinct_per_key(usable["station_id"], usable["date"].to_numpy(), means.index)
 
     if aggregation == "means":
         value = sub[method].to_numpy(dtype=float)
     else:
-        date_index = index_of(per_date)[method]
+        per_date = usable.pivot_table(index=["station_id", "date"], columns="parameter",
+                                      values="value", aggfunc="mean", observed=True)
+        date_index = index_of(per_date.reindex(columns=codes))[method]
         by_station = date_index.groupby(level="station_id").mean()
         value = by_station.reindex(means.index).to_numpy(dtype=float)
 
     out = pd.DataFrame({"index": value}, index=means.index)
     out["state"] = state_of(out["index"])
-    out["n_samples"] = n_samples.to_numpy()
+    out["n_samples"] = n_samples
     out = out.join(means[codes]).join(sub[sub_cols]).join(sub["n_parameters"])
     out.index.name = "station_id"
     return out

@@ -20,10 +20,21 @@ from .frames import data_issue, records, rows_of_segments, rows_of_water_bodies
 from .gb3838 import CLASS_LABELS, class_position, classify, evaluated_parameters
 from .hydrology import days_meeting_share, eco_flow_table, min_level_ladder, monthly_flow_table
 from .samples import StationMeans, effective_values, station_means
-from .stations import evaluation_year_rows, period_text, placed_stations, segment_rows
+from .stations import (
+    evaluation_year_links,
+    evaluation_year_rows,
+    evaluation_year_station_codes,
+    period_text,
+    placed_stations,
+    segment_rows,
+)
 from .trophic import trophic_state_table
 
 TROPHIC_PARAMETERS = ("chla", "tp", "tn", "codmn", "sd")
+
+#: The columns of ``wq_samples`` its indicators read (its ``unit`` is left out of their rows).
+SAMPLE_COLUMNS = ("station_id", "date", "parameter", "value", "below_detection",
+                  "detection_limit")
 
 
 def annual_means(dataset, context: ComputeContext) -> tuple[StationMeans, pd.Series]:
@@ -31,9 +42,11 @@ def annual_means(dataset, context: ComputeContext) -> tuple[StationMeans, pd.Ser
     (below-detection values by the profile's policy, SPEC §5), and each station's sampling
     period; computed once per evaluation and shared by the indicators that read them."""
     def make():
-        samples, _ = evaluation_year_rows(dataset, context, "wq_samples")
-        means = station_means(samples, below_detection=context.policies.below_detection)
-        return means, period_text(samples).reindex(means.means.index)
+        samples, _ = evaluation_year_rows(dataset, context, "wq_samples", reads=SAMPLE_COLUMNS)
+        stations = evaluation_year_station_codes(dataset, context, "wq_samples")
+        means = station_means(samples, below_detection=context.policies.below_detection,
+                              station_codes=stations)
+        return means, period_text(samples, codes=stations).reindex(means.means.index)
     return context.memo(("annual_means", context.policies.below_detection), make)
 
 
@@ -47,7 +60,7 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
     use the lake TP limits and include TN. Params: ``worse_than_v_zero_multiple``,
     ``ph_zero_deviation``.
     """
-    _, links = evaluation_year_rows(dataset, context, "wq_samples")
+    links = evaluation_year_links(dataset, context, "wq_samples")
     all_means, period = annual_means(dataset, context)
     # each measured station's kind, from the small stations table, not the millions of samples
     kinds = placed_stations(dataset, context).set_index("station_id")["kind"].reindex(
@@ -87,7 +100,7 @@ def compute_wq_grade(dataset, context: ComputeContext) -> IndicatorValues:
 
 def compute_self_purification(dataset, context: ComputeContext) -> IndicatorValues:
     """Self-purification capacity (水体自净能力, SPEC §4.3): evaluation-year mean DO [mg/L]."""
-    _, links = evaluation_year_rows(dataset, context, "wq_samples")
+    links = evaluation_year_links(dataset, context, "wq_samples")
     means, period = annual_means(dataset, context)
     if "do" not in means.means:
         return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]))
@@ -264,7 +277,7 @@ def compute_trophic_state(dataset, context: ComputeContext) -> IndicatorValues:
     ``means`` (the index of the evaluation-year means) or ``samples`` (the mean of per-sample
     indices). Below-detection values enter by the profile's policy.
     """
-    samples, links = evaluation_year_rows(dataset, context, "wq_samples")
+    samples, links = evaluation_year_rows(dataset, context, "wq_samples", reads=SAMPLE_COLUMNS)
     samples = samples[samples["parameter"].isin(TROPHIC_PARAMETERS)]
     value, _ = effective_values(samples, context.policies.below_detection)
     table = trophic_state_table(

@@ -11,6 +11,7 @@ import pytest
 from health_eval.indicators.hydrology import (
     daily_coverage,
     days_meeting_share,
+    distinct_per_key,
     eco_flow_ratios,
     eco_flow_table,
     flow_deviation,
@@ -420,3 +421,13 @@ def test_ladder_properties(data, drop_cm):
         if row["below_14d"]:
             assert row["below_7d"]
         assert row["window"] == max([0] + [w for w in WINDOWS if row[f"below_{w}d"]])
+
+
+def test_distinct_per_key_counts_each_stamp_once():
+    keys = pd.Series(["B", "A", "B", None, "B", "Z", "A"], dtype="string[pyarrow]")
+    stamps = pd.to_datetime(["2021-01-02", "2021-01-02", "2021-01-02", "2021-01-03",
+                             "2021-01-05", "2021-01-01", "2021-01-09"]).to_numpy()
+    # A: 01-02 and 01-09; B: 01-02 twice and 01-05; C none; Z and the missing key not counted
+    counts = distinct_per_key(keys, stamps, pd.Index(["A", "B", "C"], dtype=object))
+    assert counts.tolist() == [2, 2, 0]
+    assert counts.dtype == np.int64

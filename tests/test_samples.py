@@ -118,3 +118,12 @@ def test_property_limit_mean_not_below_half_mean(rows):
     assert (h[~np.isnan(h)] <= f[~np.isnan(f)] + 1e-12).all()
     assert half.counts.to_numpy().sum() == len(df)
     assert half.below_detection_counts.to_numpy().sum() == int(df["below_detection"].sum())
+
+
+def test_station_codes_factorised_beforehand_give_the_same_means():
+    samples = _samples()
+    # factorised with a station of no sample ("0"): it must not become a row
+    codes, ids = pd.factorize(pd.concat([pd.Series(["0"]), samples["station_id"]]), sort=True)
+    given = station_means(samples, station_codes=(codes[1:], ids))
+    for frame, expected in zip(given, station_means(samples)):
+        pd.testing.assert_frame_equal(frame, expected, check_exact=True)

@@ -3,7 +3,13 @@
 import numpy as np
 import pandas as pd
 import pytest
-from health_eval.indicators.stations import _rows_where, _taken
+from health_eval.indicators.stations import (
+    _dated_in,
+    _matches,
+    _rows_where,
+    _taken,
+    period_text,
+)
 
 
 @pytest.fixture
@@ -41,3 +47,70 @@ def test_taken_types_columns_as_assigning_the_arrays_does(at):
     for column in small:
         pd.testing.assert_series_equal(pd.Series(taken[column].array, name=column),
                                        expected[column], check_exact=True)
+
+
+@pytest.fixture
+def sampled():
+    return pd.DataFrame({
+        "station_id": pd.array(["b", "a", None, "b", "c", "b", "c"], dtype="string[pyarrow]"),
+        "date": pd.to_datetime(["2021-03-05", "2021-07-01", "2021-01-01", None, None,
+                                "2021-01-09", None]),
+    })
+
+
+def test_period_text_spans_each_station_skipping_missing_dates(sampled):
+    text = period_text(sampled)
+    assert text.index.tolist() == ["a", "b", "c"]
+    assert text.index.name == "station_id"
+    assert text["a"] == "2021-07-01–2021-07-01"
+    assert text["b"] == "2021-01-09–2021-03-05"
+    assert pd.isna(text["c"])          # dated nowhere
+    pd.testing.assert_series_equal(text, _period_by_groupby(sampled), check_exact=True)
+
+
+def test_period_text_takes_codes_factorised_beforehand(sampled):
+    codes, keys = pd.factorize(pd.concat([sampled["station_id"], pd.Series(["z"])]), sort=True)
+    text = period_text(sampled, codes=(codes[:len(sampled)], keys))
+    pd.testing.assert_series_equal(text, period_text(sampled), check_exact=True)   # no "z"
+
+
+def _period_by_groupby(dates):
+    """What period_text computed before it worked on codes: pandas min and max per group."""
+    span = dates.groupby("station_id")["date"].agg(["min", "max"])
+    return span["min"].dt.strftime("%Y-%m-%d") + "–" + span["max"].dt.strftime("%Y-%m-%d")
+
+
+def test_matches_pairs_as_an_inner_merge_orders_them():
+    left = pd.Series(["S2", "S1", "S9", "S2"], dtype="string[pyarrow]")
+    right = pd.Series(["S1", "S2", None, "S2", "S1"], dtype="string[pyarrow]")
+    at_left, at_right = _matches(left, right)
+    # S2 (left 0) meets right 1 and 3, S1 (left 1) right 0 and 4, S9 nothing, S2 (left 3) again
+    assert at_left.tolist() == [0, 0, 1, 1, 3, 3]
+    assert at_right.tolist() == [1, 3, 0, 4, 1, 3]
+    merged = left.to_frame("id").reset_index().merge(
+        right.to_frame("id").reset_index(), on="id")
+    assert merged["index_x"].tolist() == at_left.tolist()
+    assert merged["index_y"].tolist() == at_right.tolist()
+
+
+def test_matches_without_anything_on_the_right():
+    at_left, at_right = _matches(pd.Series(["S1"]), pd.Series([], dtype=object))
+    assert at_left.tolist() == [] and at_right.tolist() == []
+
+
+@pytest.mark.parametrize("unit", ["ns", "s"])
+def test_dated_in_compares_each_date_with_its_stations_year(unit):
+    dates = pd.DatetimeIndex(["2021-01-01", "2020-12-31 23:59:59", "2021-12-31 23:59:59",
+                              "2022-01-01", None, "2021-06-01", "2021-06-01"]).as_unit(unit)
+    years = np.array([2021.0, np.nan, 2021.5])
+    position = np.array([0, 0, 0, 0, 0, 1, -1])      # the last two: no year, no station
+    assert _dated_in(dates.to_numpy(), position, years).tolist() == [
+        True, False, True, False, False, False, False]
+    assert not _dated_in(dates.to_numpy()[5:6], np.array([2]), years).any()   # 2021.5
+
+
+def test_dated_in_at_the_ends_of_the_nanosecond_range():
+    dates = pd.DatetimeIndex([pd.Timestamp.min, pd.Timestamp.max, "2262-01-01"]).to_numpy()
+    years = np.array([1677.0, 2262.0, 2263.0, 1676.0])
+    assert _dated_in(dates, np.array([0, 1, 1]), years).tolist() == [True, True, True]
+    assert _dated_in(dates, np.array([3, 2, 2]), years).tolist() == [False, False, False]
