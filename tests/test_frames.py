@@ -4,8 +4,7 @@ import math
 
 import numpy as np
 import pandas as pd
-
-from indicators.frames import records, weighted_mean
+from health_eval.indicators.frames import records, weighted_mean
 
 
 def test_records_write_dates_text_numbers_and_missing_values():
