@@ -68,7 +68,7 @@ def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
     if pd.api.types.is_float_dtype(column.dtype):
         values = np.round(column.to_numpy(dtype=float, na_value=np.nan), decimals).astype(object)
     elif pd.api.types.is_datetime64_any_dtype(column.dtype):
-        values, text = _iso_dates(column), not missing.all()
+        values, text = iso_dates(column), not missing.all()
     elif isinstance(column.dtype, pd.StringDtype):   # str cells already, no numpy scalar
         values, text = column.to_numpy(dtype=object), not missing.all()
     elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
@@ -83,7 +83,7 @@ def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
     return values
 
 
-def _iso_dates(column: pd.Series) -> np.ndarray:
+def iso_dates(column: pd.Series) -> np.ndarray:
     """The dates of a datetime ``column`` as ``YYYY-MM-DD`` text (objects; missing ones arbitrary).
 
     numpy writes the dates of years 1000–9999 without a per-cell call; other years, and
