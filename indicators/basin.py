@@ -8,6 +8,8 @@ of the package when no census was made; the indicator then has no data.
 
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 import pandas as pd
 
@@ -204,14 +206,16 @@ def compute_shoreline_violations(dataset, context: ComputeContext) -> IndicatorV
     table["value"] = (weights["standardisation"] * table["standardisation_score"]
                       + weights["siting"] * table["siting_score"]
                       + weights["four_problems"] * table["four_problems_score"])
-    table["problems_by_severity"] = [
-        {k: int(v) for k, v in row.items() if v} for row in by_severity.to_dict("records")]
+    severities = by_severity.columns.tolist()
+    table["problems_by_severity"] = [dict(compress(zip(severities, row), row))   # counts > 0
+                                     for row in by_severity.to_numpy().tolist()]
     table = table.reset_index()
-    table["details"] = [dict(d, problems_by_severity=p) for d, p in zip(records(table, {
+    table["details"] = records(table, {
         "outfalls": "outfalls", "standardised": "standardised", "compliant": "compliant",
         "prohibited": "in_prohibited_zone", "standardisation_score": "standardisation_score",
         "siting_score": "siting_score", "problems": "four_problems",
-        "four_problems_score": "four_problems_score"}), table["problems_by_severity"])]
+        "four_problems_score": "four_problems_score",
+        "problems_by_severity": "problems_by_severity"})
     table["n_obs"] = (table["outfalls"] + table["problems"]).astype(int)
     return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
 
