@@ -7,10 +7,12 @@ drinking-source samples, shoreline lengths, navigation days, questionnaires); a 
 
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 import pandas as pd
 
-from health_eval.lookup import is_in
+from health_eval.lookup import is_in, positions_in
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, RIVER
@@ -41,7 +43,10 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     whole = _survey(responses, "water_body_id", weights, "water_body")
     others = context.segments.loc[~is_in(context.segments["segment_id"], own["segment_id"]),
                                   ["segment_id", "water_body_id"]]
-    broadcast = others.merge(whole, on="water_body_id").drop(columns="water_body_id")
+    at = positions_in(others["water_body_id"], whole["water_body_id"])
+    broadcast = whole.iloc[at[at >= 0]].assign(   # the water body's row, one per segment
+        water_body_id=others["segment_id"].array[at >= 0]).rename(
+        columns={"water_body_id": "segment_id"})
     rows = pd.concat([own, broadcast], ignore_index=True)
     rows["status"] = ["insufficient_data" if n < minimum else "ok"
                       for n in rows["n_obs"].tolist()]
@@ -51,17 +56,29 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
 def _survey(responses: pd.DataFrame, key: str, weights, survey: str) -> pd.DataFrame:
     """Weighted satisfaction, response count and count per respondent type by ``key``."""
     values = public_satisfaction(responses, weights, by=key)
-    by_type = responses.groupby([key, "respondent_type"]).size().unstack(fill_value=0)
+    key_code, keys = pd.factorize(responses[key], sort=True)
+    type_code, types = pd.factorize(responses["respondent_type"], sort=True)
+    by_type = _pair_counts(key_code, type_code, len(keys), len(types))
     counts = by_type.sum(axis=1)
-    details = [{"survey": survey, "responses": int(n),
-                "by_type": {t: int(k) for t, k in types.items() if k > 0}}
-               for n, types in zip(counts, by_type.to_dict("records"))]
+    names = types.tolist()
+    details = [{"survey": survey, "responses": n, "by_type": dict(compress(zip(names, row), row))}
+               for n, row in zip(counts.tolist(), by_type.tolist())]
+    # ``values`` has a row per key with a response, sorted: the rows of ``keys``
     frame = pd.DataFrame({key: values.index.astype("string"), "value": values.to_numpy(),
-                          "n_obs": counts.reindex(values.index).to_numpy(dtype=int),
-                          "details": pd.Series(details, index=by_type.index)
-                          .reindex(values.index).to_list()})
+                          "n_obs": counts, "details": details})
     return frame.rename(columns={key: "segment_id"}) if key == "segment_id" else frame
 
+
+def _pair_counts(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int
+                 ) -> np.ndarray:
+    """How many rows hold each pair of codes: an ``n_first`` × ``n_second`` matrix.
+
+    ``first`` and ``second`` are ``pd.factorize`` codes of two columns, row for row; a row
+    with -1 in either is not counted.
+    """
+    both = (first >= 0) & (second >= 0)
+    pairs = first[both].astype(np.int64) * n_second + second[both]
+    return np.bincount(pairs, minlength=n_first * n_second).reshape(n_first, n_second)
 
 
 def compute_flood_control(dataset, context: ComputeContext) -> IndicatorValues:

@@ -1,8 +1,8 @@
-"""Drinking-source compliance helpers: event means and per-station shares."""
+"""Helpers of the social indicators: drinking-source events and shares, pair counts."""
 
 import numpy as np
 import pandas as pd
-from health_eval.indicators.social import _event_means, _station_compliance
+from health_eval.indicators.social import _event_means, _pair_counts, _station_compliance
 
 
 def test_event_means_average_repeats_and_leave_out_empty_events_and_parameters():
@@ -38,3 +38,9 @@ def test_station_compliance_counts_events_and_lists_failures_per_station():
         {"events": 3, "events_meeting": 1, "failed_events": [
             {"date": "2024-01-01", "parameters": ["TP"]},
             {"date": "2024-03-01", "parameters": ["DO", "TP"]}]}]
+
+
+def test_pair_counts_count_rows_per_pair_of_codes_skipping_missing_ones():
+    first = np.array([0, 1, 1, -1, 1, 0])
+    second = np.array([1, 0, 1, 0, 1, -1])
+    assert _pair_counts(first, second, 2, 2).tolist() == [[0, 1], [1, 2]]
