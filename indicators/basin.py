@@ -8,6 +8,8 @@ of the package when no census was made; the indicator then has no data.
 
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 import pandas as pd
 
@@ -84,12 +86,8 @@ def compute_shoreline_naturalness(dataset, context: ComputeContext) -> Indicator
     w_veg = float(context.param("vegetation_weight"))
     plots = rows_of_segments(dataset, context, "bank_plots")
     elements = bank_stability_elements(plots, context.param("bank_elements"))
-    scored = pd.concat([plots[["segment_id", "plot_id"]], elements], axis=1)
-    scored["incomplete"] = scored["bank_stability"].isna().astype(int)
     combine = "min" if context.policies.station_combination == "worst" else "mean"
-    bank = scored.groupby("segment_id").agg(
-        bank_stability=("bank_stability", combine), plots=("plot_id", "size"),
-        plots_incomplete=("incomplete", "sum"))
+    bank = _bank_per_segment(plots["segment_id"], elements["bank_stability"], combine)
     reaches = rows_of_segments(dataset, context, "riparian_reaches")
     cover = weighted_mean(reaches, "segment_id", "veg_cover_pct", "length_m")
     vegetation_rule = parse_rule(context.param("vegetation_cover"))
@@ -110,6 +108,31 @@ def compute_shoreline_naturalness(dataset, context: ComputeContext) -> Indicator
               for segment, bank in lacking.itertuples(index=False)]
     return IndicatorValues(table=table[["segment_id", "value", "n_obs", "status", "details"]],
                            issues=tuple(issues))
+
+
+def _bank_per_segment(segment: pd.Series, stability: pd.Series, combine: str) -> pd.DataFrame:
+    """Bank stability of each segment from its plots' [0–100 points].
+
+    Parameters
+    ----------
+    segment, stability : Series
+        The segment and the bank stability of every plot, row for row (NaN: incomplete plot).
+    combine : {"mean", "min"}
+        How the plots' values make the segment's (NaN plots skipped).
+
+    Returns
+    -------
+    DataFrame
+        Index ``segment_id`` (sorted); ``bank_stability``, ``plots`` and ``plots_incomplete``.
+    """
+    code, segments = pd.factorize(segment, sort=True)
+    grouped = code >= 0
+    code, values = code[grouped], stability.to_numpy(dtype=float)[grouped]
+    return pd.DataFrame({
+        "bank_stability": pd.Series(values).groupby(code).agg(combine).to_numpy(),
+        "plots": np.bincount(code, minlength=len(segments)),
+        "plots_incomplete": np.bincount(code[np.isnan(values)], minlength=len(segments)),
+    }, index=pd.Index(segments, name="segment_id"))
 
 
 def _incomplete_survey(dataset, segment: str, *, bank_missing: bool):
@@ -183,14 +206,16 @@ def compute_shoreline_violations(dataset, context: ComputeContext) -> IndicatorV
     table["value"] = (weights["standardisation"] * table["standardisation_score"]
                       + weights["siting"] * table["siting_score"]
                       + weights["four_problems"] * table["four_problems_score"])
-    table["problems_by_severity"] = [
-        {k: int(v) for k, v in row.items() if v} for row in by_severity.to_dict("records")]
+    severities = by_severity.columns.tolist()
+    table["problems_by_severity"] = [dict(compress(zip(severities, row), row))   # counts > 0
+                                     for row in by_severity.to_numpy().tolist()]
     table = table.reset_index()
-    table["details"] = [dict(d, problems_by_severity=p) for d, p in zip(records(table, {
+    table["details"] = records(table, {
         "outfalls": "outfalls", "standardised": "standardised", "compliant": "compliant",
         "prohibited": "in_prohibited_zone", "standardisation_score": "standardisation_score",
         "siting_score": "siting_score", "problems": "four_problems",
-        "four_problems_score": "four_problems_score"}), table["problems_by_severity"])]
+        "four_problems_score": "four_problems_score",
+        "problems_by_severity": "problems_by_severity"})
     table["n_obs"] = (table["outfalls"] + table["problems"]).astype(int)
     return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
 

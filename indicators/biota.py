@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from health_eval.lookup import is_in, positions_in
+from health_eval.lookup import is_in, per_row, positions_in
 
 
 def fish_retention_index(current: Collection[str] | int, historical: Collection[str] | int) -> float:
@@ -144,9 +144,12 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
     site_code, site_names = pd.factorize(site, sort=True)
     taxon_code, taxon_names = pd.factorize(taxon, sort=True)
     sites = pd.Index(np.asarray(site_names, dtype=object), name="site_id")
-    rows = pd.DataFrame({"site": site_code, "taxon": taxon_code, "n": count})
-    totals = rows.groupby(["site", "taxon"], sort=True)["n"].sum().reset_index()
-    present = totals[totals["n"] > 0].copy()
+    pair = site_code.astype(np.int64) * len(taxon_names) + taxon_code   # (site, taxon), sorted
+    totals = pd.Series(count).groupby(pair, sort=True).sum()
+    totals = totals[totals.to_numpy() > 0]
+    present = pd.DataFrame({"site": totals.index.to_numpy() // len(taxon_names),
+                            "taxon": totals.index.to_numpy() % len(taxon_names),
+                            "n": totals.to_numpy()})
 
     # attributes worked out once per taxon, then taken by each present taxon's row in ``taxa``
     at = positions_in(pd.Series(taxon_names), taxa["taxon"])[present["taxon"].to_numpy()]
@@ -171,27 +174,29 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
                  if "tolerance" in taxa else np.full(len(present), np.nan))
     present["unknown_tolerance"] = np.isnan(tolerance)
     present["tolerant_n"] = np.where(tolerance >= tolerant_min, present["n"], 0.0)
-    site_total = present.groupby("site")["n"].transform("sum")
-    p = present["n"] / site_total
+    site_of = present["site"].to_numpy()
+    individuals = pd.Series(present["n"].to_numpy()).groupby(site_of, sort=True).sum()
+    p = present["n"].to_numpy() / individuals.reindex(site_of).to_numpy()
     present["h"] = -p * np.log(p)
 
-    by_site = present.groupby("site", sort=True)
+    # one pass of sums per site over every column; sites without a taxon present get NaN
     codes = pd.RangeIndex(len(sites))
-    individuals = by_site["n"].sum().reindex(codes, fill_value=0.0)
+    counted_columns = ["ept", "unknown_tolerance", "unknown_order"]
+    sums = present.astype(dict.fromkeys(counted_columns, np.int64)).groupby(
+        "site", sort=True)[["tolerant_n", "h", *counted_columns]].sum().reindex(codes)
+    counts = sums[counted_columns].fillna(0).astype(int)
+    individuals = individuals.reindex(codes, fill_value=0.0)
     counted = individuals.where(individuals > 0)
-    metrics = pd.DataFrame({
-        "taxa_richness": by_site.size().reindex(codes, fill_value=0).astype(int),
-        "ept_richness": by_site["ept"].sum().reindex(codes, fill_value=0).astype(int),
-        "dominant_pct": by_site["n"].max().reindex(codes) / counted * 100.0,
-        "tolerant_pct": by_site["tolerant_n"].sum().reindex(codes) / counted * 100.0,
-        "shannon": by_site["h"].sum().reindex(codes) + 0.0,      # + 0.0: one taxon gives 0, not −0
+    return pd.DataFrame({
+        "taxa_richness": np.bincount(site_of, minlength=len(sites)),
+        "ept_richness": counts["ept"],
+        "dominant_pct": present.groupby("site")["n"].max().reindex(codes) / counted * 100.0,
+        "tolerant_pct": sums["tolerant_n"] / counted * 100.0,
+        "shannon": sums["h"] + 0.0,      # + 0.0: one taxon gives 0, not −0
         "individuals": individuals.to_numpy(),
-        "unknown_tolerance_taxa": by_site["unknown_tolerance"].sum().reindex(
-            codes, fill_value=0).astype(int),
-        "unknown_order_taxa": by_site["unknown_order"].sum().reindex(
-            codes, fill_value=0).astype(int),
+        "unknown_tolerance_taxa": counts["unknown_tolerance"],
+        "unknown_order_taxa": counts["unknown_order"],
     }).set_axis(sites)
-    return metrics
 
 
 def _reference_sites(sites: pd.Index, reference: Collection[Any] | None) -> pd.Index:
@@ -211,7 +216,7 @@ def _per_group(values: pd.Series, groups) -> float | dict[str, float]:
     """A bound for :attr:`bibi_bounds`: one float, or one per group when sites are grouped."""
     if groups is None:
         return float(values.iloc[0]) if len(values) else float("nan")
-    return {str(k): float(v) for k, v in values.items()}
+    return dict(zip(map(str, values.index.tolist()), values.astype(float).tolist()))
 
 
 def benthic_ibi_table(samples: pd.DataFrame, taxa: pd.DataFrame,
@@ -219,6 +224,32 @@ def benthic_ibi_table(samples: pd.DataFrame, taxa: pd.DataFrame,
                       params: Mapping[str, Any] | None = None,
                       groups: pd.Series | Mapping[Any, Any] | None = None) -> pd.DataFrame:
     """Metrics, metric scores and B-IBI of every sampling site (SPEC §4.4 [P]).
+
+    The table of :func:`benthic_site_scores` (see there for the method, ``samples``
+    [individuals], ``taxa``, ``reference`` [site ids], ``params`` [profile mapping] and
+    ``groups``), with the scoring bounds in ``attrs["bibi_bounds"]``: per metric its direction,
+    the percentile and the maximum used [metric unit], one float each, or one per group (by
+    group name) when ``groups`` is given.
+
+    Returns
+    -------
+    DataFrame
+        Index ``site_id``; see :func:`benthic_site_scores`.
+    """
+    table, bounds = benthic_site_scores(samples, taxa, reference, params=params, groups=groups)
+    table.attrs["bibi_bounds"] = {
+        metric: {"direction": direction, "percentile": _per_group(bound_of, groups),
+                 "max": _per_group(top_of, groups)}
+        for metric, (direction, bound_of, top_of) in bounds.items()}
+    return table
+
+
+def benthic_site_scores(samples: pd.DataFrame, taxa: pd.DataFrame,
+                        reference: Collection[Any] | None = None, *,
+                        params: Mapping[str, Any] | None = None,
+                        groups: pd.Series | Mapping[Any, Any] | None = None
+                        ) -> tuple[pd.DataFrame, dict[str, tuple[str, pd.Series, pd.Series]]]:
+    """Metrics, metric scores and B-IBI of every sampling site, and the bounds used (SPEC §4.4 [P]).
 
     Each metric is ratio-scored against the distribution of its values over the reference
     sites (over all sites when ``reference`` is None), using numpy's linear percentiles:
@@ -251,11 +282,12 @@ def benthic_ibi_table(samples: pd.DataFrame, taxa: pd.DataFrame,
 
     Returns
     -------
-    DataFrame
-        Index ``site_id``; the columns of :func:`benthic_metrics`, ``reference_site`` (bool),
-        ``score_<metric>`` [0–1] per scored metric and ``bibi`` [0–number of metrics]: NaN when
-        a metric score is NaN (e.g. a site without individuals). ``attrs["bibi_bounds"]`` holds
-        per metric its direction, the percentile and the maximum used [metric unit].
+    (DataFrame, dict)
+        The table: index ``site_id``; the columns of :func:`benthic_metrics`,
+        ``reference_site`` (bool), ``score_<metric>`` [0–1] per scored metric and ``bibi``
+        [0–number of metrics]: NaN when a metric score is NaN (e.g. a site without
+        individuals). The bounds: per metric ``(direction, percentile, maximum)``, the last two
+        Series [metric unit] indexed by group (a single ``"all"`` group without ``groups``).
 
     Raises
     ------
@@ -280,16 +312,16 @@ def benthic_ibi_table(samples: pd.DataFrame, taxa: pd.DataFrame,
     table["reference_site"] = is_in(table.index, ref)
     group = (pd.Series("all", index=table.index) if groups is None
              else pd.Series(groups).reindex(table.index))
-    bounds: dict[str, dict[str, Any]] = {}
+    group_code, group_names = pd.factorize(group, sort=True)
+    all_groups = pd.RangeIndex(len(group_names))
+    bounds: dict[str, tuple[str, pd.Series, pd.Series]] = {}
     for metric, direction in directions.items():          # a handful of metrics, not sites
         value = table[metric].to_numpy(dtype=float)
-        basis = table.loc[table["reference_site"], metric].astype(float).dropna()
-        by_group = basis.groupby(group[basis.index])
         quantile = (upper_q if direction == "decreasing" else lower_q) / 100
-        bound_of = by_group.quantile(quantile)
-        top_of = by_group.max()
-        bound = bound_of.reindex(group).to_numpy(dtype=float)
-        top = top_of.reindex(group).to_numpy(dtype=float)
+        per_group = _group_bounds(value, table["reference_site"].to_numpy(), group_code,
+                                  quantile)
+        bound, top = (per_row(group_code, per_group[column].reindex(all_groups).to_numpy(),
+                              np.nan) for column in ("percentile", "max"))
         with np.errstate(divide="ignore", invalid="ignore"):
             if direction == "decreasing":
                 score = np.where(bound != 0, value / bound, np.where(value >= bound, 1.0, 0.0))
@@ -299,13 +331,37 @@ def benthic_ibi_table(samples: pd.DataFrame, taxa: pd.DataFrame,
                                  np.where(value <= top, 1.0, 0.0))
         unscored = np.isnan(value) | np.isnan(bound)
         table[f"score_{metric}"] = np.where(unscored, np.nan, np.clip(score, 0.0, 1.0))
-        bounds[metric] = {"direction": direction,
-                          "percentile": _per_group(bound_of, groups),
-                          "max": _per_group(top_of, groups)}
+        named = per_group.set_axis(group_names[per_group.index.to_numpy()])
+        bounds[metric] = (direction, named["percentile"], named["max"])
     score_columns = [f"score_{metric}" for metric in directions]
     table["bibi"] = table[score_columns].sum(axis=1, skipna=False)
-    table.attrs["bibi_bounds"] = bounds
-    return table
+    return table, bounds
+
+
+def _group_bounds(value: np.ndarray, reference: np.ndarray, group_code: np.ndarray,
+                  quantile: float) -> pd.DataFrame:
+    """Linear ``quantile`` (0–1) and maximum of ``value`` over the reference sites of each group.
+
+    Parameters
+    ----------
+    value : ndarray of float
+        A metric of every site [metric unit]; NaN where it has none.
+    reference : ndarray of bool
+        Whether each site is a reference site.
+    group_code : ndarray of int
+        Each site's group (``pd.factorize`` codes; -1 for none).
+    quantile : float
+        The quantile [0–1].
+
+    Returns
+    -------
+    DataFrame
+        Index the codes of the groups with a reference site with a value (sorted); columns
+        ``percentile`` and ``max`` [metric unit].
+    """
+    basis = reference & ~np.isnan(value) & (group_code >= 0)
+    by_group = pd.Series(value[basis]).groupby(group_code[basis], sort=True)
+    return pd.DataFrame({"percentile": by_group.quantile(quantile), "max": by_group.max()})
 
 
 def benthic_ibi(samples: pd.DataFrame, taxa: pd.DataFrame,

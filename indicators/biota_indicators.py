@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 
 from health_eval.issues import Issue
-from health_eval.lookup import is_in
+from health_eval.lookup import is_in, positions_in
 from health_eval.profile import ProfileError
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, LAKE, RIVER
-from .biota import benthic_ibi_table, fish_retention_table
+from .biota import benthic_site_scores, fish_retention_table
 from .frames import data_issue, records, rows_of_segments
 from .stations import evaluation_year_rows, period_text, segment_rows
 
@@ -61,23 +61,21 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     segment by the station policy.
     """
     params = context.params
-    samples = rows_of_segments(dataset, context, "benthos_samples").merge(
-        dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id")
-    sites = samples.drop_duplicates("site_id").set_index("site_id")
-    flagged = samples.loc[samples["is_reference"].fillna(False).astype(bool), "site_id"].unique()
+    samples = rows_of_segments(dataset, context, "benthos_samples")
+    sites = _benthic_sites(samples, context.segments)
     bounds_from = context.param("bounds_from")
     if bounds_from not in ("all_sites", "reference_sites"):
         raise ProfileError(f"indicators.biota.benthic_ibi.params.bounds_from: {bounds_from!r} is "
                            f"not all_sites or reference_sites")
     basis = None
     if bounds_from == "reference_sites" and len(sites):
-        has_flagged = is_in(sites["water_body_id"], sites.loc[flagged, "water_body_id"])
-        basis = sites.index[~has_flagged | is_in(sites.index, flagged)]
-    table = benthic_ibi_table(samples, dataset.table("benthos_taxa"), reference=basis,
-                              params=params, groups=sites["water_body_id"])
-    table = table.join(sites[["segment_id", "water_body_id"]])
+        has_flagged = is_in(sites["water_body_id"], sites.loc[sites["flagged"], "water_body_id"])
+        basis = sites.index[~has_flagged | sites["flagged"].to_numpy()]
+    table, _ = benthic_site_scores(samples, dataset.table("benthos_taxa"), reference=basis,
+                                   params=params, groups=sites["water_body_id"])
+    table = table.join(sites)
     given = params.get("expected_bibi")
-    reference_median = table.loc[is_in(table.index, flagged)].groupby("water_body_id")["bibi"].median()
+    reference_median = table.loc[table["flagged"]].groupby("water_body_id")["bibi"].median()
     table["expected_bibi"] = (float(given) if given is not None
                               else table["water_body_id"].map(reference_median))
     table["value"] = table["bibi"] / table["expected_bibi"].where(table["expected_bibi"] > 0)
@@ -89,7 +87,7 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
                               f"expected B-IBI: the benthic IBI cannot be computed", dataset)
                    for wb in lacking)
     metrics = {m: m for m in params["metrics"]}
-    table["reference_site"] = is_in(table.index, flagged)   # flagged 是否参照点, not the bounds
+    table["reference_site"] = table["flagged"]   # flagged 是否参照点, not the bounds
     table = table.reset_index()
     table["details"] = records(table, {"site_id": "site_id", "bibi": "bibi",
                                        "expected_bibi": "expected_bibi",
@@ -98,6 +96,35 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     return IndicatorValues(table=table.rename(columns={"site_id": "station_id"}).assign(
         n_obs=table["individuals"].round().astype("Int64"))[
         ["segment_id", "station_id", "value", "n_obs", "status", "details"]], issues=issues)
+
+
+def _benthic_sites(samples: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Segment, water body and 是否参照点 flag of every benthos sampling site.
+
+    Parameters
+    ----------
+    samples : DataFrame
+        Benthos sample rows: ``site_id``, ``segment_id``, ``is_reference`` (bool, may be
+        missing), each segment one of ``segments``.
+    segments : DataFrame
+        ``segment_id`` (unique) and ``water_body_id`` of the segments computed.
+
+    Returns
+    -------
+    DataFrame
+        Index ``site_id`` (sorted; a missing id is left out); ``segment_id`` of the site's first
+        row, its ``water_body_id``, and ``flagged``: whether any of its rows is a reference row.
+    """
+    codes, names = pd.factorize(samples["site_id"], sort=True)
+    known = np.flatnonzero(codes >= 0)
+    _, first = np.unique(codes[known], return_index=True)
+    segment = samples["segment_id"].array.take(known[first])
+    flagged = np.zeros(len(names), dtype=bool)
+    flagged[codes[known[samples["is_reference"].fillna(False).to_numpy(dtype=bool)[known]]]] = True
+    water_body = segments["water_body_id"].array.take(
+        positions_in(pd.Series(segment), segments["segment_id"]), allow_fill=True)
+    return pd.DataFrame({"segment_id": segment, "water_body_id": water_body, "flagged": flagged},
+                        index=pd.Index(names, name="site_id"))
 
 
 def community_survey(group: str):

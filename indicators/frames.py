@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -33,12 +34,16 @@ def weighted_mean(frame: pd.DataFrame, key: str, value: str, weight: str) -> pd.
         ``weight`` (their total weight).
     """
     usable = frame[frame[value].notna() & frame[weight].notna()]
-    values, weights = usable[value].astype(float), usable[weight].astype(float)
-    parts = pd.DataFrame({key: usable[key], "product": values * weights, "weight": weights})
-    sums = parts.groupby(key, sort=True).agg(product=("product", "sum"),
-                                             weight=("weight", "sum"), n=("weight", "size"))
-    sums["value"] = sums["product"] / sums["weight"].where(sums["weight"] > 0)
-    return sums[["value", "n", "weight"]]
+    codes, keys = pd.factorize(usable[key], sort=True)
+    grouped = codes >= 0                       # rows without a key belong to no group
+    values = usable[value].to_numpy(dtype=float, na_value=np.nan)[grouped]
+    weights = usable[weight].to_numpy(dtype=float, na_value=np.nan)[grouped]
+    codes = codes[grouped]
+    sums = pd.DataFrame({"product": values * weights, "weight": weights}).groupby(codes).sum()
+    total = sums["weight"].to_numpy()
+    return pd.DataFrame({"value": sums["product"].to_numpy() / np.where(total > 0, total, np.nan),
+                         "n": np.bincount(codes, minlength=len(keys)), "weight": total},
+                        index=pd.Index(keys, name=key))
 
 
 def records(frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 4) -> list[dict]:
@@ -50,8 +55,10 @@ def records(frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 4) 
     writes both as null). Column by column, not cell by cell.
     """
     names = list(columns.values())
+    if not names:
+        return [{} for _ in range(len(frame))]
     cells = zip(*(_plain_column(frame[column], decimals) for column in columns))
-    return [dict(zip(names, row)) for row in cells] if names else [{} for _ in range(len(frame))]
+    return list(map(dict, map(zip, repeat(names), cells)))
 
 
 def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
@@ -61,7 +68,9 @@ def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
     if pd.api.types.is_float_dtype(column.dtype):
         values = np.round(column.to_numpy(dtype=float, na_value=np.nan), decimals).astype(object)
     elif pd.api.types.is_datetime64_any_dtype(column.dtype):
-        values, text = column.dt.strftime("%Y-%m-%d").to_numpy(dtype=object), not missing.all()
+        values, text = iso_dates(column), not missing.all()
+    elif isinstance(column.dtype, pd.StringDtype):   # str cells already, no numpy scalar
+        values, text = column.to_numpy(dtype=object), not missing.all()
     elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
         # cells as they are, numpy scalars unboxed
         values = np.array([v.item() if isinstance(v, np.generic) else v
@@ -72,6 +81,23 @@ def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
     if missing.any():
         values[missing] = np.nan if text else None
     return values
+
+
+def iso_dates(column: pd.Series) -> np.ndarray:
+    """The dates of a datetime ``column`` as ``YYYY-MM-DD`` text (objects; missing ones arbitrary).
+
+    numpy writes the dates of years 1000–9999 without a per-cell call; other years, and
+    time-zone aware columns, go through ``strftime``.
+    """
+    if isinstance(column.dtype, np.dtype):
+        days = column.to_numpy().astype("datetime64[D]")
+        known = days[~np.isnat(days)]
+        if not len(known) or (known.min() >= _FIRST_DAY and known.max() <= _LAST_DAY):
+            return np.datetime_as_string(days).astype(object)
+    return column.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+
+
+_FIRST_DAY, _LAST_DAY = np.datetime64("1000-01-01", "D"), np.datetime64("9999-12-31", "D")
 
 
 def data_issue(table: str, rule: str, value: str, zh: str, en: str, dataset,

@@ -7,14 +7,17 @@ drinking-source samples, shoreline lengths, navigation days, questionnaires); a 
 
 from __future__ import annotations
 
+from itertools import compress
+
+import numpy as np
 import pandas as pd
 
-from health_eval.lookup import is_in
+from health_eval.lookup import is_in, positions_in
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, RIVER
 from .daily import checked_coverage, daily_station_rows
-from .frames import records, rows_of_segments, weighted_mean
+from .frames import iso_dates, records, rows_of_segments, weighted_mean
 from .gb3838 import classify, evaluated_parameters
 from .hydrology import days_meeting_share
 from .samples import effective_values
@@ -40,7 +43,10 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     whole = _survey(responses, "water_body_id", weights, "water_body")
     others = context.segments.loc[~is_in(context.segments["segment_id"], own["segment_id"]),
                                   ["segment_id", "water_body_id"]]
-    broadcast = others.merge(whole, on="water_body_id").drop(columns="water_body_id")
+    at = positions_in(others["water_body_id"], whole["water_body_id"])
+    broadcast = whole.iloc[at[at >= 0]].assign(   # the water body's row, one per segment
+        water_body_id=others["segment_id"].array[at >= 0]).rename(
+        columns={"water_body_id": "segment_id"})
     rows = pd.concat([own, broadcast], ignore_index=True)
     rows["status"] = ["insufficient_data" if n < minimum else "ok"
                       for n in rows["n_obs"].tolist()]
@@ -50,17 +56,29 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
 def _survey(responses: pd.DataFrame, key: str, weights, survey: str) -> pd.DataFrame:
     """Weighted satisfaction, response count and count per respondent type by ``key``."""
     values = public_satisfaction(responses, weights, by=key)
-    by_type = responses.groupby([key, "respondent_type"]).size().unstack(fill_value=0)
+    key_code, keys = pd.factorize(responses[key], sort=True)
+    type_code, types = pd.factorize(responses["respondent_type"], sort=True)
+    by_type = _pair_counts(key_code, type_code, len(keys), len(types))
     counts = by_type.sum(axis=1)
-    details = [{"survey": survey, "responses": int(n),
-                "by_type": {t: int(k) for t, k in types.items() if k > 0}}
-               for n, types in zip(counts, by_type.to_dict("records"))]
+    names = types.tolist()
+    details = [{"survey": survey, "responses": n, "by_type": dict(compress(zip(names, row), row))}
+               for n, row in zip(counts.tolist(), by_type.tolist())]
+    # ``values`` has a row per key with a response, sorted: the rows of ``keys``
     frame = pd.DataFrame({key: values.index.astype("string"), "value": values.to_numpy(),
-                          "n_obs": counts.reindex(values.index).to_numpy(dtype=int),
-                          "details": pd.Series(details, index=by_type.index)
-                          .reindex(values.index).to_list()})
+                          "n_obs": counts, "details": details})
     return frame.rename(columns={key: "segment_id"}) if key == "segment_id" else frame
 
+
+def _pair_counts(first: np.ndarray, second: np.ndarray, n_first: int, n_second: int
+                 ) -> np.ndarray:
+    """How many rows hold each pair of codes: an ``n_first`` × ``n_second`` matrix.
+
+    ``first`` and ``second`` are ``pd.factorize`` codes of two columns, row for row; a row
+    with -1 in either is not counted.
+    """
+    both = (first >= 0) & (second >= 0)
+    pairs = first[both].astype(np.int64) * n_second + second[both]
+    return np.bincount(pairs, minlength=n_first * n_second).reshape(n_first, n_second)
 
 
 def compute_flood_control(dataset, context: ComputeContext) -> IndicatorValues:
@@ -112,34 +130,120 @@ def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues
     limits = {k: float(v) for k, v in context.param("supplementary_limits").items()
               if k not in ("source", "confidence")}
     standard = int(context.param("standard_class"))
-    events = []
-    for kind, part in samples.assign(value=value).groupby("kind"):  # at most three kinds
-        wide = part.pivot_table(index=["station_id", "date"], columns="parameter",
-                                values="value", aggfunc="mean")
-        classes = classify(wide.reindex(columns=[p for p in evaluated_parameters(kind)
-                                                 if p in wide]), kind)
-        extra = wide.reindex(columns=[p for p in limits if p in wide])
-        over = extra.gt(pd.Series(limits).reindex(extra.columns)).to_numpy()
-        worse = classes["wq_class"].fillna(0).gt(standard).to_numpy()
-        fails = worse | over.any(axis=1)
-        names = extra.columns.to_numpy(dtype=object)
-        failing = [sorted(set(limiting if bad else ()).union(names[row])) if fail else []
-                   for limiting, bad, row, fail in zip(classes["limiting"], worse, over, fails)]
-        events.append(pd.DataFrame({"meets": ~fails, "failing": failing}, index=wide.index))
+    station_code, stations = pd.factorize(samples["station_id"], sort=True)
+    events = [_judged_events(part, kind, limits, standard)       # at most three kinds
+              for kind, part in samples.assign(value=value, station=station_code).groupby("kind")]
     if not events:
         return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]))
-    frame = pd.concat(events).reset_index()
-    stats = frame.groupby("station_id").agg(events=("meets", "size"), meeting=("meets", "sum"))
-    stats["value"] = 100 * stats["meeting"] / stats["events"]
-    failed = frame[~frame["meets"]].assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
-    listed = failed.groupby("station_id")[["date", "failing"]].agg(list)
-    failed_events = {station: [{"date": d, "parameters": f} for d, f in zip(dates, lists)]
-                     for station, dates, lists in listed.itertuples()}
-    details = [dict(r, failed_events=failed_events.get(station, [])) for station, r in
-               zip(stats.index, records(stats, {"events": "events", "meeting": "events_meeting"}))]
-    return IndicatorValues(table=segment_rows(links, pd.DataFrame({
-        "station_id": stats.index, "value": stats["value"].to_numpy(),
-        "n_obs": stats["events"].to_numpy(), "details": details})))
+    return IndicatorValues(table=segment_rows(links, _station_compliance(
+        pd.concat(events, ignore_index=True), stations)))
+
+
+def _judged_events(samples: pd.DataFrame, kind: str, limits: dict[str, float],
+                   standard: int) -> pd.DataFrame:
+    """Whether each sampling event of one water-body ``kind`` meets the drinking-source standard.
+
+    Parameters
+    ----------
+    samples : DataFrame
+        ``station`` (integer code), ``date``, ``parameter`` and effective ``value`` of the
+        samples of water bodies of ``kind``.
+    kind : str
+        Water-body kind, choosing the GB 3838 items evaluated.
+    limits : dict of str to float
+        Upper limit of each supplementary item [its unit].
+    standard : int
+        Worst GB 3838 class that meets the standard (1–6).
+
+    Returns
+    -------
+    DataFrame
+        One row per event: ``station``, ``date``, ``meets`` (bool) and ``failing`` (sorted
+        names of the limiting basic items worse than ``standard`` and of the supplementary items
+        over their limit; empty where the event meets the standard).
+    """
+    events, wide = _event_means(samples)
+    classes = classify(wide.reindex(columns=[p for p in evaluated_parameters(kind)
+                                             if p in wide]), kind)
+    extra = wide.reindex(columns=[p for p in limits if p in wide])
+    over = extra.gt(pd.Series(limits).reindex(extra.columns)).to_numpy()
+    worse = classes["wq_class"].fillna(0).gt(standard).to_numpy()
+    fails = worse | over.any(axis=1)
+    names = extra.columns.to_numpy(dtype=object)
+    failing = [sorted(set(limiting if bad else ()).union(names[row])) if fail else []
+               for limiting, bad, row, fail in zip(classes["limiting"], worse, over, fails)]
+    return events.assign(meets=~fails, failing=failing)
+
+
+def _event_means(samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mean value of each parameter at each sampling event (station and date).
+
+    Parameters
+    ----------
+    samples : DataFrame
+        ``station`` (integer code, -1 for none), ``date``, ``parameter`` and ``value``; rows
+        without a station, date or parameter are left out.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The events, sorted: ``station`` and ``date``; and, row for row, the mean of each
+        parameter [its unit], one column per parameter (sorted), NaN where the event has no
+        value of it. An event without any value is left out, and so is a parameter never
+        measured (as ``pivot_table`` does).
+    """
+    date_code, dates = pd.factorize(samples["date"], sort=True)
+    parameter_code, parameters = pd.factorize(samples["parameter"], sort=True)
+    station = samples["station"].to_numpy()
+    known = (station >= 0) & (date_code >= 0) & (parameter_code >= 0)
+    event = station.astype(np.int64) * len(dates) + date_code
+    cell = event * len(parameters) + parameter_code
+    means = pd.Series(samples["value"].to_numpy(dtype=float)[known]).groupby(
+        cell[known], sort=True).mean()
+    means = means[means.notna()]
+    event_key, row = np.unique(means.index.to_numpy() // len(parameters), return_inverse=True)
+    parameter_key, column = np.unique(means.index.to_numpy() % len(parameters),
+                                      return_inverse=True)
+    wide = np.full((len(event_key), len(parameter_key)), np.nan)
+    wide[row, column] = means.to_numpy()
+    events = pd.DataFrame({"station": event_key // len(dates),
+                           "date": dates[event_key % len(dates)]})
+    return events, pd.DataFrame(wide, columns=parameters[parameter_key])
+
+
+def _station_compliance(events: pd.DataFrame, stations: pd.Index) -> pd.DataFrame:
+    """Share of a station's events meeting the standard [%], with its failed events.
+
+    Parameters
+    ----------
+    events : DataFrame
+        ``station`` (position in ``stations``), ``date``, ``meets`` and ``failing`` of every
+        judged event (see :func:`_judged_events`).
+    stations : Index
+        The station ids.
+
+    Returns
+    -------
+    DataFrame
+        One row per station with events (sorted): ``station_id``, ``value`` = 100 × events
+        meeting / events [%], ``n_obs`` (events) and ``details`` (``events``,
+        ``events_meeting``, ``failed_events``: date and failing items of each failed event,
+        in the order of ``events``).
+    """
+    station, meets = events["station"].to_numpy(), events["meets"].to_numpy(dtype=bool)
+    counted = np.bincount(station, minlength=len(stations))
+    meeting = np.bincount(station[meets], minlength=len(stations))
+    failed = events[~meets].iloc[np.argsort(station[~meets], kind="stable")]
+    failures = [{"date": d, "parameters": f}
+                for d, f in zip(iso_dates(failed["date"]).tolist(), failed["failing"].tolist())]
+    ends = np.cumsum(counted - meeting)
+    with_events = np.flatnonzero(counted)
+    details = [{"events": n, "events_meeting": m, "failed_events": failures[end - (n - m):end]}
+               for n, m, end in zip(counted[with_events].tolist(), meeting[with_events].tolist(),
+                                    ends[with_events].tolist())]
+    return pd.DataFrame({"station_id": stations[with_events],
+                         "value": 100 * meeting[with_events] / counted[with_events],
+                         "n_obs": counted[with_events], "details": details})
 
 
 def compute_shoreline_management(dataset, context: ComputeContext) -> IndicatorValues:

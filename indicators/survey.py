@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from health_eval.lookup import per_row
 from health_eval.scoring import CurveRule
 
 
@@ -47,17 +48,21 @@ def public_satisfaction(responses: pd.DataFrame, weights: Mapping[str, float] | 
         For a respondent type that has no weight.
     """
     weights = dict(weights) if weights is not None else default_respondent_weights()
-    weight = responses["respondent_type"].map(weights).astype(float)
-    unknown = responses.loc[weight.isna() & responses["respondent_type"].notna(), "respondent_type"]
+    type_code, types = pd.factorize(responses["respondent_type"])
+    per_type = np.array([weights.get(name, np.nan) for name in types], dtype=float)
+    unknown = types[np.isnan(per_type)]
     if len(unknown):
         raise ValueError(f"no weight for respondent type(s) {sorted(set(unknown))}; "
                          f"known: {sorted(weights)}")
-    frame = pd.DataFrame({"weighted": weight * responses["score"].astype(float), "weight": weight})
+    weight = per_row(type_code, per_type, np.nan)
+    frame = pd.DataFrame({"weighted": weight * responses["score"].to_numpy(dtype=float,
+                                                                         na_value=np.nan),
+                          "weight": weight}, index=responses.index)
     if by is None:
         total = frame["weight"].sum()
         return float(frame["weighted"].sum() / total) if total > 0 else float("nan")
     keys = [by] if isinstance(by, str) else list(by)
-    sums = frame.join(responses[keys]).groupby(keys, sort=True)[["weighted", "weight"]].sum()
+    sums = frame.groupby([responses[key] for key in keys], sort=True).sum()
     return sums["weighted"] / sums["weight"]
 
 
@@ -145,23 +150,36 @@ def bank_stability_elements(plots: pd.DataFrame,
             x = values.to_numpy(dtype=float, na_value=np.nan)
             scores[score_column] = _element_curve(elements[column], column).score(x)
         else:
-            codes = {str(code): float(score) for code, score in dict(elements[column]).items()}
-            if not all(0.0 <= score <= 100.0 for score in codes.values()):
-                raise ValueError(f"bank element {column!r}: code scores must lie in [0, 100], "
-                                 f"got {codes}")
-            mapped = plots[column].astype(object).map(codes)
-            scores[score_column] = pd.to_numeric(mapped, errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan)
+            scores[score_column] = _code_scores(plots[column], elements[column], column)
 
     score_columns = [score_column for _, score_column, _ in _BANK_ELEMENTS]
     missing = scores[score_columns].isna().to_numpy()
     # the mean of all five, never of fewer: a plot with a missing element stays NaN
     scores["bank_stability"] = scores[score_columns].mean(axis=1, skipna=False)
-    labels = pd.Series("", index=scores.index, dtype=object)
-    for (column, _, _), absent_here in zip(_BANK_ELEMENTS, missing.T):
-        labels = labels + np.where(absent_here, column + ", ", "")
-    scores["missing_elements"] = labels.str[:-2]
+    scores["missing_elements"] = _missing_labels(missing, [column for column, _, _ in
+                                                          _BANK_ELEMENTS])
     return scores
+
+
+def _code_scores(codes: pd.Series, scores: Mapping[str, Any], name: str) -> np.ndarray:
+    """Score [0–100 points] of each cell of ``codes`` by ``scores`` (code → score); NaN for a
+    missing or unknown code. Raises ValueError for a score outside [0, 100]."""
+    by_code = {str(code): float(score) for code, score in dict(scores).items()}
+    if not all(0.0 <= score <= 100.0 for score in by_code.values()):
+        raise ValueError(f"bank element {name!r}: code scores must lie in [0, 100], "
+                         f"got {by_code}")
+    code, distinct = pd.factorize(codes)
+    return per_row(code, np.array([by_code.get(value, np.nan) for value in distinct],
+                                  dtype=float), np.nan)
+
+
+def _missing_labels(missing: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """``"a, b"``: the ``names`` of the columns flagged in each row of ``missing`` (rows × names,
+    bool), ``""`` for a row without any; object array, one label per row."""
+    bits = missing.astype(np.int64) @ (1 << np.arange(len(names)))
+    labels = [", ".join(n for i, n in enumerate(names) if combination >> i & 1)
+              for combination in range(1 << len(names))]
+    return np.array(labels, dtype=object)[bits]
 
 
 def bank_stability(plots: pd.DataFrame, elements: Mapping[str, Any] | None = None) -> pd.Series:

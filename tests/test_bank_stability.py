@@ -154,3 +154,30 @@ def test_a_steeper_slope_never_scores_higher(slopes, cover, height, substrate, e
     assert table.loc["P2", "slope_score"] <= table.loc["P1", "slope_score"]
     assert table.loc["P2", "bank_stability"] <= table.loc["P1", "bank_stability"]
     assert 0.0 <= table.loc["P2", "bank_stability"] <= 100.0
+
+
+def test_missing_labels_name_the_flagged_columns_in_order():
+    from health_eval.indicators.survey import _missing_labels
+
+    missing = np.array([[False, False, False], [True, False, True], [False, True, False]])
+    assert _missing_labels(missing, ["a", "b", "c"]).tolist() == ["", "a, c", "b"]
+
+
+def test_code_scores_map_known_codes_and_leave_unknown_or_missing_ones_nan():
+    from health_eval.indicators.survey import _code_scores
+
+    codes = pd.Series(["clay", None, "lava", "clay", "bedrock"], dtype="string")
+    scored = _code_scores(codes, {"clay": 25, "bedrock": 100}, "substrate")
+    np.testing.assert_array_equal(scored, [25.0, np.nan, np.nan, 25.0, 100.0])
+
+
+def test_bank_per_segment_combines_plots_and_counts_incomplete_ones():
+    from health_eval.indicators.basin import _bank_per_segment
+
+    segment = pd.Series(["s2", "s1", "s2", None, "s2"], dtype="string")
+    stability = pd.Series([60.0, np.nan, 80.0, 10.0, np.nan])
+    mean = _bank_per_segment(segment, stability, "mean")
+    assert mean.index.tolist() == ["s1", "s2"]
+    assert np.isnan(mean.loc["s1", "bank_stability"]) and mean.loc["s2", "bank_stability"] == 70.0
+    assert mean["plots"].tolist() == [1, 3] and mean["plots_incomplete"].tolist() == [1, 1]
+    assert _bank_per_segment(segment, stability, "min").loc["s2", "bank_stability"] == 60.0

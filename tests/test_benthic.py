@@ -285,3 +285,20 @@ def test_more_tolerant_individuals_never_raise_the_tolerant_score(reference, sit
         scores = table[[f"score_{m}" for m in METRICS]].stack().dropna()
         assert ((scores >= 0) & (scores <= 1)).all()
         assert ((table["bibi"].dropna() >= 0) & (table["bibi"].dropna() <= len(METRICS))).all()
+
+
+def test_benthic_sites_take_the_first_rows_segment_and_any_reference_flag():
+    from health_eval.indicators.biota_indicators import _benthic_sites
+
+    samples = pd.DataFrame({
+        "site_id": pd.Series(["B", "A", "B", None, "A"], dtype="string"),
+        "segment_id": pd.Series(["s2", "s1", "s1", "s1", "s1"], dtype="string"),
+        "is_reference": pd.array([False, None, True, True, False], dtype="boolean"),
+    })
+    segments = pd.DataFrame({"segment_id": pd.Series(["s1", "s2"], dtype="string"),
+                             "water_body_id": pd.Series(["W1", "W2"], dtype="string")})
+    sites = _benthic_sites(samples, segments)
+    assert sites.index.tolist() == ["A", "B"]                 # the missing id is left out
+    assert sites["segment_id"].tolist() == ["s1", "s2"]       # B's first row is in s2
+    assert sites["water_body_id"].tolist() == ["W1", "W2"]
+    assert sites["flagged"].tolist() == [False, True]         # B's second row is a reference
