@@ -89,6 +89,7 @@ def station_means(
     below_detection: str = "half",
     parameters: Sequence[str] | None = None,
     station_codes: tuple[np.ndarray, pd.Index] | None = None,
+    parameter_codes: tuple[np.ndarray, pd.Index] | None = None,
 ) -> StationMeans:
     """Mean of every parameter at every station, with below-detection substitution.
 
@@ -119,6 +120,8 @@ def station_means(
         ``samples["station_id"]`` already factorised as ``pd.factorize(..., sort=True)`` gives
         it (a code per row, -1 where missing; the distinct ids sorted, possibly more than
         occur), to save factorising it again; by default it is factorised here.
+    parameter_codes : (ndarray of int, Index), optional
+        The same for ``samples["parameter"]``.
 
     Returns
     -------
@@ -148,7 +151,9 @@ def station_means(
     if station_codes is None:
         station_codes = pd.factorize(samples["station_id"], sort=True)
     station_code, stations = _kept_codes(station_codes, keep)
-    parameter_code, found = _kept_codes(pd.factorize(samples["parameter"], sort=True), keep)
+    if parameter_codes is None:
+        parameter_codes = pd.factorize(samples["parameter"], sort=True)
+    parameter_code, found = _kept_codes(parameter_codes, keep)
     cell = station_code * len(found) + parameter_code
     size = len(stations) * len(found)
     shape = (len(stations), len(found))

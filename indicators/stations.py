@@ -116,10 +116,6 @@ class _YearSelection(NamedTuple):
     ----------
     keep : ndarray of bool
         One flag per row of the table: at a serving station, dated in its evaluation year.
-    station_codes : ndarray of int
-        Of each kept row, its station's position in ``stations``.
-    stations : Index
-        The distinct ``station_id`` of the whole table, sorted (``pd.factorize(sort=True)``).
     home_position : ndarray of int
         Of each kept row, its station's row in ``home``.
     home : DataFrame
@@ -129,8 +125,6 @@ class _YearSelection(NamedTuple):
     """
 
     keep: np.ndarray
-    station_codes: np.ndarray
-    stations: pd.Index
     home_position: np.ndarray
     home: pd.DataFrame
     links: pd.DataFrame
@@ -182,12 +176,21 @@ def evaluation_year_links(dataset, context, table: str) -> pd.DataFrame:
     return _year_selection(dataset, context, table).links
 
 
-def evaluation_year_station_codes(dataset, context, table: str) -> tuple[np.ndarray, pd.Index]:
-    """The ``station_id`` of the rows of :func:`evaluation_year_rows` as ``pd.factorize(...,
-    sort=True)`` gives it: each row's code, and the distinct ids sorted (which may include ids
-    of no row). Already worked out to select the rows, so callers need not factorise again."""
-    selection = _year_selection(dataset, context, table)
-    return selection.station_codes, selection.stations
+def evaluation_year_codes(dataset, context, table: str, column: str
+                          ) -> tuple[np.ndarray, pd.Index]:
+    """``column`` of the rows of :func:`evaluation_year_rows` as ``pd.factorize(...,
+    sort=True)`` gives it: each row's code, and the distinct values sorted (which may include
+    values of no row).
+
+    Taken from the whole table's factorisation, which validation and every profile share
+    (:meth:`~health_eval.dataset.Dataset.factorized`), so callers need not factorise the rows
+    again; once per context (:meth:`ComputeContext.memo`, key ``("evaluation_year_codes",
+    table, column)``): read-only.
+    """
+    def make() -> tuple[np.ndarray, pd.Index]:
+        codes, distinct = dataset.factorized(table, column, sort=True)
+        return codes[_year_selection(dataset, context, table).keep], distinct
+    return context.memo(("evaluation_year_codes", table, column), make)
 
 
 def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...],
@@ -217,7 +220,7 @@ def _select_year_rows(dataset, context, table: str) -> _YearSelection:
     """Work out the :class:`_YearSelection` of ``table`` (see :func:`evaluation_year_rows`)."""
     stations = dataset.table("stations")
     data = dataset.table(table)
-    station_ids = pd.factorize(data["station_id"], sort=True)
+    station_ids = dataset.factorized(table, "station_id", sort=True)
     measured = stations[is_in(stations["station_id"], station_ids[1])]
     links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
     home = placed_stations(dataset, context)
@@ -226,9 +229,7 @@ def _select_year_rows(dataset, context, table: str) -> _YearSelection:
     position = per_row(station_ids[0], positions_in(station_ids[1], home["station_id"]), -1)
     keep = _dated_in(data["date"].to_numpy(), position,
                      home["evaluation_year"].to_numpy(dtype=float, na_value=np.nan))
-    return _YearSelection(keep=keep, station_codes=station_ids[0][keep],
-                          stations=station_ids[1], home_position=position[keep], home=home,
-                          links=links)
+    return _YearSelection(keep=keep, home_position=position[keep], home=home, links=links)
 
 
 def _dated_in(dates: np.ndarray, position: np.ndarray, years: np.ndarray) -> np.ndarray:

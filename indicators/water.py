@@ -21,9 +21,9 @@ from .gb3838 import CLASS_LABELS, class_position, classify, evaluated_parameters
 from .hydrology import days_meeting_share, eco_flow_table, min_level_ladder, monthly_flow_table
 from .samples import StationMeans, effective_values, station_means
 from .stations import (
+    evaluation_year_codes,
     evaluation_year_links,
     evaluation_year_rows,
-    evaluation_year_station_codes,
     period_text,
     placed_stations,
     segment_rows,
@@ -43,9 +43,11 @@ def annual_means(dataset, context: ComputeContext) -> tuple[StationMeans, pd.Ser
     period; computed once per evaluation and shared by the indicators that read them."""
     def make():
         samples, _ = evaluation_year_rows(dataset, context, "wq_samples", reads=SAMPLE_COLUMNS)
-        stations = evaluation_year_station_codes(dataset, context, "wq_samples")
+        stations = evaluation_year_codes(dataset, context, "wq_samples", "station_id")
         means = station_means(samples, below_detection=context.policies.below_detection,
-                              station_codes=stations)
+                              station_codes=stations,
+                              parameter_codes=evaluation_year_codes(dataset, context,
+                                                                    "wq_samples", "parameter"))
         return means, period_text(samples, codes=stations).reindex(means.means.index)
     return context.memo(("annual_means", context.policies.below_detection), make)
 

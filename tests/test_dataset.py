@@ -692,9 +692,23 @@ def test_factorized_columns_are_shared_until_the_table_is_replaced():
     assert list(distinct) == ["S2", "S1"]
     again, _ = dataset.factorized("stations", "station_id")
     assert again is codes
+    ranked, in_order = dataset.factorized("stations", "station_id", sort=True)
+    assert ranked.tolist() == [1, 0, -1, 1] and list(in_order) == ["S1", "S2"]
     dataset.tables["stations"] = pd.DataFrame({"station_id": pd.array(["S9"], dtype="string")})
     codes, distinct = dataset.factorized("stations", "station_id")
     assert codes.tolist() == [0] and list(distinct) == ["S9"]
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="AB测1 ", max_size=3)), max_size=30))
+def test_sorted_factorisation_is_pandas_own(ids):
+    """The sorted codes derived from the shared factorisation equal pd.factorize(sort=True)."""
+    column = pd.Series(pd.array(ids, dtype="string"))
+    dataset = Dataset(tables={"stations": pd.DataFrame({"station_id": column})}, sources={},
+                      issues=[])
+    codes, distinct = dataset.factorized("stations", "station_id", sort=True)
+    expected_codes, expected_distinct = pd.factorize(column, sort=True)
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(distinct) == list(expected_distinct)
 
 
 def test_frames_that_are_parts_of_a_table_keep_their_rows_and_file():

@@ -114,3 +114,34 @@ def test_dated_in_at_the_ends_of_the_nanosecond_range():
     years = np.array([1677.0, 2262.0, 2263.0, 1676.0])
     assert _dated_in(dates, np.array([0, 1, 1]), years).tolist() == [True, True, True]
     assert _dated_in(dates, np.array([3, 2, 2]), years).tolist() == [False, False, False]
+
+
+def test_evaluation_year_codes_are_the_rows_own_sorted_factorisation():
+    """The codes of the evaluation-year rows, taken from the whole table's shared
+    factorisation, equal factorising the rows themselves (sorted); a sample of 2020 at a
+    2021 water body is not a row, though its station stays among the distinct values."""
+    from health_eval.dataset import load_dataset
+    from health_eval.profile import Policies
+    from health_eval.registry import ComputeContext
+    from indicators.stations import evaluation_year_codes, evaluation_year_rows
+
+    dataset = load_dataset({
+        "water_bodies": pd.DataFrame({"water_body_id": ["W1"], "name": ["清河"],
+                                      "kind": ["river"], "evaluation_year": [2021]}),
+        "segments": pd.DataFrame({"segment_id": ["S1", "S2"], "water_body_id": ["W1", "W1"],
+                                  "name": ["上", "下"]}),
+        "stations": pd.DataFrame({"station_id": ["Q2", "Q1", "Q3"],
+                                  "segment_id": ["S1", "S2", "S2"]}),
+        "wq_samples": pd.DataFrame({
+            "station_id": ["Q2", "Q1", "Q3", "Q2", "Q1"],
+            "date": ["2021-01-05", "2021-01-06", "2020-12-30", "2021-02-05", "2021-02-06"],
+            "parameter": ["tp", "do", "tp", "nh3n", "tp"], "value": [0.1, 7.0, 0.2, 0.3, 0.1]}),
+    })
+    segments = dataset.table("segments").assign(kind="river", evaluation_year=2021)
+    context = ComputeContext(segments=segments, params={}, policies=Policies())
+    rows, _ = evaluation_year_rows(dataset, context, "wq_samples")
+    assert rows["station_id"].tolist() == ["Q2", "Q1", "Q2", "Q1"]
+    codes, distinct = evaluation_year_codes(dataset, context, "wq_samples", "station_id")
+    assert codes.tolist() == [1, 0, 1, 0] and list(distinct) == ["Q1", "Q2", "Q3"]
+    codes, distinct = evaluation_year_codes(dataset, context, "wq_samples", "parameter")
+    assert codes.tolist() == [2, 0, 1, 2] and list(distinct) == ["do", "nh3n", "tp"]
