@@ -2,11 +2,16 @@
 
 For each ``--segments N`` (default 1,000 and 10,000) a raw input package is generated with
 ``benchmarks/synthetic.py`` (N segments in N/10 water bodies, every indicator from raw tables)
-and written as one Parquet file per table to a temporary folder, in a first process. A second,
-fresh process then measures
+and written as one Parquet file per table to a temporary folder, in a first process. Then
 
-- ``load_s``: reading those files into pandas (``pyarrow.parquet.read_table(f).to_pandas()``
-  per file) — the floor any evaluation from Parquet pays;
+- ``load_s``: a second, fresh process reads those files into pandas
+  (``pyarrow.parquet.read_table(f).to_pandas()`` per file) with default settings — the floor
+  any evaluation from Parquet pays;
+
+and a third, fresh process takes the memory settings the CLI runs with
+(:func:`health_eval.memory.tune_for_evaluation`, reported as ``memory`` in the summary with this
+process's own, slower read of the files, ``load_s_with_them``), reads the files and measures
+
 - ``coerce_s``: ``health_eval.load_dataset(frames)`` on the frames just read (header
   recognition, cell coercion, validation: part of evaluating from raw data);
 - ``score_s``: ``health_eval.evaluate(dataset)`` with the default profiles (every indicator,
@@ -78,15 +83,32 @@ def write_case(n_segments: int, seed: int, folder: Path) -> dict:
     return {"segments": n_segments, "water_bodies": len(frames["water_bodies"])}
 
 
-def measure_case(folder: Path) -> dict:
-    """Read the Parquet files of ``folder`` and evaluate them; return the measurements."""
+def read_frames(folder: Path) -> tuple[dict, float, float]:
+    """The Parquet files of ``folder`` as pandas frames, with the wall and CPU seconds taken
+    (imports done beforehand: pandas and pyarrow's pandas layer load on first use)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    import health_eval
-
-    files = sorted(folder.glob("*.parquet"))
+    pa.table({"warm_up": [1]}).to_pandas()
     t0, c0 = time.perf_counter(), time.process_time()
-    frames = {f.stem: pq.read_table(f).to_pandas() for f in files}
+    frames = {f.stem: pq.read_table(f).to_pandas() for f in sorted(folder.glob("*.parquet"))}
+    return frames, time.perf_counter() - t0, time.process_time() - c0
+
+
+def measure_floor(folder: Path) -> dict:
+    """``load_s``: reading the files in a process with default settings (the fastest read)."""
+    _, load, load_cpu = read_frames(folder)
+    return {"load_s": round(load, 3), "cpu_s": round(load_cpu, 3)}
+
+
+def measure_case(folder: Path) -> dict:
+    """Evaluate the Parquet files of ``folder`` as the CLI runs (its memory settings taken
+    first); return the measurements, ``load_s`` being this process's own read."""
+    import health_eval
+    from health_eval.memory import tune_for_evaluation
+
+    memory = tune_for_evaluation()
+    frames, load, load_cpu = read_frames(folder)
     t1, c1 = time.perf_counter(), time.process_time()
     dataset = health_eval.load_dataset(frames)
     t2, c2 = time.perf_counter(), time.process_time()
@@ -96,7 +118,7 @@ def measure_case(folder: Path) -> dict:
         errors = result.issues[result.issues["severity"] == "error"]
         print(f"warning: the evaluation met {len(errors)} error(s): "
               f"{errors['rule'].value_counts().to_dict()}", file=sys.stderr)
-    load, coerce, score = t1 - t0, t2 - t1, t3 - t2
+    coerce, score = t2 - t1, t3 - t2
     return {
         "segments": len(frames["segments"]),
         "water_bodies": len(frames["water_bodies"]),
@@ -105,10 +127,10 @@ def measure_case(folder: Path) -> dict:
         "coerce_s": round(coerce, 3),
         "score_s": round(score, 3),
         "evaluate_s": round(coerce + score, 3),
-        "ratio": round((coerce + score) / load, 2),
         "peak_rss_mb": _peak_rss_mb(),
-        "cpu_s": {"load": round(c1 - c0, 3), "coerce": round(c2 - c1, 3),
+        "cpu_s": {"load": round(load_cpu, 3), "coerce": round(c2 - c1, 3),
                   "score": round(c3 - c2, 3)},
+        "memory": memory,
     }
 
 
@@ -144,17 +166,21 @@ def run_suite(cases: list[int], seed: int, batch_water_bodies: int) -> int:
     """Every case in its own processes, one JSON line each, then the summary line."""
     batch = (_child("--batch-only", str(batch_water_bodies), "--seed", str(seed))
              if batch_water_bodies > 0 else None)
-    lines, cpu = [], {}
+    lines, cpu, read_tuned, memory = [], {}, {}, None
     load_before = os.getloadavg()
     for n in cases:
         folder = Path(tempfile.mkdtemp(prefix=f"health_eval_bench_{n}_"))
         try:
             _child("--write", str(n), "--folder", str(folder), "--seed", str(seed))
+            floor = _child("--floor", str(folder))
             line = _child("--measure", str(folder))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        line["batch_vs_loop"] = batch["batch_vs_loop"] if batch else None
-        cpu[str(n)] = line["cpu_s"]
+        read_tuned[str(n)] = line["load_s"]
+        line.update(load_s=floor["load_s"], ratio=round(line["evaluate_s"] / floor["load_s"], 2),
+                    batch_vs_loop=batch["batch_vs_loop"] if batch else None)
+        cpu[str(n)] = dict(line["cpu_s"], load=floor["cpu_s"])
+        memory = line["memory"]
         line = {key: line[key] for key in CASE_KEYS}
         lines.append(line)
         print(json.dumps(line), flush=True)
@@ -162,7 +188,9 @@ def run_suite(cases: list[int], seed: int, batch_water_bodies: int) -> int:
     growth = (round(by_size[10000]["evaluate_s"] / by_size[1000]["evaluate_s"], 2)
               if {1000, 10000} <= set(by_size) else None)
     summary = {"cases": [line["segments"] for line in lines], "seed": seed,
-               "batch_vs_loop": batch, "cpu_s": cpu, "cpus": os.cpu_count(),
+               "batch_vs_loop": batch, "cpu_s": cpu,
+               "memory": {"settings": memory, "load_s_with_them": read_tuned},
+               "cpus": os.cpu_count(),
                "load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
                "python": platform.python_version(), **_versions()}
     print(json.dumps({"summary": summary, "growth_1k_to_10k": growth}), flush=True)
@@ -192,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     internal.add_argument("--write", type=int, help=argparse.SUPPRESS)
     internal.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     internal.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    internal.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     internal.add_argument("--batch-only", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -200,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.measure is not None:
         print(json.dumps(measure_case(args.measure)))
+        return 0
+    if args.floor is not None:
+        print(json.dumps(measure_floor(args.floor)))
         return 0
     if args.batch_only is not None:
         print(json.dumps(measure_batch_vs_loop(args.batch_only, args.seed)))

@@ -25,6 +25,7 @@ from .api import evaluate
 from .catalogue import indicator_records, profile_records
 from .dataset import load_dataset
 from .issues import InputError, issues_frame, sort_issues
+from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
 from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
@@ -432,7 +433,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: a process that evaluates keeps freed memory for reuse
+    (:func:`health_eval.memory.tune_for_evaluation`)."""
+    tune_for_evaluation()
     app()
 
 
