@@ -5,8 +5,9 @@ The input is a Parquet dataset partitioned by water body — one folder per tabl
 may be a single ``<table>.parquet``) — as ``benchmarks/synthetic.write_parquet(…,
 partition_by_water_body=True)`` writes it. Water bodies are independent in the method (every
 indicator is computed per segment or per water body, SPEC §1.1), so the archive is cut into
-chunks of whole water bodies: each Dask task reads only its chunk's partitions and only the
-columns of the table catalogue the profiles' indicators read, runs the same vectorised
+chunks of whole water bodies: each Dask task reads only its chunk's partition folders
+(:mod:`health_eval.archive`, no other file opened) and only the columns of the table catalogue
+of the tables the profiles' indicators read, runs the same vectorised
 :func:`health_eval.evaluate` on them, and the client concatenates the chunk results
 (:meth:`EvaluationResult.concat`). The tables equal those of one single-machine evaluation of the
 same data read in partition order (each table's partitions in the order of their water-body codes,
@@ -20,21 +21,19 @@ import datetime as _dt
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from .api import resolve_profiles
+from .archive import PARTITION_COLUMN, ArchiveTable, archive_tables
 from .compute import CONTEXT_TABLES, used_indicators
 from .dataset import Dataset
 from .issues import InputError
 from .registry import default_registry
 from .result import EvaluationResult
 from .tables import CATALOGUE
-
-PARTITION_COLUMN = "water_body_id"
 
 
 def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, client=None, *,
@@ -74,24 +73,20 @@ def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, c
     """
     import dask
 
-    tables = _dask_tables(source)
     needed = _needed_tables(profile, options)
-    water_bodies = tables["water_bodies"][_catalogue_columns("water_bodies",
-                                                             tables["water_bodies"])].compute()
-    ids = sorted(water_bodies[PARTITION_COLUMN].astype(str).unique())
+    plan = (_dask_frames_plan(source, needed) if isinstance(source, Mapping)
+            else _archive_plan(archive_tables(source), needed))
+    ids = plan.water_bodies
     size = water_bodies_per_task or max(1, math.ceil(len(ids) / (4 * _threads(client))))
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
-    needed = {name: frame for name, frame in tables.items() if name in needed}
-    starts = {name: _partition_starts(frame) for name, frame in needed.items()
-              if PARTITION_COLUMN in frame.columns}
-    files = {name: str(Path(source) / name) for name in starts
-             if not isinstance(source, Mapping)}
+    # rows before each water body's partition in its whole table
+    starts = {name: (counts.cumsum() - counts).to_dict() for name, counts in plan.counts.items()}
     tasks = [dask.delayed(_evaluate_chunk, pure=False)(
-        {name: _chunk_of(name, frame, chunk) for name, frame in needed.items()},
+        {name: plan.read(name, chunk) for name in plan.tables},
         {name: {i: table_starts.get(i, 0) for i in chunk} for name, table_starts in starts.items()},
-        files, profile, options) for chunk in chunks]
+        plan.files, profile, options) for chunk in chunks]
     results = _run(tasks, client, progress)
-    partitioned = {name for name, frame in tables.items() if PARTITION_COLUMN in frame.columns}
+    partitioned = set(plan.counts)
     _raise_refused(results, partitioned)
     provenance = dict(results[0].provenance) if results else {}
     provenance.update(dataset=str(source) if not isinstance(source, Mapping) else "dask",
@@ -145,24 +140,58 @@ def _run(tasks: list, client, progress) -> list[EvaluationResult]:
     return client.gather(futures)
 
 
-def _dask_tables(source) -> dict[str, Any]:
-    """Table code → dask DataFrame of the partitioned dataset (or the mapping given)."""
-    import dask.dataframe as dd
+class _Plan(NamedTuple):
+    """How the tasks read their water bodies' rows.
 
-    if isinstance(source, Mapping):
-        return dict(source)
-    folder = Path(source)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"不是分区 Parquet 数据集目录 / not a partitioned Parquet "
-                                f"dataset folder: {folder}")
-    tables = {}
-    for entry in sorted(folder.iterdir()):
-        name = entry.name.removesuffix(".parquet")
-        if name in CATALOGUE and (entry.is_dir() or entry.suffix == ".parquet"):
-            tables[name] = dd.read_parquet(entry)
-    if "water_bodies" not in tables:
-        raise FileNotFoundError(f"{folder}: 缺少 water_bodies 表 / no water_bodies table")
-    return tables
+    Attributes
+    ----------
+    tables : list of str
+        The tables read (those the profiles need that the source has).
+    water_bodies : list of str
+        Every water-body code, sorted.
+    counts : dict of str to Series
+        Rows per water body (indexed by code, sorted) of each table split by water body.
+    read : callable
+        ``read(table, chunk)``: a task's delayed frame of the rows of the water bodies
+        ``chunk``.
+    files : dict of str to str
+        Where each table split by water body is, for locating problems (none for frames).
+    """
+
+    tables: list[str]
+    water_bodies: list[str]
+    counts: dict[str, pd.Series]
+    read: Callable[[str, list[str]], Any]
+    files: dict[str, str]
+
+
+def _archive_plan(archive: dict[str, ArchiveTable], needed: set[str]) -> _Plan:
+    """A Parquet archive: each task reads only its water bodies' files, with pyarrow."""
+    import dask
+
+    tables = sorted(needed & set(archive))
+    ids = sorted(archive["water_bodies"].read()[PARTITION_COLUMN].astype(str).unique())
+    counts = {name: archive[name].rows_per_water_body() for name in tables
+              if archive[name].partitioned}
+    return _Plan(tables, ids, counts, lambda name, chunk: dask.delayed(archive[name].read)(chunk),
+                 {name: archive[name].path for name in counts})
+
+
+def _dask_frames_plan(frames: Mapping[str, Any], needed: set[str]) -> _Plan:
+    """Tables given as dask DataFrames: each task's filter on the partition column is Dask's;
+    the rows per water body of every table are counted in one computation."""
+    import dask
+
+    tables = sorted(needed & set(frames))
+    water_bodies = frames["water_bodies"][_catalogue_columns("water_bodies",
+                                                             frames["water_bodies"])].compute()
+    ids = sorted(water_bodies[PARTITION_COLUMN].astype(str).unique())
+    partitioned = [name for name in tables if PARTITION_COLUMN in frames[name].columns]
+    counted = dask.compute(*[frames[name][PARTITION_COLUMN].value_counts()
+                             for name in partitioned])
+    counts = {name: c.set_axis(c.index.astype(str)).sort_index()
+              for name, c in zip(partitioned, counted)}
+    return _Plan(tables, ids, counts, lambda name, chunk: _chunk_of(name, frames[name], chunk), {})
 
 
 def _needed_tables(profile, options: Mapping[str, Any]) -> set[str]:
@@ -182,27 +211,14 @@ def _catalogue_columns(name: str, frame) -> list[str]:
 
 
 def _chunk_of(name: str, frame, chunk: Sequence[str]):
-    """A delayed pandas frame of the rows of ``chunk``'s water bodies, catalogue columns only.
-
-    The filter on the partition column is pushed down to the Parquet reader, so a task reads
-    only its water bodies' files.
-    """
+    """A delayed pandas frame of the rows of ``chunk``'s water bodies, catalogue columns only
+    (of a dask DataFrame: the filter is Dask's)."""
     import dask
 
     frame = frame[_catalogue_columns(name, frame)]
     if PARTITION_COLUMN in frame.columns:
         frame = frame[frame[PARTITION_COLUMN].isin(list(chunk))]
     return dask.delayed(_concat)(frame.optimize().to_delayed())
-
-
-def _partition_starts(frame) -> dict[str, int]:
-    """Rows of ``frame`` before each water body's partition, in the order of the water-body
-    codes (the order the partitions of a table folder are read in); one pass over the
-    partition column."""
-    counts = frame[PARTITION_COLUMN].value_counts().compute()
-    counts.index = counts.index.astype(str)
-    counts = counts.sort_index()
-    return dict(zip(counts.index, (counts.cumsum() - counts).astype(int).tolist()))
 
 
 def _row_numbers(water_bodies: pd.Series, starts: Mapping[str, int]) -> np.ndarray:
