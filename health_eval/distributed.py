@@ -35,6 +35,9 @@ from .registry import default_registry
 from .result import EvaluationResult
 from .tables import CATALOGUE
 
+#: Fewest water bodies a task gets by default (about 500 segments).
+MIN_WATER_BODIES_PER_TASK = 50
+
 
 def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, client=None, *,
                   water_bodies_per_task: int | None = None,
@@ -52,7 +55,9 @@ def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, c
     client : distributed.Client, optional
         The cluster to run on; default the current Dask scheduler (threads when none is set).
     water_bodies_per_task : int, optional
-        Water bodies per task; default so that every worker thread gets about four tasks.
+        Water bodies per task; default so that every worker thread gets about four tasks, but
+        at least :data:`MIN_WATER_BODIES_PER_TASK` (an evaluation call has a fixed cost of
+        about 0.3 s, which small tasks would pay over and over).
     progress : callable, optional
         ``progress(step, done, total)`` as tasks finish (with a ``client``; without one, once at
         the end).
@@ -77,7 +82,8 @@ def evaluate_dask(source: str | os.PathLike | Mapping[str, Any], profile=None, c
     plan = (_dask_frames_plan(source, needed) if isinstance(source, Mapping)
             else _archive_plan(archive_tables(source), needed))
     ids = plan.water_bodies
-    size = water_bodies_per_task or max(1, math.ceil(len(ids) / (4 * _threads(client))))
+    size = water_bodies_per_task or max(MIN_WATER_BODIES_PER_TASK,
+                                        math.ceil(len(ids) / (4 * _threads(client))))
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
     # rows before each water body's partition in its whole table
     starts = {name: (counts.cumsum() - counts).to_dict() for name, counts in plan.counts.items()}
