@@ -53,10 +53,20 @@ class ArchiveTable:
         return PARTITION_COLUMN in self._dataset().schema.names
 
     def rows_per_water_body(self) -> pd.Series:
-        """Number of rows of each water body, indexed by water-body code (text, sorted); read
-        from the partition column alone."""
-        codes = self._dataset().to_table(columns=[PARTITION_COLUMN]).column(0).to_pandas()
-        return codes.astype(str).value_counts().sort_index()
+        """Number of rows of each water body, indexed by water-body code (text, sorted): from
+        the row counts in the files' footers when the water bodies are partition folders (no
+        data read), else from the partition column."""
+        import pyarrow.dataset as pads
+
+        dataset = self._dataset()
+        rows: dict[str, int] = {}
+        for fragment in dataset.get_fragments():
+            code = pads.get_partition_keys(fragment.partition_expression).get(PARTITION_COLUMN)
+            if code is None:                    # a file not in a partition folder
+                codes = dataset.to_table(columns=[PARTITION_COLUMN]).column(0).to_pandas()
+                return codes.astype(str).value_counts().sort_index()
+            rows[code] = rows.get(code, 0) + fragment.metadata.num_rows
+        return pd.Series(rows, dtype="int64").sort_index()
 
     def read(self, water_bodies: Sequence[str] | None = None) -> pd.DataFrame:
         """The rows of ``water_bodies`` (all rows when None or when the table is shared), in

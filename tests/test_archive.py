@@ -32,7 +32,16 @@ def test_tables_columns_and_rows_per_water_body(archive):
     assert flow.partitioned and not tables["benthos_taxa"].partitioned
     # catalogue columns only (``note`` is not one), the partition folder's code as text
     assert flow.columns() == ["station_id", "date", "flow_m3s", "water_body_id"]
-    assert flow.rows_per_water_body().to_dict() == {"001": 2, "002": 1}
+    assert flow.rows_per_water_body().to_dict() == {"001": 2, "002": 1}   # from the footers
+
+
+def test_rows_per_water_body_of_a_single_file_with_the_column(tmp_path):
+    pd.DataFrame({"water_body_id": ["W2", "W1", "W2"], "name": ["a", "b", "c"]}).to_parquet(
+        tmp_path / "water_bodies.parquet")
+    table = archive_tables(tmp_path)["water_bodies"]
+    assert table.partitioned
+    assert table.rows_per_water_body().to_dict() == {"W1": 1, "W2": 2}
+    assert table.read(["W2"])["name"].tolist() == ["a", "c"]
 
 
 def test_a_chunk_reads_only_its_water_bodies_files(archive):
