@@ -9,19 +9,29 @@ import numpy as np
 import pandas as pd
 
 from health_eval.issues import Issue
-from health_eval.lookup import is_in
+from health_eval.lookup import is_in, per_row
 
 
 def rows_of_segments(dataset, context, table: str) -> pd.DataFrame:
     """Rows of ``table`` (keyed by ``segment_id``) that belong to the segments computed."""
-    frame = dataset.table(table)
-    return frame[is_in(frame["segment_id"], context.segments["segment_id"])]
+    return dataset.table(table)[computed_rows(dataset, context, table, "segment_id")]
 
 
 def rows_of_water_bodies(dataset, context, table: str) -> pd.DataFrame:
     """Rows of ``table`` (keyed by ``water_body_id``) that belong to the water bodies computed."""
-    frame = dataset.table(table)
-    return frame[is_in(frame["water_body_id"], context.segments["water_body_id"])]
+    return dataset.table(table)[computed_rows(dataset, context, table, "water_body_id")]
+
+
+def computed_rows(dataset, context, table: str, key: str) -> np.ndarray:
+    """Whether each row of ``table`` has a ``key`` (``segment_id`` or ``water_body_id``) of the
+    segments computed (a missing key never has).
+
+    Looked up once per distinct key of the whole table's factorisation, which validation and
+    every profile share (:meth:`~health_eval.dataset.Dataset.factorized`), and spread to the
+    rows by their codes.
+    """
+    codes, distinct = dataset.factorized(table, key)
+    return per_row(codes, is_in(distinct, context.segments[key]), False)
 
 
 def weighted_mean(frame: pd.DataFrame, key: str, value: str, weight: str) -> pd.DataFrame:

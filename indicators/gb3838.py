@@ -339,30 +339,40 @@ def classify(samples: pd.DataFrame, kind: str = "river") -> pd.DataFrame:
         exc = np.round((x - s3[None, :]) / s3[None, :], 4)
     exc_mask = (cls > 3) & ~no_mult[None, :] & ~np.isnan(exc)
 
-    # Flat (sample, parameter) cells in row-major order, so each row's cells are in column
-    # order; a stable sort by (row, descending key) then orders ties by column.
-    row = np.repeat(np.arange(n), n_par)
-    code = np.tile(np.asarray(codes, dtype=object), n)
-    p_flat, exc_flat = p.ravel(), exc.ravel()
-    at_worst = np.flatnonzero((cls == worst[:, None]).ravel())
-    at_worst = at_worst[np.lexsort((-p_flat[at_worst], row[at_worst]))]
-    exceeding = np.flatnonzero(exc_mask.ravel())
-    exceeding = exceeding[np.lexsort((-exc_flat[exceeding], row[exceeding]))]
-
     # Per-row Python objects (lists, dicts); rows without any get empty ones.
+    names = np.asarray(codes, dtype=object)
     limiting = [[] for _ in range(n)]
-    names = code[at_worst].tolist()
-    for r, start, stop in _runs(row[at_worst]):
-        limiting[r] = names[start:stop]
+    row, column = _ranked_cells(cls == worst[:, None], p)
+    listed = names[column].tolist()
+    for r, start, stop in _runs(row):
+        limiting[r] = listed[start:stop]
     exceedance = [{} for _ in range(n)]
-    names, values = code[exceeding].tolist(), exc_flat[exceeding].tolist()
-    for r, start, stop in _runs(row[exceeding]):
-        exceedance[r] = dict(zip(names[start:stop], values[start:stop]))
+    row, column = _ranked_cells(exc_mask, exc)
+    listed, values = names[column].tolist(), exc[row, column].tolist()
+    for r, start, stop in _runs(row):
+        exceedance[r] = dict(zip(listed[start:stop], values[start:stop]))
 
     return pd.DataFrame(
         {"wq_class": wq_class, "limiting": limiting, "exceedance": exceedance},
         index=samples.index,
     )
+
+
+def _ranked_cells(selected: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of the ``selected`` cells of a (rows × parameters) table, by row, then
+    largest ``key`` first, ties in column order.
+
+    Parameters
+    ----------
+    selected : ndarray of bool, shape (n, P)
+        The cells wanted.
+    key : ndarray of float, shape (n, P)
+        What orders the cells of a row (largest first).
+    """
+    # each row sorted on its own (stable: ties keep column order), cells not wanted last
+    order = np.argsort(np.where(selected, -key, np.inf), axis=1, kind="stable")
+    row, rank = np.nonzero(np.take_along_axis(selected, order, axis=1))
+    return row, order[row, rank]
 
 
 def _runs(rows: np.ndarray) -> list[tuple[int, int, int]]:

@@ -97,11 +97,17 @@ def _first_minimum(code: np.ndarray, value: np.ndarray, stamp: np.ndarray, n: in
 
 def _distinct_per_code(code: np.ndarray, stamp: np.ndarray, n: int) -> np.ndarray:
     """Number of distinct ``stamp`` values (days, dates; none missing) of each code ``0…n-1``
-    (int64): the (code, stamp) pairs as one integer each, de-duplicated in one hash pass."""
+    (int64): the (code, stamp) pairs as one integer each, de-duplicated by marking them in a
+    (code × stamp) table when it is no larger than a few times the rows (a year of days at a
+    few hundred stations), else in one hash pass."""
     stamp_code, stamps = pd.factorize(stamp)
     width = max(len(stamps), 1)
-    pairs = pd.unique(code.astype(np.int64) * width + stamp_code)
-    return np.bincount(pairs // width, minlength=n).astype(np.int64)
+    pairs = code.astype(np.int64) * width + stamp_code
+    if n * width <= 4 * len(pairs) + 1024:
+        seen = np.zeros(n * width, dtype=bool)
+        seen[pairs] = True
+        return np.count_nonzero(seen.reshape(n, width), axis=1).astype(np.int64)
+    return np.bincount(pd.unique(pairs) // width, minlength=n).astype(np.int64)
 
 
 def distinct_per_key(keys: pd.Series, stamps: np.ndarray, index: pd.Index) -> np.ndarray:

@@ -66,21 +66,26 @@ def effective_values(samples: pd.DataFrame, below_detection: str = "half"
             f"below_detection must be one of {tuple(BELOW_DETECTION_POLICIES)}, "
             f"got {below_detection!r}"
         )
-    factor = BELOW_DETECTION_POLICIES[below_detection]
-    n = len(samples)
-    value = pd.to_numeric(samples["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    effective = _floats(samples["value"]).copy()
     if "below_detection" in samples.columns:
         bd = samples["below_detection"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     else:
-        bd = np.zeros(n, dtype=bool)
-    if "detection_limit" in samples.columns:
-        dl = pd.to_numeric(samples["detection_limit"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-    else:
-        dl = np.full(n, np.nan)
-    limit = np.where(np.isnan(dl), value, dl)
-    return np.where(bd, factor * limit, value), bd
+        bd = np.zeros(len(samples), dtype=bool)
+    # only the below-detection rows change: no temporaries over millions of samples
+    below = np.flatnonzero(bd)
+    limit = (_floats(samples["detection_limit"])[below] if "detection_limit" in samples.columns
+             else np.full(len(below), np.nan))
+    measured = effective[below]
+    effective[below] = BELOW_DETECTION_POLICIES[below_detection] * np.where(
+        np.isnan(limit), measured, limit)
+    return effective, bd
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """``column`` as floats, NaN where missing or not a number (may share its memory)."""
+    if not pd.api.types.is_float_dtype(column.dtype):
+        column = pd.to_numeric(column, errors="coerce")
+    return column.to_numpy(dtype=float, na_value=np.nan)
 
 
 def station_means(

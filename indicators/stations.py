@@ -346,13 +346,26 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
         The station rows repeated for every segment they serve; a borrowed station's
         ``details`` say which neighbour segment it came from (``borrowed_from``).
     """
-    frame = per_station.astype({"station_id": "string"})
-    if "details" not in frame:
-        frame = frame.assign(details=[{} for _ in range(len(frame))])
-    rows = links.merge(frame, on="station_id")
-    rows["details"] = [d if pd.isna(b) else dict(d, borrowed_from=b)
-                       for d, b in zip(rows["details"].tolist(), rows["borrowed_from"].tolist())]
-    return rows.drop(columns="borrowed_from")
+    if "details" not in per_station:
+        per_station = per_station.assign(details=[{} for _ in range(len(per_station))])
+    # the rows of an inner merge on station_id, in its order, found by position
+    at_link, at_station = _matches(links["station_id"], per_station["station_id"])
+    index = pd.RangeIndex(len(at_link))
+    rows = links.take(at_link).set_axis(index)
+    for column in per_station.columns.drop("station_id"):
+        rows[column] = per_station[column].take(at_station).set_axis(index)
+    rows["details"] = _with_lender(rows["details"].to_numpy(), rows.pop("borrowed_from"))
+    return rows
+
+
+def _with_lender(details: np.ndarray, borrowed_from: pd.Series) -> list[dict]:
+    """``details`` (dicts), each with ``borrowed_from`` added where the segment borrowed its
+    station (the dicts of own stations are left as they are, shared)."""
+    details = details.tolist()
+    borrowed = borrowed_from.notna().to_numpy()
+    for row, lender in zip(np.flatnonzero(borrowed).tolist(), borrowed_from[borrowed].tolist()):
+        details[row] = dict(details[row], borrowed_from=lender)
+    return details
 
 
 def period_text(dates: pd.DataFrame, key: str = "station_id",

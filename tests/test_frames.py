@@ -1,10 +1,13 @@
 """Table helpers of the indicator definitions: details records and weighted means."""
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-from health_eval.indicators.frames import records, weighted_mean
+from health_eval.indicators.frames import computed_rows, records, rows_of_segments, weighted_mean
+
+from health_eval.dataset import Dataset
 
 
 def test_records_write_dates_text_numbers_and_missing_values():
@@ -42,3 +45,15 @@ def test_weighted_mean_per_key_skips_rows_without_value_weight_or_key():
     assert np.isnan(table["value"].iloc[2])          # weights sum to 0
     assert table["n"].tolist() == [2, 1, 1]
     assert table["weight"].tolist() == [4.0, 2.0, 0.0]
+
+
+def test_computed_rows_flag_rows_of_the_segments_computed_by_the_shared_codes():
+    outfalls = pd.DataFrame({"segment_id": pd.Series(["s2", "s9", None, "s1", "s2"],
+                                                     dtype="string"),
+                             "n": [1, 2, 3, 4, 5]})
+    dataset = Dataset(tables={"outfalls": outfalls}, sources={}, issues=[])
+    context = SimpleNamespace(segments=pd.DataFrame({"segment_id": ["s1", "s2", "s3"]}))
+    # s9 is not computed and a missing segment never is
+    assert computed_rows(dataset, context, "outfalls", "segment_id").tolist() == [
+        True, False, False, True, True]
+    assert rows_of_segments(dataset, context, "outfalls")["n"].tolist() == [1, 4, 5]

@@ -373,3 +373,17 @@ def test_property_monotone(kind, code, values, m):
         assert (d <= 0).all()
     else:
         assert (d >= 0).all()
+
+
+def test_ranked_cells_order_each_rows_cells_by_largest_key_ties_by_column():
+    selected = np.array([[True, False, True, True],
+                         [False, False, False, False],
+                         [True, True, False, True]])
+    key = np.array([[2.0, 9.0, 3.0, 2.0],
+                    [1.0, 1.0, 1.0, 1.0],
+                    [0.5, 4.0, 7.0, 4.0]])
+    row, column = gb3838._ranked_cells(selected, key)
+    # row 0: 3.0 (col 2), then the tie 2.0 in column order (0, 3); row 1 none; row 2: 4.0 (1),
+    # 4.0 (3), 0.5 (0) — column 2 is not selected
+    assert row.tolist() == [0, 0, 0, 2, 2, 2]
+    assert column.tolist() == [2, 0, 3, 1, 3, 0]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from health_eval.indicators.hydrology import (
+    _distinct_per_code,
     daily_coverage,
     days_meeting_share,
     distinct_per_key,
@@ -431,3 +432,12 @@ def test_distinct_per_key_counts_each_stamp_once():
     counts = distinct_per_key(keys, stamps, pd.Index(["A", "B", "C"], dtype=object))
     assert counts.tolist() == [2, 2, 0]
     assert counts.dtype == np.int64
+
+
+@pytest.mark.parametrize("codes", [3, 2000])   # a small (code × day) table, and a large one
+def test_distinct_per_code_counts_each_days_once_per_code(codes):
+    code = np.array([0, 2, 0, 0, 2, 2])
+    day = np.array([10, 10, 11, 10, 12, 12])
+    # code 0: days 10, 11 (10 twice); code 1: none; code 2: days 10, 12
+    expected = [2, 0, 2] + [0] * (codes - 3)
+    assert _distinct_per_code(code, day, codes).tolist() == expected

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from health_eval.indicators.samples import StationMeans, station_means
+from health_eval.indicators.samples import StationMeans, effective_values, station_means
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +85,21 @@ def test_nullable_below_detection_flag():
     df["below_detection"] = pd.array([pd.NA, True] + [False] * 7, dtype="boolean")
     m = station_means(df).means
     assert m.loc["A", "nh3n"] == pytest.approx((0.40 + 0.025 + 0.30) / 3)
+
+
+def test_effective_values_change_only_below_detection_rows():
+    samples = pd.DataFrame({"value": ["0.4", "0.05", "x", "0.02"],   # text: coerced, "x" is NaN
+                            "below_detection": [False, True, False, True],
+                            "detection_limit": [np.nan, 0.08, np.nan, np.nan]})
+    value, flag = effective_values(samples, "half")
+    # 0.08 / 2 (the limit halved); 0.02 / 2 (no limit: the value is the limit)
+    np.testing.assert_array_equal(value, [0.4, 0.04, np.nan, 0.01])
+    np.testing.assert_array_equal(flag, [False, True, False, True])
+    value, _ = effective_values(samples, "limit")
+    np.testing.assert_array_equal(value, [0.4, 0.08, np.nan, 0.02])
+    floats = samples.assign(value=[0.4, 0.05, np.nan, 0.02])
+    effective_values(floats, "half")
+    assert floats["value"].tolist()[:2] == [0.4, 0.05]   # the input is left as it was
 
 
 def test_invalid_policy_and_empty():

@@ -9,6 +9,7 @@ from health_eval.indicators.stations import (
     _rows_where,
     _taken,
     period_text,
+    segment_rows,
 )
 
 
@@ -96,6 +97,23 @@ def test_matches_pairs_as_an_inner_merge_orders_them():
 def test_matches_without_anything_on_the_right():
     at_left, at_right = _matches(pd.Series(["S1"]), pd.Series([], dtype=object))
     assert at_left.tolist() == [] and at_right.tolist() == []
+
+
+def test_segment_rows_repeat_each_station_for_the_segments_it_serves():
+    links = pd.DataFrame({"segment_id": ["g1", "g2", "g3", "g4"],
+                          "station_id": ["S2", "S1", "S2", "S7"],
+                          "borrowed_from": [None, None, "g1", None]}, dtype="string")
+    per_station = pd.DataFrame({"station_id": ["S1", "S2"], "value": [1.5, 2.5],
+                                "n_obs": [3, 4], "details": [{"a": 1}, {"a": 2}]})
+    rows = segment_rows(links, per_station)
+    # S7 has no value: its segment gets no row; g3 borrows S2 from g1
+    assert rows.columns.tolist() == ["segment_id", "station_id", "value", "n_obs", "details"]
+    assert rows["segment_id"].tolist() == ["g1", "g2", "g3"]
+    assert rows["value"].tolist() == [2.5, 1.5, 2.5] and rows["n_obs"].tolist() == [4, 3, 4]
+    assert rows["details"].tolist() == [{"a": 2}, {"a": 1}, {"a": 2, "borrowed_from": "g1"}]
+    assert per_station["details"][1] == {"a": 2}          # the station's own dict is unchanged
+    assert segment_rows(links, per_station.drop(columns="details"))["details"].tolist() == [
+        {}, {}, {"borrowed_from": "g1"}]
 
 
 @pytest.mark.parametrize("unit", ["ns", "s"])
