@@ -10,7 +10,8 @@ and written as one Parquet file per table to a temporary folder, in a first proc
 
 and a third, fresh process takes the memory settings the CLI runs with
 (:func:`health_eval.memory.tune_for_evaluation`, reported as ``memory`` in the summary with this
-process's own, slower read of the files, ``load_s_with_them``), reads the files and measures
+process's own, slower read of the files, ``load_s_with_them``; ``--default-memory`` leaves them
+out), reads the files and measures
 
 - ``coerce_s``: ``health_eval.load_dataset(frames)`` on the frames just read (header
   recognition, cell coercion, validation: part of evaluating from raw data);
@@ -101,13 +102,14 @@ def measure_floor(folder: Path) -> dict:
     return {"load_s": round(load, 3), "cpu_s": round(load_cpu, 3)}
 
 
-def measure_case(folder: Path) -> dict:
+def measure_case(folder: Path, tuned: bool = True) -> dict:
     """Evaluate the Parquet files of ``folder`` as the CLI runs (its memory settings taken
-    first); return the measurements, ``load_s`` being this process's own read."""
+    first, unless not ``tuned``); return the measurements, ``load_s`` being this process's own
+    read."""
     import health_eval
     from health_eval.memory import tune_for_evaluation
 
-    memory = tune_for_evaluation()
+    memory = tune_for_evaluation() if tuned else {}
     frames, load, load_cpu = read_frames(folder)
     t1, c1 = time.perf_counter(), time.process_time()
     dataset = health_eval.load_dataset(frames)
@@ -162,7 +164,7 @@ def _child(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_suite(cases: list[int], seed: int, batch_water_bodies: int) -> int:
+def run_suite(cases: list[int], seed: int, batch_water_bodies: int, tuned: bool = True) -> int:
     """Every case in its own processes, one JSON line each, then the summary line."""
     batch = (_child("--batch-only", str(batch_water_bodies), "--seed", str(seed))
              if batch_water_bodies > 0 else None)
@@ -173,7 +175,7 @@ def run_suite(cases: list[int], seed: int, batch_water_bodies: int) -> int:
         try:
             _child("--write", str(n), "--folder", str(folder), "--seed", str(seed))
             floor = _child("--floor", str(folder))
-            line = _child("--measure", str(folder))
+            line = _child("--measure", str(folder), *(() if tuned else ("--default-memory",)))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         read_tuned[str(n)] = line["load_s"]
@@ -216,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
                              f"instead of {BATCH_WATER_BODIES} (for tests)")
     parser.add_argument("--batch-water-bodies", type=int, default=None,
                         help="water bodies of the batch_vs_loop package (0: skip)")
+    parser.add_argument("--default-memory", action="store_true",
+                        help="evaluate without the CLI's memory settings (as a program calling "
+                             "evaluate() in a default process)")
     internal = parser.add_argument_group("internal (one step in a fresh process)")
     internal.add_argument("--write", type=int, help=argparse.SUPPRESS)
     internal.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -228,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(write_case(args.write, args.seed, args.folder)))
         return 0
     if args.measure is not None:
-        print(json.dumps(measure_case(args.measure)))
+        print(json.dumps(measure_case(args.measure, tuned=not args.default_memory)))
         return 0
     if args.floor is not None:
         print(json.dumps(measure_floor(args.floor)))
@@ -239,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     batch = args.batch_water_bodies
     if batch is None:
         batch = QUICK_BATCH_WATER_BODIES if args.quick else BATCH_WATER_BODIES
-    return run_suite(args.segments or list(DEFAULT_CASES), args.seed, batch)
+    return run_suite(args.segments or list(DEFAULT_CASES), args.seed, batch,
+                     tuned=not args.default_memory)
 
 
 if __name__ == "__main__":
