@@ -121,3 +121,18 @@ def test_benchmark_suite_prints_one_json_line_per_case_and_a_summary():
     assert set(summary) == {"summary", "growth_1k_to_10k"}
     assert summary["growth_1k_to_10k"] is None and summary["summary"]["cases"] == [200]
     assert summary["summary"]["batch_vs_loop"]["water_bodies"] > 1
+    # the ratio divides by the floor read in its own default process, not by the evaluating
+    # process's read under the CLI's memory settings (reported beside)
+    assert case["ratio"] == pytest.approx(case["evaluate_s"] / case["load_s"], rel=0.02)
+    memory = summary["summary"]["memory"]
+    assert set(memory) == {"settings", "load_s_with_them"} and "200" in memory["load_s_with_them"]
+
+
+def test_benchmark_without_the_memory_settings():
+    completed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"),
+                                "--segments", "100", "--batch-water-bodies", "0",
+                                "--default-memory"],
+                               capture_output=True, text=True, timeout=300, check=True)
+    case, summary = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert case["segments"] == 100 and case["batch_vs_loop"] is None
+    assert summary["summary"]["memory"]["settings"] == {}
