@@ -4,8 +4,8 @@ pandas' ``Series.isin`` on Arrow-backed strings (the default string dtype of pan
 Python object per *candidate* value, which costs seconds when it runs for every indicator over
 thousands of ids. :func:`is_in` asks pyarrow directly, on the distinct candidates only, and falls
 back to pandas for other dtypes. :func:`positions_in` looks ids up by position instead of merging;
-:func:`per_row` and :func:`station_years` do such lookups once per distinct value and spread the
-answers to the rows by their ``pd.factorize`` codes.
+:func:`per_row`, :func:`station_years` and :func:`row_years` do such lookups once per distinct
+value and spread the answers to the rows by their ``pd.factorize`` codes.
 """
 
 from __future__ import annotations
@@ -113,3 +113,24 @@ def station_years(stations: tuple[np.ndarray, pd.Index], keys: pd.Series, years:
     codes, distinct = stations
     position = per_row(codes, positions_in(distinct, keys), -1)
     return position, per_row(position, years.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+
+
+def row_years(dates: tuple[np.ndarray, pd.Index]) -> np.ndarray:
+    """Calendar year of each row's date, from its date column factorised.
+
+    The other half of "rows dated in their station's evaluation year" (see
+    :func:`station_years`): the year is taken of the distinct dates only.
+
+    Parameters
+    ----------
+    dates : (ndarray, DatetimeIndex)
+        The rows' ``date`` factorised (``pd.factorize``: codes, -1 where blank, and the
+        distinct dates).
+
+    Returns
+    -------
+    ndarray of float
+        The year of each row's date; NaN where it has none.
+    """
+    codes, distinct = dates
+    return per_row(codes, pd.DatetimeIndex(distinct).year.to_numpy(dtype="float64"), np.nan)

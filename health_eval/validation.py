@@ -25,7 +25,7 @@ import pandas as pd
 
 from .input_issues import Origin, Sink
 from .issues import Issue
-from .lookup import is_in, per_row, station_years
+from .lookup import is_in, per_row, row_years, station_years
 from .rules import (
     BOUNDS,
     DATED_STATION_TABLES,
@@ -416,8 +416,7 @@ def _check_evaluation_year(checks: _Checks) -> None:
             continue
         _, year = station_years(checks.codes(table, "station_id"), years["station_id"],
                                 years["evaluation_year"])   # NaN for an unknown station
-        codes, dates = checks.codes(table, "date")
-        dated = per_row(codes, dates.year.to_numpy(dtype="float64"), np.nan)
+        dated = row_years(checks.codes(table, "date"))
         outside = np.isfinite(year) & np.isfinite(dated) & (dated != year)
         if not outside.any():
             continue

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from health_eval.lookup import is_in, per_row, positions_in
+from health_eval.lookup import is_in, per_row, positions_in, row_years, station_years
 
 
 def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
@@ -219,68 +219,16 @@ def _year_selection(dataset, context, table: str) -> _YearSelection:
 def _select_year_rows(dataset, context, table: str) -> _YearSelection:
     """Work out the :class:`_YearSelection` of ``table`` (see :func:`evaluation_year_rows`)."""
     stations = dataset.table("stations")
-    data = dataset.table(table)
-    station_ids = dataset.factorized(table, "station_id", sort=True)
+    station_ids = dataset.factorized(table, "station_id")
     measured = stations[is_in(stations["station_id"], station_ids[1])]
     links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
     home = placed_stations(dataset, context)
     home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
-    # each row's station in ``home`` by position: a lookup, not a merge of the large table
-    position = per_row(station_ids[0], positions_in(station_ids[1], home["station_id"]), -1)
-    keep = _dated_in(data["date"].to_numpy(), position,
-                     home["evaluation_year"].to_numpy(dtype=float, na_value=np.nan))
+    # each row's station in ``home`` and year by lookups on the distinct values (shared with
+    # validation), not a merge of the large table
+    position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
+    keep = row_years(dataset.factorized(table, "date")) == year
     return _YearSelection(keep=keep, home_position=position[keep], home=home, links=links)
-
-
-def _dated_in(dates: np.ndarray, position: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """Whether each date falls in the year of its row's station: ``dates.year == years[position]``.
-
-    Compared as ticks of the dates' own unit against each year's first and last tick, gathered
-    per row, rather than by taking the calendar year of every one of millions of dates.
-
-    Parameters
-    ----------
-    dates : ndarray of datetime64
-        One per row; NaT is in no year.
-    position : ndarray of int
-        Each row's entry of ``years``; -1 for none (in no year).
-    years : ndarray of float
-        Calendar years; NaN (or a fraction) for none.
-    """
-    unit, _ = np.datetime_data(dates.dtype)
-    first, last = _year_ticks(years, np.timedelta64(1, "D") // np.timedelta64(1, unit))
-    ticks = dates.view(np.int64)
-    return ((ticks >= per_row(position, first, np.iinfo(np.int64).max))
-            & (ticks <= per_row(position, last, np.iinfo(np.int64).min)))
-
-
-def _year_ticks(years: np.ndarray, ticks_per_day: int) -> tuple[np.ndarray, np.ndarray]:
-    """First and last representable tick (int64 since 1970-01-01, NaT excluded) of each year.
-
-    A year with no representable tick (NaN, a fraction, or beyond the range of datetime64 in
-    that unit, e.g. after 2262 in nanoseconds) gets an empty range: first > last.
-
-    Parameters
-    ----------
-    years : ndarray of float
-        Calendar years (proleptic Gregorian, as ``datetime64``).
-    ticks_per_day : int
-        Ticks of the dates' unit in a day (86 400 × 10⁹ for nanoseconds).
-    """
-    whole = np.isfinite(years) & (years == np.round(years)) & (np.abs(years) < 1e6)
-    since_1970 = np.where(whole, years, 1970).astype(np.int64) - 1970
-    start_day, end_day = (
-        (since_1970 + n).astype("datetime64[Y]").astype("datetime64[D]").view(np.int64)
-        for n in (0, 1))
-    # the days starting at a representable tick: |day| ≤ limit (ticks ±(2⁶³ − 1); −2⁶³ is NaT)
-    limit = np.iinfo(np.int64).max // ticks_per_day
-    first = np.where(start_day < -limit, -np.iinfo(np.int64).max,
-                     np.clip(start_day, -limit, limit) * ticks_per_day)
-    last = np.where(end_day > limit, np.iinfo(np.int64).max,
-                    np.clip(end_day, -limit, limit) * ticks_per_day - 1)
-    empty = ~whole | (start_day > limit) | (end_day < -limit)
-    return (np.where(empty, np.iinfo(np.int64).max, first),
-            np.where(empty, np.iinfo(np.int64).min, last))
 
 
 def _carry(rows: pd.DataFrame, carried: pd.DataFrame) -> None:
