@@ -19,7 +19,7 @@ import pandas as pd
 
 from .tables import CATALOGUE
 
-__all__ = ["PARTITION_COLUMN", "ArchiveTable", "archive_tables"]
+__all__ = ["PARTITION_COLUMN", "ArchiveTable", "archive_tables", "catalogue_columns"]
 
 PARTITION_COLUMN = "water_body_id"
 
@@ -44,8 +44,7 @@ class ArchiveTable:
     def columns(self) -> list[str]:
         """The table's columns the catalogue knows, in file order, plus the partition column
         when the table has one (folder or column)."""
-        known = set(CATALOGUE[self.name].column_index) | {PARTITION_COLUMN}
-        return [c for c in self._dataset().schema.names if c in known]
+        return catalogue_columns(self.name, self._dataset().schema.names)
 
     @property
     def partitioned(self) -> bool:
@@ -77,7 +76,15 @@ class ArchiveTable:
         wanted = None
         if water_bodies is not None and PARTITION_COLUMN in dataset.schema.names:
             wanted = pads.field(PARTITION_COLUMN).isin(list(water_bodies))
-        return dataset.to_table(columns=self.columns(), filter=wanted).to_pandas()
+        return dataset.to_table(columns=catalogue_columns(self.name, dataset.schema.names),
+                                filter=wanted).to_pandas()
+
+
+def catalogue_columns(name: str, columns: Sequence[str]) -> list[str]:
+    """Those of ``columns`` (of table ``name``, in their order) that the table catalogue
+    knows, plus the partition column: what a task reads."""
+    known = set(CATALOGUE[name].column_index) | {PARTITION_COLUMN}
+    return [c for c in columns if c in known]
 
 
 def archive_tables(folder: str | Path) -> dict[str, ArchiveTable]:

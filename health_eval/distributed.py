@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .api import resolve_profiles
-from .archive import PARTITION_COLUMN, ArchiveTable, archive_tables
+from .archive import PARTITION_COLUMN, ArchiveTable, archive_tables, catalogue_columns
 from .compute import CONTEXT_TABLES, used_indicators
 from .dataset import Dataset
 from .issues import InputError
@@ -189,8 +189,8 @@ def _dask_frames_plan(frames: Mapping[str, Any], needed: set[str]) -> _Plan:
     import dask
 
     tables = sorted(needed & set(frames))
-    water_bodies = frames["water_bodies"][_catalogue_columns("water_bodies",
-                                                             frames["water_bodies"])].compute()
+    water_bodies = frames["water_bodies"][catalogue_columns(
+        "water_bodies", frames["water_bodies"].columns)].compute()
     ids = sorted(water_bodies[PARTITION_COLUMN].astype(str).unique())
     partitioned = [name for name in tables if PARTITION_COLUMN in frames[name].columns]
     counted = dask.compute(*[frames[name][PARTITION_COLUMN].value_counts()
@@ -210,18 +210,12 @@ def _needed_tables(profile, options: Mapping[str, Any]) -> set[str]:
     return needed
 
 
-def _catalogue_columns(name: str, frame) -> list[str]:
-    """The columns of ``frame`` that the table catalogue knows (plus the partition column)."""
-    known = set(CATALOGUE[name].column_index) | {PARTITION_COLUMN}
-    return [c for c in frame.columns if c in known]
-
-
 def _chunk_of(name: str, frame, chunk: Sequence[str]):
     """A delayed pandas frame of the rows of ``chunk``'s water bodies, catalogue columns only
     (of a dask DataFrame: the filter is Dask's)."""
     import dask
 
-    frame = frame[_catalogue_columns(name, frame)]
+    frame = frame[catalogue_columns(name, frame.columns)]
     if PARTITION_COLUMN in frame.columns:
         frame = frame[frame[PARTITION_COLUMN].isin(list(chunk))]
     return dask.delayed(_concat)(frame.optimize().to_delayed())
