@@ -122,8 +122,11 @@ def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
                                            for k, p in profiles.items()})
     blocking = (gap & policy.eq("error")).groupby(indicators["segment_id"], sort=False).any()
     issues = []
-    gaps = indicators[gap].groupby(["water_body_id", "indicator_id"], sort=True)
-    for (water_body, indicator_id), rows in gaps:
+    reasons = indicators.loc[gap, "details"].map(_gap_reason)
+    frame = indicators.loc[gap, ["water_body_id", "indicator_id", "segment_id", "status"]].assign(
+        reason_zh=[r[0] for r in reasons], reason_en=[r[1] for r in reasons])
+    for (water_body, indicator_id, reason_zh, reason_en), rows in frame.groupby(
+            ["water_body_id", "indicator_id", "reason_zh", "reason_en"], sort=True):
         severity = "error" if policy[rows.index[0]] == "error" else "warning"
         segments = ", ".join(rows["segment_id"])
         statuses = ", ".join(sorted(set(rows["status"])))
@@ -136,11 +139,20 @@ def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
             table="evaluation", column=indicator_id, rule="indicator.mandatory_missing",
             severity=severity, value=segments,
             message_zh=f"河湖 {water_body} 的必选指标 {indicator_id} 在河段 {segments} 无有效数据"
-                       f"（{statuses}），{consequence_zh}",
+                       f"（{statuses}）：{reason_zh}。{consequence_zh}",
             message_en=f"water body {water_body}: mandatory indicator {indicator_id} has no "
-                       f"evaluated value in segment(s) {segments} ({statuses}); "
+                       f"evaluated value in segment(s) {segments} ({statuses}): {reason_en}; "
                        f"{consequence_en}"))
     return blocking, issues
+
+
+def _gap_reason(details) -> tuple[str, str]:
+    """The cause of a missing value from its ``details`` (:mod:`health_eval.gaps`), or a
+    pointer to the indicator's own issues (an ``insufficient_data`` or ``error`` value)."""
+    if isinstance(details, dict) and details.get("reason_zh"):
+        return details["reason_zh"], details["reason_en"]
+    return ("数据不足或计算出错，原因见该指标的其他问题",
+            "too little data or a failed computation; see the other issues of the indicator")
 
 
 def empty_criteria_issues(criteria: pd.DataFrame) -> list[Issue]:

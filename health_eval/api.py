@@ -96,16 +96,20 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
         how="left", indicator=True)
     issues = []
     orphans = frame["_merge"] == "left_only"
+    folded = {str(w).casefold(): str(w) for w in water_bodies["water_body_id"].dropna()}
     for position in np.flatnonzero(orphans.to_numpy()):
         segment = frame.iloc[position]
+        twin = folded.get(str(segment["water_body_id"]).casefold())
+        hint_zh = f"（与 {twin} 仅大小写不同，编码区分大小写）" if twin else ""
+        hint_en = f" (it differs from {twin} only in case; ids are case-sensitive)" if twin else ""
         issues.append(Issue(
             table="segments", column="water_body_id", rule="reference.water_body",
             severity="error", value=str(segment["water_body_id"]),
             row=int(segment["row"]), **dataset.location("segments"),
             message_zh=f"河段 {segment['segment_id']} 所属河湖 {segment['water_body_id']} "
-                       f"不在河湖名录中",
+                       f"不在河湖名录中{hint_zh}",
             message_en=f"segment {segment['segment_id']}: water body "
-                       f"{segment['water_body_id']} is not in water_bodies"))
+                       f"{segment['water_body_id']} is not in water_bodies{hint_en}"))
     frame = frame[~orphans].drop(columns="_merge")
     for position in np.flatnonzero(~is_in(water_bodies["water_body_id"], frame["water_body_id"])):
         water_body = water_bodies.iloc[position]["water_body_id"]
@@ -126,6 +130,28 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
     weights, weight_issues = segment_weights(frame, profiles_by_id(profiles),
                                              **dataset.location("segments"))
     return frame.assign(segment_weight=weights), issues + weight_issues
+
+
+def place_segments(dataset: Dataset, profiles_by_kind: dict[str, Profile],
+                   registry: IndicatorRegistry) -> tuple[pd.DataFrame, list[Issue]]:
+    """The checks of the evaluation that need no indicator: every segment placed in its water
+    body, kind, profile and weight (:func:`_segment_frame`), and every supplied value placed
+    (:func:`~health_eval.supplied.check_supplied`). Run by ``evaluate`` and by ``validate``
+    alike, whatever errors the rules found (ARCHITECTURE §1: one set of rules)."""
+    segments, issues = _segment_frame(dataset, profiles_by_kind)
+    return segments, issues + check_supplied(dataset, segments,
+                                             profiles_by_id(profiles_by_kind), registry)
+
+
+def indicators_skipped() -> Issue:
+    """The issue that says the indicators were not computed because of the errors listed."""
+    return Issue(table="evaluation", rule="check.skipped", severity="warning",
+                 column="indicators",
+                 message_zh="输入有错误（见其他问题），未试算指标：改正后再检查，才能知道各河段的必选指标"
+                            "是否有数据",
+                 message_en="the input has errors (see the other issues), so the indicators "
+                            "were not computed: check again once they are fixed to learn "
+                            "whether every segment has data for its mandatory indicators")
 
 
 def profiles_by_id(profiles_by_kind: dict[str, Profile]) -> dict[str, Profile]:
@@ -185,9 +211,9 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     profiles_by_kind = resolve_profiles(profile, options)
     profiles = profiles_by_id(profiles_by_kind)
     validation = validate_dataset(dataset)
+    segments, issues = place_segments(dataset, profiles_by_kind, registry)
     if validation.has_errors:
-        raise InputError(validation.issues)
-    segments, issues = _segment_frame(dataset, profiles_by_kind)
+        raise InputError(validation.issues + issues + [indicators_skipped()])
     issues = validation.issues + issues
 
     frames = []
@@ -199,7 +225,6 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         table, found = indicator_table(dataset, mine, chosen, registry, steps)
         frames.append(table.assign(profile_id=profile_id))
         issues.extend(found)
-    issues.extend(check_supplied(dataset, segments, profiles, registry))
     indicators = (pd.concat(frames, ignore_index=True) if frames
                   else pd.DataFrame(columns=list(INDICATOR_COLUMNS) + ["profile_id"]))
     totals = aggregate(indicators, segments, profiles)

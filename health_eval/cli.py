@@ -23,13 +23,11 @@ import typer
 
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
-from .dataset import load_dataset
 from .issues import InputError, issues_frame, sort_issues
 from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
 from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
-from .validation import row_accounts, validate_dataset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
@@ -302,21 +300,29 @@ def _refuse(issues, out: Path) -> NoReturn:
 @app.command()
 def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files."),
              out: Path = typer.Option(Path("out"), "--out",
-                                      help="Folder for issues.xlsx and issues.csv.")) -> None:
-    """检查输入数据 — read an input package, check it without evaluating, and write every
-    problem found to issues.xlsx and issues.csv (exit 1 when one is an error)."""
-    try:
-        loaded = load_dataset(dataset)
-    except InputError as exc:               # unreadable: the reading problems are the table
-        _refuse(exc.issues, out)
-    validation = validate_dataset(loaded)
-    rows = [[name, *map(str, count.values())]
-            for name, count in row_accounts(loaded, validation).items()]
+                                      help="Folder for issues.xlsx and issues.csv."),
+             profile: list[str] = typer.Option([], "--profile", "-p",
+                                               help="As for run: the profile(s) to check for."),
+             option: list[str] = typer.Option([], "--option", "-o",
+                                              help="As for run: policy override KEY=VALUE.")
+             ) -> None:
+    """检查输入数据 — every check run makes, in one pass and without evaluating output: read
+    the package, apply the rules, place segments and supplied values, and preview which
+    mandatory indicators will have no data (and why); write every problem to issues.xlsx and
+    issues.csv (exit 1 when one is an error, as run would)."""
+    from .preview import check_package
+
+    with _user_errors():
+        try:
+            checked = check_package(dataset, _profile_choice(profile), **_options(option))
+        except InputError as exc:               # unreadable: the reading problems are the table
+            _refuse(exc.issues, out)
+    rows = [[name, *map(str, count.values())] for name, count in checked.rows.items()]
     typer.echo(format_table(rows, ["数据表 table", "读取 read", "可用 used", "剔除 rejected"],
                             right={1, 2, 3}))
-    if validation.has_errors:
-        _refuse(validation.issues, out)
-    _write_and_show_issues(validation.issues, out, "可以评价 / the package can be evaluated")
+    if checked.has_errors:
+        _refuse(checked.issues, out)
+    _write_and_show_issues(checked.issues, out, "可以评价 / the package can be evaluated")
 
 
 @app.command()

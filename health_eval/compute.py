@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .gaps import CONTEXT_TABLES as CONTEXT_TABLES  # noqa: F401 (health_eval.distributed)
+from .gaps import has_inputs, missing_reasons
 from .issues import Issue
 from .profile import IndicatorConfig, Profile, ProfileError
 from .registry import (
@@ -119,7 +121,9 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
         if kinds not in keys:
             keys[kinds] = applicable[["water_body_id", "segment_id"]].astype(
                 "string").reset_index(drop=True)
-        rows = _per_segment(computed, used, keys[kinds], profile.policies.station_combination)
+        rows = _per_segment(computed, used, keys[kinds], profile.policies.station_combination,
+                            _explainer(used.definition, dataset, applicable,
+                                       profile.policies.station_fallback))
         rows = _apply_supplied(rows, supplied[supplied["indicator_id"] == used.definition.id],
                                used.rule)
         frames.append(rows)
@@ -138,7 +142,7 @@ def _run(definition: Indicator, dataset, context: ComputeContext
     ``error`` for its segments with an error issue; the other indicators go on.
     """
     key = "segment_id" if definition.scope == "segment" else "water_body_id"
-    if definition.compute is None or not _has_inputs(definition, dataset):
+    if definition.compute is None or not has_inputs(definition.inputs, dataset):
         empty = pd.DataFrame({key: pd.Series(dtype="string"), "value": pd.Series(dtype=float),
                               "status": pd.Series(dtype=object)})
         return empty, []
@@ -152,17 +156,6 @@ def _run(definition: Indicator, dataset, context: ComputeContext
         failed = pd.DataFrame({key: context.segments[key].drop_duplicates().to_numpy(),
                                "value": np.nan, "status": "error"})
         return failed, [issue]
-
-
-#: Tables every package has or that describe places rather than measure anything: an indicator
-#: whose other inputs are all absent is not computed at all (its segments get ``no_data``).
-CONTEXT_TABLES = frozenset({"water_bodies", "segments", "stations"})
-
-
-def _has_inputs(definition: Indicator, dataset) -> bool:
-    """Whether the package holds any measuring input table of ``definition`` (maybe empty)."""
-    measuring = [t for t in definition.inputs if t not in CONTEXT_TABLES]
-    return not measuring or any(t in dataset.tables for t in measuring)
 
 
 def _normalise(result: ComputeResult, key: str, indicator_id: str
@@ -189,13 +182,31 @@ def _normalise(result: ComputeResult, key: str, indicator_id: str
     return frame, issues
 
 
+def _explainer(definition: Indicator, dataset, segments: pd.DataFrame, fallback: str
+               ) -> Callable[[np.ndarray], list[dict]]:
+    """``explain(positions)``: the :func:`~health_eval.gaps.missing_reasons` of the segments at
+    ``positions`` of ``segments`` (the segments an indicator is evaluated for)."""
+    key = "segment_id" if definition.scope == "segment" else "water_body_id"
+
+    def explain(positions: np.ndarray) -> list[dict]:
+        if definition.compute is None:
+            return [{"reason": "supplied_only", "reason_zh": "该指标只能直接赋值（指标直接赋值 表），"
+                     "未提供", "reason_en": "the indicator takes only a supplied value "
+                     "(指标直接赋值, indicator_values); none is given",
+                     "inputs": list(definition.inputs)}] * len(positions)
+        return missing_reasons(definition.inputs, dataset,
+                               segments.iloc[positions].reset_index(drop=True), key, fallback)
+    return explain
+
+
 def _per_segment(computed: pd.DataFrame, used: UsedIndicator, base: pd.DataFrame,
-                 combination: str) -> pd.DataFrame:
+                 combination: str, explain: Callable[[np.ndarray], list[dict]]) -> pd.DataFrame:
     """Score computed rows, combine stations, broadcast to segments, flag segments without data.
 
     ``base`` holds ``water_body_id, segment_id`` (string dtype, positional index) of the
     segments evaluated. The computed rows (one per key, after stations are combined) are looked
-    up by position for every segment: one index lookup and one frame built, no merge.
+    up by position for every segment: one index lookup and one frame built, no merge. Segments
+    without a row are ``no_data`` with the cause ``explain`` gives (:mod:`health_eval.gaps`).
     """
     definition = used.definition
     key = "segment_id" if definition.scope == "segment" else "water_body_id"
@@ -208,8 +219,9 @@ def _per_segment(computed: pd.DataFrame, used: UsedIndicator, base: pd.DataFrame
     status = taken["status"].to_numpy(dtype=object, copy=True)
     status[missing] = "no_data"
     details = taken["details"].tolist()
-    for position in np.flatnonzero(missing).tolist():
-        details[position] = {"reason": "no input data", "inputs": list(definition.inputs)}
+    gaps = np.flatnonzero(missing)
+    for position, reason in zip(gaps.tolist(), explain(gaps) if len(gaps) else []):
+        details[position] = reason
     index = pd.RangeIndex(len(base))
     return pd.DataFrame({
         "water_body_id": base["water_body_id"].array,

@@ -278,7 +278,8 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: missing_series(c, 0) for c in spec.columns})
 
 
-def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Dataset) -> Dataset:
+def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Dataset, *,
+                 strict: bool = True) -> Dataset:
     """Read an input package into a :class:`Dataset`.
 
     Parameters
@@ -287,11 +288,17 @@ def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datase
         A Dataset is returned as is; a mapping goes to :meth:`Dataset.from_frames`; a path is an
         ``.xlsx`` workbook (one sheet per table) or a folder of ``.csv`` / ``.parquet`` files
         (one file per table, named by table code or Chinese name).
+    strict : bool
+        False: a path is read as far as it can be, its errors kept in :attr:`Dataset.issues`
+        (a cell that cannot be read is missing, a table that cannot be read is absent), so
+        that ``validate`` checks the rest in the same pass. Such a dataset must not be
+        evaluated.
 
     Raises
     ------
     InputError
-        With every problem found in every table, if any is an error.
+        With every problem found in every table, if any is an error (``strict``), or when the
+        path cannot be read at all.
     """
     if isinstance(source, Dataset):
         return source
@@ -300,7 +307,7 @@ def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datase
     shown = os.fspath(source)
     raws, issues = read_package(shown)
     root = os.path.dirname(os.path.abspath(shown))
-    return _assemble(raws, issues, name=Path(shown).stem or shown, root=root)
+    return _assemble(raws, issues, name=Path(shown).stem or shown, root=root, strict=strict)
 
 
 def _membership(frame: pd.DataFrame, keys: dict[str, pd.Index]) -> np.ndarray:
@@ -326,8 +333,9 @@ class _Built:
 
 
 def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
-              root: str | None) -> Dataset:
-    """Build every raw table, check the required tables, raise if any issue is an error."""
+              root: str | None, strict: bool = True) -> Dataset:
+    """Build every raw table, check the required tables, raise if any issue is an error
+    (when ``strict``; else keep the errors in the issues)."""
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, TableSource] = {}
     rows: dict[str, np.ndarray] = {}
@@ -353,7 +361,7 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
         if spec.required and spec.name not in tables and spec.name not in unreadable:
             issues.append(Origin(spec.name, None, None).issue(
                 "table.required", "error", code=spec.name, zh=spec.zh))
-    if any(issue.severity == "error" for issue in issues):
+    if strict and any(issue.severity == "error" for issue in issues):
         raise InputError(issues)
     order = [spec.name for spec in TABLES if spec.name in tables]
     tables = {name: tables[name] for name in order}
@@ -382,8 +390,9 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
     headers, data, rows, first_row = raw.split_header()
     cells = [split_cells(data.iloc[:, j], factorise=looks_up(column_of_header(header, spec), spec))
              for j, header in enumerate(headers)]
-    if not any(headers) and all(c.blank().all() for c in cells):
-        sink.add("table.empty", "warning")
+    if all(c.blank().all() for c in cells) and not any(
+            column_of_header(header, spec) for header in headers):
+        sink.add("table.empty", "warning")      # nothing, or a title line alone: not given
         return None, sink.finish()
     percent = None if raw.percent_cells is None else raw.percent_cells[first_row - 1:]
     keep, blank_rows = drop_empty_rows(cells, rows, sink)
@@ -397,8 +406,21 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
     matched, unknown = recognise_columns(headers, cells, spec, sink)
     values = coerce_columns(matched, cells, spec, rows, raw.excel, sink, percent)
     frame = _frame(spec, values, unknown, data, len(rows))
+    if not len(frame):
+        _no_rows(spec, sink)
     source = TableSource(file=raw.file, sheet=raw.sheet, first_row=first_row, sha256=raw.sha256)
     return _Built(frame, rows, source, blank_rows), sink.finish()
+
+
+def _no_rows(spec: TableSpec, sink: Sink) -> None:
+    """A table given with its header and no data row: an error for a required table, else a
+    warning — a census says that nothing was found, any other table holds no data (its
+    indicators get ``no_data``, :mod:`health_eval.gaps`)."""
+    if spec.required:
+        sink.add("table.required_no_rows", "error", code=spec.name, zh=spec.zh)
+    else:
+        sink.add("table.census_empty" if spec.census else "table.no_rows", "warning",
+                 code=spec.name, zh=spec.zh)
 
 
 def _frame(spec: TableSpec, values: dict[str, pd.Series], unknown: list[tuple[int, str]],

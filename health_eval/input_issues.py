@@ -87,8 +87,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "table.required": ("缺少必需的表 {code}（{zh}）", "required table {code} ({zh}) is missing"),
     "table.duplicate": ("表 {code}（{zh}）出现两次：{first} 和 {second}",
                         "table {code} ({zh}) is given twice: {first} and {second}"),
-    "table.empty": ("表为空（没有标题行），按未提供处理",
-                    "table is empty (no header row) and is treated as absent"),
+    "table.empty": ("表为空（没有可识别的标题行），按未提供处理",
+                    "table is empty (no recognisable header row) and is treated as absent"),
+    "table.no_rows": ("表 {code}（{zh}）只有标题行，没有数据行：读取它的指标无数据",
+                      "table {code} ({zh}) has a header but no data row: the indicators that "
+                      "read it have no data"),
+    "table.required_no_rows": ("必需的表 {code}（{zh}）只有标题行，没有数据行，无法评价",
+                               "required table {code} ({zh}) has a header but no data row: "
+                               "nothing can be evaluated"),
+    "table.census_empty": ("普查表 {code}（{zh}）没有数据行，按“普查未发现”处理",
+                           "census table {code} ({zh}) has no data row: read as 'none found'"),
     "table.unreadable": ("不是数据表（{detail}）", "not a table ({detail})"),
     "file.encoding": ("无法识别文件编码（支持 UTF-8、UTF-8 BOM、GB18030）",
                       "cannot decode the file (UTF-8, UTF-8 with BOM and GB18030 are supported)"),

@@ -93,7 +93,11 @@ class TableSpec:
     key : tuple of str
         Columns that identify a row uniquely (empty when rows repeat legitimately).
     required : bool
-        Whether every input package must contain it.
+        Whether every input package must contain it (with at least one data row).
+    census : bool
+        Whether the table is a census of everything found on the water bodies of the package
+        (barriers, outfalls, 四乱 problems, lake connections): given with no data row it says
+        that none was found; any other table without a data row holds no data.
     """
 
     name: str
@@ -102,6 +106,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     required: bool = False
+    census: bool = False
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -284,7 +289,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="outfalls", zh="入河排污口", key=("outfall_id",),
+        name="outfalls", zh="入河排污口", census=True, key=("outfall_id",),
         description="Outfalls into the water body (SPEC §4.1, shoreline violations).",
         columns=(
             _c("outfall_id", "排污口编码", "str"),
@@ -296,7 +301,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="shoreline_problems", zh="四乱问题", key=("problem_id",),
+        name="shoreline_problems", zh="四乱问题", census=True, key=("problem_id",),
         description="四乱 problems: occupation, extraction, dumping, construction (SPEC §4.1).",
         columns=(
             _c("problem_id", "问题编码", "str"),
@@ -310,7 +315,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="barriers", zh="拦河建筑物", key=("barrier_id",),
+        name="barriers", zh="拦河建筑物", census=True, key=("barrier_id",),
         description="Dams, sluices and weirs on the river (SPEC §4.1, connectivity).",
         columns=(
             _c("barrier_id", "建筑物编码", "str"),
@@ -322,7 +327,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="lake_connections", zh="湖泊连通", key=("connection_id",),
+        name="lake_connections", zh="湖泊连通", census=True, key=("connection_id",),
         description="Inflow and outflow connections of a lake with their rating and flow.",
         columns=(
             _c("connection_id", "连通通道编码", "str"),

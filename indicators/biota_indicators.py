@@ -76,8 +76,9 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     table = table.join(sites)
     given = params.get("expected_bibi")
     reference_median = table.loc[table["flagged"]].groupby("water_body_id")["bibi"].median()
+    # float whatever the rows: an empty map keeps the key's string dtype
     table["expected_bibi"] = (float(given) if given is not None
-                              else table["water_body_id"].map(reference_median))
+                              else table["water_body_id"].map(reference_median).astype(float))
     table["value"] = table["bibi"] / table["expected_bibi"].where(table["expected_bibi"] > 0)
     table["status"] = np.where(table["value"].isna(), "insufficient_data", "ok")
     lacking = sorted(set(table.loc[table["expected_bibi"].isna(), "water_body_id"]))
