@@ -6,6 +6,7 @@ segment RHI → water-body RHI → classes → :class:`EvaluationResult` (ARCHIT
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 from collections.abc import Callable, Mapping
@@ -139,8 +140,10 @@ def place_segments(dataset: Dataset, profiles_by_kind: dict[str, Profile],
     (:func:`~health_eval.supplied.check_supplied`). Run by ``evaluate`` and by ``validate``
     alike, whatever errors the rules found (ARCHITECTURE §1: one set of rules)."""
     segments, issues = _segment_frame(dataset, profiles_by_kind)
-    return segments, issues + check_supplied(dataset, segments,
-                                             profiles_by_id(profiles_by_kind), registry)
+    issues += check_supplied(dataset, segments, profiles_by_id(profiles_by_kind), registry)
+    return segments, [dataclasses.replace(i, message_zh=f"{i.message_zh}（规则 {i.rule}）",
+                                          message_en=f"{i.message_en} (rule {i.rule})")
+                      for i in issues]
 
 
 def indicators_skipped() -> Issue:

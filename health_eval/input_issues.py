@@ -62,6 +62,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "reference.unknown": ("{label} {key} 不在 {target} 中：{n} 行数据未被使用（首行见行号）",
                           "{code} {key} is not in {target}: {n} row(s) were not used (the "
                           "first at this row)"),
+    "reference.unusable": ("{label} {key} 在 {target} 中的行本身未被使用（见该行的问题）：{n} 行数据也未被"
+                           "使用（首行见行号）",
+                           "{code} {key} is named in {target} only by a row that is not used "
+                           "(see its issue): {n} row(s) were not used either (the first at "
+                           "this row)"),
+    "reference.table_missing": ("没有表 {target}（{zh}）或它没有数据行：本表 {n} 行数据的{label}无法"
+                                "对应到河段，未被使用（首行见行号）",
+                                "table {target} ({zh}) is missing or has no data row: {n} "
+                                "row(s) name a {code} that cannot be placed and were not used "
+                                "(the first at this row)"),
     "parameter.unknown": ("监测项目“{key}”不是本方法的项目（如 nh3n 氨氮、tp 总磷）：{n} 行数据未被使用"
                           "（首行见行号）",
                           "parameter '{key}' is not one of the method's (e.g. nh3n, tp; see "

@@ -69,13 +69,15 @@ class Ordered:
 @dataclass(frozen=True)
 class Reference:
     """``column`` of ``table`` (every table that has it, when None) names a row of ``target``
-    by ``target_column``; ``label`` names the target in Chinese."""
+    by ``target_column``; ``label`` names the target in Chinese. When ``needed``, rows cannot
+    be used without the target table (a station's rows without 监测站点: no segment)."""
 
     column: str
     target: str
     target_column: str
     label: str
     table: str | None = None
+    needed: bool = False
 
 
 def _non_negative(*pairs: tuple[str, str]) -> tuple[Bounds, ...]:
@@ -161,7 +163,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("water_body_id", "water_bodies", "water_body_id", "河湖"),
     Reference("segment_id", "segments", "segment_id", "河段"),
     Reference("neighbour_segment_id", "segments", "segment_id", "河段"),
-    Reference("station_id", "stations", "station_id", "测站"),
+    Reference("station_id", "stations", "station_id", "测站", needed=True),
     Reference("taxon", "benthos_taxa", "taxon", "底栖动物分类单元", table="benthos_samples"),
 )
 

@@ -37,7 +37,7 @@ from .rules import (
     ParameterBounds,
     Reference,
 )
-from .tables import PARAMETER_NAMES, PARAMETER_UNITS, TABLES
+from .tables import PARAMETER_NAMES, PARAMETER_UNITS, TABLES, table_spec
 
 __all__ = ["Validation", "row_accounts", "validate_dataset"]
 
@@ -372,16 +372,24 @@ def _key_codes(parts: list[tuple[np.ndarray, pd.Index]]) -> tuple[np.ndarray, in
 
 
 def _check_references(checks: _Checks) -> None:
-    """:data:`~health_eval.rules.REFERENCES`: values their target table lacks (checked when the
-    target table is given); the rows are not used."""
+    """:data:`~health_eval.rules.REFERENCES`: values their target table lacks
+    (``reference.unknown``), or names only at rows of it that are not used
+    (``reference.unusable``: a station whose segment is unknown); without the target table,
+    the rows of a ``needed`` reference (``reference.table_missing``). The rows are not used.
+
+    Tables are checked in catalogue order, so a target's own unusable rows are known first."""
     for spec in TABLES:
         frame = checks.frame(spec.name)
         if frame is None:
             continue
         for reference in REFERENCES:
-            if _applies(reference, spec.name, frame) and checks.frame(reference.target) is not None:
-                known = checks.dataset.tables[reference.target][reference.target_column]
-                _dangling(checks, spec.name, known, reference)
+            if not _applies(reference, spec.name, frame):
+                continue
+            if checks.frame(reference.target) is not None:
+                target = checks.dataset.tables[reference.target][reference.target_column]
+                _dangling(checks, spec.name, target, reference)
+            elif reference.needed:
+                _orphaned(checks, spec.name, reference)
 
 
 def _applies(reference: Reference, table: str, frame: pd.DataFrame) -> bool:
@@ -391,12 +399,38 @@ def _applies(reference: Reference, table: str, frame: pd.DataFrame) -> bool:
             and not (table == reference.target and reference.column == reference.target_column))
 
 
-def _dangling(checks: _Checks, table: str, known: pd.Series, reference: Reference) -> None:
+def _dangling(checks: _Checks, table: str, target: pd.Series, reference: Reference) -> None:
     codes, distinct = checks.codes(table, reference.column)
-    unknown = per_row(codes, ~is_in(distinct, known), False)
-    _per_value(checks, table, reference.column, checks.frame(table)[reference.column], unknown,
+    named = is_in(distinct, target)
+    unknown = per_row(codes, ~named, False)
+    values = checks.frame(table)[reference.column]
+    _per_value(checks, table, reference.column, values, unknown,
                "reference.unknown", code=reference.column, target=reference.target,
                label=reference.label)
+    unusable = checks.rejected.get(reference.target)
+    if unusable is not None and unusable.any():
+        usable = is_in(distinct, target[~unusable])
+        _per_value(checks, table, reference.column, values, per_row(codes, named & ~usable,
+                                                                    False),
+                   "reference.unusable", code=reference.column, target=reference.target,
+                   label=reference.label)
+
+
+def _orphaned(checks: _Checks, table: str, reference: Reference) -> None:
+    """Every row naming a value of a ``needed`` reference whose target table is not given (or
+    has no row): one warning per table; the rows are not used."""
+    codes, _ = checks.codes(table, reference.column)
+    flagged = codes >= 0
+    if not flagged.any():
+        return
+    checks.reject(table, flagged)
+    first = int(np.flatnonzero(flagged)[0])
+    origin = Origin(table, **checks.dataset.location(table))
+    checks.issues.append(origin.issue(
+        "reference.table_missing", "warning", row=int(checks.rows(table)[first]),
+        column=reference.column, value=_text(checks.frame(table)[reference.column].iat[first]),
+        n=int(flagged.sum()), code=reference.column, target=reference.target,
+        label=reference.label, zh=table_spec(reference.target).zh))
 
 
 def _check_evaluation_year(checks: _Checks) -> None:

@@ -17,11 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from health_eval.api import place_segments, resolve_profiles
 from health_eval.dataset import load_dataset
 from health_eval.issues import InputError
-from health_eval.validation import validate_dataset
+from health_eval.registry import default_registry
+from health_eval.tables import TABLES, TableSpec
+from health_eval.validation import row_accounts, validate_dataset
 
 CORPUS = Path(__file__).parent / "data" / "bad"
+REGISTRY = default_registry()
 GENERATOR = Path(__file__).resolve().parents[1] / "tools" / "make_bad_corpus.py"
 
 #: (table, file, sheet, row, column, value, rule, severity)
@@ -41,6 +45,8 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "xlsx_merged_title": [
         ("segments", X, "评价河段", 4, "length_km", "-7.8", "value.range", "error"),
+        # and so S2 cannot weight its water body (the value shown is the segment)
+        ("segments", X, "评价河段", 4, "length_km", "S2", "segment.weight_missing", "error"),
     ],
     "xlsx_numbers_as_text": [
         ("daily_flow", X, "逐日流量", 4, "flow_m3s", "12,5", "type.float", "error"),
@@ -176,7 +182,54 @@ EXPECTED: dict[str, list[Row]] = {
     ],
 }
 
-#: Cases where the engine disagrees with the rules: the correct expectation is kept above.
+SEG = "评价河段.csv"
+SUPPLIED = "指标直接赋值.csv"
+EXPECTED.update({      # checks run made alone before issue 16; validate makes them too
+    "segment_of_unknown_water_body": [
+        ("segments", SEG, None, 4, "water_body_id", "W9", "reference.water_body", "error"),
+    ],
+    "segment_id_case": [
+        ("segments", SEG, None, 4, "water_body_id", "w1", "reference.water_body", "error"),
+    ],
+    "water_body_without_segments": [
+        ("water_bodies", "河湖名录.csv", None, 3, "water_body_id", "W2", "water_body.no_segment",
+         "error"),
+    ],
+    "zero_length_segment": [
+        ("segments", SEG, None, 3, "length_km", "S2", "segment.weight_missing", "error"),
+    ],
+    "supplied_unknown_indicator": [
+        ("indicator_values", SUPPLIED, None, 2, "indicator_id", "water.nonsense",
+         "supplied.unknown_indicator", "error"),
+    ],
+    "supplied_foreign_segment": [
+        ("indicator_values", SUPPLIED, None, 2, "water_body_id", "W2", "reference.water_body",
+         "error"),
+        ("indicator_values", SUPPLIED, None, 2, "segment_id", "S1", "reference.segment", "error"),
+    ],
+})
+EXPECTED.update({
+    "station_of_unknown_segment": [
+        ("stations", "监测站点.csv", None, 3, "segment_id", "S9", "reference.unknown", "warning"),
+        ("daily_flow", FLOW, None, 2, "station_id", "H1", "reference.unusable", "warning"),
+    ],
+    "no_stations_table": [
+        ("daily_flow", FLOW, None, 2, "station_id", "H1", "reference.table_missing", "warning"),
+    ],
+})
+
+
+def _header_only(spec: TableSpec) -> list[Row]:
+    """A table given with its header alone: required, an error; a census, 'none found'; any
+    other table, no data (issue 16)."""
+    rule, severity = (("table.required_no_rows", "error") if spec.required
+                      else ("table.census_empty" if spec.census else "table.no_rows", "warning"))
+    return [(spec.name, f"{spec.zh}.csv", None, None, None, None, rule, severity)]
+
+
+EXPECTED.update({f"header_only_{spec.name}": _header_only(spec) for spec in TABLES})
+
+
 def _source(case_dir: Path) -> Path:
     """What the user would pass to ``health-eval validate``: the workbook, else the folder."""
     workbooks = sorted(case_dir.glob("*.xlsx"))
@@ -190,7 +243,9 @@ def _issues(case_dir: Path) -> list:
         dataset = load_dataset(str(_source(case_dir)))
     except InputError as exc:
         return exc.issues
-    return validate_dataset(dataset).issues
+    # what validate checks before it previews the indicators (tests/test_preview.py)
+    placed = place_segments(dataset, resolve_profiles(None), REGISTRY)[1]
+    return validate_dataset(dataset).issues + placed
 
 
 def _row(issue, case_dir: Path) -> Row:
@@ -256,3 +311,10 @@ def test_generator_rewrites_the_checked_in_corpus(tmp_path):
     assert sorted(written) == sorted(checked_in)
     changed = [name for name in written if written[name] != checked_in[name]]
     assert changed == [], "rerun python tools/make_bad_corpus.py"
+
+
+@pytest.mark.parametrize("case", ["station_of_unknown_segment", "no_stations_table"])
+def test_rows_of_stations_that_cannot_be_placed_are_rejected_not_lost(case):
+    dataset = load_dataset(str(CORPUS / case))
+    accounts = row_accounts(dataset, validate_dataset(dataset))
+    assert accounts["daily_flow"] == {"read": 2, "used": 0, "rejected": 2}

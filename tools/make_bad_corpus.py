@@ -29,6 +29,9 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.writer.excel import ExcelWriter
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from health_eval.tables import TABLES  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "tests" / "data" / "bad"
 #: Name of the workbook in a workbook case.
@@ -597,6 +600,77 @@ def case_month_13(folder: Path) -> None:
         ["W1", "2021", "12", "30.5", "35.0"],
         ["W1", "2021", "13", "28.0", "33.0"],
     ])
+
+
+def _header_only(spec) -> Callable[[Path], None]:
+    """A case writer: the base with table ``spec`` given as its header row alone."""
+    def write(folder: Path) -> None:
+        header = [column.zh for column in spec.columns if column.required]
+        write_base(folder, **{spec.zh: [header]})
+    write.__doc__ = f"{spec.zh} with its header and no data row."
+    return write
+
+
+#: Empty tables per table (issue 16): every catalogue table given with its header only.
+for _spec in TABLES:
+    CASES[f"header_only_{_spec.name}"] = _header_only(_spec)
+
+
+@case
+def case_station_of_unknown_segment(folder: Path) -> None:
+    """H1 serves segment S9, which 评价河段 lacks (line 3, reference.unknown); its daily flows
+    are not used either (lines 2–3, reference.unusable)."""
+    write_base(folder, 监测站点=[STATIONS[0], STATIONS[1], ["H1", "S9", "清河水文站", "水文"]],
+               逐日流量=[FLOW_HEADER, ["H1", "2021-01-01", "10.5"], ["H1", "2021-01-02", "10.7"]])
+
+
+@case
+def case_no_stations_table(folder: Path) -> None:
+    """Daily flows without 监测站点: their station cannot be placed (reference.table_missing)."""
+    write_base(folder, 监测站点=None,
+               逐日流量=[FLOW_HEADER, ["H1", "2021-01-01", "10.5"], ["H1", "2021-01-02", "10.7"]])
+
+
+# validate and run make the same checks (issue 16): the places of segments and supplied values
+
+SUPPLIED_HEADER = ["河湖编码", "河段编码", "指标编码", "指标值"]
+
+
+@case
+def case_segment_of_unknown_water_body(folder: Path) -> None:
+    """S3 of water body W9, which 河湖名录 lacks (line 4, reference.water_body)."""
+    write_base(folder, 评价河段=SEGMENTS + [["S3", "W9", "尾段", "1.0"]])
+
+
+@case
+def case_segment_id_case(folder: Path) -> None:
+    """S3 of water body w1: W1 differs only in case (line 4, reference.water_body)."""
+    write_base(folder, 评价河段=SEGMENTS + [["S3", "w1", "尾段", "1.0"]])
+
+
+@case
+def case_water_body_without_segments(folder: Path) -> None:
+    """W2 has no segment (line 3, water_body.no_segment)."""
+    write_base(folder, 河湖名录=WATER_BODIES + [["W2", "浊河", "河流", "2021"]])
+
+
+@case
+def case_zero_length_segment(folder: Path) -> None:
+    """S2 of length 0 cannot weight the water body (line 3, segment.weight_missing)."""
+    write_base(folder, 评价河段=[SEGMENTS[0], SEGMENTS[1], ["S2", "W1", "下游段", "0"]])
+
+
+@case
+def case_supplied_unknown_indicator(folder: Path) -> None:
+    """A value supplied for water.nonsense (line 2, supplied.unknown_indicator)."""
+    write_base(folder, 指标直接赋值=[SUPPLIED_HEADER, ["W1", "S1", "water.nonsense", "50"]])
+
+
+@case
+def case_supplied_foreign_segment(folder: Path) -> None:
+    """A value for S1 given under water body W2, which is unknown (line 2, reference.segment
+    and reference.water_body)."""
+    write_base(folder, 指标直接赋值=[SUPPLIED_HEADER, ["W2", "S1", "water.sediment", "50"]])
 
 
 # --------------------------------------------------------------------------------------------
