@@ -406,7 +406,7 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
     matched, unknown = recognise_columns(headers, cells, spec, sink)
     values = coerce_columns(matched, cells, spec, rows, raw.excel, sink, percent)
     frame = _frame(spec, values, unknown, data, len(rows))
-    if not len(frame):
+    if not len(frame) and raw.row_numbers is None:    # numbered rows: a part of a table
         _no_rows(spec, sink)
     source = TableSource(file=raw.file, sheet=raw.sheet, first_row=first_row, sha256=raw.sha256)
     return _Built(frame, rows, source, blank_rows), sink.finish()
@@ -415,7 +415,10 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
 def _no_rows(spec: TableSpec, sink: Sink) -> None:
     """A table given with its header and no data row: an error for a required table, else a
     warning — a census says that nothing was found, any other table holds no data (its
-    indicators get ``no_data``, :mod:`health_eval.gaps`)."""
+    indicators get ``no_data``, :mod:`health_eval.gaps`); an empty 指标直接赋值 supplies nothing
+    and is not worth a warning."""
+    if spec.name == "indicator_values":      # no value supplied: nothing is missing
+        return
     if spec.required:
         sink.add("table.required_no_rows", "error", code=spec.name, zh=spec.zh)
     else:

@@ -5,15 +5,14 @@ The engine marks ``no_data`` every segment an indicator's ``compute`` returned n
 rules the indicators read their inputs with, checked in this order:
 
 1. ``table.absent`` — the package holds none of the indicator's measuring tables;
-2. ``table.no_rows`` — they are given with headers but no data row;
-3. ``station.none`` — (station tables) no station of the segment has rows in them, and none
+2. ``station.none`` — (station tables) no station of the segment has rows in them, and none
    can be borrowed: the message says what to add (a station of the segment in 监测站点, or a
    neighbour segment whose stations stand in, 借用测站河段); ``stations.none`` when 监测站点
    itself is missing or has no data row;
-4. ``station.no_rows`` — its stations (own or borrowed) have no row of the evaluation year;
-5. ``rows.none`` — (tables keyed by segment or water body) no row names the segment (or its
+3. ``station.no_rows`` — its stations (own or borrowed) have no row of the evaluation year;
+4. ``rows.none`` — (tables keyed by segment or water body) no row names the segment (or its
    water body);
-6. ``rows.unusable`` — rows are there but gave no value (the issues of the table say why).
+5. ``rows.unusable`` — rows are there but gave no value (the issues of the table say why).
 
 Each reason is a ``details`` entry (``reason``, ``reason_zh``, ``reason_en``, ``inputs``) that the
 result, the reports and the ``indicator.mandatory_missing`` issue carry.
@@ -88,11 +87,9 @@ def missing_reasons(inputs: tuple[str, ...], dataset, segments: pd.DataFrame, ke
         zh, en = _names(measuring)
         return [_reason(ABSENT, f"输入数据中没有表 {zh}", f"the input has no table {en}",
                         inputs)] * n
-    filled = [t for t in given if dataset.has(t)]
-    if not filled and not any(table_spec(t).census for t in given):
-        zh, en = _names(given)
-        return [_reason("table.no_rows", f"表 {zh} 只有标题行，没有数据行",
-                        f"table {en} has a header but no data row", inputs)] * n
+    # a table given without rows is told by its table.no_rows warning; the reasons below hold
+    # for the segment whatever part of the input is evaluated (one water body, a partition)
+    filled = [t for t in given if dataset.has(t) or not table_spec(t).census]
     reasons: list[dict | None] = [None] * n
     stationed = [t for t in filled if "station_id" in table_spec(t).column_index]
     if stationed and key == "segment_id":

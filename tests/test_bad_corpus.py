@@ -220,8 +220,10 @@ EXPECTED.update({
 
 
 def _header_only(spec: TableSpec) -> list[Row]:
-    """A table given with its header alone: required, an error; a census, 'none found'; any
-    other table, no data (issue 16)."""
+    """A table given with its header alone: required, an error; a census, 'none found'; 指标直接
+    赋值, nothing supplied; any other table, no data (issue 16)."""
+    if spec.name == "indicator_values":     # no value supplied: nothing missing
+        return []
     rule, severity = (("table.required_no_rows", "error") if spec.required
                       else ("table.census_empty" if spec.census else "table.no_rows", "warning"))
     return [(spec.name, f"{spec.zh}.csv", None, None, None, None, rule, severity)]
