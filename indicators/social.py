@@ -17,7 +17,7 @@ from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, RIVER
 from .daily import checked_coverage, daily_station_rows
-from .frames import iso_dates, records, rows_of_segments, weighted_mean
+from .frames import data_issue, iso_dates, records, rows_of_segments, weighted_mean
 from .gb3838 import classify, evaluated_parameters
 from .hydrology import days_meeting_share
 from .samples import effective_values
@@ -31,7 +31,7 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     A segment with at least ``min_responses`` responses of its own is scored from them; every
     other segment takes the value of its whole water body, computed from all of the water body's
     responses (those naming a segment included). Fewer than ``min_responses`` responses for the
-    whole water body give ``insufficient_data``. Params: ``respondent_weights``,
+    whole water body give ``insufficient_data`` and a ``survey.too_few`` warning. Params: ``respondent_weights``,
     ``min_responses``.
     """
     weights = context.param("respondent_weights")
@@ -50,7 +50,13 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     rows = pd.concat([own, broadcast], ignore_index=True)
     rows["status"] = ["insufficient_data" if n < minimum else "ok"
                       for n in rows["n_obs"].tolist()]
-    return IndicatorValues(table=rows)
+    few = whole[whole["n_obs"] < minimum]
+    issues = tuple(data_issue("questionnaires", "survey.too_few", str(wb),
+                              f"河湖 {wb} 只有 {n} 份有效问卷，公众满意度至少需要 {minimum} 份",
+                              f"water body {wb} has {n} valid questionnaire(s); public "
+                              f"satisfaction needs at least {minimum}", dataset)
+                   for wb, n in zip(few["water_body_id"], few["n_obs"].astype(int)))
+    return IndicatorValues(table=rows, issues=issues)
 
 
 def _survey(responses: pd.DataFrame, key: str, weights, survey: str) -> pd.DataFrame:

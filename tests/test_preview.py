@@ -134,3 +134,14 @@ def test_validate_lists_errors_and_warnings_in_one_pass(demo):
     assert ("reference.unknown", "warning") in rules
     (skipped,) = [i for i in checked.issues if i.rule == "check.skipped"]
     assert skipped.column == "indicators" and "未试算指标" in skipped.message_zh
+
+
+def test_too_few_questionnaires_are_counted_in_the_issue(demo):
+    edit(demo / "公众满意度调查.csv", lambda lines: lines[:6])    # 5 responses, all of FHGD
+    issues = check_package(demo).issues
+    (few,) = [i for i in issues if i.rule == "survey.too_few"]
+    assert few.value == "FHGD" and few.file.endswith("公众满意度调查.csv")
+    assert "只有 5 份有效问卷" in few.message_zh and "至少需要 30 份" in few.message_zh
+    missing = [i for i in issues if i.rule == "indicator.mandatory_missing"
+               and i.column == "social.public_satisfaction"]
+    assert {i.severity for i in missing} == {"error"}
