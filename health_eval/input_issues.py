@@ -72,6 +72,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                 "table {target} ({zh}) is missing or has no data row: {n} "
                                 "row(s) name a {code} that cannot be placed and were not used "
                                 "(the first at this row)"),
+    "table.kind_mismatch": ("{key} 所在河湖 {water_body} 的类型是{kind}，而表 {zh} 只用于{kinds}的指标：{n} 行"
+                            "数据未被使用（首行见行号）",
+                            "{key} belongs to water body {water_body}, a {kind}, but table {zh} "
+                            "is read only by indicators of a {kinds}: {n} row(s) were not used "
+                            "(the first at this row)"),
     "parameter.unknown": ("监测项目“{key}”不是本方法的项目（如 nh3n 氨氮、tp 总磷）：{n} 行数据未被使用"
                           "（首行见行号）",
                           "parameter '{key}' is not one of the method's (e.g. nh3n, tp; see "
@@ -108,6 +113,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "table.census_empty": ("普查表 {code}（{zh}）没有数据行，按“普查未发现”处理",
                            "census table {code} ({zh}) has no data row: read as 'none found'"),
     "table.unreadable": ("不是数据表（{detail}）", "not a table ({detail})"),
+    "text.bom": ("该行含有多余的字节顺序标记（BOM，U+FEFF，常见于拼接的导出文件），已删除",
+                 "the line holds a stray byte-order mark (BOM, U+FEFF, as in exports joined "
+                 "together); it was removed"),
+    "csv.unclosed_quote": ("该行的双引号（\"）没有闭合：文件其余部分都会被读进同一个单元格，请补上或删去引号",
+                           "a double quote (\") opened on this line is never closed: the rest "
+                           "of the file would be read into one cell; close or remove it"),
     "file.encoding": ("无法识别文件编码（支持 UTF-8、UTF-8 BOM、GB18030）",
                       "cannot decode the file (UTF-8, UTF-8 with BOM and GB18030 are supported)"),
     "file.unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),

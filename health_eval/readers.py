@@ -21,7 +21,7 @@ import importlib.util
 import io
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +48,8 @@ class RawTable:
     ``percent_cells`` (workbooks with a % column) marks the grid's numbers shown in a
     percentage format: Excel stores 85 % as 0.85. ``row_numbers`` (frames only) numbers the
     data rows otherwise: a frame that is part of a larger table (one task of a distributed run)
-    keeps the row numbers of the whole.
+    keeps the row numbers of the whole. ``warnings`` are problems of reading the file that
+    do not stop it (a stray byte-order mark).
     """
 
     spec: TableSpec
@@ -60,6 +61,7 @@ class RawTable:
     excel: bool = False
     percent_cells: np.ndarray | None = None
     row_numbers: np.ndarray | None = None
+    warnings: list[Issue] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -245,6 +247,7 @@ def _read_directory(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]
         read = _read_csv if suffix == ".csv" else _read_parquet
         try:
             raws.append(read(entry, file, spec))
+            issues.extend(raws[-1].warnings)
         except InputError as exc:        # one unreadable file: the others are still read
             issues.extend(exc.issues)
     return raws, issues
@@ -256,6 +259,11 @@ def _read_csv(path: Path, shown: str, spec: TableSpec) -> RawTable:
     text = _decode(data)
     if text is None:
         raise _file_error(spec.name, shown, "file.encoding")
+    text, warnings = _without_stray_boms(text, Origin(spec.name, shown, None))
+    quote = _unclosed_quote_line(text)
+    if quote is not None:
+        raise InputError([Origin(spec.name, shown, None).issue(
+            "csv.unclosed_quote", "error", row=quote, value=text.splitlines()[quote - 1][:80])])
     try:
         width = max(map(len, csv.reader(io.StringIO(text))), default=0)
         grid = pd.read_csv(io.StringIO(text), header=None, names=range(width), index_col=False,
@@ -264,7 +272,29 @@ def _read_csv(path: Path, shown: str, spec: TableSpec) -> RawTable:
         raise _file_error(spec.name, shown, "file.unreadable", detail=str(exc)) from exc
     except pd.errors.EmptyDataError:
         grid = pd.DataFrame()
-    return RawTable(spec, grid, None, shown, None, sha)
+    return RawTable(spec, grid, None, shown, None, sha, warnings=warnings)
+
+
+def _without_stray_boms(text: str, origin: Origin) -> tuple[str, list[Issue]]:
+    """``text`` without byte-order marks (U+FEFF) past its start — files joined together, or
+    a cell pasted from another export — and a ``text.bom`` warning naming each line."""
+    if "\ufeff" not in text:
+        return text, []
+    lines = text.split("\n")
+    issues = [origin.issue("text.bom", "warning", row=number)
+              for number, line in enumerate(lines, start=1) if "\ufeff" in line]
+    return text.replace("\ufeff", ""), issues
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The line (1-based) where a double quote opens a field that no quote closes before the
+    end of the file, or None. A quote doubled inside a quoted field (``""``) counts twice, so
+    the parity of the count says whether a field is open at the end of a line."""
+    open_at, number = None, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.count('"') % 2:
+            open_at = number if open_at is None else None
+    return open_at
 
 
 def _decode(data: bytes) -> str | None:

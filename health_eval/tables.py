@@ -94,6 +94,10 @@ class TableSpec:
         Columns that identify a row uniquely (empty when rows repeat legitimately).
     required : bool
         Whether every input package must contain it (with at least one data row).
+    kinds : tuple of str or None
+        The water-body kinds whose indicators read the table (None: every kind); rows of a
+        water body of another kind are not used (``table.kind_mismatch``). Built-in indicators
+        agree (``tests/test_preview.py``).
     census : bool
         Whether the table is a census of everything found on the water bodies of the package
         (barriers, outfalls, 四乱 problems, lake connections): given with no data row it says
@@ -107,6 +111,7 @@ class TableSpec:
     key: tuple[str, ...] = ()
     required: bool = False
     census: bool = False
+    kinds: tuple[str, ...] | None = None
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -175,6 +180,8 @@ SAMPLE_COLUMNS: tuple[Column, ...] = (
 
 WATER_BODY_KINDS = ("river", "lake", "reservoir")
 WATER_BODY_KIND_LABELS = ("河流", "湖泊", "水库")
+RIVER_ONLY = ("river",)
+LAKES_ONLY = ("lake", "reservoir")
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
@@ -230,7 +237,7 @@ TABLES: tuple[TableSpec, ...] = (
         columns=SAMPLE_COLUMNS,
     ),
     TableSpec(
-        name="daily_flow", zh="逐日流量", key=("station_id", "date"),
+        name="daily_flow", zh="逐日流量", kinds=RIVER_ONLY, key=("station_id", "date"),
         description="Daily mean flow at hydrological stations.",
         columns=(
             _c("station_id", "测站编码", "str"),
@@ -239,7 +246,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="water_level", zh="逐日水位", key=("station_id", "date"),
+        name="water_level", zh="逐日水位", kinds=LAKES_ONLY, key=("station_id", "date"),
         description="Daily mean water level at lake gauges.",
         columns=(
             _c("station_id", "测站编码", "str"),
@@ -315,7 +322,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="barriers", zh="拦河建筑物", census=True, key=("barrier_id",),
+        name="barriers", zh="拦河建筑物", kinds=RIVER_ONLY, census=True, key=("barrier_id",),
         description="Dams, sluices and weirs on the river (SPEC §4.1, connectivity).",
         columns=(
             _c("barrier_id", "建筑物编码", "str"),
@@ -327,7 +334,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="lake_connections", zh="湖泊连通", census=True, key=("connection_id",),
+        name="lake_connections", zh="湖泊连通", kinds=LAKES_ONLY, census=True, key=("connection_id",),
         description="Inflow and outflow connections of a lake with their rating and flow.",
         columns=(
             _c("connection_id", "连通通道编码", "str"),
@@ -343,7 +350,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="lake_areas", zh="湖泊面积", key=("water_body_id",),
+        name="lake_areas", zh="湖泊面积", kinds=LAKES_ONLY, key=("water_body_id",),
         description="Current and reference (historical) water area of a lake.",
         columns=(
             _c("water_body_id", "河湖编码", "str"),
@@ -414,7 +421,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="macrophyte_plots", zh="大型水生植物样方", key=("plot_id",),
+        name="macrophyte_plots", zh="大型水生植物样方", kinds=LAKES_ONLY, key=("plot_id",),
         description="Macrophyte cover per survey plot of a lake zone.",
         columns=(
             _c("plot_id", "样方编码", "str"),
@@ -423,7 +430,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="phytoplankton", zh="浮游植物密度", key=(),
+        name="phytoplankton", zh="浮游植物密度", kinds=LAKES_ONLY, key=(),
         description="Phytoplankton density samples.",
         columns=(
             _c("station_id", "测站编码", "str"),
@@ -468,7 +475,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="navigation", zh="通航保证", key=("segment_id",),
+        name="navigation", zh="通航保证", kinds=RIVER_ONLY, key=("segment_id",),
         description="Days in the evaluation year on which navigation met the design standard.",
         columns=(
             _c("segment_id", "河段编码", "str"),

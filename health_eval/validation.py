@@ -37,7 +37,14 @@ from .rules import (
     ParameterBounds,
     Reference,
 )
-from .tables import PARAMETER_NAMES, PARAMETER_UNITS, TABLES, table_spec
+from .tables import (
+    PARAMETER_NAMES,
+    PARAMETER_UNITS,
+    TABLES,
+    WATER_BODY_KIND_LABELS,
+    WATER_BODY_KINDS,
+    table_spec,
+)
 
 __all__ = ["Validation", "row_accounts", "validate_dataset"]
 
@@ -89,6 +96,7 @@ def validate_dataset(dataset) -> Validation:
     _check_keys(checks)
     _check_references(checks)
     _check_evaluation_year(checks)
+    _check_kinds(checks)
     return Validation(list(dataset.issues) + checks.finish(), checks.rejected)
 
 
@@ -458,6 +466,43 @@ def _check_evaluation_year(checks: _Checks) -> None:
         _per_value(checks, table, "date", frame["station_id"], outside,
                    "date.outside_evaluation_year", shown=frame["date"],
                    year=lambda station, by_station=by_station: by_station[station])
+
+
+def _check_kinds(checks: _Checks) -> None:
+    """Rows of a table whose indicators are of other kinds of water body than the row's
+    (``TableSpec.kinds``: lake areas given for a river, daily flows for a lake): not used,
+    one warning per water body (``table.kind_mismatch``). A row's water body is found through
+    its water body, segment or station."""
+    kind = _lookup(checks.frame("water_bodies"), "water_body_id", "kind")
+    home = _lookup(checks.frame("segments"), "segment_id", "water_body_id")
+    place = _lookup(checks.frame("stations"), "station_id", "segment_id")
+    labels = dict(zip(WATER_BODY_KINDS, WATER_BODY_KIND_LABELS))
+    for spec in TABLES:
+        frame = checks.frame(spec.name)
+        if spec.kinds is None or frame is None:
+            continue
+        column = next(c for c in ("water_body_id", "segment_id", "station_id") if c in frame)
+        codes, distinct = checks.codes(spec.name, column)
+        ids = pd.Series(distinct, dtype=object)
+        segment = ids.map(place) if column == "station_id" else ids
+        water_body = ids if column == "water_body_id" else segment.map(home)
+        kinds = water_body.map(kind)
+        wrong = (kinds.notna() & ~kinds.isin(spec.kinds)).to_numpy(dtype=bool)
+        by_value = dict(zip(ids, zip(water_body, kinds)))
+        _per_value(checks, spec.name, column, frame[column], per_row(codes, wrong, False),
+                   "table.kind_mismatch", zh=spec.zh,
+                   water_body=lambda v, by_value=by_value: by_value[v][0],
+                   kind=lambda v, by_value=by_value: labels.get(by_value[v][1], by_value[v][1]),
+                   kinds="/".join(labels[k] for k in spec.kinds))
+
+
+def _lookup(frame: pd.DataFrame | None, key: str, column: str) -> pd.Series:
+    """``column`` by ``key`` (first row of a repeated key; empty without the table)."""
+    if frame is None:
+        return pd.Series(dtype=object)
+    first = frame.drop_duplicates(key)
+    return pd.Series(first[column].astype(object).to_numpy(),
+                     index=first[key].astype(object).to_numpy())
 
 
 def _per_value(checks: _Checks, table: str, column: str, values: pd.Series,

@@ -115,6 +115,11 @@ EXPECTED: dict[str, list[Row]] = {
     "cover_120": [
         ("macrophyte_plots", "大型水生植物样方.csv", None, 3, "cover_pct", "120", "value.range",
          "error"),
+        # and the base's W1 is a river: macrophyte plots are read by lake indicators only
+        ("macrophyte_plots", "大型水生植物样方.csv", None, 2, "segment_id", "S1",
+         "table.kind_mismatch", "warning"),
+        ("macrophyte_plots", "大型水生植物样方.csv", None, 3, "segment_id", "S2",
+         "table.kind_mismatch", "warning"),
     ],
     "developed_exceeds": [
         ("shoreline_lengths", "岸线利用.csv", None, 3, "developed_km", "9.5", "value.exceeds",
@@ -206,6 +211,19 @@ EXPECTED.update({      # checks run made alone before issue 16; validate makes t
         ("indicator_values", SUPPLIED, None, 2, "water_body_id", "W2", "reference.water_body",
          "error"),
         ("indicator_values", SUPPLIED, None, 2, "segment_id", "S1", "reference.segment", "error"),
+    ],
+})
+EXPECTED.update({      # issues that name their row (issue 16)
+    "stray_bom": [
+        ("daily_flow", FLOW, None, 3, None, None, "text.bom", "warning"),
+    ],
+    "unclosed_quote": [
+        ("daily_flow", FLOW, None, 3, None, '"H1,2021-01-02,10.7', "csv.unclosed_quote",
+         "error"),
+    ],
+    "lake_areas_for_river": [
+        ("lake_areas", "湖泊面积.csv", None, 2, "water_body_id", "W1", "table.kind_mismatch",
+         "warning"),
     ],
 })
 EXPECTED.update({

@@ -145,3 +145,26 @@ def test_too_few_questionnaires_are_counted_in_the_issue(demo):
     missing = [i for i in issues if i.rule == "indicator.mandatory_missing"
                and i.column == "social.public_satisfaction"]
     assert {i.severity for i in missing} == {"error"}
+
+
+def test_the_kinds_of_a_table_are_those_of_the_indicators_that_read_it():
+    from health_eval.registry import default_registry
+    from health_eval.tables import TABLES
+
+    read_by: dict[str, set[str]] = {}
+    for indicator in default_registry():
+        for table in indicator.inputs:
+            read_by.setdefault(table, set()).update(indicator.applies_to)
+    every = {"river", "lake", "reservoir"}
+    for spec in TABLES:
+        if spec.name in read_by and spec.name not in ("water_bodies", "segments", "stations"):
+            assert set(spec.kinds or every) == read_by[spec.name], spec.name
+
+
+def test_lake_areas_given_for_a_river_are_rejected_with_their_row(demo):
+    edit(demo / "湖泊面积.csv", lambda lines: lines + ["FHGD,2.0,2.5,1985"])
+    checked = check_package(demo)
+    (issue,) = [i for i in checked.issues if i.rule == "table.kind_mismatch"]
+    assert (issue.row, issue.column, issue.value) == (3, "water_body_id", "FHGD")
+    assert "河流" in issue.message_zh and "湖泊/水库" in issue.message_zh
+    assert checked.rows["lake_areas"] == {"read": 2, "used": 1, "rejected": 1}

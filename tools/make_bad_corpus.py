@@ -673,6 +673,31 @@ def case_supplied_foreign_segment(folder: Path) -> None:
     write_base(folder, 指标直接赋值=[SUPPLIED_HEADER, ["W2", "S1", "water.sediment", "50"]])
 
 
+# issues that name their row and column (issue 16)
+
+@case
+def case_stray_bom(folder: Path) -> None:
+    """A byte-order mark at the start of line 3 (two exports joined): removed, text.bom."""
+    write_base(folder, 逐日流量=[FLOW_HEADER, ["H1", "2021-01-01", "10.5"],
+                              ["\ufeffH1", "2021-01-02", "10.7"]])
+
+
+@case
+def case_unclosed_quote(folder: Path) -> None:
+    """A double quote opened on line 3 and never closed (csv.unclosed_quote)."""
+    write_base(folder)
+    (folder / "逐日流量.csv").write_bytes(csv_text([FLOW_HEADER]).encode()
+                                       + b'H1,2021-01-01,10.5\n"H1,2021-01-02,10.7\n'
+                                         b"H1,2021-01-03,10.9\n")
+
+
+@case
+def case_lake_areas_for_river(folder: Path) -> None:
+    """Lake areas given for the river W1 (line 2, table.kind_mismatch: not used)."""
+    write_base(folder, 湖泊面积=[["河湖编码", "现状水面面积(km2)", "历史参考面积(km2)", "参考年份"],
+                              ["W1", "2.0", "2.5", "1985"]])
+
+
 # --------------------------------------------------------------------------------------------
 
 README = """# Broken input packages
