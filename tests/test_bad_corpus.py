@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from health_eval.api import place_segments, resolve_profiles
+from health_eval.api import evaluate, place_segments, resolve_profiles
 from health_eval.dataset import load_dataset
 from health_eval.issues import InputError
+from health_eval.preview import check_package
 from health_eval.registry import default_registry
 from health_eval.tables import TABLES, TableSpec
 from health_eval.validation import row_accounts, validate_dataset
@@ -338,3 +339,23 @@ def test_rows_of_stations_that_cannot_be_placed_are_rejected_not_lost(case):
     dataset = load_dataset(str(CORPUS / case))
     accounts = row_accounts(dataset, validate_dataset(dataset))
     assert accounts["daily_flow"] == {"read": 2, "used": 0, "rejected": 2}
+
+
+@pytest.mark.parametrize("case", sorted(c for c in EXPECTED if not c.startswith("header_only_")
+                                         or c.endswith(("water_bodies", "segments", "stations"))))
+def test_validate_finds_every_expected_issue_and_agrees_with_run(case):
+    """``health-eval validate`` (lenient reading, rules, places, preview) lists at least the
+    issues above, and has an error exactly when ``run`` refuses or ends with one."""
+    source = _source(CORPUS / case)
+    try:
+        checked = check_package(source)
+    except InputError as exc:                   # not readable at all: run refuses it too
+        assert {i.rule for i in exc.issues} == {"file.unreadable"}
+        return
+    found = {_row(issue, CORPUS / case) for issue in checked.issues}
+    assert set(EXPECTED[case]) <= found
+    try:
+        ran_ok = evaluate(source).ok
+    except InputError:
+        ran_ok = False
+    assert checked.has_errors == (not ran_ok)
