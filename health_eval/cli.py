@@ -134,6 +134,18 @@ def _report_request(report: str, previous: Path | None, measures: Path | None, l
         raise typer.BadParameter(str(exc), param_hint=exc.option) from exc
 
 
+def _check_reports(reports, result: EvaluationResult) -> None:
+    """Report options that need the result (``--previous`` of an earlier evaluation year),
+    checked before anything is written: a bad one is a usage error (exit 2)."""
+    from .reports import ReportOptionError
+
+    try:
+        reports.check(result)
+    except ReportOptionError as exc:
+        typer.echo(f"{exc.option}: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
 def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict,
                     reports=None, executor: str = "local") -> None:
     evaluator = _evaluator(executor)
@@ -142,6 +154,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
             result = evaluator(dataset, profile, progress=progress, **options)
         except InputError as exc:
             _refuse(exc.issues, out)
+    if reports is not None:
+        _check_reports(reports, result)
     written = result.write(out, tuple(formats))
     written += write_issues(result.issues, out)
     if reports is not None and reports.formats:
@@ -210,7 +224,8 @@ def _progress_bar() -> Iterator:
 
 
 REPORT_HELP = "Plan-revision reports per water body: html,docx, or none."
-PREVIOUS_HELP = "A previous result.json to compare with (reports)."
+PREVIOUS_HELP = ("A result.json of an earlier evaluation year to compare with (reports); rounds "
+                 "are paired by water body and evaluation year.")
 MEASURES_HELP = "Measure catalogue YAML replacing the packaged measures.yaml (reports)."
 LANG_HELP = "Report language: zh or en."
 
