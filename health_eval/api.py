@@ -182,7 +182,9 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         inputs = arguments.inputs
     dataset = load_dataset(dataset)
     registry = registry if registry is not None else default_registry()
-    profiles_by_kind = resolve_profiles(profile, options)
+    present = set(dataset.table("water_bodies")["kind"].dropna())
+    profiles_by_kind = {kind: chosen for kind, chosen in resolve_profiles(profile, options).items()
+                        if kind in present}          # the profiles of the kinds evaluated
     profiles = profiles_by_id(profiles_by_kind)
     validation = validate_dataset(dataset)
     if validation.has_errors:

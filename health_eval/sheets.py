@@ -19,6 +19,7 @@ fitted to the contents, and the ``severity`` column of an issues table coloured.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import os
@@ -35,7 +36,7 @@ from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-__all__ = ["Sheet", "clean_text", "csv_text", "formula_like", "neutral_rows", "write_csv",
+__all__ = ["Sheet", "clean_text", "clean_texts", "csv_text", "formula_like", "neutral_rows", "write_csv",
            "write_workbook"]
 
 #: C0 controls but tab, line feed and carriage return; DEL and C1 controls; lone surrogates and
@@ -61,6 +62,22 @@ def _visible(match: re.Match) -> str:
 def clean_text(text: str) -> str:
     """``text`` with every control character replaced by its visible symbol (``␇`` for BEL)."""
     return CONTROL.sub(_visible, text)
+
+
+def clean_texts(value):
+    """``value`` with :func:`clean_text` applied to every string inside it: in (frozen)
+    dataclasses, tuples, lists and dicts (a report's document model before it is written)."""
+    if isinstance(value, str):
+        return clean_text(value) if CONTROL.search(value) else value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: clean_texts(getattr(value, f.name))
+                   for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, (tuple, list)):
+        return type(value)(clean_texts(v) for v in value)
+    if isinstance(value, dict):
+        return {clean_texts(k): clean_texts(v) for k, v in value.items()}
+    return value
 
 
 def formula_like(text: str) -> bool:

@@ -13,6 +13,7 @@ from health_eval.atomic import atomic_path
 from health_eval.profile import Profile
 from health_eval.result import EvaluationResult
 from health_eval.safe_names import file_names
+from health_eval.sheets import clean_texts
 
 from .compare import RoundsError, check_rounds
 from .content import build_report
@@ -40,6 +41,12 @@ def water_body_folders(water_body_ids: Iterable[str]) -> dict[str, str]:
     is a safe file name, else the id made safe with a short hash (ids may hold ``/``, ``..``,
     ``CON``, 300 characters or differ only in case; see :mod:`health_eval.safe_names`)."""
     return file_names(water_body_ids)
+
+
+def _report(context: ReportContext, water_body_id: str):
+    """The report of one water body, its text free of control characters (shown as visible
+    symbols, :func:`health_eval.sheets.clean_text`), as HTML and Word must hold it."""
+    return clean_texts(build_report(context, water_body_id))
 
 
 def _checked_context(result: EvaluationResult, **arguments) -> ReportContext:
@@ -79,7 +86,7 @@ def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, 
     """
     context = context or _checked_context(result, previous=previous, measures=measures,
                                           lang=lang, profiles=profiles)
-    return render(build_report(context, water_body_id))
+    return render(_report(context, water_body_id))
 
 
 def render_summary_html(result: EvaluationResult, *, previous=None, measures=None,
@@ -88,7 +95,7 @@ def render_summary_html(result: EvaluationResult, *, previous=None, measures=Non
     """The HTML summary of every water body of ``result`` (``links``: id → report link)."""
     context = context or _checked_context(result, previous=previous, measures=measures,
                                           lang=lang, profiles=profiles)
-    return render(build_summary(context, links), "summary.html")
+    return render(clean_texts(build_summary(context, links)), "summary.html")
 
 
 def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
@@ -136,7 +143,7 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
         for water_body_id in sorted(context.water_body_rows):
             folder = folders[str(water_body_id)]
             links[water_body_id] = f"{folder}/report.html"
-            report = build_report(context, water_body_id)
+            report = _report(context, water_body_id)
             if "html" in formats:
                 target = out / folder / "report.html"
                 stack.enter_context(atomic_path(target)).write_text(render(report),
@@ -149,7 +156,8 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
         if "html" in formats:
             target = out / "summary.html"
             stack.enter_context(atomic_path(target)).write_text(
-                render(build_summary(context, links), "summary.html"), encoding="utf-8")
+                render(clean_texts(build_summary(context, links)), "summary.html"),
+                encoding="utf-8")
             written.append(target)
     return written
 
