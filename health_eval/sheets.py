@@ -19,6 +19,7 @@ fitted to the contents, and the ``severity`` column of an issues table coloured.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime
 import math
@@ -133,9 +134,18 @@ def csv_text(value) -> object:
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike, header: Sequence[str]) -> None:
     """Write ``frame`` as CSV (UTF-8 with BOM, which Excel opens as UTF-8) with ``header``;
     every cell as :func:`csv_text` makes it."""
-    rows = [[csv_text(v) for v in row] for row in neutral_rows(frame)]
-    table = pd.DataFrame(rows, columns=[csv_text(h) for h in header], dtype=object)
-    table.to_csv(path, index=False, encoding="utf-8-sig")
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")   # quotes cells holding CR or LF
+        writer.writerow([csv_text(h) for h in header])
+        writer.writerows([_csv_cell(v) for v in row] for row in neutral_rows(frame))
+
+
+def _csv_cell(value) -> object:
+    """A CSV cell from a neutral value: formula-like text behind an apostrophe, missing empty,
+    numbers as Python writes them (round trip exact)."""
+    if isinstance(value, str):
+        return "'" + value if formula_like(value) else value
+    return "" if value is None else value
 
 
 @dataclass(frozen=True)
