@@ -613,13 +613,24 @@ HOSTILE_IDS = ("W" + "x" * 299, "a/b", "..", "../../escape", "CON", "nul", "COM1
                "C:\\evil", "河湖/一", "<i>")
 
 
+#: A value for each mandatory indicator of the packaged river profile, so that a river
+#: without monitoring data still evaluates (supplied values, 指标直接赋值).
+MANDATORY_RIVER_VALUES = (("basin.shoreline_naturalness", "80"),
+                          ("basin.shoreline_violations", "80"), ("water.wq_grade", "2"),
+                          ("water.self_purification", "7"), ("water.eco_flow", "80"),
+                          ("biota.fish_retention", "0.8"), ("social.public_satisfaction", "85"))
+
+
 def _rivers(ids: list[str], segment_of=lambda wid, i: f"S{i}") -> dict[str, Rows]:
-    """Tables 河湖名录 and 评价河段 of one river per id (segment ids from ``segment_of``);
-    no station."""
+    """Tables 河湖名录, 评价河段 and 指标直接赋值 of one river per id (segment ids from
+    ``segment_of``), its mandatory indicators supplied; no station."""
     return {"河湖名录": [WATER_BODIES[0]] + [[wid, f"河{i}", "河流", "2021"]
                                           for i, wid in enumerate(ids, 1)],
             "评价河段": [SEGMENTS[0]] + [[segment_of(wid, i), wid, f"段{i}", "3.5"]
                                         for i, wid in enumerate(ids, 1)],
+            "指标直接赋值": [["河湖编码", "河段编码", "指标编码", "指标值"]]
+            + [[wid, None, indicator, value] for wid in ids
+               for indicator, value in MANDATORY_RIVER_VALUES],
             "监测站点": None}
 
 
@@ -641,13 +652,15 @@ def case_case_twin_ids(folder: Path) -> None:
 @case
 def case_formula_names(folder: Path) -> None:
     """Names that a spreadsheet would run as formulas (=HYPERLINK, +, -, @) in 河湖名录,
-    评价河段 and 监测站点 (no issue: names are text; outputs must write them as text)."""
+    评价河段 and 监测站点, the mandatory indicators supplied (no issue: names are text;
+    outputs must write them as text)."""
     write_base(folder, 河湖名录=[WATER_BODIES[0],
                                ["W1", '=HYPERLINK("http://example.com","点此")', "河流", "2021"]],
                评价河段=[SEGMENTS[0], ["S1", "W1", "+cmd|' /C calc'!A0", "5.2"],
                      ["S2", "W1", "@SUM(1+1)", "7.8"]],
                监测站点=[STATIONS[0], ["Q1", "S1", "-2+3", "水质"],
-                     ["H1", "S1", "=1+1", "水文"]])
+                     ["H1", "S1", "=1+1", "水文"]],
+               指标直接赋值=_rivers(["W1"])["指标直接赋值"])
 
 
 @case
