@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -29,6 +28,7 @@ from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
 from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
+from .sheets import display_width
 from .validation import row_accounts, validate_dataset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -49,18 +49,14 @@ def demo_path() -> Path:
     return Path(str(resources.files("health_eval") / "data" / "demo"))
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int, right: bool) -> str:
-    fill = " " * (width - _width(text))
+    fill = " " * (width - display_width(text))
     return fill + text if right else text + fill
 
 
 def format_table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
     """A plain-text table aligned for Chinese (double-width) characters."""
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(_pad(cell, w, i in right) for i, (cell, w) in enumerate(zip(line, widths)))
              .rstrip() for line in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -37,8 +37,8 @@ from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-__all__ = ["Sheet", "clean_text", "clean_texts", "csv_text", "formula_like", "neutral_rows", "write_csv",
-           "write_workbook"]
+__all__ = ["Sheet", "clean_text", "clean_texts", "csv_text", "display_width", "formula_like",
+           "neutral_rows", "write_csv", "write_workbook"]
 
 #: C0 controls but tab, line feed and carriage return; DEL and C1 controls; lone surrogates and
 #: the non-characters U+FFFE/U+FFFF (none of them can be written to XML, some not to UTF-8).
@@ -124,11 +124,9 @@ def neutral_rows(frame: pd.DataFrame) -> list[list]:
 
 
 def csv_text(value) -> object:
-    """One CSV cell: :func:`_cell_value`, and formula-like text behind an apostrophe."""
-    value = _cell_value(value)
-    if isinstance(value, str) and formula_like(value):
-        return "'" + value
-    return value
+    """One CSV cell: :func:`_cell_value`, formula-like text behind an apostrophe, missing and
+    non-finite numbers empty."""
+    return _csv_cell(_cell_value(value))
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike, header: Sequence[str]) -> None:
@@ -157,15 +155,15 @@ class Sheet:
     header: Sequence[str]
 
 
-def _width(text: str) -> int:
-    """Display width: East Asian wide characters count two."""
+def display_width(text: str) -> int:
+    """Display width of ``text`` in a fixed-width font: East Asian wide characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _widths(header: Sequence[str], rows: list[list]) -> list[float]:
     widths = []
     for i, title in enumerate(header):
-        longest = max([_width(str(title))] + [_width(str(row[i])) for row in rows[:WIDTH_SAMPLE]
+        longest = max([display_width(str(title))] + [display_width(str(row[i])) for row in rows[:WIDTH_SAMPLE]
                                               if row[i] is not None])
         widths.append(min(MAX_WIDTH, longest + 2))
     return widths
