@@ -57,7 +57,8 @@ HEADERS_ZH = {
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-ready Python value: NaN/NA → None, numpy scalars → Python, containers recursed."""
+    """A JSON-ready Python value: NaN, ±inf and NA → None, numpy scalars → Python, containers
+    recursed, any other object as its text (JSON writing never fails)."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -72,7 +73,7 @@ def _plain(value: Any) -> Any:
         return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
-    return value
+    return value if isinstance(value, (str, int)) else str(value)   # a path, a date…: text
 
 
 def _excel_headers(table: str, columns) -> list[str]:
@@ -167,7 +168,8 @@ class EvaluationResult:
         return data
 
     def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 1) -> str:
-        """The result as stable JSON (sorted keys, UTF-8); written atomically when ``path``."""
+        """The result as stable JSON (sorted keys, UTF-8; non-finite numbers null, objects JSON
+        has no type for as text); written atomically when ``path``."""
         text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=indent,
                           allow_nan=False)
         if path is not None:

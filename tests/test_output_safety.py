@@ -118,6 +118,7 @@ def test_result_workbook_writes_names_as_text_and_json_any_float(tiny_frames, ti
     tiny_frames["segments"]["name"] = ["@SUM(1+1)", "\x1b[31m下段\x07"]
     result = health_eval.evaluate(tiny_frames, tiny_profile)
     result.indicators.loc[0, "value"] = float("inf")       # what an overflow would leave
+    result.provenance["options"] = {"folder": tmp_path}    # an object JSON has no type for
     result.write(tmp_path)
     book = openpyxl.load_workbook(tmp_path / "result.xlsx")
     assert not [c for s in book.worksheets for row in s.iter_rows() for c in row
@@ -130,6 +131,7 @@ def test_result_workbook_writes_names_as_text_and_json_any_float(tiny_frames, ti
     data = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     assert data["indicators"][0]["value"] is None
     assert data["water_bodies"][0]["evaluation_year"] == 2021
+    assert data["provenance"]["options"] == {"folder": str(tmp_path)}
 
 
 # --------------------------------------------------------------------------------------------
