@@ -33,6 +33,7 @@ import pandas as pd
 from .headers import find_header_row, header_text
 from .input_issues import INPUT, Origin
 from .issues import InputError, Issue
+from .sheets import clean_text
 from .tables import TableSpec, table_spec
 
 __all__ = ["CSV_ENCODINGS", "RawTable", "read_frames", "read_package"]
@@ -225,11 +226,19 @@ def _sheet_xml_issue(spec: TableSpec, shown: str, sheet, data: bytes, exc: Synta
         lines = xml.split(b"\n")
         offset = sum(len(text) + 1 for text in lines[:max(line - 1, 0)]) + column
         refs = list(re.finditer(rb'<c\b[^>]*\br="([A-Z]{1,3})([0-9]+)"', xml[:offset]))
-        cell = refs[-1].groups() if refs else None
-    where = {} if cell is None else {"row": int(cell[1]), "value": None}
-    letter = "?" if cell is None else cell[0].decode()
+        cell = refs[-1] if refs else None
+    where = {} if cell is None else {
+        "row": int(cell.group(2)), "value": _xml_text(xml[cell.start():offset + 200])}
+    letter = "?" if cell is None else cell.group(1).decode()
     return Origin(spec.name, shown, sheet.title).issue(
         "sheet.xml", "error", cell=letter, detail=str(exc), **where)
+
+
+def _xml_text(xml: bytes) -> str | None:
+    """The text of the first ``<t>`` or ``<v>`` element in ``xml`` (a cell's), control
+    characters shown as visible symbols (``␇``)."""
+    found = re.search(rb"<(?:t|v)\b[^>]*>(.*?)</(?:t|v)>", xml, re.S)
+    return None if found is None else clean_text(found.group(1).decode("utf-8", "replace"))
 
 
 def _grid(rows: list[tuple]) -> pd.DataFrame:

@@ -202,7 +202,7 @@ HOSTILE: dict[str, list[Row]] = {
         ("wq_samples", WQ, None, 3, "value", "1e+308", "value.range", "error"),
     ],
     "xlsx_control_in_sheet_xml": [
-        ("daily_flow", X, "逐日流量", 3, None, None, "sheet.xml", "error"),
+        ("daily_flow", X, "逐日流量", 3, None, "H1-␇BEL", "sheet.xml", "error"),
     ],
 }
 EXPECTED.update(HOSTILE)

@@ -689,7 +689,7 @@ def case_magnitude_1e308(folder: Path) -> None:
 @case
 def case_xlsx_control_in_sheet_xml(folder: Path) -> None:
     """Workbook whose sheet 逐日流量 holds a raw BEL in cell A3 of its XML: the sheet cannot be
-    parsed (sheet.xml at row 3); the other sheets are read."""
+    parsed (sheet.xml at row 3, the cell's text shown with ␇); the other sheets are read."""
     book = new_workbook()
     for title, rows in BASE.items():
         add_sheet(book, title, typed(rows))
