@@ -4,7 +4,10 @@ for one kind that leaves the others their defaults, rounds compared by evaluatio
 
 import csv
 import json
+import os
+import tempfile
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -54,6 +57,10 @@ def test_any_ids_give_safe_bounded_unique_names(ids):
     assert file_names(reversed(ids)) == names               # not the order's doing
     for text, name in names.items():                        # a safe id stays itself unless
         assert name == text or name.endswith(tuple("0123456789abcdef"))   # it has a twin
+    with tempfile.TemporaryDirectory() as folder:           # and a real file system takes all
+        for name in names.values():
+            (Path(folder) / name / "report.html").parent.mkdir()
+        assert len(os.listdir(folder)) == len(names)
 
 
 def test_hostile_ids_become_usable_folders(tmp_path):
