@@ -43,9 +43,10 @@ def resolve_profiles(profile: ProfileLike | Mapping[str, ProfileLike] | None,
     Parameters
     ----------
     profile : None, profile-like, or mapping of kind to profile-like
-        None: the packaged mwr2020 river and lake profiles. One profile: used for the kinds in
-        its ``applies_to``. A mapping whose keys are kinds (``river``, ``lake``, ``reservoir``):
-        one profile per kind.
+        None: the packaged mwr2020 river and lake profiles (:data:`DEFAULT_PROFILES`). One
+        profile: used for the kinds in its ``applies_to``. A mapping whose keys are kinds
+        (``river``, ``lake``, ``reservoir``): one profile per kind. A profile given for some
+        kinds replaces only their defaults; the other kinds keep theirs.
     options : mapping, optional
         Policy overrides applied to every profile (keys of :class:`Policies`).
 
@@ -54,13 +55,12 @@ def resolve_profiles(profile: ProfileLike | Mapping[str, ProfileLike] | None,
     ProfileError
         For a profile that cannot be loaded, or an option that is not a policy.
     """
-    if profile is None:
-        chosen = dict(DEFAULT_PROFILES)
-    elif isinstance(profile, Mapping) and profile and set(profile) <= set(WATER_BODY_KINDS):
-        chosen = dict(profile)
-    else:
+    chosen: dict[str, Any] = dict(DEFAULT_PROFILES)
+    if isinstance(profile, Mapping) and profile and set(profile) <= set(WATER_BODY_KINDS):
+        chosen.update(profile)
+    elif profile is not None:
         loaded = load_profile(profile)
-        chosen = {kind: loaded for kind in loaded.applies_to}
+        chosen.update({kind: loaded for kind in loaded.applies_to})
     cache: dict[int, Profile] = {}
     by_kind = {}
     for kind, item in chosen.items():
@@ -211,7 +211,9 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         inputs = arguments.inputs
     dataset = load_dataset(dataset)
     registry = registry if registry is not None else default_registry()
-    profiles_by_kind = resolve_profiles(profile, options)
+    present = set(dataset.table("water_bodies")["kind"].dropna())
+    profiles_by_kind = {kind: chosen for kind, chosen in resolve_profiles(profile, options).items()
+                        if kind in present}          # the profiles of the kinds evaluated
     profiles = profiles_by_id(profiles_by_kind)
     validation = validate_dataset(dataset)
     segments, issues = place_segments(dataset, profiles_by_kind, registry)
@@ -265,8 +267,9 @@ def _step_counter(progress: Callable[[str, int, int], None] | None, total: int
 
 def _water_body_table(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
     """Every water body of the input with its name, kind and scores (NaN where not evaluated)."""
-    water_bodies = dataset.table("water_bodies")[["water_body_id", "name", "kind"]].astype(
-        {"water_body_id": "string"})
+    water_bodies = dataset.table("water_bodies")[["water_body_id", "name", "kind",
+                                                  "evaluation_year"]].astype(
+        {"water_body_id": "string", "evaluation_year": "Int64"})
     table = water_bodies.merge(scores, on="water_body_id", how="left")
     return table.sort_values(ROW_ORDER["water_bodies"]).reset_index(drop=True)
 

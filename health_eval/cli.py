@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -28,6 +27,7 @@ from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
 from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
+from .sheets import display_width
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
@@ -47,18 +47,14 @@ def demo_path() -> Path:
     return Path(str(resources.files("health_eval") / "data" / "demo"))
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int, right: bool) -> str:
-    fill = " " * (width - _width(text))
+    fill = " " * (width - display_width(text))
     return fill + text if right else text + fill
 
 
 def format_table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
     """A plain-text table aligned for Chinese (double-width) characters."""
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(_pad(cell, w, i in right) for i, (cell, w) in enumerate(zip(line, widths)))
              .rstrip() for line in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -132,6 +128,18 @@ def _report_request(report: str, previous: Path | None, measures: Path | None, l
         raise typer.BadParameter(str(exc), param_hint=exc.option) from exc
 
 
+def _check_reports(reports, result: EvaluationResult) -> None:
+    """Report options that need the result (``--previous`` of an earlier evaluation year),
+    checked before anything is written: a bad one is a usage error (exit 2)."""
+    from .reports import ReportOptionError
+
+    try:
+        reports.check(result)
+    except ReportOptionError as exc:
+        typer.echo(f"{exc.option}: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
 def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict,
                     reports=None, executor: str = "local") -> None:
     evaluator = _evaluator(executor)
@@ -140,6 +148,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
             result = evaluator(dataset, profile, progress=progress, **options)
         except InputError as exc:
             _refuse(exc.issues, out)
+    if reports is not None:
+        _check_reports(reports, result)
     written = result.write(out, tuple(formats))
     written += write_issues(result.issues, out)
     if reports is not None and reports.formats:
@@ -208,7 +218,8 @@ def _progress_bar() -> Iterator:
 
 
 REPORT_HELP = "Plan-revision reports per water body: html,docx, or none."
-PREVIOUS_HELP = "A previous result.json to compare with (reports)."
+PREVIOUS_HELP = ("A result.json of an earlier evaluation year to compare with (reports); rounds "
+                 "are paired by water body and evaluation year.")
 MEASURES_HELP = "Measure catalogue YAML replacing the packaged measures.yaml (reports)."
 LANG_HELP = "Report language: zh or en."
 

@@ -122,6 +122,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "file.encoding": ("无法识别文件编码（支持 UTF-8、UTF-8 BOM、GB18030）",
                       "cannot decode the file (UTF-8, UTF-8 with BOM and GB18030 are supported)"),
     "file.unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
+    "sheet.xml": ("工作表内容无法解析，{cell} 列附近含 XML 不允许的字符（多为导出程序写入的控制字符），"
+                  "该表未读取；请在 Excel 中重新输入该单元格后另存（{detail}）",
+                  "the sheet cannot be parsed: a character XML does not allow (mostly a control "
+                  "character an exporter wrote) near column {cell}; the sheet was not read; "
+                  "retype that cell in Excel and save again ({detail})"),
     "dependency.missing": ("读取 Parquet 文件需要 pyarrow：pip install health-eval[parquet]",
                            "reading Parquet files needs pyarrow: pip install health-eval[parquet]"),
     "source.not_found": ("找不到输入", "input not found"),

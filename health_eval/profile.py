@@ -24,7 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .scoring import Confidence, ScoringRule
-from .yaml_text import load_mapping
+from .yaml_text import load_mapping, read_mapping
 
 WaterBodyKind = Literal["river", "lake", "reservoir"]
 WEIGHT_TOLERANCE = 1e-6
@@ -242,7 +242,7 @@ def _raw_profile(name: str | Path, base_dir: Path | None) -> tuple[dict[str, Any
         raise ProfileError(
             f"找不到评价方案“{name}” / no profile {name!r}: not a packaged profile "
             f"({', '.join(packaged_profiles())}) and no such file")
-    return _read_yaml(path.read_text(encoding="utf-8"), str(path)), str(path), path.parent
+    return read_mapping(path, ProfileError, "方案文件", "a profile"), str(path), path.parent
 
 
 def merge_profile_data(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,11 +15,14 @@ References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import importlib.util
 import io
 import os
+import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,7 @@ import pandas as pd
 from .headers import find_header_row, header_text
 from .input_issues import INPUT, Origin
 from .issues import InputError, Issue
+from .sheets import clean_text
 from .tables import TableSpec, table_spec
 
 __all__ = ["CSV_ENCODINGS", "RawTable", "read_frames", "read_package"]
@@ -195,16 +199,48 @@ def _read_workbook(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]]
             if spec is None:
                 continue
             sheet.reset_dimensions()  # some writers store a wrong dimension; read every row
-            if any(column.unit == "%" for column in spec.columns):
-                grid, percent = _grid_with_percent(sheet)
-            else:
-                rows = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
-                grid, percent = _grid(rows), None
+            try:
+                if any(column.unit == "%" for column in spec.columns):
+                    grid, percent = _grid_with_percent(sheet)
+                else:
+                    rows = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+                    grid, percent = _grid(rows), None
+            except SyntaxError as exc:   # the XML parsers' errors (ParseError) derive from it
+                issues.append(_sheet_xml_issue(spec, shown, sheet, data, exc))
+                continue
             raws.append(RawTable(spec, grid, None, shown, sheet.title, sha, excel=True,
                                  percent_cells=percent))
     finally:
         book.close()
     return raws, issues
+
+
+def _sheet_xml_issue(spec: TableSpec, shown: str, sheet, data: bytes, exc: SyntaxError
+                     ) -> Issue:
+    """The issue of a sheet whose XML cannot be parsed (a raw control character written into a
+    cell by a faulty exporter): located at the cell the parser stopped in, when it can be
+    found from the parser's line and column."""
+    line, column = getattr(exc, "position", None) or (0, 0)
+    cell = None
+    with contextlib.suppress(KeyError, OSError, zipfile.BadZipFile, AttributeError):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(sheet._worksheet_path)
+        lines = xml.split(b"\n")
+        offset = sum(len(text) + 1 for text in lines[:max(line - 1, 0)]) + column
+        refs = list(re.finditer(rb'<c\b[^>]*\br="([A-Z]{1,3})([0-9]+)"', xml[:offset]))
+        cell = refs[-1] if refs else None
+    where = {} if cell is None else {
+        "row": int(cell.group(2)), "value": _xml_text(xml[cell.start():offset + 200])}
+    letter = "?" if cell is None else cell.group(1).decode()
+    return Origin(spec.name, shown, sheet.title).issue(
+        "sheet.xml", "error", cell=letter, detail=str(exc), **where)
+
+
+def _xml_text(xml: bytes) -> str | None:
+    """The text of the first ``<t>`` or ``<v>`` element in ``xml`` (a cell's), control
+    characters shown as visible symbols (``␇``)."""
+    found = re.search(rb"<(?:t|v)\b[^>]*>(.*?)</(?:t|v)>", xml, re.S)
+    return None if found is None else clean_text(found.group(1).decode("utf-8", "replace"))
 
 
 def _grid(rows: list[tuple]) -> pd.DataFrame:

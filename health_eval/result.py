@@ -22,10 +22,11 @@ import pandas as pd
 from .atomic import atomic_path, write_text_atomic
 from .issues import sort_issues
 from .schema import SCHEMA_VERSION
+from .sheets import Sheet, write_csv, write_workbook
 
 TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
 OUTPUT_FORMATS: tuple[str, ...] = ("json", "xlsx")
-INTEGER_COLUMNS = ("health_class", "n_obs", "row", "n_evaluated")
+INTEGER_COLUMNS = ("health_class", "n_obs", "row", "n_evaluated", "evaluation_year")
 
 #: The order of each table's rows (the issues have their own, see ``issues.sort_issues``).
 ROW_ORDER: dict[str, list[str]] = {
@@ -40,7 +41,8 @@ SHEET_NAMES_ZH = {"water_bodies": "河湖", "segments": "河段", "criteria": "�
 #: Headers that mean something else in one table (the issues' ``value`` is the offending value).
 TABLE_HEADERS_ZH = {"issues": {"value": "问题值"}}
 HEADERS_ZH = {
-    "water_body_id": "河湖编码", "name": "名称", "kind": "类型", "profile_id": "评价方案",
+    "water_body_id": "河湖编码", "name": "名称", "kind": "类型", "evaluation_year": "评价年份",
+    "profile_id": "评价方案",
     "rhi": "健康指数RHI", "health_class": "健康类别", "health_label": "健康状态",
     "health_name": "类别名称", "segment_id": "河段编码", "segment_weight": "河段权重",
     "criterion": "准则层", "score": "赋分", "weight": "权重", "n_evaluated": "已评价指标数",
@@ -55,7 +57,8 @@ HEADERS_ZH = {
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-ready Python value: NaN/NA → None, numpy scalars → Python, containers recursed."""
+    """A JSON-ready Python value: NaN, ±inf and NA → None, numpy scalars → Python, containers
+    recursed, any other object as its text (JSON writing never fails)."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -64,13 +67,13 @@ def _plain(value: Any) -> Any:
         return bool(value)
     if isinstance(value, (np.integer,)):
         return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
+    if isinstance(value, (float, np.floating)):        # JSON holds no NaN or ±inf
+        return float(value) if math.isfinite(value) else None
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
-    return value
+    return value if isinstance(value, (str, int)) else str(value)   # a path, a date…: text
 
 
 def _excel_headers(table: str, columns) -> list[str]:
@@ -165,7 +168,8 @@ class EvaluationResult:
         return data
 
     def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 1) -> str:
-        """The result as stable JSON (sorted keys, UTF-8); written atomically when ``path``."""
+        """The result as stable JSON (sorted keys, UTF-8; non-finite numbers null, objects JSON
+        has no type for as text); written atomically when ``path``."""
         text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=indent,
                           allow_nan=False)
         if path is not None:
@@ -213,29 +217,32 @@ class EvaluationResult:
         return targets
 
     def _write_excel(self, path: Path) -> None:
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            for name in TABLE_NAMES:
-                frame = getattr(self, name).copy()
-                if "details" in frame:
-                    frame["details"] = [json.dumps(_plain(d), ensure_ascii=False, sort_keys=True)
-                                        for d in frame["details"]]
-                frame.to_excel(writer, sheet_name=SHEET_NAMES_ZH[name], index=False,
-                               header=_excel_headers(name, frame.columns))
-            provenance = pd.DataFrame(
-                [(k, json.dumps(_plain(v), ensure_ascii=False, sort_keys=True))
-                 for k, v in sorted(self.provenance.items())], columns=["key", "value"])
-            provenance.to_excel(writer, sheet_name=SHEET_NAMES_ZH["provenance"], index=False,
-                                header=_excel_headers("provenance", provenance.columns))
+        """The workbook through the one writer path (:func:`health_eval.sheets.write_workbook`:
+        formulas and control characters neutralised, headers bold and frozen)."""
+        sheets = []
+        for name in TABLE_NAMES:
+            frame = getattr(self, name).copy()
+            if "details" in frame:
+                frame["details"] = [json.dumps(_plain(d), ensure_ascii=False, sort_keys=True)
+                                    for d in frame["details"]]
+            sheets.append(Sheet(SHEET_NAMES_ZH[name], frame, _excel_headers(name, frame.columns)))
+        provenance = pd.DataFrame(
+            [(k, json.dumps(_plain(v), ensure_ascii=False, sort_keys=True))
+             for k, v in sorted(self.provenance.items())], columns=["key", "value"])
+        sheets.append(Sheet(SHEET_NAMES_ZH["provenance"], provenance,
+                            _excel_headers("provenance", provenance.columns)))
+        write_workbook(path, sheets)
 
 
 def write_issues(issues: pd.DataFrame, folder: str | os.PathLike) -> list[Path]:
-    """Write an issues table to ``folder`` as ``issues.xlsx`` (headers ``中文 code``) and
-    ``issues.csv`` (UTF-8 with BOM, opens in Excel), all or nothing."""
+    """Write an issues table to ``folder`` as ``issues.xlsx`` (headers ``中文 code``, bold and
+    frozen, severity coloured, an autofilter) and ``issues.csv`` (UTF-8 with BOM, opens in
+    Excel), all or nothing; formulas and control characters neutralised
+    (:mod:`health_eval.sheets`)."""
     targets = [Path(folder) / "issues.xlsx", Path(folder) / "issues.csv"]
+    header = _excel_headers("issues", issues.columns)
     with ExitStack() as stack:
         xlsx, csv = (stack.enter_context(atomic_path(t)) for t in targets)
-        issues.to_excel(xlsx, sheet_name=SHEET_NAMES_ZH["issues"], index=False,
-                        header=_excel_headers("issues", issues.columns), engine="openpyxl")
-        issues.to_csv(csv, index=False, encoding="utf-8-sig",
-                      header=_excel_headers("issues", issues.columns))
+        write_workbook(xlsx, [Sheet(SHEET_NAMES_ZH["issues"], issues, header)])
+        write_csv(issues, csv, header)
     return targets

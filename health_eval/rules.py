@@ -10,6 +10,10 @@ holds the rules checked on the typed tables by :mod:`health_eval.validation`:
 - :data:`PARAMETER_BOUNDS` — the same for sample values by parameter, in the parameter's unit
   (:data:`health_eval.tables.PARAMETER_UNITS`, after unit conversion): pH outside 0–14 is
   impossible, DO above 20 mg/L implausible.
+- :data:`MAGNITUDE_LIMITS` — the largest magnitude a value of each unit can have anywhere, with
+  wide margins: beyond it a value is absurd (a keyboard slip, ``1e308`` from an export) and an
+  error in every numeric column and for every parameter that has no tighter range, before its
+  arithmetic can overflow an indicator.
 - :data:`ORDERED` — one column may not exceed another of the same row (developed shoreline
   not longer than the shoreline).
 - :data:`SAMPLE_KEYS` — repeated samples (same station, date, parameter): a warning, as
@@ -30,9 +34,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .issues import Severity
+from .tables import PARAMETER_UNITS, TABLES, is_sample_value
 
-__all__ = ["BOUNDS", "DATED_STATION_TABLES", "ORDERED", "PARAMETER_BOUNDS", "REFERENCES",
-           "SAMPLE_KEYS", "Bounds", "Ordered", "ParameterBounds", "Reference"]
+__all__ = ["BOUNDS", "DATED_STATION_TABLES", "MAGNITUDE_LIMITS", "ORDERED", "PARAMETER_BOUNDS",
+           "REFERENCES", "SAMPLE_KEYS", "Bounds", "Ordered", "ParameterBounds", "Reference"]
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,43 @@ BOUNDS: tuple[Bounds, ...] = (
     Bounds("water_level", "level_m", -200.0, 5_000.0, "warning"),
 )
 
-#: Parameters not listed here only must not be negative (concentrations in mg/L).
+#: Largest magnitude of a value by unit (the catalogue's column units and the parameters'
+#: units); other numbers (counts, unitless values) :data:`DEFAULT_MAGNITUDE_LIMIT`. Beyond any
+#: river or lake on Earth: flows 10⁶ m³/s (the Amazon peaks near 3 × 10⁵), lengths 10⁵ km.
+MAGNITUDE_LIMITS: dict[str, float] = {
+    "km": 1e5, "km2": 1e7, "m3/s": 1e6, "m": 1e6, "mg/kg": 1e6, "10^4 cells/L": 1e8, "a": 1e6,
+    "d": 1e4, "mg/L": 1e6, "mg/m3": 1e6, "°C": 1e3, "个/L": 1e13,
+}
+DEFAULT_MAGNITUDE_LIMIT = 1e9
+
+
+def _magnitude_bounds(declared: tuple[Bounds, ...]) -> tuple[Bounds, ...]:
+    """An error range ``[-limit, limit]`` (:data:`MAGNITUDE_LIMITS`) for every numeric column
+    of the catalogue but sample values (bounded by parameter), on the sides its declared error
+    bounds leave open."""
+    closed = {}
+    for bound in declared:
+        if bound.severity == "error":
+            low, high = closed.get((bound.table, bound.column), (False, False))
+            closed[bound.table, bound.column] = (low or bound.low is not None,
+                                                 high or bound.high is not None)
+    bounds = []
+    for spec in TABLES:
+        for column in spec.columns:
+            if column.dtype not in ("float", "int") or is_sample_value(spec, column):
+                continue                   # sample values: by parameter, below
+            limit = MAGNITUDE_LIMITS.get(column.unit, DEFAULT_MAGNITUDE_LIMIT)
+            low, high = closed.get((spec.name, column.name), (False, False))
+            if not (low and high):
+                bounds.append(Bounds(spec.name, column.name, None if low else -limit,
+                                     None if high else limit))
+    return tuple(bounds)
+
+
+BOUNDS += _magnitude_bounds(BOUNDS)
+
+#: Parameters not listed here only must not be negative (concentrations in mg/L); every
+#: parameter's values are bounded by the magnitude limit of its unit (:data:`MAGNITUDE_LIMITS`).
 PARAMETER_BOUNDS: tuple[ParameterBounds, ...] = (
     ParameterBounds("ph", 0.0, 14.0, "error"),
     ParameterBounds("ph", 4.0, 11.0, "warning"),
@@ -146,6 +187,28 @@ PARAMETER_BOUNDS: tuple[ParameterBounds, ...] = (
     ParameterBounds("tn", None, 100.0, "warning"),
     ParameterBounds("chla", None, 2000.0, "warning"),
 )
+
+
+
+def _parameter_magnitudes(declared: tuple[ParameterBounds, ...]) -> tuple[ParameterBounds, ...]:
+    """The magnitude limit of each parameter's unit, as an error range on the sides its declared
+    error bounds leave open; a parameter without any (a concentration) must also not be
+    negative — water temperature excepted."""
+    bounds = []
+    for parameter, unit in PARAMETER_UNITS.items():
+        limit = MAGNITUDE_LIMITS.get(unit, DEFAULT_MAGNITUDE_LIMIT)
+        errors = [b for b in declared if b.parameter == parameter and b.severity == "error"]
+        low = any(b.low is not None for b in errors)
+        high = any(b.high is not None for b in errors)
+        if not errors:
+            bounds.append(ParameterBounds(parameter, -limit if parameter == "wt" else 0.0, limit,
+                                          "error"))
+        elif not high:
+            bounds.append(ParameterBounds(parameter, None if low else -limit, limit, "error"))
+    return tuple(bounds)
+
+
+PARAMETER_BOUNDS += _parameter_magnitudes(PARAMETER_BOUNDS)
 
 ORDERED: tuple[Ordered, ...] = (
     Ordered("shoreline_lengths", "developed_km", "shoreline_km"),

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .dataset import Dataset, TableSource, load_dataset
+from .dataset import Dataset, load_dataset
 from .issues import InputError, Issue
+from .safe_names import safe_file_name
 from .schema.request import parse_request, row_counts
 from .schema.v1.models import EvaluateRequest
 
@@ -71,10 +72,22 @@ def check_rows(counts: dict[str, int], max_rows: int) -> None:
 
 @dataclass(frozen=True)
 class Workbook:
-    """An uploaded ``.xlsx`` file: its safe file name and its bytes."""
+    """An uploaded ``.xlsx`` file: the client's file name (without folders, as issues show it)
+    and its bytes; on disk it is named by :func:`health_eval.safe_names.safe_file_name`."""
 
     filename: str
     data: bytes
+
+    def _relabel(self, issue: Issue, paths: tuple[str, str]) -> Issue:
+        """The issue with the server's temporary file (``paths``: the file, its folder) named
+        by the client's file name, in its file and messages."""
+        return dataclasses.replace(issue, file=self._shown(issue.file, paths),
+                                   message_zh=self._shown(issue.message_zh, paths),
+                                   message_en=self._shown(issue.message_en, paths))
+
+    def _shown(self, text: str | None, paths: tuple[str, str]) -> str | None:
+        """``text`` with the temporary file's path replaced by the client's file name."""
+        return text.replace(paths[0], self.filename).replace(paths[1], "") if text else text
 
     def check(self, limits: Limits) -> None:
         """Raise :class:`InputError` unless this is an xlsx archive, :class:`TooLarge` when it
@@ -96,17 +109,19 @@ class Workbook:
     def load(self, limits: Limits) -> Dataset:
         """Read the workbook like a file of the user's, named by its file name only."""
         self.check(limits)
+        stem, suffix = os.path.splitext(self.filename)
         with tempfile.TemporaryDirectory(prefix="health-eval-upload-") as folder:
-            path = Path(folder) / self.filename
+            path = Path(folder) / f"{safe_file_name(stem)}{suffix.lower()}"   # on disk
             path.write_bytes(self.data)
-            prefix = str(path.parent) + os.sep
+            prefix = (str(path), str(path.parent) + os.sep)
             try:
                 dataset = load_dataset(path)
             except InputError as exc:
-                raise InputError([_relabel(i, prefix) for i in exc.issues]) from None
+                raise InputError([self._relabel(i, prefix) for i in exc.issues]) from None
         dataset = dataclasses.replace(
-            dataset, root=None, issues=[_relabel(i, prefix) for i in dataset.issues],
-            sources={name: _relabel_source(source, prefix)
+            dataset, root=None, name=stem,
+            issues=[self._relabel(i, prefix) for i in dataset.issues],
+            sources={name: dataclasses.replace(source, file=self._shown(source.file, prefix))
                      for name, source in dataset.sources.items()})
         check_rows({name: len(frame) for name, frame in dataset.tables.items()},
                    limits.max_rows)
@@ -119,22 +134,13 @@ def _upload_issue(filename: str, rule: str, zh: str, en: str) -> Issue:
                  message_en=f"{en} (file {filename}; rule {rule})")
 
 
-def _relabel(issue: Issue, prefix: str) -> Issue:
-    """The issue with the server's temporary folder taken out of its file and messages."""
-    def strip(text: str | None) -> str | None:
-        return text.replace(prefix, "") if text else text
-
-    return dataclasses.replace(issue, file=strip(issue.file), message_zh=strip(issue.message_zh),
-                               message_en=strip(issue.message_en))
 
 
-def _relabel_source(source: TableSource, prefix: str) -> TableSource:
-    return dataclasses.replace(source, file=source.file.replace(prefix, "")
-                               if source.file else source.file)
 
 
 def safe_filename(name: str | None) -> str:
-    """The client's file name reduced to a plain name (no folders, no odd characters).
+    """The client's file name reduced to a plain name to show (no folders, no odd characters;
+    the name on disk is derived from it by the one safe-name function).
 
     Raises
     ------

@@ -205,8 +205,11 @@ class _Shown:
 
 
 def _text(value) -> str:
-    """A typed value as text: numbers without a spurious ``.0``, dates as ISO."""
+    """A typed value as text: numbers without a spurious ``.0`` (very large or small ones in
+    scientific notation, ``1e+308``, not 309 digits), dates as ISO."""
     if isinstance(value, float | np.floating):
+        if value != 0 and not 1e-6 <= abs(value) < 1e15:
+            return np.format_float_scientific(float(value), trim="-")
         return np.format_float_positional(float(value), trim="-")
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")

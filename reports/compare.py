@@ -1,7 +1,10 @@
 """Comparison with a previous evaluation: RHI, class, criteria, segments and every indicator.
 
-Water bodies, segments and indicators present in only one of the two results are kept and
-marked (``only_current`` / ``only_previous``), never dropped.
+Rounds are matched by water body and evaluation year (``water_bodies.evaluation_year`` of each
+result), never by when a file was written: a previous result must be of an earlier evaluation
+year for every water body the two share (:func:`check_rounds`). Water bodies, segments and
+indicators present in only one of the two results are kept and marked (``only_current`` /
+``only_previous``), never dropped.
 """
 
 from __future__ import annotations
@@ -11,6 +14,48 @@ import pandas as pd
 from health_eval.result import EvaluationResult
 
 from .diagnosis import indicator_points, water_body_indicators
+
+
+class RoundsError(ValueError):
+    """A previous result that is not an earlier round of the same water bodies (zh / en)."""
+
+
+def evaluation_years(result: EvaluationResult) -> dict[str, int | None]:
+    """Evaluation year of each water body of ``result`` (None when the result does not say:
+    a result written before the year was recorded)."""
+    table = result.water_bodies
+    if "evaluation_year" not in table:
+        return {str(w): None for w in table["water_body_id"]}
+    years = pd.to_numeric(table["evaluation_year"], errors="coerce")
+    return {str(w): None if pd.isna(y) else int(y)
+            for w, y in zip(table["water_body_id"], years)}
+
+
+def check_rounds(current: EvaluationResult, previous: EvaluationResult) -> None:
+    """Check that ``previous`` is an earlier round: for every water body in both results, its
+    previous evaluation year is before the current one (unknown years are not checked).
+
+    Raises
+    ------
+    RoundsError
+        Naming each water body whose previous result is of the same or a later year.
+    """
+    now, before = evaluation_years(current), evaluation_years(previous)
+    clashes = sorted((w, before[w], year) for w, year in now.items()
+                     if year is not None and before.get(w) is not None and before[w] >= year)
+    if clashes:
+        zh = "；".join(f"河湖 {w}：上次 {b} 年，本次 {y} 年" for w, b, y in clashes)
+        en = "; ".join(f"water body {w}: previous {b}, current {y}" for w, b, y in clashes)
+        raise RoundsError(f"上次评价结果须为更早评价年份的结果（{zh}）/ the previous result must be "
+                          f"of an earlier evaluation year ({en})")
+
+
+def round_years(result: EvaluationResult, water_body_id: str | None = None) -> str:
+    """The evaluation year(s) of ``result`` (of one water body, or of all), as text: ``2021``,
+    ``2020, 2021``; empty when unknown."""
+    years = evaluation_years(result)
+    chosen = [years.get(str(water_body_id))] if water_body_id is not None else years.values()
+    return ", ".join(str(y) for y in sorted({y for y in chosen if y is not None}))
 
 
 def _presence(frame: pd.DataFrame) -> pd.Series:

@@ -15,7 +15,7 @@ from health_eval.profile import Profile
 from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
 from . import figures
-from .compare import compare_indicators, compare_parts
+from .compare import compare_indicators, compare_parts, round_years
 from .context import ReportContext
 from .diagnosis import data_periods, drivers, finite
 from .document import (
@@ -304,8 +304,9 @@ class WaterBodyReport:
         """Change since the previous evaluation: RHI, class, criteria, segments, indicators."""
         t, previous = self.t, self.c.previous
         before = previous.water_bodies[previous.water_bodies["water_body_id"] == self.id]
-        blocks: list[Block] = [Paragraph(t("comparison.intro", timestamp=previous.provenance.get(
-            "timestamp", MISSING)))]
+        blocks: list[Block] = [Paragraph(t(
+            "comparison.intro", previous=round_years(previous, self.id) or MISSING,
+            current=round_years(self.c.result, self.id) or MISSING))]
         if before.empty:
             blocks.append(Paragraph(t("comparison.new_water_body"), "warning"))
             return Section("comparison", t("sections.comparison"), tuple(blocks))

@@ -9,14 +9,14 @@ arrive already localised.
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
-import re
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
+
+from health_eval.safe_names import safe_file_name
 
 #: Fonts installed on the reader's machine only: no web font is ever fetched.
 FONT_FAMILY = ('"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", '
@@ -32,17 +32,9 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def safe_name(text: str) -> str:
-    """``text`` reduced to ``[A-Za-z0-9_-]``; a short hash keeps changed names distinct."""
-    cleaned = re.sub(r"[^A-Za-z0-9_-]", "_", str(text))
-    if cleaned == text and cleaned not in ("", ".", ".."):
-        return cleaned
-    return f"{cleaned.strip('_')[:40] or 'x'}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
-
-
 def figure_id(water_body_id: str, name: str) -> str:
     """The stable div id of figure ``name`` of a water body's report."""
-    return f"fig-{safe_name(water_body_id)}-{name}"
+    return f"fig-{safe_file_name(water_body_id)}-{name}"
 
 
 def _esc(values: Sequence[str]) -> list[str]:

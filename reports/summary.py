@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from . import figures
-from .compare import compare_water_bodies
+from .compare import compare_water_bodies, round_years
 from .context import CRITERIA_ORDER, ReportContext
 from .diagnosis import finite
 from .document import Block, Cell, Figure, Paragraph, Report, Section, numbered, table
@@ -131,8 +131,8 @@ def _comparison(context: ReportContext) -> list[Block]:
                      context.class_text(r, profile) if r["presence"] != "only_previous"
                      else MISSING,
                      t(f"comparison.presence_{r['presence']}")])
-    return [Paragraph(t("comparison.intro", timestamp=context.previous.provenance.get(
-        "timestamp", MISSING))),
+    return [Paragraph(t("comparison.intro", previous=round_years(context.previous) or MISSING,
+                        current=round_years(context.result) or MISSING)),
         table([t("basic.name"), t("basic.id"), t("comparison.previous_rhi"),
                t("comparison.current_rhi"), t("comparison.change"),
                t("comparison.previous_class"), t("comparison.current_class"),

@@ -12,11 +12,13 @@ from pathlib import Path
 from health_eval.atomic import atomic_path
 from health_eval.profile import Profile
 from health_eval.result import EvaluationResult
+from health_eval.safe_names import file_names
+from health_eval.sheets import clean_texts
 
+from .compare import RoundsError, check_rounds
 from .content import build_report
 from .context import ReportContext, report_context
 from .docx import write_docx
-from .figures import safe_name
 from .locale import LANGUAGES
 from .measures import Catalogue, MeasuresError, load_measures
 from .render import render
@@ -34,10 +36,26 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return chosen
 
 
-def water_body_folder(water_body_id: str) -> str:
-    """Folder name of a water body's reports: its id when it is a safe file name, else the
-    id made safe with a short hash (ids may hold ``/`` or Chinese)."""
-    return safe_name(str(water_body_id))
+def water_body_folders(water_body_ids: Iterable[str]) -> dict[str, str]:
+    """Folder names of the water bodies' reports in one output folder, by id: the id when it
+    is a safe file name, else the id made safe with a short hash (ids may hold ``/``, ``..``,
+    ``CON``, 300 characters or differ only in case; see :mod:`health_eval.safe_names`)."""
+    return file_names(water_body_ids)
+
+
+def _report(context: ReportContext, water_body_id: str):
+    """The report of one water body, its text free of control characters (shown as visible
+    symbols, :func:`health_eval.sheets.clean_text`), as HTML and Word must hold it."""
+    return clean_texts(build_report(context, water_body_id))
+
+
+def _checked_context(result: EvaluationResult, **arguments) -> ReportContext:
+    """:func:`report_context`, with the previous result checked to be an earlier round
+    (:func:`~health_eval.reports.compare.check_rounds`)."""
+    context = report_context(result, **arguments)
+    if context.previous is not None:
+        check_rounds(result, context.previous)
+    return context
 
 
 def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, measures=None,
@@ -63,19 +81,21 @@ def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, 
     ------
     KeyError
         For a water body not in ``result``.
+    RoundsError
+        For a previous result that is not of an earlier evaluation year.
     """
-    context = context or report_context(result, previous=previous, measures=measures, lang=lang,
-                                        profiles=profiles)
-    return render(build_report(context, water_body_id))
+    context = context or _checked_context(result, previous=previous, measures=measures,
+                                          lang=lang, profiles=profiles)
+    return render(_report(context, water_body_id))
 
 
 def render_summary_html(result: EvaluationResult, *, previous=None, measures=None,
                         lang: str = "zh", profiles=None, links: Mapping[str, str] | None = None,
                         context: ReportContext | None = None) -> str:
     """The HTML summary of every water body of ``result`` (``links``: id → report link)."""
-    context = context or report_context(result, previous=previous, measures=measures, lang=lang,
-                                        profiles=profiles)
-    return render(build_summary(context, links), "summary.html")
+    context = context or _checked_context(result, previous=previous, measures=measures,
+                                          lang=lang, profiles=profiles)
+    return render(clean_texts(build_summary(context, links)), "summary.html")
 
 
 def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
@@ -109,18 +129,21 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
         For an unknown format or language.
     MeasuresError
         For a measure catalogue that cannot be used.
+    RoundsError
+        For a previous result that is not of an earlier evaluation year (nothing is written).
     """
     formats = check_formats(formats)
-    context = report_context(result, previous=previous, measures=measures, lang=lang,
-                             profiles=profiles)
+    context = _checked_context(result, previous=previous, measures=measures, lang=lang,
+                               profiles=profiles)
     out = Path(out_dir)
     written: list[Path] = []
     links = {}
+    folders = water_body_folders(context.water_body_rows)
     with ExitStack() as stack:
         for water_body_id in sorted(context.water_body_rows):
-            folder = water_body_folder(water_body_id)
+            folder = folders[str(water_body_id)]
             links[water_body_id] = f"{folder}/report.html"
-            report = build_report(context, water_body_id)
+            report = _report(context, water_body_id)
             if "html" in formats:
                 target = out / folder / "report.html"
                 stack.enter_context(atomic_path(target)).write_text(render(report),
@@ -133,7 +156,8 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
         if "html" in formats:
             target = out / "summary.html"
             stack.enter_context(atomic_path(target)).write_text(
-                render(build_summary(context, links), "summary.html"), encoding="utf-8")
+                render(clean_texts(build_summary(context, links)), "summary.html"),
+                encoding="utf-8")
             written.append(target)
     return written
 
@@ -154,6 +178,21 @@ class ReportRequest:
     previous: EvaluationResult | None = None
     measures: Catalogue | None = None
     lang: str = "zh"
+
+    def check(self, result: EvaluationResult) -> None:
+        """Check what can only be checked against the evaluated ``result``: that the previous
+        result is an earlier round of its water bodies.
+
+        Raises
+        ------
+        ReportOptionError
+            For ``--previous``, naming the water bodies and years.
+        """
+        if self.formats and self.previous is not None:
+            try:
+                check_rounds(result, self.previous)
+            except RoundsError as exc:
+                raise ReportOptionError("--previous", str(exc)) from exc
 
     def write(self, result: EvaluationResult, out_dir: str | os.PathLike,
               profiles: Iterable[Profile] = ()) -> list[Path]:

@@ -9,15 +9,24 @@ relative to the case folder. """
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import io
+import json
 import os
+import re
+import traceback
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+from health_eval.reports.figures import plotly_js
+from health_eval.reports.text import visible_text
+from typer.testing import CliRunner
 
 from health_eval.api import evaluate, place_segments, resolve_profiles
+from health_eval.cli import app
 from health_eval.dataset import load_dataset
 from health_eval.issues import InputError
 from health_eval.preview import check_package
@@ -249,6 +258,29 @@ def _header_only(spec: TableSpec) -> list[Row]:
 
 
 EXPECTED.update({f"header_only_{spec.name}": _header_only(spec) for spec in TABLES})
+#: Hostile ids, control characters, absurd magnitudes and formulas (issue 16): ids and names
+#: may be anything (no issue); a control character inside a number or a sheet's XML, and
+#: numbers beyond any water on Earth, are located errors. ``test_hostile_case_runs_cleanly``
+#: runs each through ``health-eval run --report html,docx`` as well.
+HOSTILE: dict[str, list[Row]] = {
+    "hostile_ids": [],
+    "case_twin_ids": [],
+    "formula_names": [],
+    "control_characters": [
+        ("daily_flow", FLOW, None, 3, "flow_m3s", "1\x1b2.5", "type.float", "error"),
+    ],
+    "magnitude_1e308": [
+        ("daily_flow", FLOW, None, 3, "flow_m3s", "1e+308", "value.range", "error"),
+        ("water_level", "逐日水位.csv", None, 2, "level_m", "1e+308", "value.range", "error"),
+        ("water_level", "逐日水位.csv", None, 2, "station_id", "H1", "table.kind_mismatch",
+         "warning"),
+        ("wq_samples", WQ, None, 3, "value", "1e+308", "value.range", "error"),
+    ],
+    "xlsx_control_in_sheet_xml": [
+        ("daily_flow", X, "逐日流量", 3, None, "H1-␇BEL", "sheet.xml", "error"),
+    ],
+}
+EXPECTED.update(HOSTILE)
 
 
 def _source(case_dir: Path) -> Path:
@@ -359,3 +391,88 @@ def test_validate_finds_every_expected_issue_and_agrees_with_run(case):
     except InputError:
         ran_ok = False
     assert checked.has_errors == (not ran_ok)
+# --------------------------------------------------------------------------------------------
+# The hostile cases through the whole command: outputs and reports
+# --------------------------------------------------------------------------------------------
+
+#: Characters no output may hold: C0 controls but tab, LF and CR; DEL; C1 controls.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _workbook_problems(path: Path) -> list[str]:
+    """Formula cells, formula-like text without Excel's quote prefix, control characters."""
+    problems = []
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    problems.append(f"{path.name} {sheet.title}!{cell.coordinate}: formula")
+                value = cell.value
+                if not isinstance(value, str):
+                    continue
+                if CONTROL.search(value):
+                    problems.append(f"{path.name} {sheet.title}!{cell.coordinate}: control")
+                if value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value) \
+                        and not cell.quotePrefix:
+                    problems.append(f"{path.name} {sheet.title}!{cell.coordinate}: no prefix")
+    return problems
+
+
+def _csv_problems(path: Path) -> list[str]:
+    """Cells Excel would run as formulas, control characters."""
+    text = path.read_text(encoding="utf-8-sig")
+    problems = [f"{path.name}: control"] if CONTROL.search(text) else []
+    for line, row in enumerate(csv.reader(io.StringIO(text)), 1):
+        problems += [f"{path.name}:{line}: {cell!r}" for cell in row
+                     if cell.startswith(FORMULA_START) and not PLAIN_NUMBER.match(cell)]
+    return problems
+
+
+def _output_problems(out: Path) -> list[str]:
+    problems = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        if path.suffix == ".xlsx":
+            problems += _workbook_problems(path)
+        elif path.suffix == ".csv":
+            problems += _csv_problems(path)
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(path) as document:
+                xml = document.read("word/document.xml").decode("utf-8")
+            problems += [f"{path.name}: control"] if CONTROL.search(xml) else []
+        elif CONTROL.search(path.read_text(encoding="utf-8").replace(plotly_js(), "")):
+            problems.append(f"{path.name}: control")      # json, html (plotly.js is code)
+    return problems
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_case_runs_cleanly(case, tmp_path):
+    """``run --report html,docx`` succeeds (exit 0; 1 for data with errors, refused) without a
+    traceback; every output is inside the output folder, with
+    no formula and no control character; each water body has its own report folder, which shows
+    its id as written."""
+    out = tmp_path / "deep" / "out"
+    result = CliRunner().invoke(app, ["run", str(_source(CORPUS / case)), "--out", str(out),
+                                      "--report", "html,docx"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        "".join(traceback.format_exception(result.exception))
+    assert result.exit_code == (1 if HOSTILE[case] else 0), result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["deep"]
+    assert [p.name for p in (tmp_path / "deep").iterdir()] == ["out"]
+    assert _output_problems(out) == []
+    if HOSTILE[case]:                       # refused: only the issues are written
+        assert sorted(p.name for p in out.iterdir()) == ["issues.csv", "issues.xlsx"]
+        return
+    written = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    ids = [w["water_body_id"] for w in written["water_bodies"]]
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert len(folders) == len(ids)
+    assert len({p.name.casefold() for p in folders}) == len(ids)
+    assert all(len(p.name.encode()) <= 120 for p in folders)
+    for folder in folders:
+        assert sorted(p.name for p in folder.iterdir()) == ["report.docx", "report.html"]
+    shown = {visible_text((f / "report.html").read_text(encoding="utf-8")) for f in folders}
+    for water_body_id in ids:        # the id as written, in its report (text, not a path)
+        assert sum(water_body_id in text for text in shown) >= 1, water_body_id

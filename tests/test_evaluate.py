@@ -212,13 +212,17 @@ def test_excel_output_has_a_sheet_per_table(tiny_frames, tiny_profile, tmp_path)
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_unknown_option_and_uncovered_kind(tiny_frames, tiny_profile):
+def test_unknown_option_and_a_kind_the_profile_does_not_cover(tiny_frames, tiny_profile):
     with pytest.raises(ProfileError, match="unknown option"):
         evaluate(tiny_frames, tiny_profile, stations="worst")
     frames = dict(tiny_frames)
     frames["water_bodies"] = frames["water_bodies"].assign(kind="lake")
-    result = evaluate(frames, tiny_profile)
-    assert "profile.kind_not_covered" in set(result.errors["rule"])
+    for choice in (tiny_profile, {"river": tiny_profile}):   # a river profile, two ways
+        result = evaluate(frames, choice)
+        # the lake keeps its default profile instead of none (issue 16, item 10)
+        assert "profile.kind_not_covered" not in set(result.issues["rule"])
+        assert list(result.water_bodies["profile_id"]) == ["mwr2020-lake"]
+        assert set(result.provenance["profiles"]) == {"mwr2020-lake"}   # the profiles applied
 
 
 def wq_frames(tiny_frames, kind: str) -> dict:

@@ -134,6 +134,7 @@ def test_cli_run_writes_reports_in_english_with_a_comparison(tmp_path, demo_resu
     assert (out / "FHGD" / "report.html").exists() and not (out / "FHGD" / "report.docx").exists()
     text = visible_text((out / "FHGD" / "report.html").read_text(encoding="utf-8"))
     assert "3 Comparison with the previous evaluation" in text
+    assert "(evaluation year 2020; this one: 2021), rounds paired by water body" in text
     assert re.search(r"\npublic satisfaction \| — \| [\d.]+ \| — \| only in the current evaluation",
                      text)
     assert "Class 4, unhealthy | Class 3, sub-healthy | up 1 class(es)" in text
@@ -146,10 +147,11 @@ def test_cli_run_writes_reports_in_english_with_a_comparison(tmp_path, demo_resu
 
 
 def _previous_result(result: EvaluationResult) -> EvaluationResult:
-    """The demo as if evaluated before: FHGD one class lower and without public satisfaction,
-    XH absent, a water body OLD that no longer exists."""
+    """The demo as if evaluated the year before (2020): FHGD one class lower and without
+    public satisfaction, XH absent, a water body OLD that no longer exists."""
     bodies = result.water_bodies[result.water_bodies["water_body_id"] == "FHGD"].assign(
-        rhi=55.0, health_class=4, health_name="四类河湖", health_label="不健康")
+        rhi=55.0, health_class=4, health_name="四类河湖", health_label="不健康",
+        evaluation_year=2020)
     old = bodies.assign(water_body_id="OLD", name="旧河", rhi=50.0)
     keep = result.indicators["water_body_id"].eq("FHGD") & ~result.indicators[
         "indicator_id"].eq("social.public_satisfaction")

@@ -25,6 +25,7 @@ from health_eval.schema.v1 import (
     ValidateResponse,
 )
 from health_eval.service import Settings, create_app
+from health_eval.service_input import safe_filename
 
 KEY = "s3cret-key"
 
@@ -162,6 +163,21 @@ def test_upload_issues_name_the_uploaded_file_never_the_server_path(client, exam
     assert (bad["file"], bad["sheet"], bad["row"], bad["column"]) == (
         "bad.xlsx", "segments", 2, "length_km")
     assert "health-eval-upload" not in json.dumps(body, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("filename", ["河" * 300 + ".xlsx", "CON.xlsx", "数据 .xlsx"])
+def test_an_upload_of_any_name_is_read_and_named_as_sent(client, workbook, filename):
+    """300 Chinese characters (900 bytes: no file system takes them), a reserved Windows name,
+    a space before the suffix: on disk the one safe-name function names the file; issues and
+    provenance show the name as sent (cleaned and bounded for display only)."""
+    response = upload(client, workbook, filename=filename, profile="mwr2020-river")
+    assert response.status_code == 200, response.text
+    shown = safe_filename(filename)
+    assert shown.endswith(".xlsx") and len(shown) <= 100
+    provenance = response.json()["provenance"]
+    assert list(provenance["inputs"]) == [shown]
+    assert provenance["dataset"] == shown[:-5]
+    assert {i["file"] for i in response.json()["issues"] if i["sheet"]} <= {shown}
 
 
 def test_upload_problems(client, workbook):

@@ -81,9 +81,11 @@ def write_base(folder: Path, encoding: str = "utf-8", **tables: Rows | None) -> 
             write_csv(folder, name, rows, encoding)
 
 
-def save_workbook(book: openpyxl.Workbook, path: Path) -> None:
+def save_workbook(book: openpyxl.Workbook, path: Path,
+                  patch: Callable[[str, bytes], bytes] | None = None) -> None:
     """Save ``book`` with fixed properties and zip timestamps, so that reruns give the same
-    bytes (openpyxl's own ``save`` stamps the current time)."""
+    bytes (openpyxl's own ``save`` stamps the current time); ``patch(name, data)``, when
+    given, rewrites each part of the zip (a fault no writer makes on purpose)."""
     book.properties.creator = "tools/make_bad_corpus.py"
     book.properties.lastModifiedBy = None
     book.properties.created = _FIXED_TIME
@@ -97,7 +99,8 @@ def save_workbook(book: openpyxl.Workbook, path: Path) -> None:
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            data = source.read(info.filename)
+            target.writestr(entry, data if patch is None else patch(info.filename, data))
     path.write_bytes(out.getvalue())
 
 
@@ -696,6 +699,107 @@ def case_lake_areas_for_river(folder: Path) -> None:
     """Lake areas given for the river W1 (line 2, table.kind_mismatch: not used)."""
     write_base(folder, 湖泊面积=[["河湖编码", "现状水面面积(km2)", "历史参考面积(km2)", "参考年份"],
                               ["W1", "2.0", "2.5", "1985"]])
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile ids, control characters, absurd magnitudes and formulas (issue 16, items 2 and 11):
+# the engine must read, evaluate and write outputs and reports of these without a crash, a
+# formula, a control character or a file outside the output folder.
+# --------------------------------------------------------------------------------------------
+
+#: Water-body ids no file system takes as they are, each a river with one segment.
+HOSTILE_IDS = ("W" + "x" * 299, "a/b", "..", "../../escape", "CON", "nul", "COM1", "W1.",
+               "C:\\evil", "河湖/一", "<i>")
+
+
+#: A value for each mandatory indicator of the packaged river profile, so that a river
+#: without monitoring data still evaluates (supplied values, 指标直接赋值).
+MANDATORY_RIVER_VALUES = (("basin.shoreline_naturalness", "80"),
+                          ("basin.shoreline_violations", "80"), ("water.wq_grade", "2"),
+                          ("water.self_purification", "7"), ("water.eco_flow", "80"),
+                          ("biota.fish_retention", "0.8"), ("social.public_satisfaction", "85"))
+
+
+def _rivers(ids: list[str], segment_of=lambda wid, i: f"S{i}") -> dict[str, Rows]:
+    """Tables 河湖名录, 评价河段 and 指标直接赋值 of one river per id (segment ids from
+    ``segment_of``), its mandatory indicators supplied; no station."""
+    return {"河湖名录": [WATER_BODIES[0]] + [[wid, f"河{i}", "河流", "2021"]
+                                          for i, wid in enumerate(ids, 1)],
+            "评价河段": [SEGMENTS[0]] + [[segment_of(wid, i), wid, f"段{i}", "3.5"]
+                                        for i, wid in enumerate(ids, 1)],
+            "指标直接赋值": [["河湖编码", "河段编码", "指标编码", "指标值"]]
+            + [[wid, None, indicator, value] for wid in ids
+               for indicator, value in MANDATORY_RIVER_VALUES],
+            "监测站点": None}
+
+
+@case
+def case_hostile_ids(folder: Path) -> None:
+    """Water-body and segment ids that are no file names: 300 characters, separators, ``..``,
+    reserved Windows names (CON, nul, COM1), a trailing dot, a drive path, markup (no issue:
+    ids may be anything; only the names on disk are derived)."""
+    write_base(folder, **_rivers(list(HOSTILE_IDS), lambda wid, i: f"{wid}/段{i}"))
+
+
+@case
+def case_case_twin_ids(folder: Path) -> None:
+    """Water bodies FH and fh, segments S1 and s1: ids that differ only in case are distinct
+    ids (their report folders must be too, on case-insensitive file systems)."""
+    write_base(folder, **_rivers(["FH", "fh"], lambda wid, i: "S1" if i == 1 else "s1"))
+
+
+@case
+def case_formula_names(folder: Path) -> None:
+    """Names that a spreadsheet would run as formulas (=HYPERLINK, +, -, @) in 河湖名录,
+    评价河段 and 监测站点, the mandatory indicators supplied (no issue: names are text;
+    outputs must write them as text)."""
+    write_base(folder, 河湖名录=[WATER_BODIES[0],
+                               ["W1", '=HYPERLINK("http://example.com","点此")', "河流", "2021"]],
+               评价河段=[SEGMENTS[0], ["S1", "W1", "+cmd|' /C calc'!A0", "5.2"],
+                     ["S2", "W1", "@SUM(1+1)", "7.8"]],
+               监测站点=[STATIONS[0], ["Q1", "S1", "-2+3", "水质"],
+                     ["H1", "S1", "=1+1", "水文"]],
+               指标直接赋值=_rivers(["W1"])["指标直接赋值"])
+
+
+@case
+def case_control_characters(folder: Path) -> None:
+    """NUL, BEL and ESC in a name (line 2 of 河湖名录), a segment name and a station id (no
+    issue: text), and ESC inside a flow on line 3 of 逐日流量 (type.float)."""
+    write_base(folder, 河湖名录=[WATER_BODIES[0], ["W1", "清\x00河\x07", "河流", "2021"]],
+               评价河段=[SEGMENTS[0], ["S1", "W1", "\x1b[31m上游段", "5.2"],
+                     ["S2", "W1", "下游段", "7.8"]],
+               监测站点=STATIONS + [["Q\x072", "S2", "二号断面", "水质"]],
+               逐日流量=[FLOW_HEADER, ["H1", "2021-03-01", "12"],
+                     ["H1", "2021-03-02", "1\x1b2.5"]])
+
+
+@case
+def case_magnitude_1e308(folder: Path) -> None:
+    """1e308 as a flow (逐日流量 line 3), a level (逐日水位 line 2) and a total phosphorus
+    (水质监测数据 line 3): finite, but beyond any water on Earth (value.range errors)."""
+    write_base(folder, 逐日流量=[FLOW_HEADER, ["H1", "2021-03-01", "12"],
+                             ["H1", "2021-03-02", "1e308"]],
+               逐日水位=[["测站编码", "日期", "日均水位(m)"], ["H1", "2021-03-01", "1e308"]],
+               水质监测数据=[WQ_HEADER, ["Q1", "2021-03-10", "总磷", "0.05", "mg/L"],
+                       ["Q1", "2021-04-10", "总磷", "1e308", "mg/L"]])
+
+
+@case
+def case_xlsx_control_in_sheet_xml(folder: Path) -> None:
+    """Workbook whose sheet 逐日流量 holds a raw BEL in cell A3 of its XML: the sheet cannot be
+    parsed (sheet.xml at row 3, the cell's text shown with ␇); the other sheets are read."""
+    book = new_workbook()
+    for title, rows in BASE.items():
+        add_sheet(book, title, typed(rows))
+    add_sheet(book, "逐日流量", [FLOW_HEADER, ["H1", "2021-03-01", 12.0],
+                                 ["H1-BEL", "2021-03-02", 13.0]])
+
+    def bel_in_sheet(name: str, data: bytes) -> bytes:    # openpyxl writes strings inline
+        if not name.startswith("xl/worksheets/"):
+            return data
+        return data.replace(b"<t>H1-BEL</t>", b"<t>H1-\x07BEL</t>")
+    save_workbook(book, folder / WORKBOOK, bel_in_sheet)
 
 
 # --------------------------------------------------------------------------------------------

@@ -171,6 +171,9 @@ class WaterBodyRow(_Response):
     water_body_id: str
     name: str | None
     kind: str | None
+    evaluation_year: int | None = Field(
+        default=None, description="The evaluation year (评价年份) of the input; a comparison "
+                                  "with a previous result pairs rounds by it.")
     profile_id: str | None
     rhi: float | None
     health_class: int | None = Field(description="1 (一类) … 5 (五类); null when not evaluated.")
