@@ -70,9 +70,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
+    from synthetic import generate
+
     import health_eval
     from health_eval.cli import demo_path
-    from synthetic import generate
 
     demo = measure("demo", health_eval.evaluate(demo_path()))
     print(json.dumps(demo), flush=True)
