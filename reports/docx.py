@@ -49,6 +49,9 @@ MUTED = RGBColor(0x5F, 0x6B, 0x7A)
 HEADER_FILL = "F2F2F2"
 #: Tables of this many columns or more go on a landscape page.
 WIDE_COLUMNS = 7
+#: Width of a chart's picture as a share of the text width (LibreOffice shifts an inline
+#: picture right by a few points: a full-width one would cross the right margin).
+PICTURE_SHARE = 0.9
 #: Widths of the label and value columns of a facts table (shares of the text width).
 FACT_SHARES = (0.32, 0.68)
 #: Bounds of a column's width when it follows its longest text [half-width characters].
@@ -260,7 +263,7 @@ class _Writer:
             _paragraph(self.document, Paragraph(self.report.meta.get("figure_note", "").format(
                 caption=block.caption), "note"))
             return
-        self.document.add_picture(BytesIO(picture), width=self.width())
+        self.document.add_picture(BytesIO(picture), width=int(self.width() * PICTURE_SHARE))
         paragraph = self.document.paragraphs[-1]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
