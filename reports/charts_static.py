@@ -66,8 +66,15 @@ class PictureMaker:
     def __enter__(self) -> PictureMaker:
         try:
             import kaleido
+            from choreographer.browsers.chromium import Chromium
         except ImportError:
             self._unavailable("kaleido is not installed (pip install kaleido)")
+            return self
+        browser = Chromium.find_browser(skip_local=False)
+        if not browser or not Path(browser).is_file():
+            self._unavailable(f"no Chrome, Chromium or Edge found ({browser or 'none on PATH'}); "
+                              "install one (Debian: apt-get install chromium) or name it in "
+                              "BROWSER_PATH")
             return self
         try:
             kaleido.start_sync_server(silence_warnings=True)

@@ -13,7 +13,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from health_eval.reports import write_reports
-from health_eval.reports.charts_static import PictureMaker
+from health_eval.reports.charts_static import PictureMaker, PictureWarning
 from health_eval.reports.content import build_report
 from health_eval.reports.context import report_context
 from health_eval.reports.docx import WIDE_COLUMNS, build_docx
@@ -216,6 +216,9 @@ def test_the_bureaus_template_gives_styles_margins_header_and_logo(demo_result, 
     assert "模板正文，不应出现在报告中" not in texts
     assert "一、基本情况" in texts
     assert "PAGE" in first.footer._element.xml
+    summary = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
+    assert 'href="FHGD/report.docx"' in summary               # Word only: links the .docx
+    assert (tmp_path / "out" / "assets" / "plotly.min.js").exists()
 
 
 def test_cli_rejects_a_template_that_is_no_word_file(tmp_path):
@@ -226,3 +229,14 @@ def test_cli_rejects_a_template_that_is_no_word_file(tmp_path):
     assert result.exit_code == 2
     assert "--docx-template" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_without_a_browser_the_word_report_names_its_figures_and_warns(report, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chrome")
+    with pytest.warns(PictureWarning, match="/nonexistent/chrome"), PictureMaker() as pictures:
+        assert not pictures.available
+        document = build_docx(report, pictures)
+    assert not document.inline_shapes
+    notes = [p.text for p in document.paragraphs if p.text.startswith("图：")]
+    assert notes[0] == "图：准则层得分雷达图（0–100）（交互图见 HTML 版报告）"
+    assert len(notes) == len(report.figures)
