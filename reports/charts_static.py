@@ -4,7 +4,8 @@ Word cannot run plotly.js, so each :class:`~.figures.Chart` of a report is drawn
 static picture: the same plotly figure exported by kaleido (≥ 1), which renders it in a headless
 Chrome or Chromium already installed on the machine (Debian ``chromium``, Google Chrome, …;
 kaleido finds it by itself, ``BROWSER_PATH`` names another). Nothing is fetched: kaleido uses the
-plotly.js of the installed plotly package. One browser serves a whole batch
+plotly.js of the installed plotly package, and MathJax (which kaleido would load from a CDN) is
+switched off. One browser serves a whole batch
 (:class:`PictureMaker` is a context manager).
 
 The pictures' Chinese text needs a CJK font on the machine (Noto Sans CJK, WenQuanYi, Microsoft
@@ -22,9 +23,10 @@ from types import TracebackType
 
 from .figures import Chart
 
-#: Width of an exported picture [px] before ``SCALE``; Word shows it at the text width.
+#: Width of an exported picture [px] before ``SCALE``; Word shows it at 90 % of the text width
+#: (14 cm), so 1,200 px are about 220 dpi.
 WIDTH = 800
-SCALE = 2
+SCALE = 1.5
 #: Folders where fonts live when ``fc-list`` is not there (Linux, macOS, Windows).
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
                 "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
@@ -77,7 +79,7 @@ class PictureMaker:
                               "BROWSER_PATH")
             return self
         try:
-            kaleido.start_sync_server(silence_warnings=True)
+            kaleido.start_sync_server(silence_warnings=True, mathjax=False)
         except Exception as exc:        # kaleido names no common error for a browser that fails
             self._unavailable(f"kaleido cannot start a headless Chrome/Chromium ({exc}); "
                               "install Chrome or Chromium (Debian: apt-get install chromium) "
