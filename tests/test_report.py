@@ -101,6 +101,15 @@ def test_self_contained_pages_inline_plotly_once_and_write_no_assets(demo_result
     assert plotly_js() in html and "<script src=" not in html
 
 
+def test_cli_self_contained_writes_one_file_pages(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--format", "json",
+                                      "--report", "html", "--self-contained"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "assets").exists()
+    assert plotly_js() in (out / "XH" / "report.html").read_text(encoding="utf-8")
+
+
 def test_same_result_gives_the_same_html_also_read_back_from_json(demo_result, tmp_path):
     """Figure ids are stable and nothing random is written: the report of a result and of the
     same result read back from its result.json are identical."""
