@@ -333,14 +333,6 @@ def build_docx(report: Report, pictures: PictureMaker | None = None,
     return document
 
 
-def docx_bytes(report: Report, pictures: PictureMaker | None = None,
-               template: str | os.PathLike | None = None) -> bytes:
-    """The ``.docx`` file of ``report`` (see :func:`build_docx`)."""
-    buffer = BytesIO()
-    build_docx(report, pictures, template).save(buffer)
-    return buffer.getvalue()
-
-
 def write_docx(report: Report, path: str | os.PathLike, pictures: PictureMaker | None = None,
                template: str | os.PathLike | None = None) -> None:
     """Save ``report`` as a ``.docx`` file at ``path`` (see :func:`build_docx`)."""
