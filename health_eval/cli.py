@@ -117,13 +117,15 @@ def _parse_formats(text: str) -> list[str]:
     return formats
 
 
-def _report_request(report: str, previous: Path | None, measures: Path | None, lang: str):
-    """The reports asked for (``--report``, ``--previous``, ``--measures``, ``--lang``), checked
-    before evaluating: a bad one is a usage error (exit 2)."""
+def _report_request(report: str, previous: Path | None, measures: Path | None, lang: str,
+                    self_contained: bool = False, docx_template: Path | None = None):
+    """The reports asked for (``--report``, ``--previous``, ``--measures``, ``--lang``,
+    ``--self-contained``, ``--docx-template``), checked before evaluating: a bad one is a
+    usage error (exit 2)."""
     from .reports import ReportOptionError, report_request
 
     try:
-        return report_request(report, previous, measures, lang)
+        return report_request(report, previous, measures, lang, self_contained, docx_template)
     except ReportOptionError as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.option) from exc
 
@@ -222,6 +224,9 @@ PREVIOUS_HELP = ("A result.json of an earlier evaluation year to compare with (r
                  "are paired by water body and evaluation year.")
 MEASURES_HELP = "Measure catalogue YAML replacing the packaged measures.yaml (reports)."
 LANG_HELP = "Report language: zh or en."
+SELF_CONTAINED_HELP = "One-file HTML pages with plotly.js inside (for e-mail), no assets/ folder."
+DOCX_TEMPLATE_HELP = "The bureau's Word file (.docx) whose styles, margins, header and logo the " \
+                     "Word reports take."
 
 
 @app.command()
@@ -230,9 +235,13 @@ def demo(out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder
          report: str = typer.Option("html,docx", "--report", help=REPORT_HELP),
          previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
          measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
-         lang: str = typer.Option("zh", "--lang", help=LANG_HELP)) -> None:
+         lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
+         self_contained: bool = typer.Option(False, "--self-contained",
+                                             help=SELF_CONTAINED_HELP),
+         docx_template: Path | None = typer.Option(None, "--docx-template",
+                                                   help=DOCX_TEMPLATE_HELP)) -> None:
     """评价内置演示数据 — evaluate the bundled demo (synthetic data: one river, one lake)."""
-    reports = _report_request(report, previous, measures, lang)
+    reports = _report_request(report, previous, measures, lang, self_contained, docx_template)
     typer.echo(f"演示数据（合成，非真实监测）/ demo data (synthetic): {demo_path()}")
     _run_and_report(demo_path(), None, out, _parse_formats(format), {}, reports)
 
@@ -273,9 +282,12 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
         measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
         lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
+        self_contained: bool = typer.Option(False, "--self-contained", help=SELF_CONTAINED_HELP),
+        docx_template: Path | None = typer.Option(None, "--docx-template",
+                                                  help=DOCX_TEMPLATE_HELP),
         executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
-    reports = _report_request(report, previous, measures, lang)
+    reports = _report_request(report, previous, measures, lang, self_contained, docx_template)
     _run_and_report(dataset, _profile_choice(profile), out, _parse_formats(format),
                     _options(option), reports, executor)
 

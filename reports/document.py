@@ -7,6 +7,10 @@ templates and :mod:`.docx` into a Word document, so both say exactly the same th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .figures import Chart
 
 
 @dataclass(frozen=True)
@@ -70,11 +74,16 @@ class Headline:
 
 @dataclass(frozen=True)
 class Figure:
-    """A plotly figure: ``html`` is its ``<div>`` (plotly.js is embedded once per page)."""
+    """A figure: the chart (a plotly ``<div>`` in HTML, a picture in Word) and its caption."""
 
     figure_id: str
-    html: str
+    chart: Chart
     caption: str
+
+    @property
+    def html(self) -> str:
+        """The chart's ``<div>`` (plotly.js is on the page once, not in it)."""
+        return self.chart.html
 
 
 Block = Paragraph | Bullets | Heading | Facts | Table | Headline | Figure
@@ -82,11 +91,14 @@ Block = Paragraph | Bullets | Heading | Facts | Table | Headline | Figure
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered section of the report."""
+    """A section of the report: ``title`` as shown (numbered), ``name`` without its number,
+    ``number`` its position (1, 2, …; 0 before :func:`numbered`)."""
 
     key: str
     title: str
     blocks: tuple[Block, ...]
+    name: str = ""
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,7 @@ class Report:
 
 def numbered(sections, label) -> tuple[Section, ...]:
     """``sections`` with their titles numbered 1, 2, … by ``label(n, title)``."""
-    return tuple(Section(s.key, label(n, s.title), s.blocks)
+    return tuple(Section(s.key, label(n, s.title), s.blocks, s.title, n)
                  for n, s in enumerate(sections, start=1))
 
 

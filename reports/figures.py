@@ -1,9 +1,10 @@
-"""Plotly figures of the report, each as a ``<div>`` with a stable id.
+"""Plotly figures of the report, each a :class:`Chart`: the figure and its stable div id.
 
-plotly.js is not in these divs: :mod:`.render` embeds it once per page
-(``plotly.offline.get_plotlyjs()``), so a report opens offline. Figure ids derive from the water
-body and the figure's name (:func:`figure_id`), so the same result gives the same HTML. Labels
-arrive already localised.
+The HTML report shows a chart as a ``<div>`` (:attr:`Chart.html`); plotly.js is not in it:
+:mod:`.render` inlines it once per page or links ``assets/plotly.min.js``, so a report opens
+offline. The Word report shows the same figure as a picture (:mod:`.charts_static`). Figure ids
+derive from the water body and the figure's name (:func:`figure_id`), so the same result gives
+the same HTML. Labels arrive already localised.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -42,15 +44,33 @@ def _esc(values: Sequence[str]) -> list[str]:
     return [html.escape(str(v), quote=False) for v in values]
 
 
-def _html(fig: go.Figure, div_id: str) -> str:
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A figure of the report: the plotly figure and the id of its ``<div>``."""
+
+    div_id: str
+    figure: go.Figure
+
+    @property
+    def html(self) -> str:
+        """The ``<div>`` of the figure with its plotly call (no plotly.js)."""
+        return pio.to_html(self.figure, full_html=False, include_plotlyjs=False,
+                           div_id=self.div_id, config=CONFIG, validate=False)
+
+    @property
+    def height(self) -> int:
+        """Height of the figure [px]."""
+        return int(self.figure.layout.height or 450)
+
+
+def _chart(fig: go.Figure, div_id: str) -> Chart:
     fig.update_layout(template="none", font={"family": FONT_FAMILY, "size": 13},
                       paper_bgcolor="white", plot_bgcolor="white")
-    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
-                       config=CONFIG, validate=False)
+    return Chart(div_id, fig)
 
 
 def radar(labels: Sequence[str], scores: Sequence[float], colour: str | None, div_id: str,
-          name: str) -> str:
+          name: str) -> Chart:
     """The criterion scores on a 0–100 radar."""
     closed, labels = list(scores) + list(scores[:1]), _esc(labels)
     fig = go.Figure(go.Scatterpolar(r=closed, theta=labels + labels[:1], name=_esc([name])[0],
@@ -60,11 +80,11 @@ def radar(labels: Sequence[str], scores: Sequence[float], colour: str | None, di
                                             "angle": 45, "tickangle": 45,
                                             "tickfont": {"size": 10}}},
                       showlegend=False, height=360, margin={"l": 60, "r": 60, "t": 30, "b": 30})
-    return _html(fig, div_id)
+    return _chart(fig, div_id)
 
 
 def segment_strip(names: Sequence[str], shares: Sequence[float], texts: Sequence[str],
-                  colours: Sequence[str], div_id: str, axis_title: str) -> str:
+                  colours: Sequence[str], div_id: str, axis_title: str) -> Chart:
     """The segments side by side, widths by weight share, coloured by health class."""
     names, texts = _esc(names), _esc(texts)
     fig = go.Figure([go.Bar(x=[share], y=[""], orientation="h", name=name, text=[text],
@@ -76,11 +96,11 @@ def segment_strip(names: Sequence[str], shares: Sequence[float], texts: Sequence
                       margin={"l": 10, "r": 10, "t": 10, "b": 40},
                       xaxis={"range": [0, 1], "tickformat": ".0%", "title": axis_title},
                       yaxis={"visible": False})
-    return _html(fig, div_id)
+    return _chart(fig, div_id)
 
 
 def score_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
-               bands: Sequence[tuple[float, float, str]], div_id: str, axis_title: str) -> str:
+               bands: Sequence[tuple[float, float, str]], div_id: str, axis_title: str) -> Chart:
     """Indicator scores (one bar per segment) over the class bands of the profile.
 
     Parameters
@@ -101,11 +121,11 @@ def score_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
                       xaxis={"range": [0, 100], "title": axis_title},
                       yaxis={"autorange": "reversed", "automargin": True},
                       legend={"orientation": "h", "y": -0.12 if len(labels) > 8 else -0.3})
-    return _html(fig, div_id)
+    return _chart(fig, div_id)
 
 
 def ranked_bars(labels: Sequence[str], values: Sequence[float], colours: Sequence[str],
-                div_id: str, axis_title: str) -> str:
+                div_id: str, axis_title: str) -> Chart:
     """One horizontal bar per label, top to bottom in the given order (points lost…)."""
     fig = go.Figure(go.Bar(y=_esc(labels), x=list(values), orientation="h",
                            marker={"color": list(colours)},
@@ -113,11 +133,11 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], colours: Sequenc
     fig.update_layout(height=100 + 24 * len(labels), margin={"l": 10, "r": 10, "t": 10, "b": 40},
                       xaxis={"title": axis_title, "rangemode": "tozero"},
                       yaxis={"autorange": "reversed", "automargin": True})
-    return _html(fig, div_id)
+    return _chart(fig, div_id)
 
 
 def paired_bars(labels: Sequence[str], previous: Sequence[float], current: Sequence[float],
-                names: tuple[str, str], div_id: str, axis_title: str) -> str:
+                names: tuple[str, str], div_id: str, axis_title: str) -> Chart:
     """Previous and current values side by side for every label."""
     fig = go.Figure([go.Bar(y=_esc(labels), x=list(values), name=name, orientation="h",
                             marker={"color": colour},
@@ -129,15 +149,15 @@ def paired_bars(labels: Sequence[str], previous: Sequence[float], current: Seque
                       xaxis={"range": [0, 100], "title": axis_title},
                       yaxis={"autorange": "reversed", "automargin": True},
                       legend={"orientation": "h", "y": -0.15})
-    return _html(fig, div_id)
+    return _chart(fig, div_id)
 
 
 def counts_bar(labels: Sequence[str], counts: Sequence[int], colours: Sequence[str],
-               div_id: str, axis_title: str) -> str:
+               div_id: str, axis_title: str) -> Chart:
     """A vertical bar per class: how many water bodies are in it."""
     fig = go.Figure(go.Bar(x=_esc(labels), y=list(counts), marker={"color": list(colours)},
                            text=[str(c) for c in counts], textposition="outside",
                            hovertemplate="%{x}: %{y}<extra></extra>"))
     fig.update_layout(height=320, margin={"l": 40, "r": 10, "t": 20, "b": 60},
                       yaxis={"title": axis_title, "rangemode": "tozero", "dtick": 1})
-    return _html(fig, div_id)
+    return _chart(fig, div_id)

@@ -1,5 +1,6 @@
 """HTML of a report through the jinja2 templates (``templates/``: base.html, report.html,
-summary.html; autoescape on): one self-contained page with plotly.js inlined once."""
+summary.html; autoescape on): a page that links plotly.js from the output folder's
+``assets/plotly.min.js`` (:mod:`.assets`), or one self-contained page with it inlined once."""
 
 from __future__ import annotations
 
@@ -34,13 +35,16 @@ def environment() -> Environment:
     return env
 
 
-def render(report: Report, template: str = "report.html") -> str:
+def render(report: Report, template: str = "report.html", plotly_src: str | None = None) -> str:
     """The HTML page of ``report``.
 
-    plotly.js is inlined once in the head when the report has a figure; the figures are
-    plotly divs (their JSON escapes ``<`` and ``/``, so no text can close the script).
+    When the report has a figure, plotly.js is loaded once in the head: from ``plotly_src``, a
+    relative link such as ``../assets/plotly.min.js``, or inlined when it is None (a
+    self-contained page). The figures are plotly divs (their JSON escapes ``<`` and ``/``, so no
+    text can close the script).
     """
     page = environment().get_template(template)
-    script = Markup(plotly_js()) if report.figures else None
-    return page.render(report=report, plotly_js=script,
+    inline = Markup(plotly_js()) if report.figures and plotly_src is None else None
+    return page.render(report=report, plotly_js=inline,
+                       plotly_src=plotly_src if report.figures else None,
                        html_lang=HTML_LANG.get(report.lang, report.lang))

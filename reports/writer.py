@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from health_eval.atomic import atomic_path
 from health_eval.profile import Profile
@@ -15,10 +15,13 @@ from health_eval.result import EvaluationResult
 from health_eval.safe_names import file_names
 from health_eval.sheets import clean_texts
 
+from .assets import plotly_link, write_plotly
+from .charts_static import PictureMaker
 from .compare import RoundsError, check_rounds
 from .content import build_report
 from .context import ReportContext, report_context
 from .docx import write_docx
+from .docx_layout import new_document
 from .locale import LANGUAGES
 from .measures import Catalogue, MeasuresError, load_measures
 from .render import render
@@ -101,14 +104,17 @@ def render_summary_html(result: EvaluationResult, *, previous=None, measures=Non
 def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
                   formats: Sequence[str] = REPORT_FORMATS, previous=None, measures=None,
                   lang: str = "zh",
-                  profiles: Iterable[Profile] | Mapping[str, Profile] | None = None
-                  ) -> list[Path]:
+                  profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
+                  self_contained: bool = False,
+                  docx_template: str | os.PathLike | None = None) -> list[Path]:
     """Write the plan-revision reports of every water body of ``result``.
 
     Writes ``<out_dir>/<water_body_id>/report.html`` and/or ``report.docx`` per water body, and
-    ``<out_dir>/summary.html`` (all water bodies ranked) when HTML is asked for. Every file is
-    written under a temporary name and renamed only when all succeeded, so a failure leaves the
-    previous reports untouched.
+    ``<out_dir>/summary.html`` (all water bodies ranked, each linking to its report). HTML
+    pages link plotly.js from ``<out_dir>/assets/plotly.min.js``, written once
+    (``self_contained``: each page inlines it instead). Every file is written under a temporary
+    name and renamed only when all succeeded, so a failure leaves the previous reports
+    untouched.
 
     Parameters
     ----------
@@ -117,6 +123,10 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
     formats : sequence of {"html", "docx"}
     previous, measures, lang, profiles
         See :func:`render_html`.
+    self_contained : bool
+        One-file HTML pages (for e-mail) instead of pages sharing ``assets/plotly.min.js``.
+    docx_template : path of a .docx, optional
+        The bureau's Word file whose styles, page, header and logo the Word reports take.
 
     Returns
     -------
@@ -139,26 +149,34 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
     written: list[Path] = []
     links = {}
     folders = water_body_folders(context.water_body_rows)
+    linked = not self_contained
     with ExitStack() as stack:
+        pictures = stack.enter_context(PictureMaker()) if "docx" in formats else None
         for water_body_id in sorted(context.water_body_rows):
             folder = folders[str(water_body_id)]
-            links[water_body_id] = f"{folder}/report.html"
+            links[water_body_id] = f"{folder}/report.{'html' if 'html' in formats else 'docx'}"
             report = _report(context, water_body_id)
             if "html" in formats:
                 target = out / folder / "report.html"
-                stack.enter_context(atomic_path(target)).write_text(render(report),
-                                                                    encoding="utf-8")
+                source = plotly_link(PurePosixPath(folder, "report.html")) if linked else None
+                stack.enter_context(atomic_path(target)).write_text(
+                    render(report, plotly_src=source), encoding="utf-8")
                 written.append(target)
             if "docx" in formats:
                 target = out / folder / "report.docx"
-                write_docx(report, stack.enter_context(atomic_path(target)))
+                write_docx(report, stack.enter_context(atomic_path(target)), pictures,
+                           docx_template)
                 written.append(target)
-        if "html" in formats:
+        if formats:
             target = out / "summary.html"
+            source = plotly_link(PurePosixPath("summary.html")) if linked else None
             stack.enter_context(atomic_path(target)).write_text(
-                render(clean_texts(build_summary(context, links)), "summary.html"),
+                render(clean_texts(build_summary(context, links)), "summary.html",
+                       plotly_src=source),
                 encoding="utf-8")
             written.append(target)
+        if formats and linked:
+            written.append(write_plotly(out, stack))
     return written
 
 
@@ -178,6 +196,8 @@ class ReportRequest:
     previous: EvaluationResult | None = None
     measures: Catalogue | None = None
     lang: str = "zh"
+    self_contained: bool = False
+    docx_template: Path | None = None
 
     def check(self, result: EvaluationResult) -> None:
         """Check what can only be checked against the evaluated ``result``: that the previous
@@ -200,13 +220,17 @@ class ReportRequest:
         if not self.formats:
             return []
         return write_reports(result, out_dir, self.formats, previous=self.previous,
-                             measures=self.measures, lang=self.lang, profiles=list(profiles))
+                             measures=self.measures, lang=self.lang, profiles=list(profiles),
+                             self_contained=self.self_contained,
+                             docx_template=self.docx_template)
 
 
 def report_request(formats: str, previous: str | os.PathLike | None = None,
-                   measures: str | os.PathLike | None = None, lang: str = "zh"
-                   ) -> ReportRequest:
-    """Check ``--report``, ``--previous``, ``--measures`` and ``--lang`` of the CLI.
+                   measures: str | os.PathLike | None = None, lang: str = "zh",
+                   self_contained: bool = False,
+                   docx_template: str | os.PathLike | None = None) -> ReportRequest:
+    """Check ``--report``, ``--previous``, ``--measures``, ``--lang`` and ``--docx-template``
+    of the CLI (``--self-contained`` needs no check).
 
     ``formats`` is a comma list of ``html``/``docx`` (empty or ``none``: no report).
 
@@ -232,4 +256,10 @@ def report_request(formats: str, previous: str | os.PathLike | None = None,
         catalogue = load_measures(measures) if measures is not None else None
     except MeasuresError as exc:
         raise ReportOptionError("--measures", str(exc)) from exc
-    return ReportRequest(chosen, loaded, catalogue, lang)
+    template = Path(docx_template) if docx_template is not None else None
+    if template is not None:
+        try:
+            new_document(template)
+        except ValueError as exc:
+            raise ReportOptionError("--docx-template", str(exc)) from exc
+    return ReportRequest(chosen, loaded, catalogue, lang, self_contained, template)

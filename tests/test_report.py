@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from health_eval.reports import render_html, report_context, write_reports
 from health_eval.reports.content import build_report
 from health_eval.reports.diagnosis import indicator_points, water_body_indicators
+from health_eval.reports.figures import plotly_js
 from health_eval.reports.text import visible_text
 from typer.testing import CliRunner
 
@@ -72,17 +73,41 @@ def test_summary_text_matches_golden(written, demo_result):
     check_golden("summary", normalised(visible_text(html), demo_result))
 
 
-def test_writes_one_self_contained_page_and_a_word_file_per_water_body(written):
+def test_writes_pages_sharing_plotly_js_and_a_word_file_per_water_body(written):
     out, paths = written
     assert sorted(p.relative_to(out).as_posix() for p in paths) == [
         "FHGD/report.docx", "FHGD/report.html", "XH/report.docx", "XH/report.html",
-        "summary.html"]
+        "assets/plotly.min.js", "summary.html"]
+    assert (out / "assets" / "plotly.min.js").read_text(encoding="utf-8") == plotly_js()
     html = (out / "FHGD" / "report.html").read_text(encoding="utf-8")
-    assert html.count("<script>") - html.count("Plotly.newPlot") == 1  # plotly.js once
-    assert len(re.findall(r"\bsrc=|<link\b|@import|url\(", html.split("<script>")[0])) == 0
-    assert not re.search(r"<(script|img|link|iframe)[^>]+(src|href)=", html)
+    assert html.count('<script src="../assets/plotly.min.js"></script>') == 1
+    assert html.count("<script>") == html.count("Plotly.newPlot")   # the figures only
+    assert len(html.encode()) < 300_000
+    assert len(re.findall(r"\bsrc=|<link\b|@import|url\(", html.split("<script>")[0])) == 1
+    assert not re.search(r"<(img|link|iframe)[^>]+(src|href)=", html)
     for name in ("radar", "segments", "scores", "lost"):
         assert f'id="fig-FHGD-{name}"' in html
+    summary = (out / "summary.html").read_text(encoding="utf-8")
+    assert '<script src="assets/plotly.min.js"></script>' in summary
+    assert 'href="FHGD/report.html"' in summary and 'href="XH/report.html"' in summary
+
+
+def test_self_contained_pages_inline_plotly_once_and_write_no_assets(demo_result, tmp_path):
+    paths = write_reports(demo_result, tmp_path, formats=("html",), self_contained=True)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in paths) == [
+        "FHGD/report.html", "XH/report.html", "summary.html"]
+    html = (tmp_path / "FHGD" / "report.html").read_text(encoding="utf-8")
+    assert html.count("<script>") - html.count("Plotly.newPlot") == 1  # plotly.js once
+    assert plotly_js() in html and "<script src=" not in html
+
+
+def test_cli_self_contained_writes_one_file_pages(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--format", "json",
+                                      "--report", "html", "--self-contained"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "assets").exists()
+    assert plotly_js() in (out / "XH" / "report.html").read_text(encoding="utf-8")
 
 
 def test_same_result_gives_the_same_html_also_read_back_from_json(demo_result, tmp_path):
@@ -107,10 +132,10 @@ def test_word_report_reopens_with_its_headings_tables_and_chinese_fonts(written,
     document = docx.Document(str(out / "FHGD" / "report.docx"))
     report = build_report(report_context(demo_result), "FHGD")
     level1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert level1 == [s.title for s in report.sections]
-    assert level1[0] == "1 基本情况" and level1[4] == "5 “一河（湖）一策”修编建议"
-    assert document.paragraphs[0].style.name == "Title"
-    assert document.paragraphs[0].text == "抚河故道（演示）健康评价报告及“一河（湖）一策”修编建议"
+    assert level1 == [f"{n}、{s.name}" for n, s in zip("一二三四五六七", report.sections)]
+    assert level1[0] == "一、基本情况" and level1[4] == "五、“一河（湖）一策”修编建议"
+    title = next(p for p in document.paragraphs if p.style.name == "Title")
+    assert title.text == "《抚河故道（演示）健康评价报告及“一河（湖）一策”修编建议》"
     headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
     assert ["河段（湖区）", "编码", "长度（km）", "权重占比（%）", "RHI", "健康类别"] in headers
     ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")

@@ -1,5 +1,7 @@
 """A real browser opens the demo report from disk with networking disabled: every figure is
-drawn, the console stays silent, and a screenshot is taken.
+drawn, the console stays silent, and a screenshot is taken. Playwright (driving the same
+Chromium) opens the demo's reports and summary from a copied folder, offline, and prints them
+on A4 with every section on a new page.
 
 Needs headless Chromium (Debian package ``chromium``; ``.ci/run`` installs it). Without it the
 test is skipped, saying so.
@@ -9,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 from health_eval.reports import write_reports
@@ -76,3 +79,71 @@ def test_report_opens_offline_draws_every_figure_and_logs_nothing(tmp_path):
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert screenshot.stat().st_size > 50_000   # a rendered page, not a blank one
+
+
+PLAYWRIGHT_ARGS = ["--no-sandbox", "--headless", "--disable-gpu",
+                   "--disable-background-networking", "--disable-component-update",
+                   "--disable-sync", "--no-first-run"]
+#: Chromium prints A4 as 595.92 × 842.88 pt (whole CSS pixels at 96 dpi).
+A4_POINTS = (596, 843)
+
+
+@pytest.fixture(scope="module")
+def copied_reports(tmp_path_factory):
+    """The demo's HTML reports written to one folder, then copied to another (a USB stick)."""
+    written = tmp_path_factory.mktemp("written")
+    write_reports(health_eval.evaluate(demo_path()), written, formats=("html",))
+    copy = tmp_path_factory.mktemp("usb") / "reports"
+    shutil.copytree(written, copy)
+    shutil.rmtree(written)
+    return copy
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_path, figures", [("FHGD/report.html", 4),
+                                                ("XH/report.html", 4),
+                                                ("summary.html", 1)])
+def test_playwright_opens_the_copied_folder_offline_and_prints_a4(copied_reports, tmp_path,
+                                                                   page_path, figures):
+    executable = browser()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    pdfplumber = pytest.importorskip("pdfplumber", reason="pip install pdfplumber")
+    url = (copied_reports / page_path).as_uri()
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=PLAYWRIGHT_ARGS)
+        try:
+            page = chromium.new_page()
+            messages, errors, outside = [], [], []
+            page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+
+            def offline(route):
+                if route.request.url.startswith("file:"):
+                    route.continue_()
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", offline)
+            page.goto(url)
+            page.wait_for_function("document.querySelectorAll('.plotly-graph-div').length"
+                                   " === document.querySelectorAll('.js-plotly-plot').length",
+                                   timeout=30_000)
+            drawn = page.evaluate("[...document.querySelectorAll('.plotly-graph-div')].map("
+                                  "d => d.querySelectorAll('svg.main-svg').length > 0)")
+            assert drawn == [True] * figures
+            assert (messages, errors, outside) == ([], [], [])
+            sections = page.evaluate("[...document.querySelectorAll('main section h2')]"
+                                     ".map(h => h.textContent)")
+            pdf_path = tmp_path / "print.pdf"
+            page.pdf(path=str(pdf_path), format="A4")
+        finally:
+            chromium.close()
+    with pdfplumber.open(pdf_path) as pdf:
+        assert {(round(p.width), round(p.height)) for p in pdf.pages} == {A4_POINTS}
+        firsts = [(p.extract_text() or "").lstrip().splitlines()[:1] for p in pdf.pages]
+    # a PDF font may map 一 to the Kangxi radical ⼀: NFKC reads them as the same character
+    starts = [unicodedata.normalize("NFKC", line[0]) for line in firsts if line]
+    for title in sections[1:]:                     # every section after the first on a new page
+        assert unicodedata.normalize("NFKC", title) in starts, (title, starts)
+    assert len(pdf.pages) >= len(sections)

@@ -23,12 +23,12 @@ def test_a_script_in_a_name_is_shown_as_text(tiny_frames, tiny_profile, tmp_path
     assert result.water_bodies.loc[0, "name"] == SCRIPT
 
     paths = write_reports(result, tmp_path, profiles=[profile])
-    folders = {p.parent for p in paths} - {tmp_path}
+    folders = {p.parent for p in paths} - {tmp_path, tmp_path / "assets"}
     assert len(folders) == 1 and next(iter(folders)).parent == tmp_path   # no ../ escape
     html = next(p for p in paths if p.name == "report.html").read_text(encoding="utf-8")
     assert SCRIPT not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert html.count("<script>") == 1 + html.count("Plotly.newPlot")   # plotly.js + figures
+    assert html.count("<script>") == html.count("Plotly.newPlot")   # figures; plotly.js linked
     text = visible_text(html)
     assert f"{SCRIPT}健康评价报告" in text.splitlines()[0]
     assert ATTRIBUTE in text
@@ -36,7 +36,8 @@ def test_a_script_in_a_name_is_shown_as_text(tiny_frames, tiny_profile, tmp_path
     assert SCRIPT not in summary and "&lt;script&gt;" in summary
 
     document = docx.Document(str(next(p for p in paths if p.name == "report.docx")))
-    assert document.paragraphs[0].text.startswith(SCRIPT)
+    title = next(p for p in document.paragraphs if p.style.name == "Title")
+    assert title.text.startswith(f"《{SCRIPT}")
 
 
 def test_a_colour_from_a_profile_cannot_inject_css(tiny_frames, tiny_profile, tmp_path):
