@@ -23,6 +23,7 @@ import typer
 
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
+from .cli_import import IMPORT_HELP, import_command
 from .dataset import load_dataset
 from .issues import InputError, issues_frame, sort_issues
 from .memory import tune_for_evaluation
@@ -35,6 +36,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
 profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method profiles.")
 app.add_typer(profile_app, name="profile")
+app.command("import")(import_command)
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
@@ -264,11 +266,21 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
         measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
         lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
-        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP)) -> None:
+        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+        importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
     reports = _report_request(report, previous, measures, lang)
-    _run_and_report(dataset, _profile_choice(profile), out, _parse_formats(format),
+    source = _load(dataset, importer, out) if importer else dataset
+    _run_and_report(source, _profile_choice(profile), out, _parse_formats(format),
                     _options(option), reports, executor)
+
+
+def _load(dataset: Path, importers: list[str], out: Path):
+    """The package read with ``--import``; unreadable: its issues written, exit 1."""
+    try:
+        return load_dataset(dataset, importers or None)
+    except InputError as exc:
+        _refuse(exc.issues, out)
 
 
 @app.command()
@@ -302,13 +314,11 @@ def _refuse(issues, out: Path) -> NoReturn:
 @app.command()
 def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files."),
              out: Path = typer.Option(Path("out"), "--out",
-                                      help="Folder for issues.xlsx and issues.csv.")) -> None:
+                                      help="Folder for issues.xlsx and issues.csv."),
+             importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP)) -> None:
     """检查输入数据 — read an input package, check it without evaluating, and write every
     problem found to issues.xlsx and issues.csv (exit 1 when one is an error)."""
-    try:
-        loaded = load_dataset(dataset)
-    except InputError as exc:               # unreadable: the reading problems are the table
-        _refuse(exc.issues, out)
+    loaded = _load(dataset, importer, out)
     validation = validate_dataset(loaded)
     rows = [[name, *map(str, count.values())]
             for name, count in row_accounts(loaded, validation).items()]
