@@ -320,9 +320,11 @@ def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datase
     raws, issues = read_package(shown)
     if files:
         raws = [raw for raw in raws if raw.spec.name in REFERENCE_TABLES]
-    raws, issues, imports = import_into(raws, issues, shown, importers, files, import_options)
+    raws, imported, issues, imports = import_into(raws, issues, shown, importers, files,
+                                                  import_options)
     root = os.path.dirname(os.path.abspath(shown))
-    dataset = _assemble(raws, issues, name=Path(shown).stem or shown, root=root)
+    dataset = _assemble(raws, issues, name=Path(shown).stem or shown, root=root,
+                        imported=imported)
     dataset.imports = imports
     return dataset
 
@@ -350,8 +352,12 @@ class _Built:
 
 
 def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
-              root: str | None) -> Dataset:
-    """Build every raw table, check the required tables, raise if any issue is an error."""
+              root: str | None, imported: list[RawTable] = ()) -> Dataset:
+    """Build every raw table, check the required tables, raise if any issue is an error.
+
+    ``imported`` raws (one per bureau file or sheet) are built one by one, so that reading
+    problems name their file and sheet, and those of one table are then joined.
+    """
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, TableSource] = {}
     rows: dict[str, np.ndarray] = {}
@@ -372,6 +378,15 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
             rows[spec.name] = built.rows
             if built.blank_rows:
                 blank_rows[spec.name] = built.blank_rows
+    for raw in _joined(imported, issues):
+        if raw.spec.name in labels:
+            issues.append(Origin(raw.spec.name, raw.file, raw.sheet).issue(
+                "table.duplicate", "error", code=raw.spec.name, zh=raw.spec.zh,
+                first=labels[raw.spec.name], second=raw.label))
+            continue
+        labels[raw.spec.name] = raw.label
+        tables[raw.spec.name], sources[raw.spec.name] = raw.frame, raw.source
+        rows[raw.spec.name] = raw.rows
     unreadable = {issue.table for issue in issues if issue.rule.startswith("file.")}
     for spec in TABLES:
         if spec.required and spec.name not in tables and spec.name not in unreadable:
@@ -384,6 +399,45 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
     sources = {name: sources[name] for name in order}
     return Dataset(tables=tables, sources=sources, issues=issues, name=name, row_numbers=rows,
                    root=root, blank_rows=blank_rows)
+
+
+@dataclass
+class _Joined:
+    """The imported raws of one table, built and joined."""
+
+    spec: TableSpec
+    frame: pd.DataFrame
+    rows: np.ndarray
+    source: TableSource
+    label: str
+    file: str | None
+    sheet: str | None
+
+
+def _joined(imported: list[RawTable], issues: list[Issue]) -> list[_Joined]:
+    """Build each imported raw table (its problems located in its own file and sheet) and
+    join those of one table, rows in file order; the table's source names every file (and
+    the sheet when there is one only)."""
+    joined = []
+    for table in dict.fromkeys(raw.spec.name for raw in imported):
+        parts = [raw for raw in imported if raw.spec.name == table]
+        built = []
+        for raw in parts:
+            one, found = _build_table(raw)
+            issues.extend(found)
+            if one is not None:
+                built.append(one)
+        if not built:
+            continue
+        files = list(dict.fromkeys(raw.file for raw in parts))
+        sheets = list(dict.fromkeys(raw.sheet for raw in parts))
+        file = "; ".join(f for f in files if f)
+        sheet = sheets[0] if len(sheets) == 1 and len(files) == 1 else None
+        frame = pd.concat([b.frame for b in built], ignore_index=True)
+        joined.append(_Joined(parts[0].spec, frame, np.concatenate([b.rows for b in built]),
+                              TableSource(file=file, sheet=sheet, first_row=1, sha256=None),
+                              ", ".join(raw.label for raw in parts), file, sheet))
+    return joined
 
 
 def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:

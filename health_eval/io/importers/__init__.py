@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ...issues import InputError, Issue
 from ...readers import RawTable
@@ -68,7 +67,7 @@ def importer(name: str) -> ImporterSpec:
 def import_into(raws: list[RawTable], issues: list[Issue], package: str | None = None,
                 kinds: Sequence[str] | None = None, files: Sequence[str] = (),
                 options: dict | None = None
-                ) -> tuple[list[RawTable], list[Issue], list[dict]]:
+                ) -> tuple[list[RawTable], list[RawTable], list[Issue], list[dict]]:
     """Import bureau files into a package's raw tables.
 
     Parameters
@@ -89,10 +88,10 @@ def import_into(raws: list[RawTable], issues: list[Issue], package: str | None =
 
     Returns
     -------
-    raws, issues, imports
-        The raw tables with the imported ones added, the issues (the ``table.unknown``
-        warnings of imported files removed, the importers' added), and one provenance record
-        per imported file or sheet.
+    raws, imported, issues, imports
+        The package's raw tables, the imported ones (one per file or sheet, several may fill
+        one table), the issues (the ``table.unknown`` warnings of imported files removed, the
+        importers' added), and one provenance record per imported file or sheet.
     """
     chosen = [importer(k) for k in kinds] if kinds else list(IMPORTERS.values())
     refs = References.from_raws(raws)
@@ -116,7 +115,7 @@ def import_into(raws: list[RawTable], issues: list[Issue], package: str | None =
             detail="no file or sheet of the package has this layout"))
     for item in imported:
         issues.extend(item.issues)
-    return raws + _raw_tables(imported), issues, [item.account for item in imported]
+    return raws, _raw_tables(imported), issues, [item.account for item in imported]
 
 
 def _candidates(issues: list[Issue], package: str | None, files: Sequence[str]):
@@ -143,19 +142,13 @@ def _candidates(issues: list[Issue], package: str | None, files: Sequence[str]):
 
 
 def _raw_tables(imported: list[Imported]) -> list[RawTable]:
-    """One raw table per target table: the imported rows of every file, in file order, each
-    keeping its original row number (the file is named when there is one)."""
+    """One raw table per imported file or sheet, its rows numbered as in the original; the
+    package assembles the raws of one table into one
+    (:func:`health_eval.dataset.load_dataset`)."""
     raws = []
-    for table in dict.fromkeys(item.table for item in imported):
-        items = [item for item in imported if item.table == table]
-        frame = pd.concat([item.frame for item in items], ignore_index=True)
-        rows = np.concatenate([item.rows for item in items]).astype(np.int64)
-        places = list(dict.fromkeys((item.account["file"], item.account["sheet"])
-                                    for item in items))
-        file, sheet = places[0] if len(places) == 1 else (
-            "; ".join(dict.fromkeys(p[0] for p in places)), None)
-        header = list(frame.columns)
-        grid = frame.set_axis(range(frame.shape[1]), axis=1)
-        raws.append(RawTable(table_spec(table), grid, header, file, sheet, None,
-                             row_numbers=rows))
+    for item in imported:
+        frame = item.frame
+        raws.append(RawTable(table_spec(item.table), frame.set_axis(
+            range(frame.shape[1]), axis=1), list(frame.columns), item.account["file"],
+            item.account["sheet"], None, row_numbers=item.rows.astype(np.int64)))
     return raws

@@ -4,8 +4,8 @@ A title row or two (``XX区地表水环境质量监测月报``, ``2021年1月``)
 sampling date with the GB 3838 items as columns, their units in the headers
 (``溶解氧(mg/L)``, ``氨氮(mg/L)``, ``粪大肠菌群(个/L)``), and notes or signatures below. The
 断面 names are matched to the station table (as in :mod:`.cnemc`); the sheet is then what the
-readers already take — a wide sample sheet — and is melted by
-:func:`health_eval.wide.melt_wide_samples`, so detection-limit notations (``0.01L``,
+readers already take — a wide sample sheet, melted by
+:func:`health_eval.wide.melt_wide_samples` when the package is assembled — so detection-limit notations (``0.01L``,
 ``<0.01``, ``ND``), units and unreadable cells are read and reported exactly as in any
 ``水质监测数据`` table (:mod:`health_eval.sample_values`). Other columns (水质类别, 超标项目)
 are kept and reported as not used.
@@ -21,7 +21,6 @@ import pandas as pd
 from ...cells import split_cells
 from ...headers import parameter_header
 from ...tables import table_spec
-from ...wide import melt_wide_samples
 from .base import Imported, References, Source, find_row, match_stations, row_texts, station_issues
 from .messages import Place
 
@@ -77,19 +76,13 @@ def read(source: Source, refs: References, options: dict) -> Imported:
     keep = [j for j, h in enumerate(headers) if j not in (station_at, date_at)
             and h not in CONTEXT and (h or not cells[j].blank()[use].all())]
     wide_headers = ["测站编码", "采样日期"] + [headers[j] or f"column_{j + 1}" for j in keep]
-    wide_cells = [split_cells(pd.Series(station[use], dtype=object)),
-                  cells[date_at].take(use)] + [cells[j].take(use) for j in keep]
-    wide_data = pd.concat([pd.Series(station[use], dtype=object),
-                           data.iloc[np.flatnonzero(use), [date_at] + keep].reset_index(
-                               drop=True)], axis=1).set_axis(range(len(wide_headers)), axis=1)
-    melted = melt_wide_samples(table_spec(TABLE), wide_headers, wide_cells, wide_data,
-                               rows[use])
-    long_headers, _, long_data, long_rows = melted
-    frame = long_data.set_axis(long_headers, axis=1)
+    frame = pd.concat([pd.Series(station[use], dtype=object),
+                       data.iloc[np.flatnonzero(use), [date_at] + keep].reset_index(drop=True)],
+                      axis=1).set_axis(wide_headers, axis=1)
     read_rows = int(filled.sum())
-    return Imported(TABLE, frame, long_rows, issues, {
+    return Imported(TABLE, frame, rows[use], issues, {
         "importer": NAME, "file": source.file, "sheet": source.sheet, "sha256": source.sha256,
         "table": TABLE, "read": read_rows, "used": int(use.sum()),
         "rejected": read_rows - int(use.sum()),
-        "notes": f"{int(use.sum())} 个断面-日期行 → {len(frame)} 个监测值 / station-date rows "
-                 f"→ values"})
+        "notes": f"{int(use.sum())} 个断面-日期行，每个监测项目一列 / station-date rows, a column "
+                 f"per item"})
