@@ -23,6 +23,7 @@ References: SL 460-2009 / GB/T 50095 (hydrological yearbook compilation); SPEC.m
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 
 import numpy as np
@@ -108,6 +109,7 @@ def read(source: Source, refs: References, options: dict) -> Imported:
     day_rows = np.flatnonzero(is_day)
     frame_rows, dates, values = [], [], []
     marks: dict[str, list[tuple[int, str]]] = {}
+    filled = 0                                 # cells holding something: read
     for j, month in sorted(months.items(), key=lambda kv: kv[1]):
         header = row_texts(grid, at)[j]
         text = split_cells(body.iloc[day_rows, j]).as_text().fillna("").str.strip()
@@ -118,6 +120,7 @@ def read(source: Source, refs: References, options: dict) -> Imported:
         user_rows = (day_rows + at + 2).astype(np.int64)
         empty = text.isin(_NO_VALUE).to_numpy(dtype=bool)
         bad = ~empty & np.isnan(number)
+        filled += int((~empty).sum())
         issues += [place.issue("import.value_unreadable", "error", row=int(r), column=header,
                                value=v) for r, v in zip(user_rows[bad], text[bad])]
         if year is None:
@@ -142,15 +145,17 @@ def read(source: Source, refs: References, options: dict) -> Imported:
             issues.append(place.issue("import.mark", "warning", row=row, column=header,
                                       value=mark, mark=mark, rule_zh=zh, rule_en=en,
                                       n=len(cells)))
+    if station is None:                       # reported: its values cannot be used
+        frame_rows, dates, values = [], [], []
     rows = np.concatenate(frame_rows) if frame_rows else np.zeros(0, np.int64)
-    frame = pd.DataFrame({"station_id": station, "date": np.concatenate(dates) if dates else [],
-                          column: np.concatenate(values) if values else []})
+    frame = pd.DataFrame({"station_id": station,
+                          "date": np.concatenate(dates) if dates else np.array([], "M8[ns]"),
+                          column: np.concatenate(values) if values else np.array([], float)})
     order = np.lexsort((rows, frame["date"].to_numpy()))
     frame, rows = frame.iloc[order].reset_index(drop=True), rows[order]
-    cells = len(day_rows) * len(months)
     return Imported(table, frame, rows, issues, {
         "importer": NAME, "file": source.file, "sheet": source.sheet, "sha256": source.sha256,
-        "table": table, "read": cells, "used": len(frame), "rejected": 0,
+        "table": table, "read": filled, "used": len(frame), "rejected": filled - len(frame),
         "notes": f"{station} {year} 逐日{kind}：{len(frame)} 天有值，汇总行（月平均、最大、最小、年统计）"
                  f"不读 / daily {kind}: {len(frame)} days with a value; summary rows ignored"})
 
@@ -189,7 +194,11 @@ def _station(text: str, refs: References, place: Place, title: str, issues: list
         issues.append(place.issue("import.station_ambiguous", "error", row=1,
                                   value=names[codes[0]], stations=", ".join(codes)))
         return None
+    written = field.group(1) if field else text
+    closest = "、".join(difflib.get_close_matches(written, [n for n in names.values() if n],
+                                                  n=3, cutoff=0.3)) or "—"
     issues.append(place.issue("import.title", "error", row=1, value=title,
-                              what="监测站点表中的测站（编码或名称）",
-                              what_en="station (code or name of the station table)"))
+                              what=f"监测站点表中的测站（编码或名称；最接近：{closest}）",
+                              what_en=f"station (code or name of the station table; closest: "
+                                      f"{closest})"))
     return None
