@@ -37,7 +37,7 @@ import pandas as pd
 
 from ...cells import COERCERS, Cells
 from ...headers import parameter_header
-from ...tables import PARAMETER_UNITS, code_key, table_spec
+from ...tables import PARAMETER_UNITS, table_spec
 from ...units import UnitError, conversion_factor
 from .base import (
     Imported,
@@ -63,8 +63,6 @@ NO_VALUE = ("--", "-", "—", "*", "/", "")
 VALID_STATES = frozenset({"正常"})
 #: Context columns not read (the station says where it is).
 CONTEXT = ("省份", "流域", "序号")
-#: Other names of columns, as the platform and provinces write them.
-ALIASES = {"叶绿素α": "chla", "叶绿素a": "chla", "chl-a": "chla"}
 _YEARLESS = r"^(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})日?(?:[\sT]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?$"
 
 
@@ -256,7 +254,7 @@ def _parameters(headers: list[str]) -> list[tuple[str, str, float, str | None]]:
         hit = parameter_header(header, spec)
         name, _, rest = header.replace("（", "(").partition("(")
         written = hit[1] if hit else (rest.rstrip(")） ") or None)
-        code = hit[0] if hit else ALIASES.get(code_key(name), name.strip())
+        code = hit[0] if hit else name.strip()
         wanted = PARAMETER_UNITS.get(code)
         factor, unit = 1.0, written
         if wanted is not None and written is not None:

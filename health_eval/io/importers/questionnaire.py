@@ -158,6 +158,9 @@ def read(source: Source, refs: References, options: dict) -> Imported:
     score = _score(answers["score"], mapping.score, use, rows, place, issues)
     segment = (_segments(answers["segment"], water_body, refs, use, rows, place, issues)
                if "segment" in answers else pd.Series([None] * len(rows), dtype=object))
+    unread = answers["segment"].notna().to_numpy() & segment.isna().to_numpy() \
+        if "segment" in answers else np.zeros(len(rows), dtype=bool)
+    use &= pd.notna(kinds) & pd.notna(water_body) & ~np.isnan(score) & ~unread   # reported
     frame = pd.DataFrame({"response_id": texts[ID].to_numpy(dtype=object),
                           "water_body_id": water_body, "segment_id": segment.to_numpy(),
                           "respondent_type": kinds, "score": score})
