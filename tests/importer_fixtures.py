@@ -11,7 +11,6 @@ import calendar
 import shutil
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -211,28 +210,4 @@ def write_questionnaire(path: Path, responses: pd.DataFrame, extra: list[list] =
         sheet.append(row)
     book.save(path)
     path.with_suffix(".yaml").write_text(MAPPING, encoding="utf-8")
-    return path
-
-
-def hourly_year(path: Path, stations: int = 100, year: int = 2021, seed: int = 1) -> Path:
-    """A year of hourly platform data for ``stations`` stations (8,760 rows each), for the
-    benchmark; station names 测试断面001… ."""
-    rng = np.random.default_rng(seed)
-    hours = pd.date_range(f"{year}-01-01", periods=8760, freq="h").strftime("%Y-%m-%d %H:%M")
-    n = stations * len(hours)
-    frame = pd.DataFrame({
-        "省份": "江西省", "流域": "长江流域",
-        "断面名称": np.repeat([f"测试断面{k:03d}" for k in range(1, stations + 1)], len(hours)),
-        "监测时间": np.tile(hours, stations), "水质类别": "Ⅲ",
-        "水温(℃)": rng.uniform(5, 30, n).round(1), "pH(无量纲)": rng.uniform(6.5, 8.5, n).round(2),
-        "溶解氧(mg/L)": rng.uniform(4, 10, n).round(2), "电导率(μS/cm)": rng.uniform(200, 400, n).round(0),
-        "浊度(NTU)": rng.uniform(1, 50, n).round(1),
-        "高锰酸盐指数(mg/L)": rng.uniform(1, 6, n).round(2),
-        "氨氮(mg/L)": rng.uniform(0.05, 1.5, n).round(3), "总磷(mg/L)": rng.uniform(0.01, 0.3, n).round(3),
-        "总氮(mg/L)": rng.uniform(0.3, 2.5, n).round(2),
-        "叶绿素α(mg/L)": rng.uniform(0.001, 0.05, n).round(4),
-        "藻密度(cells/L)": rng.uniform(1e5, 1e7, n).round(-3), "站点情况": "正常"})
-    frame.loc[rng.random(n) < 0.02, "氨氮(mg/L)"] = "--"
-    frame.loc[rng.random(n) < 0.01, "站点情况"] = "维护"
-    frame.to_csv(path, index=False, encoding="utf-8")
     return path

@@ -13,6 +13,7 @@ References: ARCHITECTURE.md §1 (tolerant reading), §6 (every row located).
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
 import io
@@ -107,35 +108,68 @@ def read_sources(path: str | Path, shown: str | None = None,
                                       detail=str(exc))]) from exc
     sha = hashlib.sha256(raw).hexdigest()
     if path.suffix.lower() == ".csv":
-        text = _decode(raw)
-        if text is None:
-            raise InputError([place.issue("import.not_recognised", "error", kind="CSV",
-                                          detail="encoding (UTF-8, GB18030)")])
-        data = text.encode("utf-8")
-        head = _csv_grid(text, HEAD_ROWS)
-        return [Source(shown, None, sha, head, lambda: _csv_grid(text, None), data, path)]
+        return [_csv_source(raw, shown, sha, path, place)]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _workbook_sources(raw, shown, sha, sheet, path)
     raise InputError([place.issue("import.not_recognised", "error", kind="CSV/xlsx",
                                   detail=path.suffix or path.name)])
 
 
-def _decode(raw: bytes) -> str | None:
-    """Bytes as text, in the first of the readers' encodings that fits."""
+#: Bytes at the start of a CSV file decoded to detect its layout and encoding.
+_HEAD_BYTES = 1 << 16
+
+
+def _csv_source(raw: bytes, shown: str, sha: str, path: Path, place: Place) -> Source:
+    """A CSV file as a source. A file whose start is UTF-8 is handed on as it is (the parser
+    decodes it; the whole text is decoded only when the grid is asked for); else the first of
+    the readers' encodings that fits decodes it, and it is handed on re-encoded as UTF-8."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    start = raw[:_HEAD_BYTES]
+    if len(raw) > _HEAD_BYTES:
+        start = start[:start.rfind(b"\n") + 1] or start
+    try:
+        head_text = start.decode("utf-8")
+        data = raw
+
+        def text() -> str:
+            return _decoded(raw, place)
+    except UnicodeDecodeError:
+        whole = _decoded(raw, place)
+        head_text, data = whole[:_HEAD_BYTES], whole.encode("utf-8")
+
+        def text() -> str:
+            return whole
+    return Source(shown, None, sha, _csv_grid(head_text, HEAD_ROWS),
+                  lambda: _csv_grid(text(), None), data, path)
+
+
+def _decoded(raw: bytes, place: Place) -> str:
+    """Bytes as text, in the first of the readers' encodings that fits.
+
+    Raises
+    ------
+    InputError
+        When none fits.
+    """
     for encoding in CSV_ENCODINGS:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return None
+    raise InputError([place.issue("import.not_recognised", "error", kind="CSV",
+                                  detail="encoding (UTF-8, GB18030)")])
 
 
 def _csv_grid(text: str, nrows: int | None) -> pd.DataFrame:
     """A CSV text as a grid of text cells ('' → None), ragged lines padded."""
-    lines = text.splitlines()[:nrows] if nrows is not None else None
-    body = "\n".join(lines) if lines is not None else text
-    import csv
-
+    body = text
+    if nrows is not None:                      # the first lines only, without splitting all
+        end = -1
+        for _ in range(nrows):
+            end = text.find("\n", end + 1)
+            if end < 0:
+                break
+        body = text if end < 0 else text[:end]
     width = max(map(len, csv.reader(io.StringIO(body))), default=0)
     if width == 0:
         return pd.DataFrame()

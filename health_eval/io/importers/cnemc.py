@@ -30,13 +30,16 @@ References: HJ 915-2017 (automatic monitoring of surface water); SPEC.md §5.
 from __future__ import annotations
 
 import contextlib
+import csv as _csv
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ...cells import COERCERS, Cells
 from ...headers import parameter_header
+from ...issues import InputError
 from ...tables import PARAMETER_UNITS, table_spec
 from ...units import UnitError, conversion_factor
 from .base import (
@@ -75,6 +78,23 @@ def detect(source: Source) -> bool:
     return find_row(source.head, _is_header) is not None
 
 
+@dataclass
+class _Columns:
+    """The export's columns as the importer needs them.
+
+    ``coded`` holds the text columns (断面名称, 监测时间, 站点情况, 水质类别) factorised: codes
+    (-1 blank) and distinct texts; ``numbers`` the value columns (NaN where not measured or
+    unreadable); ``bad`` and ``shown`` the unreadable cells and their text (fallback path).
+    """
+
+    headers: list[str]
+    rows: np.ndarray
+    coded: dict[str, tuple[np.ndarray, list]]
+    numbers: dict[str, np.ndarray]
+    bad: dict[str, np.ndarray]
+    shown: dict[str, np.ndarray]
+
+
 def read(source: Source, refs: References, options: dict) -> Imported:
     """Read one export into ``wq_samples`` rows: daily means per station, day and parameter.
 
@@ -90,104 +110,185 @@ def read(source: Source, refs: References, options: dict) -> Imported:
     """
     place = Place(TABLE, source.file, source.sheet)
     at = find_row(source.head, _is_header)
-    frame, rows = _frame(source, at)
-    headers = list(frame.columns)
+    parameters = _parameters(row_texts(source.head, at))
+    columns = _columns(source, at, parameters)
+    rows, n = columns.rows, len(columns.rows)
     issues: list = []
-    # stations
-    name_codes, names = pd.factorize(frame[STATION])
-    names = [str(n) for n in names]
+    # stations: names → station codes, once per name; rows carry an index into ``stations``
+    name_codes, names = columns.coded[STATION]
     match = match_stations(names, refs.stations)
     issues += station_issues(place, match, names, name_codes, rows, STATION)
-    station = np.array(match.codes + [None], dtype=object)[name_codes]
-    known = pd.notna(station) & (name_codes >= 0)
+    stations = sorted({c for c in match.codes if c is not None})
+    index_of = {code: k for k, code in enumerate(stations)}
+    of_name = np.array([index_of.get(c, -1) for c in match.codes] + [-1], dtype=np.int64)
+    station = of_name[name_codes]
+    known = station >= 0
+    station_codes = _Lazy(np.array(stations + [None], dtype=object), station)
     # times
-    when, yearless, bad_time = _times(frame[TIME], station, refs)
-    issues += cell_issues(place, "import.date_unreadable", bad_time & known, rows,
-                          frame[TIME].to_numpy(dtype=object), TIME)
-    issues += _year_warnings(place, frame[TIME], yearless & known, when, rows)
-    # validity
+    time_codes, times = columns.coded[TIME]
+    shown_time = _Lazy(np.array(times + [None], dtype=object), time_codes)
+    when, yearless, bad_time = _times(time_codes, times, station_codes, refs)
+    issues += cell_issues(place, "import.date_unreadable", bad_time & known, rows, shown_time,
+                          TIME)
+    issues += _year_warnings(place, shown_time, yearless & known, when, rows)
     valid = known & ~bad_time
-    state = frame[STATE].fillna("正常").str.strip() if STATE in frame else None
-    if state is not None:
-        invalid = valid & ~state.isin(VALID_STATES).to_numpy(dtype=bool)
-        issues += _grouped(place, "import.row_invalid", invalid, station, state.to_numpy(
-            dtype=object), rows, STATE)
+    # 站点情况
+    if STATE in columns.coded:
+        state_codes, states = columns.coded[STATE]
+        not_valid = np.append([s not in VALID_STATES for s in states], False)[state_codes]
+        invalid = valid & not_valid
+        issues += _grouped(place, "import.row_invalid", invalid, station_codes,
+                           _Lazy(np.array(states + [None], dtype=object), state_codes), rows,
+                           STATE)
         valid &= ~invalid
     # values
-    parameters = _parameters(headers)
-    values, measured, bad = _values(frame, parameters)
-    for j, (header, *_) in enumerate(parameters):
-        issues += cell_issues(place, "import.value_unreadable", bad[:, j] & valid, rows,
-                              frame[header].to_numpy(dtype=object), header)
-        marks = frame[header].fillna("").str.strip().to_numpy(dtype=object)
-        issues += _grouped(place, "import.not_measured", valid & ~measured[:, j], station,
-                           marks, rows, header, per_value=False)
-    days, means = _daily(values[valid], station[valid], when[valid], rows[valid],
-                         frame[CLASS].to_numpy(dtype=object)[valid] if CLASS in frame else None)
+    values = []
+    for header, _, factor, _ in parameters:
+        if header in columns.bad:
+            issues += cell_issues(place, "import.value_unreadable", columns.bad[header] & valid,
+                                  rows, columns.shown[header], header)
+        number = columns.numbers[header]
+        issues += _grouped(place, "import.not_measured", valid & np.isnan(number),
+                           station_codes, None, rows, header)
+        values.append(number[valid] * factor if factor != 1.0 else number[valid])
+    classes = None
+    if CLASS in columns.coded:
+        class_codes, class_values = columns.coded[CLASS]
+        classes = _Lazy(np.array(class_values + [None], dtype=object), class_codes[valid])
+    days, means = _daily(values, station[valid], when[valid], rows[valid], classes, stations)
     tidy, tidy_rows = _long(days, means, parameters)
-    read_rows = len(frame)
+    used = int(valid.sum())
     return Imported(TABLE, tidy, tidy_rows, issues, {
         "importer": NAME, "file": source.file, "sheet": source.sheet, "sha256": source.sha256,
-        "table": TABLE, "read": read_rows, "used": int(valid.sum()),
-        "rejected": read_rows - int(valid.sum()),
-        "notes": (f"逐时值按测站、日期取日均值（未监测值不计）后再做月、年统计：{int(valid.sum())} 行"
-                  f" → {len(days)} 个测站日 / sub-daily values averaged to daily means per "
-                  f"station and day (cells not measured left out) before the monthly and annual "
-                  f"statistics: {int(valid.sum())} rows → {len(days)} station-days; "
-                  f"not read: {', '.join(h for h in headers if h in CONTEXT) or '—'}")})
+        "table": TABLE, "read": n, "used": used, "rejected": n - used,
+        "notes": (f"逐时值按测站、日期取日均值（未监测值不计）后再做月、年统计：{used} 行 → {len(days)} 个"
+                  f"测站日 / sub-daily values averaged to daily means per station and day "
+                  f"(cells not measured left out) before the monthly and annual statistics: "
+                  f"{used} rows → {len(days)} station-days; not read: "
+                  f"{', '.join(h for h in columns.headers if h in CONTEXT) or '—'}")})
 
 
-def _frame(source: Source, at: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """The data rows as text columns named by their headers, and their user rows."""
+class _Lazy:
+    """Texts of a factorised column, looked up only at the positions asked for."""
+
+    def __init__(self, distinct: np.ndarray, codes: np.ndarray):
+        self.distinct, self.codes = distinct, codes
+
+    def __getitem__(self, at):
+        return self.distinct[self.codes[at]]
+
+
+def _columns(source: Source, at: int, parameters: list) -> _Columns:
+    """Read the data rows: typed by the CSV parser itself when every value cell is a number or
+    a mark (:func:`_read_fast`); else every cell as text, so that an unreadable one is
+    located."""
+    numeric = [p[0] for p in parameters]
     if source.data is not None:
-        frame = _read_csv_text(source.data, at)
+        fast = _read_fast(source.data, at, numeric)
+        if fast is not None:
+            return fast
+        try:
+            frame = pd.read_csv(io.BytesIO(source.data), skiprows=at, header=0,
+                                dtype="string", keep_default_na=False, skip_blank_lines=False)
+        except UnicodeDecodeError as exc:       # UTF-8 at the start only
+            raise InputError([Place(TABLE, source.file).issue(
+                "import.not_recognised", "error", kind="CSV",
+                detail=f"encoding (UTF-8, GB18030): {exc}")]) from exc
+        frame.columns = [" ".join(str(c).split()) for c in frame.columns]
         rows = np.arange(len(frame), dtype=np.int64) + at + 2
-        return frame, rows
+    else:
+        frame, rows = _sheet_frame(source, at)
+    frame = frame.apply(lambda s: s.str.strip().replace("", pd.NA))
+    coded = {}
+    for name in (STATION, TIME, STATE, CLASS):
+        if name in frame:
+            codes, distinct = pd.factorize(frame[name])
+            coded[name] = (codes, [str(v) for v in distinct])
+    numbers, bad, shown = {}, {}, {}
+    for header in numeric:
+        text = frame[header]
+        number = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        no_value = text.isna().to_numpy() | text.isin(NO_VALUE).to_numpy(dtype=bool)
+        numbers[header] = number
+        bad[header] = np.isnan(number) & ~no_value
+        shown[header] = text.to_numpy(dtype=object)
+    return _Columns(list(frame.columns), rows, coded, numbers, bad, shown)
+
+
+def _read_fast(data: bytes, at: int, numeric: list[str]) -> _Columns | None:
+    """The fast path of :func:`_columns` (pandas' C parser: value columns straight to float64
+    with the no-value marks as NaN, text columns as categories), or None when a value cell is
+    neither a number nor a mark. Blank lines are kept as rows, so rows stay numbered; they are
+    then dropped."""
+    end = data.find(b"\n", 0)
+    for _ in range(at):
+        end = data.find(b"\n", end + 1)
+    start = data.rfind(b"\n", 0, end) + 1 if end > 0 else 0
+    header_line = data[start:end if end >= 0 else None].decode("utf-8").lstrip("\ufeff")
+    written = next(iter(_csv.reader([header_line])), [])
+    headers = [" ".join(h.split()) for h in written]
+    by_header = dict(zip(headers, written))
+    types = {by_header[h]: "float64" for h in numeric if h in by_header}
+    types.update({by_header[h]: "category" for h in (STATION, TIME, STATE, CLASS)
+                  if h in by_header})
+    try:
+        frame = pd.read_csv(io.BytesIO(data), skiprows=at, header=0, dtype=types,
+                            usecols=list(types), na_values=list(NO_VALUE),
+                            keep_default_na=False, skip_blank_lines=False)
+    except (ValueError, pd.errors.ParserError):   # a cell neither a number nor a mark
+        return None
+    rows = np.arange(len(frame), dtype=np.int64) + at + 2
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        frame, rows = frame[~blank].reset_index(drop=True), rows[~blank]
+    coded = {}
+    for header in (STATION, TIME, STATE, CLASS):
+        if header in by_header:
+            column = frame[by_header[header]]
+            coded[header] = _stripped(column.cat.codes.to_numpy().astype(np.int64),
+                                      [str(c) for c in column.cat.categories])
+    numbers = {h: frame[by_header[h]].to_numpy(dtype="float64") for h in numeric
+               if h in by_header}
+    return _Columns(headers, rows, coded, numbers, {}, {})
+
+
+def _stripped(codes: np.ndarray, distinct: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Codes and texts with surrounding spaces stripped (blank texts blank), texts that become
+    one merged."""
+    cleaned = [d.strip() for d in distinct]
+    if cleaned == distinct and all(cleaned):
+        return codes, distinct
+    renumber, values = pd.factorize(pd.Series(cleaned, dtype=object).replace("", None))
+    return np.append(renumber, -1)[codes], [str(v) for v in values]
+
+
+def _sheet_frame(source: Source, at: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """A workbook sheet's data rows as text columns named by their headers, and their rows."""
     grid = source.load()
     headers = row_texts(grid, at)
     data = grid.iloc[at + 1:]
     blank = data.isna().all(axis=1).to_numpy()
     data = data[~blank]
     rows = (np.flatnonzero(~blank) + at + 2).astype(np.int64)
-    columns = {}
-    for j, header in enumerate(headers):
-        if header:
-            columns[header] = Cells(None, data.iloc[:, j].reset_index(drop=True)).as_text() \
-                if data.shape[0] else pd.Series([], dtype="string")
+    columns = {h: Cells(None, data.iloc[:, j].reset_index(drop=True)).as_text()
+               for j, h in enumerate(headers) if h}
     return pd.DataFrame(columns), rows
 
 
-def _read_csv_text(data: bytes, at: int) -> pd.DataFrame:
-    """A CSV export as text columns: pyarrow's parser (threads) when every line after the
-    header is a data line, else pandas' (keeps blank lines, so rows stay numbered)."""
-    body_lines = data.count(b"\n") - at - 1 + (not data.endswith(b"\n"))
-    try:
-        frame = pd.read_csv(io.BytesIO(data), skiprows=at, header=0, dtype="string",
-                            engine="pyarrow")
-    except Exception:  # pyarrow refuses ragged lines: pandas' parser reports them  # noqa: BLE001
-        frame = None
-    if frame is None or len(frame) != body_lines:
-        frame = pd.read_csv(io.BytesIO(data), skiprows=at, header=0, dtype="string",
-                            keep_default_na=False, skip_blank_lines=False)
-    frame.columns = [" ".join(str(c).split()) for c in frame.columns]
-    return frame.apply(lambda s: s.str.strip().replace("", pd.NA))
-
-
-def _times(text: pd.Series, station: np.ndarray, refs: References
+def _times(codes: np.ndarray, distinct: list[str], station: _Lazy, refs: References
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Times as datetime64 (NaT where unreadable), which had no year, which are unreadable.
 
     Each distinct text is parsed once; a time without a year takes the evaluation year of the
     station's water body (of the package when it has one year only).
     """
-    codes, uniques = pd.factorize(text)
-    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
-    parsed = pd.to_datetime(distinct, format="%Y-%m-%d %H:%M", errors="coerce")
+    texts = pd.Series(distinct, dtype="string")
+    parsed = pd.to_datetime(texts, format="%Y-%m-%d %H:%M", errors="coerce")
     rest = parsed.isna().to_numpy()
     if rest.any():
-        parsed[rest] = COERCERS["date"](Cells(distinct[rest].reset_index(drop=True), None),
+        parsed[rest] = COERCERS["date"](Cells(texts[rest].reset_index(drop=True), None),
                                         False)[0].to_numpy()
-    parts = distinct.str.extract(_YEARLESS)
+    parts = texts.str.extract(_YEARLESS)
     yearless_distinct = parts["month"].notna().to_numpy() & parsed.isna().to_numpy()
     when = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT"))[codes]
     yearless = np.append(yearless_distinct, False)[codes]
@@ -204,40 +305,40 @@ def _times(text: pd.Series, station: np.ndarray, refs: References
     return when, yearless & ~bad, bad
 
 
-def _year_warnings(place: Place, text: pd.Series, yearless: np.ndarray, when: np.ndarray,
+def _year_warnings(place: Place, shown: _Lazy, yearless: np.ndarray, when: np.ndarray,
                    rows: np.ndarray) -> list:
     """One warning per year assumed for times written without one."""
     if not yearless.any():
         return []
-    years = pd.DatetimeIndex(when[yearless]).year.to_numpy()
+    at = np.flatnonzero(yearless)
+    years = pd.DatetimeIndex(when[at]).year.to_numpy()
     distinct, codes = np.unique(years, return_inverse=True)
-    counts, first = first_rows(codes, rows[yearless], len(distinct))
-    shown = text.to_numpy(dtype=object)[yearless]
-    out = []
-    for k, year in enumerate(distinct.tolist()):
-        at = int(np.flatnonzero(codes == k)[0])
-        out.append(place.issue("import.year_assumed", "warning", row=int(first[k]),
-                               column=TIME, value=shown[at], year=year, n=int(counts[k])))
-    return out
+    counts, first = first_rows(codes, rows[at], len(distinct))
+    return [place.issue("import.year_assumed", "warning", row=int(first[k]), column=TIME,
+                        value=shown[at[np.flatnonzero(codes == k)[0]]], year=year,
+                        n=int(counts[k])) for k, year in enumerate(distinct.tolist())]
 
 
 def _grouped(place: Place, rule: str, mask: np.ndarray, station: np.ndarray,
-             values: np.ndarray, rows: np.ndarray, column: str, per_value: bool = True) -> list:
-    """One warning per station (and value, when ``per_value``) over the flagged rows, with
-    their count and first row; ``marks`` lists the values met."""
+             values: _Lazy | None, rows: np.ndarray, column: str) -> list:
+    """One warning per station (and value, when ``values`` are given) over the flagged rows,
+    with their count and first row."""
     if not mask.any():
         return []
-    frame = pd.DataFrame({"station": station[mask], "value": values[mask], "row": rows[mask]})
-    keys = ["station", "value"] if per_value else ["station"]
+    at = np.flatnonzero(mask)
+    frame = pd.DataFrame({"station": station[at], "row": rows[at]})
+    keys = ["station"]
+    if values is not None:
+        frame["value"] = values[at]
+        keys.append("value")
+    summary = frame.groupby(keys, sort=True, dropna=False)["row"].agg(["min", "size"])
     out = []
-    for key, group in frame.groupby(keys, sort=True, dropna=False):
+    for key, first, n in summary.itertuples(name=None):
         key = key if isinstance(key, tuple) else (key,)
-        first = int(group["row"].min())
-        marks = "、".join(f"“{m}”" if m else "空白" for m in sorted(
-            group["value"].fillna("").unique()))
-        out.append(place.issue(rule, "warning", row=first, column=column,
-                               value=key[1] if per_value else None, station=key[0],
-                               n=len(group), marks=marks))
+        out.append(place.issue(rule, "warning", row=int(first), column=column,
+                               value=key[1] if values is not None else None, station=key[0],
+                               n=int(n), marks="、".join(f"“{m}”" for m in NO_VALUE if m)
+                               + "、空白 blank"))
     return out
 
 
@@ -264,43 +365,28 @@ def _parameters(headers: list[str]) -> list[tuple[str, str, float, str | None]]:
     return found
 
 
-def _values(frame: pd.DataFrame, parameters: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The value columns as numbers in their parameter's unit (NaN when not measured), which
-    cells hold a value, which hold text that is neither a number nor a no-value mark."""
-    n, k = len(frame), len(parameters)
-    values = np.full((n, k), np.nan)
-    measured = np.zeros((n, k), dtype=bool)
-    bad = np.zeros((n, k), dtype=bool)
-    for j, (header, _, factor, _) in enumerate(parameters):
-        text = frame[header]
-        numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64",
-                                                                na_value=np.nan)
-        no_value = text.isna().to_numpy() | text.isin(NO_VALUE).to_numpy(dtype=bool)
-        measured[:, j] = np.isfinite(numbers)
-        bad[:, j] = ~measured[:, j] & ~no_value
-        values[:, j] = numbers * factor if factor != 1.0 else numbers
-    return values, measured, bad
-
-
-def _daily(values: np.ndarray, station: np.ndarray, when: np.ndarray, rows: np.ndarray,
-           classes: np.ndarray | None) -> tuple[pd.DataFrame, np.ndarray]:
+def _daily(values: list[np.ndarray], station: np.ndarray, when: np.ndarray, rows: np.ndarray,
+           classes: _Lazy | None, stations: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """Daily means per station and day (NaN cells left out): the days (station, date, first
-    row of the day, the day's first 水质类别) and their means, one column per parameter."""
-    day = when.astype("datetime64[D]")
-    keys = pd.DataFrame({"station": pd.array(station, dtype="string"), "day": day})
-    group = keys.groupby(["station", "day"], sort=True).ngroup().to_numpy()
-    n = int(group.max()) + 1 if len(group) else 0
-    finite = np.isfinite(values)
-    sums = np.zeros((n, values.shape[1]))
-    counts = np.zeros((n, values.shape[1]))
-    for j in range(values.shape[1]):       # a bincount per parameter: no per-row Python
-        sums[:, j] = np.bincount(group, np.where(finite[:, j], values[:, j], 0.0), n)
-        counts[:, j] = np.bincount(group, finite[:, j], n)
+    row of the day, the day's first 水质类别) and their means, one column per parameter.
+
+    ``station`` indexes ``stations``; rows come in file order (``rows`` ascending), so the
+    first row of a day is its first occurrence.
+    """
+    day = when.astype("datetime64[D]").astype(np.int64)
+    first_day = int(day.min()) if len(day) else 0
+    key = station * (int(day.max()) - first_day + 1 if len(day) else 1) + (day - first_day)
+    distinct, firsts, group = np.unique(key, return_index=True, return_inverse=True)
+    n = len(distinct)
+    means = np.empty((n, len(values)))
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = sums / counts
-    order = np.lexsort((rows, group))
-    firsts = order[np.r_[True, group[order][1:] != group[order][:-1]]] if n else order
-    days = pd.DataFrame({"station_id": station[firsts], "date": day[firsts],
+        for j, column in enumerate(values):    # a bincount per parameter: no per-row Python
+            finite = np.isfinite(column)
+            means[:, j] = (np.bincount(group, np.where(finite, column, 0.0), n)
+                           / np.bincount(group, finite, n))
+    days = pd.DataFrame({"station_id": np.array(stations, dtype=object)[station[firsts]],
+                         "date": (day[firsts] + np.zeros(1, "datetime64[D]")).astype(
+                             "datetime64[ns]"),
                          "row": rows[firsts],
                          "class": classes[firsts] if classes is not None else None})
     return days, means
