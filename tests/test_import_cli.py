@@ -82,3 +82,13 @@ def test_run_and_validate_find_the_same(tmp_path, export):
 def test_safe_cell_neutralises_formulas_and_control_characters():
     assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert safe_cell("a\x07b") == "ab" and safe_cell("-5") == "'-5" and safe_cell(-5) == -5
+
+
+def test_a_damaged_workbook_in_a_package_is_a_warning(tmp_path):
+    folder = package(tmp_path / "pkg", ())
+    (folder / "旧版.xlsx").write_bytes(b"not a workbook")
+    result = runner.invoke(app, ["validate", str(folder), "--out", str(tmp_path / "v")])
+    assert result.exit_code == 0, result.output
+    issues = pd.read_csv(tmp_path / "v" / "issues.csv", encoding="utf-8-sig")
+    damaged = issues[issues.iloc[:, 6] == "import.not_recognised"]
+    assert damaged.iloc[0, 7] == "warning" and damaged.iloc[0, 1].endswith("旧版.xlsx")

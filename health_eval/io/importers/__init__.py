@@ -19,7 +19,7 @@ they read joins the package's tables.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -119,26 +119,32 @@ def import_into(raws: list[RawTable], issues: list[Issue], package: str | None =
 
 
 def _candidates(issues: list[Issue], package: str | None, files: Sequence[str]):
-    """``(source, explicit)``: the package's unknown CSV files and sheets and a folder's
-    workbooks, then ``files``."""
+    """``(source, explicit)``: ``files`` when given; else the package's unknown CSV files and
+    sheets and a folder's workbooks (one that cannot be opened is a warning in ``issues``)."""
     sheets: dict[str, list[str | None]] = {}
+    if files:                       # the package gives its reference tables only
+        for file in files:
+            for source in read_sources(file, str(file)):
+                yield source, True
+        return
     if package is not None and Path(package).is_dir():
         for entry in sorted(Path(package).iterdir()):
             if entry.suffix.lower() in (".xlsx", ".xlsm") and entry.is_file() and not (
                     entry.name.startswith((".", "~$"))):
-                for source in read_sources(entry, str(Path(package) / entry.name)):
+                try:
+                    found = read_sources(entry, str(Path(package) / entry.name))
+                except InputError as exc:     # not ours to refuse: a warning, the rest is read
+                    issues.extend(replace(i, severity="warning") for i in exc.issues)
+                    continue
+                for source in found:
                     yield source, False
     for issue in issues:
         if issue.rule == "table.unknown" and issue.file and Path(issue.file).suffix.lower() in (
                 ".csv", ".xlsx", ".xlsm"):
             sheets.setdefault(issue.file, []).append(issue.sheet)
     for file, names in sheets.items():
-        for source in read_sources(file, file):
-            if source.sheet in names:
-                yield source, False
-    for file in files:
-        for source in read_sources(file, str(file)):
-            yield source, True
+        for source in read_sources(file, file, None if None in names else names):
+            yield source, False
 
 
 def _raw_tables(imported: list[Imported]) -> list[RawTable]:

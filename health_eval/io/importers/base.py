@@ -19,7 +19,8 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,9 +90,9 @@ class Imported:
 
 
 def read_sources(path: str | Path, shown: str | None = None,
-                 sheet: str | None = None) -> list[Source]:
+                 sheets: Collection[str] | None = None) -> list[Source]:
     """The grids of a CSV file (UTF-8, UTF-8 with BOM, GB18030) or of a workbook's sheets
-    (only ``sheet`` when given).
+    (only ``sheets`` when given).
 
     Raises
     ------
@@ -110,7 +111,7 @@ def read_sources(path: str | Path, shown: str | None = None,
     if path.suffix.lower() == ".csv":
         return [_csv_source(raw, shown, sha, path, place)]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _workbook_sources(raw, shown, sha, sheet, path)
+        return _workbook_sources(raw, shown, sha, sheets, path)
     raise InputError([place.issue("import.not_recognised", "error", kind="CSV/xlsx",
                                   detail=path.suffix or path.name)])
 
@@ -178,9 +179,27 @@ def _csv_grid(text: str, nrows: int | None) -> pd.DataFrame:
     return grid.astype(object).where(grid.ne(""), None)
 
 
-def _workbook_sources(raw: bytes, shown: str, sha: str, only: str | None,
+def _workbook_sources(raw: bytes, shown: str, sha: str, only: Collection[str] | None,
                       path: Path) -> list[Source]:
-    """One source per sheet of a workbook (merged cells give their value at the top left)."""
+    """One source per sheet of a workbook (only those named in ``only`` when given): the first
+    rows read for detection, the whole sheet when it is loaded (merged cells give their value
+    at the top left)."""
+    sources = []
+    with _open_workbook(raw, shown) as book:
+        for sheet in book.worksheets:
+            if only is not None and sheet.title not in only:
+                continue
+            sheet.reset_dimensions()
+            head = _sheet_grid(sheet.iter_rows(max_row=HEAD_ROWS, values_only=True))
+            sources.append(Source(shown, sheet.title, sha, head,
+                                  lambda title=sheet.title: _load_sheet(raw, shown, title),
+                                  None, path))
+    return sources
+
+
+@contextmanager
+def _open_workbook(raw: bytes, shown: str):
+    """The workbook of ``raw`` (read only, values), closed after use."""
     import openpyxl
 
     try:
@@ -189,21 +208,26 @@ def _workbook_sources(raw: bytes, shown: str, sha: str, only: str | None,
         raise InputError([Place("input", shown).issue(
             "import.not_recognised", "error", kind="xlsx",
             detail=f"{type(exc).__name__}: {exc}")]) from exc
-    sources = []
     try:
-        for sheet in book.worksheets:
-            if only is not None and sheet.title != only:
-                continue
-            sheet.reset_dimensions()
-            rows = list(sheet.iter_rows(values_only=True))
-            width = max(map(len, rows), default=0)
-            grid = pd.DataFrame([tuple(r) + (None,) * (width - len(r)) for r in rows],
-                                columns=range(width), dtype=object)
-            sources.append(Source(shown, sheet.title, sha, grid.head(HEAD_ROWS),
-                                  lambda g=grid: g, None, path))
+        yield book
     finally:
         book.close()
-    return sources
+
+
+def _load_sheet(raw: bytes, shown: str, title: str) -> pd.DataFrame:
+    """Every row of one sheet as a grid."""
+    with _open_workbook(raw, shown) as book:
+        sheet = book[title]
+        sheet.reset_dimensions()
+        return _sheet_grid(sheet.iter_rows(values_only=True))
+
+
+def _sheet_grid(rows) -> pd.DataFrame:
+    """Rows of cell values as an object grid, ragged rows padded with None."""
+    rows = list(rows)
+    width = max(map(len, rows), default=0)
+    return pd.DataFrame([tuple(r) + (None,) * (width - len(r)) for r in rows],
+                        columns=range(width), dtype=object)
 
 
 def row_texts(grid: pd.DataFrame, at: int) -> list[str]:
