@@ -140,3 +140,21 @@ def test_xlsx_export_and_forced_kind(tmp_path, rows):
         health_eval.load_dataset(folder, ["yearbook"])
     assert [i.rule for i in caught.value.issues if i.severity == "error"] == [
         "import.not_recognised"]
+
+
+def test_many_files_join_and_keep_their_own_places(tmp_path, rows):
+    folder = package(tmp_path / "pkg", ("水质监测数据",))
+    half = rows["监测时间"] < "2021-07"
+    write_cnemc(folder / "自动站_上半年.csv", rows[half])
+    write_cnemc(folder / "自动站_下半年.csv", rows[~half], encoding="gb18030")
+    dataset = health_eval.load_dataset(folder)
+    got = sorted_table(dataset.table("wq_samples")[lambda f: f["parameter"].isin(PLATFORM)],
+                       KEYS, COLUMNS)
+    np.testing.assert_allclose(got["value"], _demo_platform_samples()["value"], rtol=1e-12)
+    assert [(a["file"].rsplit("/", 1)[-1], a["read"]) for a in dataset.imports] == [
+        ("自动站_上半年.csv", 120), ("自动站_下半年.csv", 120)]
+    source = dataset.sources["wq_samples"]
+    assert "自动站_上半年.csv" in source.file and "自动站_下半年.csv" in source.file
+    # the second file's first row is its own line 2
+    later = np.flatnonzero((dataset.table("wq_samples")["date"] >= "2021-07-01").to_numpy())
+    assert dataset.row_number("wq_samples", later[0]) == 2
