@@ -158,3 +158,14 @@ def test_many_files_join_and_keep_their_own_places(tmp_path, rows):
     # the second file's first row is its own line 2
     later = np.flatnonzero((dataset.table("wq_samples")["date"] >= "2021-07-01").to_numpy())
     assert dataset.row_number("wq_samples", later[0]) == 2
+
+
+def test_a_package_without_stations_is_one_error(tmp_path, rows):
+    folder = package(tmp_path / "pkg", ("水质监测数据", "监测站点", "逐日流量", "逐日水位",
+                                        "取水口供水", "饮用水水源地监测", "浮游植物密度"))
+    write_cnemc(folder / "自动站导出.csv", rows)
+    with pytest.raises(InputError) as caught:
+        health_eval.load_dataset(folder, ["cnemc"])
+    imported = [i for i in caught.value.issues if i.rule.startswith("import.")
+                and i.severity == "error"]
+    assert [(i.rule, i.column) for i in imported] == [("import.no_reference", "断面名称")]

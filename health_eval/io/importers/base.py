@@ -317,6 +317,7 @@ class StationMatch:
     codes: list[str | None]
     closest: dict[str, list[str]]
     ambiguous: dict[str, list[str]]
+    no_stations: bool = False
 
 
 def match_stations(names: list[str], stations: pd.DataFrame) -> StationMatch:
@@ -346,7 +347,7 @@ def match_stations(names: list[str], stations: pd.DataFrame) -> StationMatch:
             ambiguous[name] = sorted(found)
         else:
             closest[name] = difflib.get_close_matches(name, known, n=3, cutoff=0.3)
-    return StationMatch(codes, closest, ambiguous)
+    return StationMatch(codes, closest, ambiguous, no_stations=not exact)
 
 
 def first_rows(keys: np.ndarray, rows: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
@@ -376,7 +377,11 @@ def cell_issues(place: Place, rule: str, mask: np.ndarray, rows: np.ndarray, val
 def station_issues(place: Place, match: StationMatch, names: list[str], codes: np.ndarray,
                    rows: np.ndarray, column: str) -> list[Issue]:
     """One issue per name that is not a station (a warning: its rows are not used, counted,
-    with the closest station names) or fits several (an error)."""
+    with the closest station names) or fits several (an error); one error when the package
+    has no station table at all."""
+    if match.no_stations and names:
+        return [place.issue("import.no_reference", "error", column=column,
+                            table="监测站点 (stations)", what=column)]
     counts, first = first_rows(codes[codes >= 0], rows[codes >= 0], len(names))
     issues = []
     for k, name in enumerate(names):

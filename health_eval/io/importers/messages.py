@@ -22,8 +22,8 @@ RULES: dict[str, tuple[str, str]] = {
                               "not a file of the '{kind}' layout: {detail}"),
     "import.kind_unknown": ("未知的导入类型“{value}”（可选：{known}）",
                             "unknown import kind '{value}' (known: {known})"),
-    "import.no_reference": ("缺少{table}表，无法对应{what}", "the {table} table is needed to "
-                            "match {what}"),
+    "import.no_reference": ("缺少 {table} 表，无法对应{what}", "the {table} table is needed "
+                            "to match {what}"),
     "import.station_unknown": ("“{value}”不在监测站点表中（最接近：{closest}）：{n} 行未使用（首行见行号）",
                                "'{value}' is not in the station table (closest: {closest}): "
                                "{n} row(s) not used (the first at this row)"),
