@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...cells import COERCERS, Cells
+from ...cells import COERCERS, TEXT_DTYPE, Cells
 from ...headers import parameter_header
 from ...issues import InputError
 from ...tables import PARAMETER_UNITS, table_spec
@@ -395,17 +395,22 @@ def _daily(values: list[np.ndarray], station: np.ndarray, when: np.ndarray, rows
 def _long(days: pd.DataFrame, means: np.ndarray, parameters: list
           ) -> tuple[pd.DataFrame, np.ndarray]:
     """The daily means in the long form of ``wq_samples``: a row per station, day and measured
-    parameter, in day order, parameters in column order."""
+    parameter, in day order, parameters in column order. Text columns are built from their
+    few distinct values (``take``), never cell by cell."""
     at_day, at_param = np.nonzero(np.isfinite(means))
-    codes = np.array([p[1] for p in parameters], dtype=object)
-    units = np.array([p[3] for p in parameters], dtype=object)
+    station_codes, stations = pd.factorize(days["station_id"])
+
+    def text(values, at) -> pd.Series:
+        return pd.Series(pd.array(list(values), dtype=TEXT_DTYPE).take(at, allow_fill=True))
+
     tidy = pd.DataFrame({
-        "station_id": days["station_id"].to_numpy(dtype=object)[at_day],
+        "station_id": text(stations, station_codes[at_day]),
         "date": days["date"].to_numpy()[at_day],
-        "parameter": codes[at_param],
+        "parameter": text([p[1] for p in parameters], at_param),
         "value": means[at_day, at_param],
-        "unit": units[at_param],
+        "unit": text([p[3] for p in parameters], at_param),
     })
     if days["class"].notna().any():
-        tidy[CLASS] = days["class"].to_numpy(dtype=object)[at_day]
+        class_codes, classes = pd.factorize(days["class"])
+        tidy[CLASS] = text(classes, class_codes[at_day])
     return tidy, days["row"].to_numpy(dtype=np.int64)[at_day]
