@@ -304,6 +304,7 @@ def _provenance(dataset: Dataset, profiles: dict[str, Profile], options: Mapping
                            "source": p.source, "policies": p.policies.model_dump()}
                      for pid, p in sorted(profiles.items())},
         "rows": dict(sorted(rows.items())),
+        **({"imports": dataset.imports} if dataset.imports else {}),
         "options": dict(sorted(options.items())),
         "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }

@@ -22,6 +22,8 @@ import typer
 
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
+from .cli_import import IMPORT_HELP, import_command
+from .dataset import load_dataset
 from .issues import InputError, issues_frame, sort_issues
 from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
@@ -33,6 +35,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
 profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method profiles.")
 app.add_typer(profile_app, name="profile")
+app.command("import")(import_command)
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
@@ -285,11 +288,21 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         self_contained: bool = typer.Option(False, "--self-contained", help=SELF_CONTAINED_HELP),
         docx_template: Path | None = typer.Option(None, "--docx-template",
                                                   help=DOCX_TEMPLATE_HELP),
-        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP)) -> None:
+        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+        importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
     reports = _report_request(report, previous, measures, lang, self_contained, docx_template)
-    _run_and_report(dataset, _profile_choice(profile), out, _parse_formats(format),
+    source = _load(dataset, importer, out) if importer else dataset
+    _run_and_report(source, _profile_choice(profile), out, _parse_formats(format),
                     _options(option), reports, executor)
+
+
+def _load(dataset: Path, importers: list[str], out: Path):
+    """The package read with ``--import``; unreadable: its issues written, exit 1."""
+    try:
+        return load_dataset(dataset, importers or None)
+    except InputError as exc:
+        _refuse(exc.issues, out)
 
 
 @app.command()
@@ -327,8 +340,8 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
              profile: list[str] = typer.Option([], "--profile", "-p",
                                                help="As for run: the profile(s) to check for."),
              option: list[str] = typer.Option([], "--option", "-o",
-                                              help="As for run: policy override KEY=VALUE.")
-             ) -> None:
+                                              help="As for run: policy override KEY=VALUE."),
+             importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP)) -> None:
     """检查输入数据 — every check run makes, in one pass and without evaluating output: read
     the package, apply the rules, place segments and supplied values, and preview which
     mandatory indicators will have no data (and why); write every problem to issues.xlsx and
@@ -337,7 +350,8 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
 
     with _user_errors():
         try:
-            checked = check_package(dataset, _profile_choice(profile), **_options(option))
+            checked = check_package(dataset, _profile_choice(profile),
+                                    importers=importer or None, **_options(option))
         except InputError as exc:               # unreadable: the reading problems are the table
             _refuse(exc.issues, out)
     rows = [[name, *map(str, count.values())] for name, count in checked.rows.items()]

@@ -13,7 +13,7 @@ References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.t
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from .cells import missing_series, split_cells
 from .columns import coerce_columns, looks_up
 from .headers import column_of_header, drop_empty_rows, recognise_columns
 from .input_issues import Origin, Sink
+from .io.importers import import_into
 from .issues import InputError, Issue
 from .lookup import is_in
 from .readers import RawTable, read_frames, read_package
@@ -31,6 +32,9 @@ from .tables import TABLES, TableSpec, table_spec
 from .wide import melt_wide_samples
 
 __all__ = ["Dataset", "TableSource", "empty_table", "load_dataset"]
+
+#: The tables names in bureau files are matched to (:func:`load_dataset` with ``files``).
+REFERENCE_TABLES = ("water_bodies", "segments", "stations")
 
 
 # --------------------------------------------------------------------------------------------
@@ -86,6 +90,9 @@ class Dataset:
     blank_rows : dict of str to int
         Blank rows between data rows that reading skipped (with a ``row.empty`` warning), per
         table; they count as read and rejected (:func:`health_eval.validation.row_accounts`).
+    imports : list of dict
+        One record per bureau file or sheet read by an importer (:mod:`health_eval.io.importers`):
+        importer, file, sheet, sha256, table, rows read / used / rejected, notes.
 
     Notes
     -----
@@ -101,6 +108,7 @@ class Dataset:
     row_numbers: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     root: str | None = None
     blank_rows: dict[str, int] = field(default_factory=dict)
+    imports: list[dict] = field(default_factory=list)
     _factorized: dict[tuple[str, str, bool], tuple[pd.DataFrame, np.ndarray, pd.Index]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
@@ -230,7 +238,8 @@ class Dataset:
             tables[name] = frame.loc[keep].reset_index(drop=True)
             row_numbers[name] = self._rows(name)[keep]
         return Dataset(tables=tables, sources=dict(self.sources), issues=list(self.issues),
-                       name=self.name, row_numbers=row_numbers, root=self.root)
+                       name=self.name, row_numbers=row_numbers, root=self.root,
+                       imports=list(self.imports))
 
     def input_hashes(self) -> dict[str, str]:
         """Return ``{file: sha256}`` for every file read, sorted by file.
@@ -241,6 +250,7 @@ class Dataset:
         """
         hashes = {self._relative(s.file): s.sha256
                   for s in self.sources.values() if s.file and s.sha256}
+        hashes.update({self._relative(i["file"]): i["sha256"] for i in self.imports})
         return dict(sorted(hashes.items()))
 
     def _relative(self, file: str) -> str:
@@ -278,8 +288,9 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: missing_series(c, 0) for c in spec.columns})
 
 
-def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Dataset, *,
-                 strict: bool = True) -> Dataset:
+def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Dataset,
+                 importers: Sequence[str] | None = None, *, files: Sequence[str] = (),
+                 import_options: Mapping | None = None, strict: bool = True) -> Dataset:
     """Read an input package into a :class:`Dataset`.
 
     Parameters
@@ -287,7 +298,14 @@ def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datase
     source : path, mapping of DataFrames, or Dataset
         A Dataset is returned as is; a mapping goes to :meth:`Dataset.from_frames`; a path is an
         ``.xlsx`` workbook (one sheet per table) or a folder of ``.csv`` / ``.parquet`` files
-        (one file per table, named by table code or Chinese name).
+        (one file per table, named by table code or Chinese name). Its files and sheets that
+        name no table are offered to the importers (:func:`health_eval.io.importers.import_into`).
+    importers : sequence of str, optional
+        The importers to use (``["cnemc"]``); default every one, by detection.
+    files, import_options
+        Bureau files to import (each must be recognised), and the importers' options
+        (``map``). With files, the package gives only the tables their names are matched to
+        (water bodies, segments, stations): ``health-eval import``.
     strict : bool
         False: a path is read as far as it can be, its errors kept in :attr:`Dataset.issues`
         (a cell that cannot be read is missing, a table that cannot be read is absent), so
@@ -306,8 +324,15 @@ def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datase
         return Dataset.from_frames(source)
     shown = os.fspath(source)
     raws, issues = read_package(shown)
+    if files:
+        raws = [raw for raw in raws if raw.spec.name in REFERENCE_TABLES]
+    raws, imported, issues, imports = import_into(raws, issues, shown, importers, files,
+                                                  import_options)
     root = os.path.dirname(os.path.abspath(shown))
-    return _assemble(raws, issues, name=Path(shown).stem or shown, root=root, strict=strict)
+    dataset = _assemble(raws, issues, name=Path(shown).stem or shown, root=root,
+                        strict=strict, imported=imported)
+    dataset.imports = imports
+    return dataset
 
 
 def _membership(frame: pd.DataFrame, keys: dict[str, pd.Index]) -> np.ndarray:
@@ -333,9 +358,14 @@ class _Built:
 
 
 def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
-              root: str | None, strict: bool = True) -> Dataset:
+              root: str | None, strict: bool = True,
+              imported: list[RawTable] = ()) -> Dataset:
     """Build every raw table, check the required tables, raise if any issue is an error
-    (when ``strict``; else keep the errors in the issues)."""
+    (when ``strict``; else keep the errors in the issues).
+
+    ``imported`` raws (one per bureau file or sheet) are built one by one, so that reading
+    problems name their file and sheet, and those of one table are then joined.
+    """
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, TableSource] = {}
     rows: dict[str, np.ndarray] = {}
@@ -356,6 +386,15 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
             rows[spec.name] = built.rows
             if built.blank_rows:
                 blank_rows[spec.name] = built.blank_rows
+    for raw in _joined(imported, issues):
+        if raw.spec.name in labels:
+            issues.append(Origin(raw.spec.name, raw.file, raw.sheet).issue(
+                "table.duplicate", "error", code=raw.spec.name, zh=raw.spec.zh,
+                first=labels[raw.spec.name], second=raw.label))
+            continue
+        labels[raw.spec.name] = raw.label
+        tables[raw.spec.name], sources[raw.spec.name] = raw.frame, raw.source
+        rows[raw.spec.name] = raw.rows
     unreadable = {issue.table for issue in issues if issue.rule.startswith("file.")}
     for spec in TABLES:
         if spec.required and spec.name not in tables and spec.name not in unreadable:
@@ -368,6 +407,45 @@ def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
     sources = {name: sources[name] for name in order}
     return Dataset(tables=tables, sources=sources, issues=issues, name=name, row_numbers=rows,
                    root=root, blank_rows=blank_rows)
+
+
+@dataclass
+class _Joined:
+    """The imported raws of one table, built and joined."""
+
+    spec: TableSpec
+    frame: pd.DataFrame
+    rows: np.ndarray
+    source: TableSource
+    label: str
+    file: str | None
+    sheet: str | None
+
+
+def _joined(imported: list[RawTable], issues: list[Issue]) -> list[_Joined]:
+    """Build each imported raw table (its problems located in its own file and sheet) and
+    join those of one table, rows in file order; the table's source names every file (and
+    the sheet when there is one only)."""
+    joined = []
+    for table in dict.fromkeys(raw.spec.name for raw in imported):
+        parts = [raw for raw in imported if raw.spec.name == table]
+        built = []
+        for raw in parts:
+            one, found = _build_table(raw)
+            issues.extend(found)
+            if one is not None:
+                built.append(one)
+        if not built:
+            continue
+        files = list(dict.fromkeys(raw.file for raw in parts))
+        sheets = list(dict.fromkeys(raw.sheet for raw in parts))
+        file = "; ".join(f for f in files if f)
+        sheet = sheets[0] if len(sheets) == 1 and len(files) == 1 else None
+        frame = pd.concat([b.frame for b in built], ignore_index=True)
+        joined.append(_Joined(parts[0].spec, frame, np.concatenate([b.rows for b in built]),
+                              TableSource(file=file, sheet=sheet, first_row=1, sha256=None),
+                              ", ".join(raw.label for raw in parts), file, sheet))
+    return joined
 
 
 def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:

@@ -15,7 +15,7 @@ Where an error stops a later check, an issue says which one was skipped and why
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +60,8 @@ class Checked:
 
 def check_package(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Dataset,
                   profile: ProfileLike | Mapping[str, ProfileLike] | None = None, *,
-                  registry: IndicatorRegistry | None = None, **options: Any) -> Checked:
+                  registry: IndicatorRegistry | None = None,
+                  importers: Sequence[str] | None = None, **options: Any) -> Checked:
     """Check an input package as ``run`` would evaluate it, and report every problem.
 
     Parameters
@@ -69,6 +70,9 @@ def check_package(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datas
         The input package (see :func:`~health_eval.dataset.load_dataset`).
     profile, registry, **options
         As for :func:`~health_eval.api.evaluate`.
+    importers : sequence of str, optional
+        The importers of bureau files to use (``--import``); default every one, by detection
+        (:func:`~health_eval.dataset.load_dataset`).
 
     Returns
     -------
@@ -82,7 +86,7 @@ def check_package(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datas
     ProfileError
         For a profile that cannot be loaded or an option that is not a policy.
     """
-    dataset = load_dataset(source, strict=False)
+    dataset = load_dataset(source, importers, strict=False)
     registry = registry if registry is not None else default_registry()
     profiles_by_kind = resolve_profiles(profile, options)
     validation = validate_dataset(dataset)

@@ -160,7 +160,8 @@ PARAMETER_ALIASES: tuple[tuple[str, str], ...] = (
     ("NH3-N", "nh3n"), ("NH3_N", "nh3n"), ("氨氮(NH3-N)", "nh3n"), ("总磷(以P计)", "tp"),
     ("总氮(以N计)", "tn"), ("六价铬", "cr6"), ("Cr6+", "cr6"), ("氟化物(以F-计)", "fluoride"),
     ("挥发性酚", "volatile_phenol"), ("粪大肠菌群数", "fecal_coliform"), ("叶绿素", "chla"),
-    ("叶绿素a(Chla)", "chla"), ("Chl-a", "chla"), ("透明度(SD)", "sd"), ("水温(WT)", "wt"),
+    ("叶绿素a(Chla)", "chla"), ("Chl-a", "chla"),
+    ("叶绿素α", "chla"), ("透明度(SD)", "sd"), ("水温(WT)", "wt"),
 )
 
 #: The columns of the sample tables (``wq_samples``, ``drinking_source_samples``), in long form:

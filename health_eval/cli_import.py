@@ -1,0 +1,114 @@
+"""``health-eval import KIND FILE…``: bureau files in the template's tidy form, to check.
+
+Reads the files with one importer (:mod:`health_eval.io.importers`), matches their names to the
+stations, segments and water bodies of ``--package``, types and checks the rows as any input
+table, and writes the tidy tables to one workbook: a sheet per table under the template's
+headers (``测站编码 / station_id``), a sheet 导入记录 (rows read, used and rejected per file,
+how sub-daily values were averaged) and a sheet 问题清单 (every issue, located in the original
+files). Exit 1, with the issues written and no workbook, when an issue is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from .atomic import atomic_path
+from .dataset import load_dataset
+from .io.importers import IMPORTERS
+from .issues import InputError, issues_frame, sort_issues
+from .result import write_issues
+from .tables import table_spec
+from .template import header
+from .validation import validate_dataset
+
+__all__ = ["IMPORT_HELP", "import_command", "safe_cell"]
+
+IMPORT_HELP = (f"Read bureau files with these importers ({', '.join(IMPORTERS)}); default: "
+               f"any importer that recognises a file of the package.")
+#: Characters that start a formula in a spreadsheet, and control characters.
+_FORMULA_START = ("=", "+", "-", "@")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ACCOUNT_HEADERS = {"importer": "导入方式", "file": "文件", "sheet": "工作表", "table": "数据表",
+                   "read": "读取行数", "used": "可用行数", "rejected": "剔除行数", "notes": "说明"}
+
+
+def safe_cell(value):
+    """A cell as written to a workbook: text without control characters, and text that a
+    spreadsheet would take for a formula prefixed with ``'``; other values as they are."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+def import_command(
+        kind: str = typer.Argument(..., metavar="KIND", help=", ".join(IMPORTERS)),
+        files: list[Path] = typer.Argument(..., help="The bureau files (CSV or xlsx)."),
+        package: Path = typer.Option(..., "--package",
+                                     help="Input package whose 河湖名录, 评价河段 and 监测站点 "
+                                          "names are matched to."),
+        out: Path = typer.Option(Path("tidy.xlsx"), "--out", help="The workbook to write."),
+        mapping: Path | None = typer.Option(None, "--map",
+                                            help="Questionnaire mapping (YAML).")) -> None:
+    """导入单位现有数据 — read bureau files as they come (platform export, monitoring report,
+    yearbook, questionnaire) and write them in the template's tidy form to check."""
+    if kind not in IMPORTERS:
+        raise typer.BadParameter(f"choose from {', '.join(IMPORTERS)}", param_hint="KIND")
+    try:
+        dataset = load_dataset(package, [kind], files=[str(f) for f in files],
+                               import_options={"map": mapping} if mapping else None)
+    except InputError as exc:
+        issues = sort_issues(issues_frame(exc.issues))
+        written = write_issues(issues, out.parent)
+        _show(issues)
+        typer.echo("有错误，未写出 / errors: nothing imported\n"
+                   + "\n".join(f"已写出 written: {p}" for p in written))
+        raise typer.Exit(1) from exc
+    issues = sort_issues(issues_frame(validate_dataset(dataset).issues))
+    tables = list(dict.fromkeys(record["table"] for record in dataset.imports))
+    with atomic_path(out) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as book:
+        for name in tables:
+            spec = table_spec(name)
+            _template_form(dataset.tables[name], spec).to_excel(book, sheet_name=spec.zh,
+                                                                index=False)
+        accounts = pd.DataFrame(dataset.imports)[list(ACCOUNT_HEADERS)].rename(
+            columns=ACCOUNT_HEADERS)
+        accounts.map(safe_cell).to_excel(book, sheet_name="导入记录", index=False)
+        issues.map(safe_cell).to_excel(book, sheet_name="问题清单", index=False)
+    _show(issues)
+    for record in dataset.imports:
+        typer.echo(f"{record['file']}{' [' + record['sheet'] + ']' if record['sheet'] else ''}"
+                   f" → {record['table']}: 读取 read {record['read']}, 可用 used "
+                   f"{record['used']}, 剔除 rejected {record['rejected']}")
+    typer.echo(f"已写出 written: {out}")
+
+
+def _template_form(frame: pd.DataFrame, spec) -> pd.DataFrame:
+    """A typed table under the template's headers (catalogue columns, then the others), cells
+    as a technician reads them: dates as dates, 是/否, blanks empty."""
+    columns = {}
+    for name in frame.columns:
+        try:
+            column = spec.column(name)
+        except KeyError:
+            column = None
+        values = frame[name]
+        if column is not None and column.dtype == "date":
+            values = values.dt.date
+        elif column is not None and column.dtype == "bool":
+            values = values.map({True: "是", False: "否"})
+        values = values.astype(object).where(values.notna(), None).map(safe_cell)
+        columns[header(column) if column is not None else name] = values
+    return pd.DataFrame(columns)
+
+
+def _show(issues: pd.DataFrame, limit: int = 20) -> None:
+    """The issues on stderr, the first ``limit`` in full."""
+    from .cli import _print_issues
+
+    _print_issues(issues, limit, rest="问题清单 / issues")
