@@ -23,8 +23,9 @@ import typer
 
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
-from .dataset import load_dataset
+from .dataset import Dataset, load_dataset
 from .issues import InputError, issues_frame, sort_issues
+from .measures_cli import measures_app
 from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
@@ -35,6 +36,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
 profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method profiles.")
 app.add_typer(profile_app, name="profile")
+app.add_typer(measures_app, name="measures")
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
@@ -123,7 +125,7 @@ def _parse_formats(text: str) -> list[str]:
     return formats
 
 
-def _report_request(report: str, previous: Path | None, measures: Path | None, lang: str):
+def _report_request(report: str, previous: Path | None, measures: list[str], lang: str):
     """The reports asked for (``--report``, ``--previous``, ``--measures``, ``--lang``), checked
     before evaluating: a bad one is a usage error (exit 2)."""
     from .reports import ReportOptionError, report_request
@@ -139,9 +141,20 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     evaluator = _evaluator(executor)
     with _user_errors(), _progress_bar() as progress:
         try:
+            if executor == "local":
+                dataset = load_dataset(dataset)
             result = evaluator(dataset, profile, progress=progress, **options)
         except InputError as exc:
             _refuse(exc.issues, out)
+    regions = {}
+    if reports is not None:
+        from .reports.measure_choice import water_body_regions
+
+        regions = water_body_regions(dataset) if isinstance(dataset, Dataset) else {}
+        extra = reports.catalogue_issues(result, regions)
+        if extra:
+            result.issues = sort_issues(pd.concat([result.issues, issues_frame(extra)],
+                                                  ignore_index=True))
     written = result.write(out, tuple(formats))
     written += write_issues(result.issues, out)
     if reports is not None and reports.formats:
@@ -149,7 +162,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         from .reports import MeasuresError
 
         try:
-            written += reports.write(result, out, resolve_profiles(profile, options).values())
+            written += reports.write(result, out, resolve_profiles(profile, options).values(),
+                                     regions)
         except MeasuresError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_USAGE) from exc
@@ -211,7 +225,9 @@ def _progress_bar() -> Iterator:
 
 REPORT_HELP = "Plan-revision reports per water body: html,docx, or none."
 PREVIOUS_HELP = "A previous result.json to compare with (reports)."
-MEASURES_HELP = "Measure catalogue YAML replacing the packaged measures.yaml (reports)."
+MEASURES_HELP = ("Measure catalogue (.xlsx from 'health-eval measures template', or YAML) "
+                 "replacing the packaged example; REGION=FILE for the water bodies of one "
+                 "district (所在区域), repeatable (reports).")
 LANG_HELP = "Report language: zh or en."
 
 
@@ -220,7 +236,8 @@ def demo(out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder
          format: str = typer.Option("json,xlsx", "--format", help="Outputs: json,xlsx."),
          report: str = typer.Option("html,docx", "--report", help=REPORT_HELP),
          previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
-         measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
+         measures: list[str] = typer.Option([], "--measures", metavar="[REGION=]FILE",
+                                            help=MEASURES_HELP),
          lang: str = typer.Option("zh", "--lang", help=LANG_HELP)) -> None:
     """评价内置演示数据 — evaluate the bundled demo (synthetic data: one river, one lake)."""
     reports = _report_request(report, previous, measures, lang)
@@ -262,7 +279,8 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
                                               "missing_mandatory=warn."),
         report: str = typer.Option("none", "--report", help=REPORT_HELP),
         previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
-        measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
+        measures: list[str] = typer.Option([], "--measures", metavar="[REGION=]FILE",
+                                            help=MEASURES_HELP),
         lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
         executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""

@@ -500,22 +500,29 @@ class WaterBodyReport:
         blocks: list[Block] = [Paragraph(t("plan.intro"))]
         blocks += self._target_blocks(weak_ids)
         blocks.append(Heading(t("plan.measures_heading")))
+        choice = self.c.measures(self.id)
+        catalogue = choice.catalogue
+        if choice.fallback:
+            region = (self.c.regions or {}).get(self.id)
+            blocks.append(Paragraph(t("plan.default_catalogue", own=catalogue.region or MISSING,
+                                      region=region or t("plan.no_region")), "warning"))
         if not weak_ids:
             blocks.append(Paragraph(t("plan.no_weak")))
         for indicator_id in weak_ids:
             r = self.summary[self.summary["indicator_id"] == indicator_id].iloc[0]
             blocks.append(Heading(t("plan.indicator_heading", indicator=self.indicator(
                 indicator_id), score=self.score(r["score"]), lost=t.num(r["lost"], 2))))
-            measures = self.c.catalogue.for_indicator(indicator_id)
+            measures = catalogue.for_indicator(indicator_id)
             if measures:
                 blocks.append(self._measure_table(measures))
             else:
-                blocks.append(Paragraph(t("plan.no_measure", id=indicator_id), "note"))
-        cross = self.c.catalogue.cross_cutting
+                blocks.append(Paragraph(t("plan.no_measure", indicator=self.indicator(
+                    indicator_id)), "note"))
+        cross = catalogue.cross_cutting
         if weak_ids and cross:
             blocks.append(Heading(t("plan.cross_cutting")))
             blocks.append(self._measure_table(cross))
-        document = self.c.catalogue.source_document
+        document = catalogue.source_document
         if document is not None:
             blocks.append(Paragraph(t("plan.source", title=document.title,
                                       publisher=document.publisher or MISSING,

@@ -18,7 +18,13 @@ from .context import ReportContext, report_context
 from .docx import write_docx
 from .figures import safe_name
 from .locale import LANGUAGES
-from .measures import Catalogue, MeasuresError, load_measures
+from .measure_choice import (
+    MeasureCatalogues,
+    default_catalogue_issues,
+    measure_catalogues,
+    parse_measure_options,
+)
+from .measures import MeasuresError
 from .render import render
 from .summary import build_summary
 
@@ -42,7 +48,8 @@ def water_body_folder(water_body_id: str) -> str:
 
 def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, measures=None,
                 lang: str = "zh", profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
-                context: ReportContext | None = None) -> str:
+                context: ReportContext | None = None,
+                regions: Mapping[str, str] | None = None) -> str:
     """The HTML report (one self-contained page) of one water body of ``result``.
 
     Parameters
@@ -51,13 +58,16 @@ def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, 
     water_body_id : str
     previous : EvaluationResult or path of a result.json, optional
         A previous evaluation to compare with.
-    measures : path, mapping or Catalogue, optional
-        The measure catalogue; default the packaged ``measures.yaml``.
+    measures : path, mapping, Catalogue, {district: source} or MeasureCatalogues, optional
+        The measure catalogues; default the packaged ``measures.yaml``.
     lang : {"zh", "en"}
     profiles : Profiles, optional
         Profiles the result was evaluated with (for custom profile files).
     context : ReportContext, optional
         A prepared context (the other arguments are then ignored).
+    regions : mapping of water body id to 所在区域, optional
+        Chooses each water body's measure catalogue
+        (:func:`~.measure_choice.water_body_regions` of the Dataset).
 
     Raises
     ------
@@ -65,7 +75,7 @@ def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, 
         For a water body not in ``result``.
     """
     context = context or report_context(result, previous=previous, measures=measures, lang=lang,
-                                        profiles=profiles)
+                                        profiles=profiles, regions=regions)
     return render(build_report(context, water_body_id))
 
 
@@ -81,8 +91,8 @@ def render_summary_html(result: EvaluationResult, *, previous=None, measures=Non
 def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
                   formats: Sequence[str] = REPORT_FORMATS, previous=None, measures=None,
                   lang: str = "zh",
-                  profiles: Iterable[Profile] | Mapping[str, Profile] | None = None
-                  ) -> list[Path]:
+                  profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
+                  regions: Mapping[str, str] | None = None) -> list[Path]:
     """Write the plan-revision reports of every water body of ``result``.
 
     Writes ``<out_dir>/<water_body_id>/report.html`` and/or ``report.docx`` per water body, and
@@ -95,7 +105,7 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
     result : EvaluationResult
     out_dir : path
     formats : sequence of {"html", "docx"}
-    previous, measures, lang, profiles
+    previous, measures, lang, profiles, regions
         See :func:`render_html`.
 
     Returns
@@ -112,7 +122,7 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
     """
     formats = check_formats(formats)
     context = report_context(result, previous=previous, measures=measures, lang=lang,
-                             profiles=profiles)
+                             profiles=profiles, regions=regions)
     out = Path(out_dir)
     written: list[Path] = []
     links = {}
@@ -152,24 +162,35 @@ class ReportRequest:
 
     formats: tuple[str, ...]
     previous: EvaluationResult | None = None
-    measures: Catalogue | None = None
+    measures: MeasureCatalogues | None = None
     lang: str = "zh"
 
+    def catalogue_issues(self, result: EvaluationResult, regions: Mapping[str, str]) -> list:
+        """``measures.default_catalogue`` warnings of the water bodies whose reports would use
+        the packaged example catalogue outside its district (none without reports)."""
+        if not self.formats:
+            return []
+        return default_catalogue_issues(self.measures or measure_catalogues(),
+                                        result.water_bodies, regions)
+
     def write(self, result: EvaluationResult, out_dir: str | os.PathLike,
-              profiles: Iterable[Profile] = ()) -> list[Path]:
+              profiles: Iterable[Profile] = (), regions: Mapping[str, str] | None = None
+              ) -> list[Path]:
         """Write the reports of ``result`` (nothing when no format was asked for)."""
         if not self.formats:
             return []
         return write_reports(result, out_dir, self.formats, previous=self.previous,
-                             measures=self.measures, lang=self.lang, profiles=list(profiles))
+                             measures=self.measures, lang=self.lang, profiles=list(profiles),
+                             regions=regions)
 
 
 def report_request(formats: str, previous: str | os.PathLike | None = None,
-                   measures: str | os.PathLike | None = None, lang: str = "zh"
+                   measures: str | os.PathLike | Sequence[str] | None = None, lang: str = "zh"
                    ) -> ReportRequest:
     """Check ``--report``, ``--previous``, ``--measures`` and ``--lang`` of the CLI.
 
-    ``formats`` is a comma list of ``html``/``docx`` (empty or ``none``: no report).
+    ``formats`` is a comma list of ``html``/``docx`` (empty or ``none``: no report);
+    ``measures`` a file, or the ``--measures`` values (``FILE`` or ``DISTRICT=FILE`` each).
 
     Raises
     ------
@@ -189,8 +210,10 @@ def report_request(formats: str, previous: str | os.PathLike | None = None,
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ReportOptionError("--previous", f"上次评价结果无法读取 / cannot read the "
                                                   f"previous result {previous}: {exc}") from exc
+    if isinstance(measures, (str, os.PathLike)):
+        measures = [os.fspath(measures)]
     try:
-        catalogue = load_measures(measures) if measures is not None else None
-    except MeasuresError as exc:
+        catalogue = (measure_catalogues(parse_measure_options(measures)) if measures else None)
+    except (MeasuresError, ValueError) as exc:
         raise ReportOptionError("--measures", str(exc)) from exc
     return ReportRequest(chosen, loaded, catalogue, lang)

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from health_eval.reports import render_html, report_context, write_reports
 from health_eval.reports.content import build_report
 from health_eval.reports.diagnosis import indicator_points, water_body_indicators
+from health_eval.reports.measure_choice import water_body_regions
 from health_eval.reports.text import visible_text
 from typer.testing import CliRunner
 
@@ -37,7 +38,8 @@ def demo_result():
 @pytest.fixture(scope="module")
 def written(demo_result, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    return out, write_reports(demo_result, out)
+    regions = water_body_regions(health_eval.load_dataset(demo_path()))
+    return out, write_reports(demo_result, out, regions=regions)
 
 
 def normalised(text: str, result) -> str:
