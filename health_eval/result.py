@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text_atomic
+from .display_names import display_issues
 from .issues import sort_issues
 from .schema import SCHEMA_VERSION
 
@@ -232,6 +233,7 @@ def write_issues(issues: pd.DataFrame, folder: str | os.PathLike) -> list[Path]:
     """Write an issues table to ``folder`` as ``issues.xlsx`` (headers ``中文 code``) and
     ``issues.csv`` (UTF-8 with BOM, opens in Excel), all or nothing."""
     targets = [Path(folder) / "issues.xlsx", Path(folder) / "issues.csv"]
+    issues = display_issues(issues)
     with ExitStack() as stack:
         xlsx, csv = (stack.enter_context(atomic_path(t)) for t in targets)
         issues.to_excel(xlsx, sheet_name=SHEET_NAMES_ZH["issues"], index=False,

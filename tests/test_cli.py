@@ -141,7 +141,7 @@ def test_validate_exits_1_on_errors_and_lists_them(tmp_path):
     assert result.exit_code == 1
     issues = pd.read_csv(tmp_path / "out" / "issues.csv", encoding="utf-8-sig")
     error = issues[issues["严重程度 severity"] == "error"].iloc[0]
-    assert (error["行号 row"], error["列 column"], error["问题值 value"]) == (2, "length_km",
+    assert (error["行号 row"], error["列 column"], error["问题值 value"]) == (2, "河段长度(km)",
                                                                           "三点二")
 
 
