@@ -24,11 +24,13 @@ import typer
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
 from .dataset import Dataset, load_dataset
+from .display_names import table_label
 from .issues import InputError, issues_frame, sort_issues
 from .measures_cli import measures_app
 from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
+from .reports.locale import DEFAULT_TIMEZONE
 from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
 from .validation import row_accounts, validate_dataset
 
@@ -125,13 +127,14 @@ def _parse_formats(text: str) -> list[str]:
     return formats
 
 
-def _report_request(report: str, previous: Path | None, measures: list[str], lang: str):
+def _report_request(report: str, previous: Path | None, measures: list[str], lang: str,
+                    timezone: str):
     """The reports asked for (``--report``, ``--previous``, ``--measures``, ``--lang``), checked
     before evaluating: a bad one is a usage error (exit 2)."""
     from .reports import ReportOptionError, report_request
 
     try:
-        return report_request(report, previous, measures, lang)
+        return report_request(report, previous, measures, lang, timezone)
     except ReportOptionError as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.option) from exc
 
@@ -229,6 +232,23 @@ MEASURES_HELP = ("Measure catalogue (.xlsx from 'health-eval measures template',
                  "replacing the packaged example; REGION=FILE for the water bodies of one "
                  "district (所在区域), repeatable (reports).")
 LANG_HELP = "Report language: zh or en."
+TIMEZONE_HELP = "Time zone of the times shown (IANA name)."
+
+
+def _timezone_option():
+    return typer.Option(DEFAULT_TIMEZONE, "--timezone", metavar="ZONE", help=TIMEZONE_HELP)
+
+
+def _local_now(timezone: str) -> str:
+    """Now in ``timezone`` as the reports show times (a bad zone is a usage error)."""
+    import datetime as dt
+
+    from .reports.locale import LocaleError, Texts
+
+    try:
+        return Texts("zh", timezone).when(dt.datetime.now(dt.UTC).isoformat())
+    except LocaleError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--timezone") from exc
 
 
 @app.command()
@@ -238,9 +258,10 @@ def demo(out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder
          previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
          measures: list[str] = typer.Option([], "--measures", metavar="[REGION=]FILE",
                                             help=MEASURES_HELP),
-         lang: str = typer.Option("zh", "--lang", help=LANG_HELP)) -> None:
+         lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
+         timezone: str = _timezone_option()) -> None:
     """评价内置演示数据 — evaluate the bundled demo (synthetic data: one river, one lake)."""
-    reports = _report_request(report, previous, measures, lang)
+    reports = _report_request(report, previous, measures, lang, timezone)
     typer.echo(f"演示数据（合成，非真实监测）/ demo data (synthetic): {demo_path()}")
     _run_and_report(demo_path(), None, out, _parse_formats(format), {}, reports)
 
@@ -282,9 +303,10 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         measures: list[str] = typer.Option([], "--measures", metavar="[REGION=]FILE",
                                             help=MEASURES_HELP),
         lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
-        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP)) -> None:
+        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+        timezone: str = _timezone_option()) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
-    reports = _report_request(report, previous, measures, lang)
+    reports = _report_request(report, previous, measures, lang, timezone)
     _run_and_report(dataset, _profile_choice(profile), out, _parse_formats(format),
                     _options(option), reports, executor)
 
@@ -319,16 +341,18 @@ def _refuse(issues, out: Path) -> NoReturn:
 
 @app.command()
 def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files."),
-             out: Path = typer.Option(Path("out"), "--out",
-                                      help="Folder for issues.xlsx and issues.csv.")) -> None:
+             out: Path = typer.Option(Path("out"), "--out", metavar="DIR",
+                                      help="Folder for issues.xlsx and issues.csv."),
+             timezone: str = _timezone_option()) -> None:
     """检查输入数据 — read an input package, check it without evaluating, and write every
     problem found to issues.xlsx and issues.csv (exit 1 when one is an error)."""
+    typer.echo(f"检查时间 checked at: {_local_now(timezone)}")
     try:
         loaded = load_dataset(dataset)
     except InputError as exc:               # unreadable: the reading problems are the table
         _refuse(exc.issues, out)
     validation = validate_dataset(loaded)
-    rows = [[name, *map(str, count.values())]
+    rows = [[table_label(name), *map(str, count.values())]
             for name, count in row_accounts(loaded, validation).items()]
     typer.echo(format_table(rows, ["数据表 table", "读取 read", "可用 used", "剔除 rejected"],
                             right={1, 2, 3}))

@@ -121,8 +121,10 @@ def _upload_issue(filename: str, rule: str, zh: str, en: str) -> Issue:
 
 def _relabel(issue: Issue, prefix: str) -> Issue:
     """The issue with the server's temporary folder taken out of its file and messages."""
+    shown = Path(prefix).name + "/"           # the folder as display_names.file_label shows it
+
     def strip(text: str | None) -> str | None:
-        return text.replace(prefix, "") if text else text
+        return text.replace(prefix, "").replace(shown, "") if text else text
 
     return dataclasses.replace(issue, file=strip(issue.file), message_zh=strip(issue.message_zh),
                                message_en=strip(issue.message_en))

@@ -16,7 +16,7 @@ from health_eval.registry import IndicatorRegistry, default_registry
 from health_eval.result import EvaluationResult
 
 from .diagnosis import indicator_points, priority_rows, water_body_indicators, weak_rows
-from .locale import MISSING, Texts
+from .locale import DEFAULT_TIMEZONE, MISSING, Texts
 from .measure_choice import Choice, MeasureCatalogues, measure_catalogues
 from .measures import Catalogue
 from .profiles import ProfileInfo, resolve_profile
@@ -135,6 +135,11 @@ class ReportContext:
         return {o.id: o for info in self.profile_infos.values() if info.profile
                 for o in info.profile.own_indicators}
 
+    @cached_property
+    def indicator_names(self) -> dict[str, str]:
+        """Chinese → English names of the registered indicators (translating sources)."""
+        return {i.name_zh: i.name_en for i in self.registry if i.name_zh and i.name_en}
+
     def indicator_label(self, indicator_id: str, name_zh: Any = None) -> str:
         """Name of an indicator in the report's language."""
         source = (self.registry.get(indicator_id) if indicator_id in self.registry
@@ -192,7 +197,8 @@ class ReportContext:
 
 def report_context(result: EvaluationResult, *, previous=None, measures=None, lang: str = "zh",
                    profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
-                   regions: Mapping[str, str] | None = None) -> ReportContext:
+                   regions: Mapping[str, str] | None = None,
+                   timezone: str = DEFAULT_TIMEZONE) -> ReportContext:
     """Prepare the reports of ``result``.
 
     Parameters
@@ -210,6 +216,8 @@ def report_context(result: EvaluationResult, *, previous=None, measures=None, la
     regions : mapping of water body id to region (所在区域), optional
         Decides each water body's catalogue (:func:`.measure_choice.water_body_regions`);
         without it every water body takes the default catalogue.
+    timezone : str
+        IANA time zone of the times shown (default Asia/Shanghai).
     """
     registry = default_registry()
     given = list(profiles.values() if isinstance(profiles, Mapping) else profiles or ())
@@ -219,6 +227,7 @@ def report_context(result: EvaluationResult, *, previous=None, measures=None, la
     own |= {o.id for info in infos.values() if info.profile for o in info.profile.own_indicators}
     known = {i.id for i in registry} | own | set(result.indicators["indicator_id"].astype(str))
     catalogues = measure_catalogues(measures, known_indicators=known)
-    return ReportContext(result=result, texts=Texts(lang), catalogue=catalogues.default,
+    return ReportContext(result=result, texts=Texts(lang, timezone),
+                         catalogue=catalogues.default,
                          registry=registry, profile_infos=infos, previous=read_result(previous),
                          catalogues=catalogues, regions=dict(regions or {}))

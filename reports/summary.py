@@ -45,7 +45,7 @@ def build_summary(context: ReportContext, links: Mapping[str, str] | None = None
     return Report(title=t("summary.title"),
                   subtitle=(t("summary.subtitle", dataset=result.provenance.get("dataset",
                                                                                  MISSING),
-                              timestamp=result.provenance.get("timestamp", MISSING)),),
+                              timestamp=t.when(result.provenance.get("timestamp"))),),
                   sections=numbered(sections, lambda n, title: t(
                       "common.section_number", n=n, title=title)), lang=t.lang, footer=t("summary.footer"),
                   meta={"figure_note": t("report.figure_note"),
@@ -131,8 +131,8 @@ def _comparison(context: ReportContext) -> list[Block]:
                      context.class_text(r, profile) if r["presence"] != "only_previous"
                      else MISSING,
                      t(f"comparison.presence_{r['presence']}")])
-    return [Paragraph(t("comparison.intro", timestamp=context.previous.provenance.get(
-        "timestamp", MISSING))),
+    return [Paragraph(t("comparison.intro", timestamp=t.when(
+        context.previous.provenance.get("timestamp")))),
         table([t("basic.name"), t("basic.id"), t("comparison.previous_rhi"),
                t("comparison.current_rhi"), t("comparison.change"),
                t("comparison.previous_class"), t("comparison.current_class"),

@@ -17,7 +17,7 @@ from .content import build_report
 from .context import ReportContext, report_context
 from .docx import write_docx
 from .figures import safe_name
-from .locale import LANGUAGES
+from .locale import DEFAULT_TIMEZONE, LANGUAGES, LocaleError, time_zone
 from .measure_choice import (
     MeasureCatalogues,
     default_catalogue_issues,
@@ -49,7 +49,8 @@ def water_body_folder(water_body_id: str) -> str:
 def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, measures=None,
                 lang: str = "zh", profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
                 context: ReportContext | None = None,
-                regions: Mapping[str, str] | None = None) -> str:
+                regions: Mapping[str, str] | None = None,
+                timezone: str = DEFAULT_TIMEZONE) -> str:
     """The HTML report (one self-contained page) of one water body of ``result``.
 
     Parameters
@@ -68,6 +69,8 @@ def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, 
     regions : mapping of water body id to 所在区域, optional
         Chooses each water body's measure catalogue
         (:func:`~.measure_choice.water_body_regions` of the Dataset).
+    timezone : str
+        IANA time zone of the times shown (default Asia/Shanghai).
 
     Raises
     ------
@@ -75,7 +78,8 @@ def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, 
         For a water body not in ``result``.
     """
     context = context or report_context(result, previous=previous, measures=measures, lang=lang,
-                                        profiles=profiles, regions=regions)
+                                        profiles=profiles, regions=regions,
+                                        timezone=timezone)
     return render(build_report(context, water_body_id))
 
 
@@ -92,7 +96,8 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
                   formats: Sequence[str] = REPORT_FORMATS, previous=None, measures=None,
                   lang: str = "zh",
                   profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
-                  regions: Mapping[str, str] | None = None) -> list[Path]:
+                  regions: Mapping[str, str] | None = None,
+                  timezone: str = DEFAULT_TIMEZONE) -> list[Path]:
     """Write the plan-revision reports of every water body of ``result``.
 
     Writes ``<out_dir>/<water_body_id>/report.html`` and/or ``report.docx`` per water body, and
@@ -105,7 +110,7 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
     result : EvaluationResult
     out_dir : path
     formats : sequence of {"html", "docx"}
-    previous, measures, lang, profiles, regions
+    previous, measures, lang, profiles, regions, timezone
         See :func:`render_html`.
 
     Returns
@@ -122,7 +127,7 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
     """
     formats = check_formats(formats)
     context = report_context(result, previous=previous, measures=measures, lang=lang,
-                             profiles=profiles, regions=regions)
+                             profiles=profiles, regions=regions, timezone=timezone)
     out = Path(out_dir)
     written: list[Path] = []
     links = {}
@@ -164,6 +169,7 @@ class ReportRequest:
     previous: EvaluationResult | None = None
     measures: MeasureCatalogues | None = None
     lang: str = "zh"
+    timezone: str = DEFAULT_TIMEZONE
 
     def catalogue_issues(self, result: EvaluationResult, regions: Mapping[str, str]) -> list:
         """``measures.default_catalogue`` warnings of the water bodies whose reports would use
@@ -181,13 +187,14 @@ class ReportRequest:
             return []
         return write_reports(result, out_dir, self.formats, previous=self.previous,
                              measures=self.measures, lang=self.lang, profiles=list(profiles),
-                             regions=regions)
+                             regions=regions, timezone=self.timezone)
 
 
 def report_request(formats: str, previous: str | os.PathLike | None = None,
-                   measures: str | os.PathLike | Sequence[str] | None = None, lang: str = "zh"
-                   ) -> ReportRequest:
-    """Check ``--report``, ``--previous``, ``--measures`` and ``--lang`` of the CLI.
+                   measures: str | os.PathLike | Sequence[str] | None = None, lang: str = "zh",
+                   timezone: str = DEFAULT_TIMEZONE) -> ReportRequest:
+    """Check ``--report``, ``--previous``, ``--measures``, ``--lang`` and ``--timezone`` of the
+    CLI.
 
     ``formats`` is a comma list of ``html``/``docx`` (empty or ``none``: no report);
     ``measures`` a file, or the ``--measures`` values (``FILE`` or ``DISTRICT=FILE`` each).
@@ -203,6 +210,10 @@ def report_request(formats: str, previous: str | os.PathLike | None = None,
         raise ReportOptionError("--report", str(exc)) from exc
     if lang not in LANGUAGES:
         raise ReportOptionError("--lang", f"choose from {', '.join(LANGUAGES)}")
+    try:
+        time_zone(timezone)
+    except LocaleError as exc:
+        raise ReportOptionError("--timezone", str(exc)) from exc
     loaded = None
     if previous is not None:
         try:
@@ -216,4 +227,4 @@ def report_request(formats: str, previous: str | os.PathLike | None = None,
         catalogue = (measure_catalogues(parse_measure_options(measures)) if measures else None)
     except (MeasuresError, ValueError) as exc:
         raise ReportOptionError("--measures", str(exc)) from exc
-    return ReportRequest(chosen, loaded, catalogue, lang)
+    return ReportRequest(chosen, loaded, catalogue, lang, timezone)

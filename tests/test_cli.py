@@ -126,7 +126,7 @@ def test_profiles_and_schema():
 def test_validate_reports_tables_and_writes_the_issues(tmp_path):
     result = runner.invoke(app, ["validate", str(demo_path()), "--out", str(tmp_path)])
     assert result.exit_code == 0
-    assert "wq_samples" in result.output and "1368" in result.output
+    assert "水质监测数据" in result.output and "1368" in result.output
     issues = pd.read_csv(tmp_path / "issues.csv", encoding="utf-8-sig")
     assert issues.empty and "规则 rule" in issues.columns    # the demo reads and checks clean
     assert pd.read_excel(tmp_path / "issues.xlsx").shape == (0, 10)
