@@ -24,7 +24,7 @@ import typer
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
 from .dataset import Dataset, load_dataset
-from .display_names import table_label
+from .display_names import display_issues, table_label
 from .issues import InputError, issues_frame, sort_issues
 from .measures_cli import measures_app
 from .memory import tune_for_evaluation
@@ -96,7 +96,7 @@ def _print_issues(result_issues: pd.DataFrame, limit: int = 20,
     counts = result_issues["severity"].value_counts()
     typer.echo(f"\n问题 issues: {counts.get('error', 0)} error(s), "
                f"{counts.get('warning', 0)} warning(s)", err=True)
-    for record in result_issues.head(limit).to_dict("records"):
+    for record in display_issues(result_issues.head(limit)).to_dict("records"):
         where = " ".join(str(record[k]) for k in ("file", "sheet", "row", "column")
                          if not pd.isna(record[k]))
         typer.echo(f"  [{record['severity']}] {where or record['table']}: {record['message_zh']}"
@@ -444,11 +444,11 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                                              help="Require this key (X-API-Key or "
                                                   "Authorization: Bearer)."),
           max_body_mb: float = typer.Option(20.0, "--max-body-mb", min=0.001,
-                                            help="Largest request body [MiB]."),
+                                            help="Largest request body (MiB)."),
           max_rows: int = typer.Option(1_000_000, "--max-rows", min=1,
                                        help="Most rows per input table."),
           timeout: float = typer.Option(120.0, "--timeout", min=0.001,
-                                        help="Time limit of one evaluation [s]."),
+                                        help="Time limit of one evaluation (s)."),
           cors_origin: list[str] = typer.Option([], "--cors-origin",
                                                 help="Allow browser calls from this origin "
                                                      "(repeatable); CORS is off without it."),
@@ -472,6 +472,40 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
         typer.echo(f"警告：服务绑定到 {host} 且未设置 API 密钥 / warning: serving on {host} "
                    f"without an API key (--api-key or HEALTH_EVAL_API_KEY)", err=True)
     serve_forever(settings, host=host, port=port)
+
+
+#: Metavars by parameter name, where the name alone does not say it (``--out`` is a folder,
+#: the input package a DATASET).
+METAVARS = {"dataset": "DATASET", "out": "DIR", "profile": "PROFILE", "option": "KEY=VALUE",
+            "api_key": "KEY", "cors_origin": "ORIGIN", "executor": "EXECUTOR"}
+
+
+def plain_metavars(typer_app: typer.Typer) -> None:
+    """Give every argument and option of ``typer_app`` (and its sub-apps) a plain metavar —
+    ``DATASET``, ``DIR``, ``FILE``, ``N`` — instead of typer's ``<path>``/``<str>``: a file
+    argument is ``FILE``, an output option ``DIR``, a number ``N`` or ``NUMBER``, other text
+    the option's name in capitals. Flags keep none; an explicit metavar is kept."""
+    import inspect
+
+    from typer.models import ArgumentInfo, OptionInfo
+
+    for command in typer_app.registered_commands:
+        for name, parameter in inspect.signature(command.callback).parameters.items():
+            info = parameter.default
+            if not isinstance(info, OptionInfo | ArgumentInfo) or info.metavar is not None:
+                continue
+            kind = parameter.annotation
+            if kind in (bool, "bool"):
+                continue
+            written = isinstance(info, ArgumentInfo) and name == "out"   # a file to write
+            info.metavar = ("FILE" if written else METAVARS.get(name) or (
+                "N" if kind in (int, "int") else "NUMBER" if kind in (float, "float")
+                else "FILE" if "Path" in str(kind) else name.upper()))
+    for group in typer_app.registered_groups:
+        plain_metavars(group.typer_instance)
+
+
+plain_metavars(app)
 
 
 def main() -> None:
