@@ -31,6 +31,7 @@ from .headers import find_header_row, header_text
 from .input_issues import INPUT, Origin
 from .issues import InputError, Issue
 from .tables import TableSpec, table_spec
+from .template_marks import EXAMPLE_SHEET, examples_left
 
 __all__ = ["CSV_ENCODINGS", "RawTable", "read_frames", "read_package"]
 
@@ -146,7 +147,7 @@ def read_frames(frames: Mapping[str, pd.DataFrame], *,
 
 
 #: Sheets that explain the workbook rather than hold data (the template's instructions).
-INSTRUCTION_SHEETS = frozenset({"填表说明", "说明", "instructions", "readme"})
+INSTRUCTION_SHEETS = frozenset({"填表说明", "说明", "instructions", "readme", EXAMPLE_SHEET})
 
 
 def _recognise(name: str, file: str | None, sheet: str | None,
@@ -200,6 +201,7 @@ def _read_workbook(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]]
                 grid, percent = _grid(rows), None
             raws.append(RawTable(spec, grid, None, shown, sheet.title, sha, excel=True,
                                  percent_cells=percent))
+        issues += examples_left(book, shown)
     finally:
         book.close()
     return raws, issues
