@@ -123,7 +123,14 @@ def instruction_rows(tables: Sequence[TableSpec], readers: Mapping[str, list],
              "警告；填入本地数据前请整行删除。表头为“中文(单位) / 编码”，请勿修改。未检出写作 <检出限 或 "
              "未检出；日期写作 2021-03-05。",
              "Light-yellow rows are synthetic examples: left in, they give one warning "
-             "(template.example_rows); delete them before entering your data. Keep the headers.")]
+             "(template.example_rows); delete them before entering your data. Keep the headers."),
+            ("全部", "措施库", "报告的修编措施与责任单位取自所在区（县）的措施库：用 health-eval measures "
+             "template 措施库.xlsx 写出并填写本区措施，运行时以 --measures 区名=措施库.xlsx 指定；河湖名录"
+             "“所在区域”以该区名结尾的河湖使用它。未指定时使用内置示例（青云谱区），报告会注明并给出警告。",
+             "The report's measures come from the district's measure catalogue: write it with "
+             "health-eval measures template, give it as --measures DISTRICT=FILE; water bodies "
+             "whose 所在区域 ends with DISTRICT use it. Without one the packaged example (青云谱区) "
+             "is used, with a note and a warning.")]
     for spec in tables:
         indicators = readers.get(spec.name, [])
         used_zh = "全部指标（必需的表）" if spec.required else (

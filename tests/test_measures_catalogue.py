@@ -3,6 +3,7 @@ located errors, the choice of catalogue by the water body's 所在区域, and th
 ``measures.default_catalogue`` warning when the packaged example serves another district."""
 
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -146,3 +147,20 @@ def test_a_bad_catalogue_is_a_usage_error_before_evaluating(workbook, tmp_path):
     assert result.exit_code == 2
     assert "第 3 行" in result.output and "不存在的指标" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("case, region", [("district_without_catalogue", "江西省九江市濂溪区"),
+                                          ("district_blank", None)])
+def test_corpus_district_without_catalogue_warns_in_the_run(case, region, tmp_path):
+    package = Path(__file__).parent / "data" / "bad" / case
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(package), "--out", str(out), "--report",
+                                      "html"])
+    assert result.exit_code in (0, 1), result.output     # the tiny package lacks indicators
+    issues = pd.read_csv(out / "issues.csv")
+    warned = issues[issues["规则 rule"] == "measures.default_catalogue"]
+    assert len(warned) == 1
+    assert warned["问题值 value"].fillna("").iloc[0] == (region or "")
+    assert warned["数据表 table"].iloc[0] == "河湖名录" and warned["列 column"].iloc[0] == "所在区域"
+    page = visible_text((out / "W1" / "report.html").read_text(encoding="utf-8"))
+    assert "没有本区的措施库" in page
