@@ -4,11 +4,16 @@ package (no installation or home path in an output)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from .tables import table_spec
+from .tables import TABLES, table_spec
 
+_TABLE_NAMES = frozenset(t.name for t in TABLES)
+
+#: Criteria as Chinese outputs name them (the packaged profiles' names).
+CRITERIA_ZH = {"basin": "盆", "water": "水", "biota": "生物", "social": "社会服务功能"}
 #: Issues of a stage rather than a table: their Chinese names.
 STAGES = {"evaluation": "评价计算", "input": "输入数据包", "profile": "评价方案",
           "request": "请求"}
@@ -45,13 +50,19 @@ def file_label(path: Any) -> str:
     return "/".join(pure.parts[-2:]) if len(pure.parts) > 2 else pure.name
 
 
-def display_issues(issues):
+def display_issues(issues, names: Mapping[str, str] | None = None):
     """An issues table as a reader's file shows it (``issues.xlsx``, ``issues.csv``): tables
     and columns by their Chinese names, files without the folders above the package. The
-    result's own ``issues`` keep the codes (structured keys for programs)."""
+    result's own ``issues`` keep the codes (structured keys for programs).
+
+    ``names`` gives the Chinese names of the codes an evaluation issue puts in ``column``
+    (indicator ids; criteria are known here).
+    """
     shown = issues.copy()
+    codes = {**CRITERIA_ZH, **(names or {})}
     if "column" in shown:
-        shown["column"] = [column_label(t, c) if isinstance(c, str) else c
+        shown["column"] = [c if not isinstance(c, str) else column_label(t, c)
+                           if t in _TABLE_NAMES else codes.get(c, c)
                            for t, c in zip(shown["table"], shown["column"])]
     if "table" in shown:
         shown["table"] = [table_label(t) if isinstance(t, str) else t for t in shown["table"]]

@@ -233,7 +233,9 @@ def write_issues(issues: pd.DataFrame, folder: str | os.PathLike) -> list[Path]:
     """Write an issues table to ``folder`` as ``issues.xlsx`` (headers ``中文 code``) and
     ``issues.csv`` (UTF-8 with BOM, opens in Excel), all or nothing."""
     targets = [Path(folder) / "issues.xlsx", Path(folder) / "issues.csv"]
-    issues = display_issues(issues)
+    from .registry import default_registry
+
+    issues = display_issues(issues, {i.id: i.name_zh for i in default_registry()})
     with ExitStack() as stack:
         xlsx, csv = (stack.enter_context(atomic_path(t)) for t in targets)
         issues.to_excel(xlsx, sheet_name=SHEET_NAMES_ZH["issues"], index=False,

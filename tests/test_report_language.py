@@ -5,6 +5,7 @@ catalogue and the input files)."""
 
 import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -22,6 +23,8 @@ TABLE_CODES = re.compile(r"(?<![\w.])(" + "|".join(t.name for t in TABLES) + r")
 ABSOLUTE = re.compile(r"(?<![\w.])(/(?:usr|home|tmp|work|root|opt|var|srv|mnt)/|[A-Za-z]:\\)")
 ENGLISH_REMARKS = ("formula not retrieved", "composite score", "default bands", "min of EF1",
                    "observed/expected", "vegetation_cover", "four_problems", "回忆、未核实")
+INDICATOR_IDS = re.compile(r"\b(?:basin|water|biota|social)\.[a-z_]+|\b(?:no_data|insufficient_data)\b"
+                           r"|准则层 (?:basin|water|biota|social)\b")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef《》“”]+")
 
 
@@ -29,6 +32,7 @@ def zh_faults(text: str) -> list[str]:
     """What must not be in a Chinese output."""
     faults = [f"table code {m}" for m in TABLE_CODES.findall(text)]
     faults += [f"absolute path {m}" for m in ABSOLUTE.findall(text)]
+    faults += [f"internal code {m}" for m in INDICATOR_IDS.findall(text)]
     faults += [word for word in ("UTC", "+00:00", str(demo_path())) if word in text]
     return faults + [remark for remark in ENGLISH_REMARKS if remark in text]
 
@@ -104,9 +108,21 @@ def test_chinese_issues_name_tables_and_columns_as_the_template(tmp_path):
     assert result.exit_code == 1
     issues = pd.read_excel(tmp_path / "out" / "issues.xlsx")
     chinese = issues[["数据表 table", "文件 file", "列 column", "说明 message_zh"]]
-    text = "\n".join(chinese.fillna("").astype(str).agg(" ".join, axis=1))
+    text = "\n".join(chinese.astype("string").fillna("").agg(" ".join, axis=1))
     assert zh_faults(text) == [] and str(tmp_path) not in text
     assert "表 评价河段" in text and "缺少必填列“河段名称”" in text
     assert set(issues["数据表 table"]) >= {"评价河段", "水质监测数据"}
     assert "监测值" in set(issues["列 column"])
     assert set(issues["文件 file"]) >= {"data/评价河段.csv", "data/水质监测数据.csv"}
+
+
+def test_chinese_issues_of_the_evaluation_name_indicators_and_criteria(tmp_path):
+    package = Path(__file__).parent / "data" / "bad" / "district_blank"   # no indicator data
+    CliRunner().invoke(app, ["run", str(package), "--out", str(tmp_path)])
+    issues = pd.read_excel(tmp_path / "issues.xlsx")
+    chinese = issues[["数据表 table", "文件 file", "列 column", "说明 message_zh"]]
+    text = "\n".join(chinese.astype("string").fillna("").agg(" ".join, axis=1))
+    assert zh_faults(text) == []
+    assert "河湖 W1 的必选指标“岸线自然状况”在河段 S1, S2 无有效数据（无数据）" in text
+    assert "河段 S1 的准则层“盆”没有任何已评价指标" in text
+    assert {"评价计算", "盆", "岸线自然状况"} <= set(chinese.stack())
