@@ -153,7 +153,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     if reports is not None:
         from .reports.measure_choice import water_body_regions
 
-        regions = water_body_regions(dataset) if isinstance(dataset, Dataset) else {}
+        regions = water_body_regions(dataset if isinstance(dataset, Dataset)
+                                     else _archive_water_bodies(dataset))
         extra = reports.catalogue_issues(result, regions)
         if extra:
             result.issues = sort_issues(pd.concat([result.issues, issues_frame(extra)],
@@ -177,6 +178,13 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))
     if not result.ok:
         raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+def _archive_water_bodies(folder) -> pd.DataFrame:
+    """The water-body table of a partitioned Parquet archive (the Dask path's input)."""
+    from .archive import archive_tables
+
+    return archive_tables(folder)["water_bodies"].read()
 
 
 EXECUTOR_HELP = ("local (default); dask: on Dask, the input a Parquet dataset partitioned by "

@@ -119,9 +119,10 @@ def parse_measure_options(values: Iterable[str]) -> dict[str, str]:
     return chosen
 
 
-def water_body_regions(dataset) -> dict[str, str]:
-    """Water body id → 所在区域 (region) of a loaded Dataset ('' when blank or absent)."""
-    table = dataset.table("water_bodies")
+def water_body_regions(source) -> dict[str, str]:
+    """Water body id → 所在区域 (region) of a loaded Dataset or of a water-body table (a
+    DataFrame with column codes); '' when blank or absent."""
+    table = source if isinstance(source, pd.DataFrame) else source.table("water_bodies")
     regions = table["region"] if "region" in table else pd.Series("", index=table.index)
     return {str(w): normal_region(r) for w, r in zip(table["water_body_id"], regions)}
 

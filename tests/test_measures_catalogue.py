@@ -164,3 +164,20 @@ def test_corpus_district_without_catalogue_warns_in_the_run(case, region, tmp_pa
     assert warned["数据表 table"].iloc[0] == "河湖名录" and warned["列 column"].iloc[0] == "所在区域"
     page = visible_text((out / "W1" / "report.html").read_text(encoding="utf-8"))
     assert "没有本区的措施库" in page
+
+
+def test_regions_of_a_partitioned_archive_for_the_dask_path(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from health_eval.reports.measure_choice import water_body_regions
+    from synthetic import write_parquet
+
+    from health_eval.cli import _archive_water_bodies
+    from health_eval.dataset import load_dataset
+
+    tables = load_dataset(demo_path()).tables
+    tables["water_bodies"] = tables["water_bodies"].assign(region=["江西省 南昌市西湖区", None])
+    write_parquet({"water_bodies": tables["water_bodies"]}, tmp_path, partition_by_water_body=True)
+    assert water_body_regions(_archive_water_bodies(tmp_path)) == {"FHGD": "江西省南昌市西湖区",
+                                                                   "XH": ""}
