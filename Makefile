@@ -12,7 +12,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed
+# The demo needs the package alone, not the test extras: a stamp of its own.
+$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+demo: $(VENV)/.demo-installed
 	$(BIN)/health-eval demo --out out/demo
 
 test: lint

@@ -123,13 +123,17 @@ def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
     blocking = (gap & policy.eq("error")).groupby(indicators["segment_id"], sort=False).any()
     issues = []
     reasons = indicators.loc[gap, "details"].map(_gap_reason)
-    frame = indicators.loc[gap, ["water_body_id", "indicator_id", "segment_id", "status"]].assign(
+    columns = ["water_body_id", "indicator_id", "segment_id", "status"]
+    columns += ["indicator_name"] if "indicator_name" in indicators else []
+    frame = indicators.loc[gap, columns].assign(
         reason_zh=[r[0] for r in reasons], reason_en=[r[1] for r in reasons])
     for (water_body, indicator_id, reason_zh, reason_en), rows in frame.groupby(
             ["water_body_id", "indicator_id", "reason_zh", "reason_en"], sort=True):
         severity = "error" if policy[rows.index[0]] == "error" else "warning"
         segments = ", ".join(rows["segment_id"])
         statuses = ", ".join(sorted(set(rows["status"])))
+        statuses_zh = "、".join(STATUS_ZH.get(s, s) for s in sorted(set(rows["status"])))
+        name = rows["indicator_name"].iloc[0] if "indicator_name" in rows else indicator_id
         consequence_zh = ("这些河段不能得出健康指数" if severity == "error"
                           else "已按其余指标重新归一化权重，结论须审慎使用")
         consequence_en = ("these segments get no RHI" if severity == "error"
@@ -138,8 +142,8 @@ def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
         issues.append(Issue(
             table="evaluation", column=indicator_id, rule="indicator.mandatory_missing",
             severity=severity, value=segments,
-            message_zh=f"河湖 {water_body} 的必选指标 {indicator_id} 在河段 {segments} 无有效数据"
-                       f"（{statuses}）：{reason_zh}。{consequence_zh}",
+            message_zh=f"河湖 {water_body} 的必选指标“{name}”在河段 {segments} 无有效数据"
+                       f"（{statuses_zh}）：{reason_zh}。{consequence_zh}",
             message_en=f"water body {water_body}: mandatory indicator {indicator_id} has no "
                        f"evaluated value in segment(s) {segments} ({statuses}): {reason_en}; "
                        f"{consequence_en}"))
@@ -155,12 +159,16 @@ def _gap_reason(details) -> tuple[str, str]:
             "too little data or a failed computation; see the other issues of the indicator")
 
 
-def empty_criteria_issues(criteria: pd.DataFrame) -> list[Issue]:
-    """An error for every segment × criterion with no evaluated indicator (SPEC §1.1)."""
+def empty_criteria_issues(criteria: pd.DataFrame, names: dict[str, str] | None = None
+                          ) -> list[Issue]:
+    """An error for every segment × criterion with no evaluated indicator (SPEC §1.1);
+    ``names`` gives the criteria's Chinese names (``basin`` → 盆) for the messages."""
     empty = criteria[criteria["n_evaluated"] == 0]
+    names = names or {}
     return [Issue(table="evaluation", column=criterion, rule="criterion.no_indicator",
                   severity="error", value=segment,
-                  message_zh=f"河段 {segment} 的准则层 {criterion} 没有任何已评价指标，"
+                  message_zh=f"河段 {segment} 的准则层“{names.get(criterion, criterion)}”没有任何"
+                             f"已评价指标，"
                              f"其权重不能被重新分配，该河段不能得出健康指数",
                   message_en=f"segment {segment}: criterion {criterion} has no evaluated "
                              f"indicator; its weight cannot be redistributed, so the segment "
@@ -168,6 +176,9 @@ def empty_criteria_issues(criteria: pd.DataFrame) -> list[Issue]:
             for segment, criterion in zip(empty["segment_id"], empty["criterion"])]
 
 
+#: Statuses as Chinese messages name them.
+STATUS_ZH = {"no_data": "无数据", "insufficient_data": "数据不足", "error": "计算出错",
+             "not_applicable": "不适用"}
 #: Segment weighting of SPEC §1.1: column of ``segments``, and its name in messages (zh, en).
 WEIGHT_BASIS = {"length": ("length_km", "长度", "length"), "area": ("area_km2", "面积", "area")}
 
@@ -257,7 +268,8 @@ def aggregate(indicators: pd.DataFrame, segments: pd.DataFrame, profiles: dict[s
         columns=["profile_id", "criterion", "weight"])
     criteria = criterion_scores(indicators, criteria_weights)
     blocked, issues = mandatory_gaps(indicators, profiles)
-    issues.extend(empty_criteria_issues(criteria))
+    issues.extend(empty_criteria_issues(criteria, {
+        key: c.name_zh for p in profiles.values() for key, c in p.criteria.items()}))
     rhi = segment_rhi(criteria)
     rhi = rhi.where(~blocked.reindex(rhi.index, fill_value=False))
     wide = criteria.pivot(index="segment_id", columns="criterion", values="score")

@@ -23,11 +23,14 @@ import typer
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
 from .cli_import import IMPORT_HELP, import_command
-from .dataset import load_dataset
+from .dataset import Dataset, load_dataset
+from .display_names import display_issues, table_label
 from .issues import InputError, issues_frame, sort_issues
+from .measures_cli import measures_app
 from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
 from .registry import default_registry
+from .reports.locale import DEFAULT_TIMEZONE
 from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
 from .sheets import display_width
 
@@ -36,6 +39,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method profiles.")
 app.add_typer(profile_app, name="profile")
 app.command("import")(import_command)
+app.add_typer(measures_app, name="measures")
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
@@ -89,7 +93,7 @@ def _print_issues(result_issues: pd.DataFrame, limit: int = 20,
     counts = result_issues["severity"].value_counts()
     typer.echo(f"\n问题 issues: {counts.get('error', 0)} error(s), "
                f"{counts.get('warning', 0)} warning(s)", err=True)
-    for record in result_issues.head(limit).to_dict("records"):
+    for record in display_issues(result_issues.head(limit)).to_dict("records"):
         where = " ".join(str(record[k]) for k in ("file", "sheet", "row", "column")
                          if not pd.isna(record[k]))
         typer.echo(f"  [{record['severity']}] {where or record['table']}: {record['message_zh']}"
@@ -120,15 +124,17 @@ def _parse_formats(text: str) -> list[str]:
     return formats
 
 
-def _report_request(report: str, previous: Path | None, measures: Path | None, lang: str,
-                    self_contained: bool = False, docx_template: Path | None = None):
+def _report_request(report: str, previous: Path | None, measures: list[str], lang: str,
+                    timezone: str, self_contained: bool = False,
+                    docx_template: Path | None = None):
     """The reports asked for (``--report``, ``--previous``, ``--measures``, ``--lang``,
-    ``--self-contained``, ``--docx-template``), checked before evaluating: a bad one is a
-    usage error (exit 2)."""
+    ``--timezone``, ``--self-contained``, ``--docx-template``), checked before evaluating: a
+    bad one is a usage error (exit 2)."""
     from .reports import ReportOptionError, report_request
 
     try:
-        return report_request(report, previous, measures, lang, self_contained, docx_template)
+        return report_request(report, previous, measures, lang, timezone, self_contained,
+                              docx_template)
     except ReportOptionError as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.option) from exc
 
@@ -150,11 +156,22 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     evaluator = _evaluator(executor)
     with _user_errors(), _progress_bar() as progress:
         try:
+            if executor == "local":
+                dataset = load_dataset(dataset)
             result = evaluator(dataset, profile, progress=progress, **options)
         except InputError as exc:
             _refuse(exc.issues, out)
+    regions = {}
     if reports is not None:
         _check_reports(reports, result)
+        from .reports.measure_choice import water_body_regions
+
+        regions = water_body_regions(dataset if isinstance(dataset, Dataset)
+                                     else _archive_water_bodies(dataset))
+        extra = reports.catalogue_issues(result, regions)
+        if extra:
+            result.issues = sort_issues(pd.concat([result.issues, issues_frame(extra)],
+                                                  ignore_index=True))
     written = result.write(out, tuple(formats))
     written += write_issues(result.issues, out)
     if reports is not None and reports.formats:
@@ -162,7 +179,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         from .reports import MeasuresError
 
         try:
-            written += reports.write(result, out, resolve_profiles(profile, options).values())
+            written += reports.write(result, out, resolve_profiles(profile, options).values(),
+                                     regions)
         except MeasuresError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_USAGE) from exc
@@ -173,6 +191,13 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))
     if not result.ok:
         raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+def _archive_water_bodies(folder) -> pd.DataFrame:
+    """The water-body table of a partitioned Parquet archive (the Dask path's input)."""
+    from .archive import archive_tables
+
+    return archive_tables(folder)["water_bodies"].read()
 
 
 EXECUTOR_HELP = ("local (default); dask: on Dask, the input a Parquet dataset partitioned by "
@@ -225,11 +250,30 @@ def _progress_bar() -> Iterator:
 REPORT_HELP = "Plan-revision reports per water body: html,docx, or none."
 PREVIOUS_HELP = ("A result.json of an earlier evaluation year to compare with (reports); rounds "
                  "are paired by water body and evaluation year.")
-MEASURES_HELP = "Measure catalogue YAML replacing the packaged measures.yaml (reports)."
-LANG_HELP = "Report language: zh or en."
 SELF_CONTAINED_HELP = "One-file HTML pages with plotly.js inside (for e-mail), no assets/ folder."
 DOCX_TEMPLATE_HELP = "The bureau's Word file (.docx) whose styles, margins, header and logo the " \
                      "Word reports take."
+MEASURES_HELP = ("Measure catalogue (.xlsx from 'health-eval measures template', or YAML) "
+                 "replacing the packaged example; REGION=FILE for the water bodies of one "
+                 "district (所在区域), repeatable (reports).")
+LANG_HELP = "Report language: zh or en."
+TIMEZONE_HELP = "Time zone of the times shown (IANA name)."
+
+
+def _timezone_option():
+    return typer.Option(DEFAULT_TIMEZONE, "--timezone", metavar="ZONE", help=TIMEZONE_HELP)
+
+
+def _local_now(timezone: str) -> str:
+    """Now in ``timezone`` as the reports show times (a bad zone is a usage error)."""
+    import datetime as dt
+
+    from .reports.locale import LocaleError, Texts
+
+    try:
+        return Texts("zh", timezone).when(dt.datetime.now(dt.UTC).isoformat())
+    except LocaleError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--timezone") from exc
 
 
 @app.command()
@@ -237,14 +281,17 @@ def demo(out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder
          format: str = typer.Option("json,xlsx", "--format", help="Outputs: json,xlsx."),
          report: str = typer.Option("html,docx", "--report", help=REPORT_HELP),
          previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
-         measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
+         measures: list[str] = typer.Option([], "--measures", metavar="[REGION=]FILE",
+                                            help=MEASURES_HELP),
          lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
+         timezone: str = _timezone_option(),
          self_contained: bool = typer.Option(False, "--self-contained",
                                              help=SELF_CONTAINED_HELP),
          docx_template: Path | None = typer.Option(None, "--docx-template",
                                                    help=DOCX_TEMPLATE_HELP)) -> None:
     """评价内置演示数据 — evaluate the bundled demo (synthetic data: one river, one lake)."""
-    reports = _report_request(report, previous, measures, lang, self_contained, docx_template)
+    reports = _report_request(report, previous, measures, lang, timezone, self_contained,
+                              docx_template)
     typer.echo(f"演示数据（合成，非真实监测）/ demo data (synthetic): {demo_path()}")
     _run_and_report(demo_path(), None, out, _parse_formats(format), {}, reports)
 
@@ -283,15 +330,18 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
                                               "missing_mandatory=warn."),
         report: str = typer.Option("none", "--report", help=REPORT_HELP),
         previous: Path | None = typer.Option(None, "--previous", help=PREVIOUS_HELP),
-        measures: Path | None = typer.Option(None, "--measures", help=MEASURES_HELP),
+        measures: list[str] = typer.Option([], "--measures", metavar="[REGION=]FILE",
+                                            help=MEASURES_HELP),
         lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
         self_contained: bool = typer.Option(False, "--self-contained", help=SELF_CONTAINED_HELP),
         docx_template: Path | None = typer.Option(None, "--docx-template",
                                                   help=DOCX_TEMPLATE_HELP),
         executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
-        importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP)) -> None:
+        importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP),
+        timezone: str = _timezone_option()) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
-    reports = _report_request(report, previous, measures, lang, self_contained, docx_template)
+    reports = _report_request(report, previous, measures, lang, timezone, self_contained,
+                              docx_template)
     source = _load(dataset, importer, out) if importer else dataset
     _run_and_report(source, _profile_choice(profile), out, _parse_formats(format),
                     _options(option), reports, executor)
@@ -335,26 +385,29 @@ def _refuse(issues, out: Path) -> NoReturn:
 
 @app.command()
 def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of files."),
-             out: Path = typer.Option(Path("out"), "--out",
+             out: Path = typer.Option(Path("out"), "--out", metavar="DIR",
                                       help="Folder for issues.xlsx and issues.csv."),
              profile: list[str] = typer.Option([], "--profile", "-p",
                                                help="As for run: the profile(s) to check for."),
              option: list[str] = typer.Option([], "--option", "-o",
                                               help="As for run: policy override KEY=VALUE."),
-             importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP)) -> None:
+             importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP),
+             timezone: str = _timezone_option()) -> None:
     """检查输入数据 — every check run makes, in one pass and without evaluating output: read
     the package, apply the rules, place segments and supplied values, and preview which
     mandatory indicators will have no data (and why); write every problem to issues.xlsx and
     issues.csv (exit 1 when one is an error, as run would)."""
     from .preview import check_package
 
+    typer.echo(f"检查时间 checked at: {_local_now(timezone)}")
     with _user_errors():
         try:
             checked = check_package(dataset, _profile_choice(profile),
                                     importers=importer or None, **_options(option))
         except InputError as exc:               # unreadable: the reading problems are the table
             _refuse(exc.issues, out)
-    rows = [[name, *map(str, count.values())] for name, count in checked.rows.items()]
+    rows = [[table_label(name), *map(str, count.values())]
+            for name, count in checked.rows.items()]
     typer.echo(format_table(rows, ["数据表 table", "读取 read", "可用 used", "剔除 rejected"],
                             right={1, 2, 3}))
     if checked.has_errors:
@@ -445,11 +498,11 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                                              help="Require this key (X-API-Key or "
                                                   "Authorization: Bearer)."),
           max_body_mb: float = typer.Option(20.0, "--max-body-mb", min=0.001,
-                                            help="Largest request body [MiB]."),
+                                            help="Largest request body (MiB)."),
           max_rows: int = typer.Option(1_000_000, "--max-rows", min=1,
                                        help="Most rows per input table."),
           timeout: float = typer.Option(120.0, "--timeout", min=0.001,
-                                        help="Time limit of one evaluation [s]."),
+                                        help="Time limit of one evaluation (s)."),
           cors_origin: list[str] = typer.Option([], "--cors-origin",
                                                 help="Allow browser calls from this origin "
                                                      "(repeatable); CORS is off without it."),
@@ -473,6 +526,40 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
         typer.echo(f"警告：服务绑定到 {host} 且未设置 API 密钥 / warning: serving on {host} "
                    f"without an API key (--api-key or HEALTH_EVAL_API_KEY)", err=True)
     serve_forever(settings, host=host, port=port)
+
+
+#: Metavars by parameter name, where the name alone does not say it (``--out`` is a folder,
+#: the input package a DATASET).
+METAVARS = {"dataset": "DATASET", "out": "DIR", "profile": "PROFILE", "option": "KEY=VALUE",
+            "api_key": "KEY", "cors_origin": "ORIGIN", "executor": "EXECUTOR"}
+
+
+def plain_metavars(typer_app: typer.Typer) -> None:
+    """Give every argument and option of ``typer_app`` (and its sub-apps) a plain metavar —
+    ``DATASET``, ``DIR``, ``FILE``, ``N`` — instead of typer's ``<path>``/``<str>``: a file
+    argument is ``FILE``, an output option ``DIR``, a number ``N`` or ``NUMBER``, other text
+    the option's name in capitals. Flags keep none; an explicit metavar is kept."""
+    import inspect
+
+    from typer.models import ArgumentInfo, OptionInfo
+
+    for command in typer_app.registered_commands:
+        for name, parameter in inspect.signature(command.callback).parameters.items():
+            info = parameter.default
+            if not isinstance(info, OptionInfo | ArgumentInfo) or info.metavar is not None:
+                continue
+            kind = parameter.annotation
+            if kind in (bool, "bool"):
+                continue
+            written = isinstance(info, ArgumentInfo) and name == "out"   # a file to write
+            info.metavar = ("FILE" if written else METAVARS.get(name) or (
+                "N" if kind in (int, "int") else "NUMBER" if kind in (float, "float")
+                else "FILE" if "Path" in str(kind) else name.upper()))
+    for group in typer_app.registered_groups:
+        plain_metavars(group.typer_instance)
+
+
+plain_metavars(app)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .display_names import column_label, file_label, table_label
 from .issues import Issue
 
 if TYPE_CHECKING:
@@ -41,10 +42,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "'{value}' is not an allowed value; allowed: {allowed}"),
     "value.missing": ("必填值为空", "required value is empty"),
     "value.below_detection_without_limit": (
-        "“{value}”表示未检出，但该行没有检出限（detection_limit / 检出限）",
+        "“{value}”表示未检出，但该行没有检出限",
         "'{value}' marks a value below detection but the row has no detection limit "
         "(detection_limit / 检出限)"),
-    "column.required": ("缺少必填列 {code}（{zh}）", "required column {code} ({zh}) is missing"),
+    "column.required": ("缺少必填列“{zh}”", "required column {code} ({zh}) is missing"),
     "column.unit": ("列标题“{header}”的单位“{unit}”无法换算为该列的单位“{expected}”（可用单位：{known}）",
                     "header '{header}' gives unit '{unit}', which cannot be converted to the "
                     "column's unit '{expected}' (units accepted: {known})"),
@@ -77,7 +78,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                             "{key} belongs to water body {water_body}, a {kind}, but table {zh} "
                             "is read only by indicators of a {kinds}: {n} row(s) were not used "
                             "(the first at this row)"),
-    "parameter.unknown": ("监测项目“{key}”不是本方法的项目（如 nh3n 氨氮、tp 总磷）：{n} 行数据未被使用"
+    "parameter.unknown": ("监测项目“{key}”不是本方法的项目（如 氨氮、总磷）：{n} 行数据未被使用"
                           "（首行见行号）",
                           "parameter '{key}' is not one of the method's (e.g. nh3n, tp; see "
                           "SPEC §5): {n} row(s) were not used (the first at this row)"),
@@ -91,7 +92,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                              "请核实是否为平行样",
                              "{key} repeats row {first}: repeated samples of one station, date "
                              "and parameter are all averaged; check they are replicates"),
-    "column.duplicate": ("列 {code}（{zh}）出现两次：“{first}”和“{second}”",
+    "column.duplicate": ("列“{zh}”出现两次：“{first}”和“{second}”",
                          "column {code} ({zh}) is given twice: '{first}' and '{second}'"),
     "column.unknown": ("无法识别列标题“{header}”，该列原样保留、不参与计算",
                        "unrecognised column '{header}' is kept as is and not used"),
@@ -99,8 +100,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "issues.truncated": ("此列另有 {count} 个问题未逐一列出",
                          "{count} more problems in this column are not listed"),
     "table.unknown": ("无法识别表名“{value}”，未读取", "unrecognised table '{value}' was not read"),
-    "table.required": ("缺少必需的表 {code}（{zh}）", "required table {code} ({zh}) is missing"),
-    "table.duplicate": ("表 {code}（{zh}）出现两次：{first} 和 {second}",
+    "table.required": ("缺少必需的表“{zh}”", "required table {code} ({zh}) is missing"),
+    "table.duplicate": ("表“{zh}”出现两次：{first} 和 {second}",
                         "table {code} ({zh}) is given twice: {first} and {second}"),
     "table.empty": ("表为空（没有可识别的标题行），按未提供处理",
                     "table is empty (no recognisable header row) and is treated as absent"),
@@ -159,11 +160,11 @@ class Origin:
 
     def _where(self, row, column, header) -> tuple[str, str]:
         """Location phrases in Chinese and English."""
-        zh, en = ([], []) if self.table == INPUT else ([f"表 {self.table}"],
+        zh, en = ([], []) if self.table == INPUT else ([f"表 {table_label(self.table)}"],
                                                         [f"table {self.table}"])
         if self.file:
-            zh.append(f"文件 {self.file}")
-            en.append(f"file {self.file}")
+            zh.append(f"文件 {file_label(self.file)}")
+            en.append(f"file {file_label(self.file)}")
         if self.sheet:
             zh.append(f"工作表 {self.sheet}")
             en.append(f"sheet {self.sheet}")
@@ -172,7 +173,9 @@ class Origin:
             en.append(f"row {row}")
         if column:
             as_written = header if header and header != column else None
-            zh.append(f"列 {column}" + (f"（标题“{as_written}”）" if as_written else ""))
+            shown = column_label(self.table, column)
+            zh.append(f"列 {shown}" + (f"（标题“{as_written}”）" if as_written
+                                       and as_written != shown else ""))
             en.append(f"column {column}" + (f" (header '{as_written}')" if as_written else ""))
         return "，".join(zh), ", ".join(en)
 

@@ -35,6 +35,7 @@ from .input_issues import INPUT, Origin
 from .issues import InputError, Issue
 from .sheets import clean_text
 from .tables import TableSpec, table_spec
+from .template_marks import EXAMPLE_SHEET, examples_left
 
 __all__ = ["CSV_ENCODINGS", "RawTable", "read_frames", "read_package"]
 
@@ -152,7 +153,7 @@ def read_frames(frames: Mapping[str, pd.DataFrame], *,
 
 
 #: Sheets that explain the workbook rather than hold data (the template's instructions).
-INSTRUCTION_SHEETS = frozenset({"填表说明", "说明", "instructions", "readme"})
+INSTRUCTION_SHEETS = frozenset({"填表说明", "说明", "instructions", "readme", EXAMPLE_SHEET})
 
 
 def _recognise(name: str, file: str | None, sheet: str | None,
@@ -210,6 +211,7 @@ def _read_workbook(path: Path, shown: str) -> tuple[list[RawTable], list[Issue]]
                 continue
             raws.append(RawTable(spec, grid, None, shown, sheet.title, sha, excel=True,
                                  percent_cells=percent))
+        issues += examples_left(book, shown)
     finally:
         book.close()
     return raws, issues

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text_atomic
+from .display_names import display_issues
 from .issues import sort_issues
 from .schema import SCHEMA_VERSION
 from .sheets import Sheet, write_csv, write_workbook
@@ -240,6 +241,9 @@ def write_issues(issues: pd.DataFrame, folder: str | os.PathLike) -> list[Path]:
     Excel), all or nothing; formulas and control characters neutralised
     (:mod:`health_eval.sheets`)."""
     targets = [Path(folder) / "issues.xlsx", Path(folder) / "issues.csv"]
+    from .registry import default_registry
+
+    issues = display_issues(issues, {i.id: i.name_zh for i in default_registry()})
     header = _excel_headers("issues", issues.columns)
     with ExitStack() as stack:
         xlsx, csv = (stack.enter_context(atomic_path(t)) for t in targets)

@@ -78,16 +78,20 @@ class Workbook:
     filename: str
     data: bytes
 
-    def _relabel(self, issue: Issue, paths: tuple[str, str]) -> Issue:
-        """The issue with the server's temporary file (``paths``: the file, its folder) named
-        by the client's file name, in its file and messages."""
+    def _relabel(self, issue: Issue, paths: tuple[str, str, str]) -> Issue:
+        """The issue with the server's temporary file (``paths``: the file, its folder, and the
+        file as :func:`health_eval.display_names.file_label` shows it) named by the client's
+        file name, in its file and messages."""
         return dataclasses.replace(issue, file=self._shown(issue.file, paths),
                                    message_zh=self._shown(issue.message_zh, paths),
                                    message_en=self._shown(issue.message_en, paths))
 
-    def _shown(self, text: str | None, paths: tuple[str, str]) -> str | None:
+    def _shown(self, text: str | None, paths: tuple[str, str, str]) -> str | None:
         """``text`` with the temporary file's path replaced by the client's file name."""
-        return text.replace(paths[0], self.filename).replace(paths[1], "") if text else text
+        if not text:
+            return text
+        path, folder, label = paths
+        return text.replace(path, self.filename).replace(label, self.filename).replace(folder, "")
 
     def check(self, limits: Limits) -> None:
         """Raise :class:`InputError` unless this is an xlsx archive, :class:`TooLarge` when it
@@ -113,7 +117,7 @@ class Workbook:
         with tempfile.TemporaryDirectory(prefix="health-eval-upload-") as folder:
             path = Path(folder) / f"{safe_file_name(stem)}{suffix.lower()}"   # on disk
             path.write_bytes(self.data)
-            prefix = (str(path), str(path.parent) + os.sep)
+            prefix = (str(path), str(path.parent) + os.sep, f"{path.parent.name}/{path.name}")
             try:
                 dataset = load_dataset(path)
             except InputError as exc:

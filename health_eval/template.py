@@ -1,10 +1,11 @@
 """The Excel input template a technician fills in (``health-eval template OUT.xlsx``).
 
-One sheet per input table (Chinese sheet name), a bilingual header row ``中文(单位) / code`` the
-reader recognises, drop-down lists of the Chinese labels of every coded column, example rows
-taken from the bundled demo (they evaluate as they are, and can be deleted), and an
-instructions sheet: what each table is for, which indicators read it, which columns are
-required.
+One sheet per input table (Chinese sheet name), a bold frozen bilingual header row
+``中文(单位) / code`` the reader recognises, columns as wide as their contents, drop-down lists of
+the Chinese labels of every coded column, example rows taken from the bundled demo (light
+yellow; they evaluate as they are, and a workbook still holding them gets one
+``template.example_rows`` warning, :mod:`.template_marks`), and the 填表说明 sheet in Chinese
+with English beside (:mod:`.template_help`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .atomic import atomic_path
 from .headers import BILINGUAL_SEPARATOR
 from .registry import default_registry
 from .tables import TABLES, TableSpec
+from .template_help import instruction_rows
+from .template_marks import EXAMPLE_SHEET, row_digest
 
 KINDS: dict[str, frozenset[str]] = {"river": frozenset({"river"}),
                                     "lake": frozenset({"lake", "reservoir"}),
@@ -29,6 +32,12 @@ EXAMPLE_WATER_BODIES = {"river": {"FHGD"}, "lake": {"XH"}, "both": {"FHGD", "XH"
 ALWAYS = ("water_bodies", "segments", "stations", "indicator_values")
 #: Rows below the examples that get the drop-down lists.
 VALIDATED_ROWS = 5000
+HELP_SHEET = "填表说明"
+#: Light yellow of the example rows.
+EXAMPLE_FILL = "FFF2CC"
+#: Packaged profiles whose minimum data the instructions state.
+PROFILES = {"river": ("mwr2020-river",), "lake": ("mwr2020-lake",),
+            "both": ("mwr2020-river", "mwr2020-lake")}
 
 
 def write_template(path: str | os.PathLike, kind: str = "both") -> Path:
@@ -51,17 +60,65 @@ def write_template(path: str | os.PathLike, kind: str = "both") -> Path:
     readers = _readers(KINDS[kind])
     tables = [spec for spec in TABLES if spec.name in ALWAYS or spec.name in readers]
     examples = _examples(EXAMPLE_WATER_BODIES[kind])
+    marks: list[tuple[str, int, str]] = []
     target = Path(path)
     with atomic_path(target) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as book:
-        _instructions(tables, readers).to_excel(book, sheet_name="填表说明", index=False)
+        _instructions(tables, readers, examples, kind).to_excel(book, sheet_name=HELP_SHEET,
+                                                                 index=False)
+        _format(book.sheets[HELP_SHEET], widths=[14, 12, 90, 70], wrap=True)
         for spec in tables:
             frame = examples.get(spec.name, pd.DataFrame(columns=[c.zh for c in spec.columns]))
             sheet = _sheet(spec, frame)
             sheet.to_excel(book, sheet_name=spec.zh, index=False)
             _drop_downs(book.sheets[spec.zh], spec)
-            _widths(book.sheets[spec.zh], sheet.columns)
-        _widths(book.sheets["填表说明"], ["表名"] * 6)
+            _format(book.sheets[spec.zh], widths=_fitted(sheet))
+            marks += _mark_examples(book.sheets[spec.zh], spec.zh, len(sheet))
+        pd.DataFrame(marks, columns=["工作表", "行号", "校验"]).to_excel(
+            book, sheet_name=EXAMPLE_SHEET, index=False)
+        book.sheets[EXAMPLE_SHEET].sheet_state = "hidden"
     return target
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in Excel: Chinese characters count double."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _fitted(sheet: pd.DataFrame) -> list[int]:
+    """Column widths fitted to the header and the example values (10–50)."""
+    return [min(50, max(10, 2 + max([_display_width(str(h))]
+                                    + [_display_width(str(v)) for v in sheet[h].dropna()])))
+            for h in sheet.columns]
+
+
+def _format(sheet, widths: list[int], wrap: bool = False) -> None:
+    """Bold, frozen header row; column widths; wrapped text (instructions)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    for position, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
+        sheet.cell(1, position).font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    if wrap:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _mark_examples(sheet, name: str, n: int) -> list[tuple[str, int, str]]:
+    """Fill the ``n`` example rows light yellow; their (sheet, row, digest) for the hidden
+    示例行 sheet."""
+    from openpyxl.styles import PatternFill
+
+    fill = PatternFill("solid", fgColor=EXAMPLE_FILL)
+    marks = []
+    for row in range(2, n + 2):
+        cells = sheet[row]
+        for cell in cells:
+            cell.fill = fill
+        marks.append((name, row, row_digest(c.value for c in cells)))
+    return marks
 
 
 def header(column) -> str:
@@ -145,31 +202,12 @@ def _drop_downs(sheet, spec: TableSpec) -> None:
         sheet.add_data_validation(rule)
 
 
-def _widths(sheet, headers) -> None:
-    from openpyxl.utils import get_column_letter
+def _instructions(tables: list[TableSpec], readers: dict[str, list[str]],
+                  examples: dict[str, pd.DataFrame], kind: str) -> pd.DataFrame:
+    """The 填表说明 sheet (:func:`.template_help.instruction_rows`)."""
+    from .profile import load_profile
 
-    for position, text in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = max(12, len(str(text)) + 4)
-
-
-def _instructions(tables: list[TableSpec], readers: dict[str, list[str]]) -> pd.DataFrame:
-    """One row per sheet: its name, code, purpose, the indicators reading it, its columns."""
-    rows = []
-    for spec in tables:
-        required = [c.zh for c in spec.columns if c.required]
-        optional = [c.zh for c in spec.columns if not c.required]
-        rows.append({
-            "表名": spec.zh, "表编码 table": spec.name,
-            "用途 purpose": spec.description,
-            "读取它的指标 read by": ", ".join(readers.get(spec.name, [])) or
-            ("全部 every indicator" if spec.required else "直接赋值 supplied values"),
-            "必填列 required columns": "、".join(required),
-            "选填列 optional columns": "、".join(optional),
-        })
-    note = {"表名": "说明 notes", "表编码 table": "",
-            "用途 purpose": "示例数据来自合成演示数据包，可整行删除后填入本地数据；表头为“中文(单位) / 编码”，"
-                          "请勿修改。Example rows come from the synthetic demo and can be deleted; "
-                          "keep the headers. 未检出写作 <检出限 或 未检出; 日期写作 2021-03-05。",
-            "读取它的指标 read by": "", "必填列 required columns": "", "选填列 optional columns": ""}
-    return pd.DataFrame([note, *rows])
-
+    registry = default_registry()
+    names = {i.id: (i.name_zh, i.name_en) for i in registry}
+    profiles = [load_profile(p) for p in PROFILES[kind]]
+    return instruction_rows(tables, readers, names, examples, profiles)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from health_eval.display_names import column_label, file_label, table_label
 from health_eval.profile import Profile
 from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
@@ -33,7 +34,7 @@ from .document import (
     table,
 )
 from .locale import MISSING
-from .profiles import confidence_counts, rule_of, sub_rules
+from .profiles import confidence_counts, rule_of, source_text, sub_rules
 from .quality import issues_for, not_evaluated, renormalised
 from .targets import floor_for_gain, next_class, value_for_score
 
@@ -161,7 +162,7 @@ class WaterBodyReport:
                      self.appendix()]
         return Report(title=t("report.title", name=self.name),
                       subtitle=(t("report.subtitle", id=self.id,
-                                  timestamp=self.c.result.provenance.get("timestamp", MISSING)),),
+                                  timestamp=t.when(self.c.result.provenance.get("timestamp"))),),
                       sections=numbered(sections, lambda n, title: t(
                           "common.section_number", n=n, title=title)), lang=t.lang, footer=t("report.footer"),
                       meta={"water_body_id": self.id, "figure_note": t("report.figure_note")})
@@ -188,7 +189,7 @@ class WaterBodyReport:
         rows += self._profile_facts()
         rows.append((t("basic.indicators"), self._indicator_counts()))
         rows.append((t("basic.evaluated_at"),
-                     str(self.c.result.provenance.get("timestamp", MISSING))))
+                     t.when(self.c.result.provenance.get("timestamp"))))
         blocks: list[Block] = [Facts(tuple(rows))]
         if self.info is not None and self.profile is None:
             blocks.append(Paragraph(t(f"basic.profile_{self.info.status}", id=self.info.id),
@@ -199,11 +200,13 @@ class WaterBodyReport:
         t = self.t
         if self.info is None:
             return [(t("basic.profile"), MISSING)]
+        title = (t.pick(self.profile.title_zh, self.profile.title_en) if self.profile
+                 else self.info.title)
         rows = [(t("basic.profile"), t("basic.profile_text", id=self.info.id,
-                                        title=self.info.title or MISSING))]
+                                        title=title or MISSING))]
         source = self.profile.source if self.profile else self.info.recorded.get("source")
         if source:
-            rows.append((t("basic.profile_source"), str(source)))
+            rows.append((t("basic.profile_source"), self.source(source)))
         if self.profile is not None:
             counts = confidence_counts(self.profile)
             rows.append((t("basic.confidence"), t(
@@ -501,22 +504,29 @@ class WaterBodyReport:
         blocks: list[Block] = [Paragraph(t("plan.intro"))]
         blocks += self._target_blocks(weak_ids)
         blocks.append(Heading(t("plan.measures_heading")))
+        choice = self.c.measures(self.id)
+        catalogue = choice.catalogue
+        if choice.fallback:
+            region = (self.c.regions or {}).get(self.id)
+            blocks.append(Paragraph(t("plan.default_catalogue", own=catalogue.region or MISSING,
+                                      region=region or t("plan.no_region")), "warning"))
         if not weak_ids:
             blocks.append(Paragraph(t("plan.no_weak")))
         for indicator_id in weak_ids:
             r = self.summary[self.summary["indicator_id"] == indicator_id].iloc[0]
             blocks.append(Heading(t("plan.indicator_heading", indicator=self.indicator(
                 indicator_id), score=self.score(r["score"]), lost=t.num(r["lost"], 2))))
-            measures = self.c.catalogue.for_indicator(indicator_id)
+            measures = catalogue.for_indicator(indicator_id)
             if measures:
                 blocks.append(self._measure_table(measures))
             else:
-                blocks.append(Paragraph(t("plan.no_measure", id=indicator_id), "note"))
-        cross = self.c.catalogue.cross_cutting
+                blocks.append(Paragraph(t("plan.no_measure", indicator=self.indicator(
+                    indicator_id)), "note"))
+        cross = catalogue.cross_cutting
         if weak_ids and cross:
             blocks.append(Heading(t("plan.cross_cutting")))
             blocks.append(self._measure_table(cross))
-        document = self.c.catalogue.source_document
+        document = catalogue.source_document
         if document is not None:
             blocks.append(Paragraph(t("plan.source", title=document.title,
                                       publisher=document.publisher or MISSING,
@@ -664,12 +674,18 @@ class WaterBodyReport:
         return blocks
 
     def _where(self, record: Mapping[str, Any]) -> str:
-        parts = [str(record[k]) for k in ("file", "sheet") if isinstance(record.get(k), str)]
+        """File, sheet, row and column of an issue; in Chinese the table and column by their
+        template names, files without the folders above the package."""
+        zh = self.t.lang == "zh"
+        parts = [file_label(record["file"])] if isinstance(record.get("file"), str) else []
+        if isinstance(record.get("sheet"), str):
+            parts.append(str(record["sheet"]))
         if finite(record.get("row")):
             parts.append(self.t("quality.row", row=int(record["row"])))
+        table = record.get("table")
         if isinstance(record.get("column"), str):
-            parts.append(str(record["column"]))
-        return " ".join(parts) or str(record.get("table") or MISSING)
+            parts.append(column_label(table, record["column"]) if zh else str(record["column"]))
+        return " ".join(parts) or ((table_label(table) if zh else str(table or "")) or MISSING)
 
     # 7 ------------------------------------------------------------------------------------
 
@@ -690,8 +706,8 @@ class WaterBodyReport:
         blocks: list[Block] = [Heading(t("appendix.criteria_heading")), table(
             [t("conclusion.criterion"), t("conclusion.weight"), t("appendix.source"),
              t("appendix.confidence")],
-            [[self.criterion(k), t.num(c.weight, 2), c.source or MISSING, c.confidence or MISSING]
-             for k, c in profile.criteria.items()])]
+            [[self.criterion(k), t.num(c.weight, 2), self.source(c.source),
+              c.confidence or MISSING] for k, c in profile.criteria.items()])]
         uppers = [None] + [c.min_rhi for c in profile.classes[:-1]]
         blocks += [Heading(t("appendix.classes_heading")), table(
             [t("conclusion.class"), t("appendix.range")],
@@ -709,16 +725,22 @@ class WaterBodyReport:
             rows.append([self.indicator(indicator_id), self.flag(config.required if config
                                                                   else False),
                          t.num(config.weight if config else None, 2), self._rule_text(rule),
-                         getattr(rule, "source", None) or MISSING,
+                         self.source(getattr(rule, "source", None)),
                          getattr(rule, "confidence", None) or MISSING])
             for name, sub in sub_rules(profile, indicator_id).items():
                 rows.append([t("appendix.sub_rule", indicator=self.indicator(indicator_id),
-                               name=name), "", "", self._rule_text(sub), sub.source or MISSING,
+                               name=t.get(f"sub_rules.{name}", name)), "", "",
+                             self._rule_text(sub), self.source(sub.source),
                              sub.confidence or MISSING])
         blocks += [Heading(t("appendix.scoring_heading")), table(
             [t("scores.indicator"), t("scores.flag"), t("appendix.base_weight"),
-             t("appendix.rule"), t("appendix.source"), t("appendix.confidence")], rows)]
+             t("appendix.rule"), t("appendix.source"), t("appendix.confidence")], rows),
+                   Paragraph(t("appendix.confidence_note"), "note")]
         return blocks
+
+    def source(self, text: str | None) -> str:
+        """A profile's source note in the report's language (:func:`.profiles.source_text`)."""
+        return source_text(text, self.t, self.c.indicator_names)
 
     def _rule_text(self, rule) -> str:
         t = self.t
@@ -749,7 +771,7 @@ class WaterBodyReport:
                  t(f"appendix.profile_{self.info.status}") if self.info else MISSING),
                 (t("appendix.options"), t.join(f"{k}={v}" for k, v in sorted(
                     (provenance.get("options") or {}).items())) or MISSING),
-                (t("appendix.timestamp"), str(provenance.get("timestamp", MISSING)))]
+                (t("appendix.timestamp"), t.when(provenance.get("timestamp")))]
         blocks: list[Block] = [Heading(t("appendix.provenance_heading")), Facts(tuple(rows))]
         inputs = provenance.get("inputs") or {}
         if inputs:

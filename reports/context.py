@@ -16,8 +16,9 @@ from health_eval.registry import IndicatorRegistry, default_registry
 from health_eval.result import EvaluationResult
 
 from .diagnosis import indicator_points, priority_rows, water_body_indicators, weak_rows
-from .locale import MISSING, Texts
-from .measures import Catalogue, load_measures
+from .locale import DEFAULT_TIMEZONE, MISSING, Texts
+from .measure_choice import Choice, MeasureCatalogues, measure_catalogues
+from .measures import Catalogue
 from .profiles import ProfileInfo, resolve_profile
 from .quality import issue_owners
 from .render import css_colour
@@ -45,11 +46,18 @@ class ReportContext:
     registry: IndicatorRegistry
     profile_infos: dict[str, ProfileInfo]
     previous: EvaluationResult | None = None
+    catalogues: MeasureCatalogues | None = None
+    regions: Mapping[str, str] | None = None
 
     @property
     def settings(self):
-        """The report settings of the measure catalogue."""
+        """The report settings of the (default) measure catalogue."""
         return self.catalogue.settings
+
+    def measures(self, water_body_id: str) -> Choice:
+        """The measure catalogue of ``water_body_id``, chosen by its region."""
+        catalogues = self.catalogues or MeasureCatalogues(self.catalogue, {}, False)
+        return catalogues.choose((self.regions or {}).get(water_body_id, ""))
 
     @cached_property
     def points(self) -> pd.DataFrame:
@@ -127,6 +135,11 @@ class ReportContext:
         return {o.id: o for info in self.profile_infos.values() if info.profile
                 for o in info.profile.own_indicators}
 
+    @cached_property
+    def indicator_names(self) -> dict[str, str]:
+        """Chinese → English names of the registered indicators (translating sources)."""
+        return {i.name_zh: i.name_en for i in self.registry if i.name_zh and i.name_en}
+
     def indicator_label(self, indicator_id: str, name_zh: Any = None) -> str:
         """Name of an indicator in the report's language."""
         source = (self.registry.get(indicator_id) if indicator_id in self.registry
@@ -183,8 +196,9 @@ class ReportContext:
 
 
 def report_context(result: EvaluationResult, *, previous=None, measures=None, lang: str = "zh",
-                   profiles: Iterable[Profile] | Mapping[str, Profile] | None = None
-                   ) -> ReportContext:
+                   profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
+                   regions: Mapping[str, str] | None = None,
+                   timezone: str = DEFAULT_TIMEZONE) -> ReportContext:
     """Prepare the reports of ``result``.
 
     Parameters
@@ -192,12 +206,18 @@ def report_context(result: EvaluationResult, *, previous=None, measures=None, la
     result : EvaluationResult
     previous : EvaluationResult or path of a ``result.json``, optional
         A previous evaluation to compare with.
-    measures : Catalogue, path or mapping, optional
-        The measure catalogue (default: the packaged ``measures.yaml``).
+    measures : Catalogue, path, mapping, {district: source} or MeasureCatalogues, optional
+        The measure catalogues (default: the packaged ``measures.yaml``); see
+        :func:`.measure_choice.measure_catalogues`.
     lang : {"zh", "en"}
     profiles : Profiles, optional
         Profiles the result was evaluated with (needed for custom profile files); packaged
         profiles are found by their id.
+    regions : mapping of water body id to region (所在区域), optional
+        Decides each water body's catalogue (:func:`.measure_choice.water_body_regions`);
+        without it every water body takes the default catalogue.
+    timezone : str
+        IANA time zone of the times shown (default Asia/Shanghai).
     """
     registry = default_registry()
     given = list(profiles.values() if isinstance(profiles, Mapping) else profiles or ())
@@ -206,6 +226,8 @@ def report_context(result: EvaluationResult, *, previous=None, measures=None, la
     infos = {pid: resolve_profile(result, pid, given) for pid in sorted(recorded)}
     own |= {o.id for info in infos.values() if info.profile for o in info.profile.own_indicators}
     known = {i.id for i in registry} | own | set(result.indicators["indicator_id"].astype(str))
-    catalogue = load_measures(measures, known_indicators=known)
-    return ReportContext(result=result, texts=Texts(lang), catalogue=catalogue,
-                         registry=registry, profile_infos=infos, previous=read_result(previous))
+    catalogues = measure_catalogues(measures, known_indicators=known)
+    return ReportContext(result=result, texts=Texts(lang, timezone),
+                         catalogue=catalogues.default,
+                         registry=registry, profile_infos=infos, previous=read_result(previous),
+                         catalogues=catalogues, regions=dict(regions or {}))

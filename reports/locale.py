@@ -7,11 +7,13 @@ Word show the same digits.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import math
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -20,6 +22,8 @@ from health_eval.yaml_text import load_mapping
 
 LANGUAGES = ("zh", "en")
 MISSING = "—"
+#: Local time of the reports unless told otherwise (``--timezone``).
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 class LocaleError(ValueError):
@@ -47,16 +51,34 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Asia/Shanghai``).
+
+    Raises
+    ------
+    LocaleError
+        For a name the time-zone database does not know.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise LocaleError(f"未知时区“{name}” / unknown time zone {name!r} (an IANA name such "
+                          f"as Asia/Shanghai)") from exc
+
+
 class Texts:
     """The texts of one language.
 
     Parameters
     ----------
     lang : {"zh", "en"}
+    timezone : str
+        IANA time zone the report's times are shown in.
     """
 
-    def __init__(self, lang: str = "zh") -> None:
+    def __init__(self, lang: str = "zh", timezone: str = DEFAULT_TIMEZONE) -> None:
         self.lang = lang
+        self.timezone = time_zone(timezone)
         self._flat = flatten(_locale_data(lang))
 
     def __call__(self, key: str, **fields: Any) -> str:
@@ -72,6 +94,13 @@ class Texts:
         except KeyError:
             raise LocaleError(f"locales/{self.lang}.yaml has no text {key!r}") from None
         return str(template).format(**fields) if fields else str(template)
+
+    def terms(self, key: str) -> list[list[str]]:
+        """A list of ``[from, to]`` pairs of the locale (translations of recurring words)."""
+        node: Any = _locale_data(self.lang)
+        for part in key.split("."):
+            node = node.get(part, {}) if isinstance(node, Mapping) else {}
+        return [list(map(str, pair)) for pair in node] if isinstance(node, list) else []
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The text of ``key``, or ``default`` when there is none (optional labels)."""
@@ -100,6 +129,20 @@ class Texts:
         """A change with its sign (``+1.2``, ``-0.4``, ``0.0``)."""
         text = self.num(value, decimals)
         return text if text == MISSING or text.startswith("-") or float(text) == 0 else "+" + text
+
+    def when(self, value: Any) -> str:
+        """A recorded time (ISO 8601, UTC when it has no offset) as local time with its zone:
+        ``2021-03-05 20:00:00（北京时间）``; ``—`` for a missing or unreadable one."""
+        try:
+            moment = _dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return MISSING
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=_dt.UTC)
+        local = moment.astimezone(self.timezone)
+        key = self.timezone.key
+        zone = self.get(f"time_zones.{key.replace('/', '_')}") or self("time_zone", zone=key)
+        return self("local_time", time=f"{local:%Y-%m-%d %H:%M:%S}", zone=zone)
 
     def join(self, items: Iterable[str]) -> str:
         """Items joined by the language's list separator."""

@@ -1,7 +1,8 @@
 """The measure catalogue of the plan revision (一河（湖）一策) and the report's settings.
 
 The packaged ``measures.yaml`` is written from items 1–22 of the district's 2021 river-chief work
-plan (SPEC §7). A user replaces it with ``--measures FILE``: the file is validated with pydantic
+plan (SPEC §7). A user replaces it with ``--measures FILE`` (YAML, or the Excel workbook of
+:mod:`.measures_excel`): the file is validated with pydantic
 (``extra="forbid"``), every problem named by its key path, and its ``settings`` keys fall back to
 the packaged ones, so the thresholds live in data, never in code.
 """
@@ -103,9 +104,17 @@ class SourceDocument(_Model):
 
 
 class Catalogue(_Model):
-    """The measure catalogue with the report settings."""
+    """The measure catalogue with the report settings.
+
+    Parameters
+    ----------
+    region : str, optional
+        The district the catalogue was written for (``青云谱区``): water bodies whose
+        所在区域 ends with it are its own; for the others it is only an example.
+    """
 
     settings: ReportSettings
+    region: str | None = None
     source_document: SourceDocument | None = None
     measures: list[Measure]
 
@@ -129,6 +138,20 @@ class Catalogue(_Model):
 
 def _read(text: str, origin: str) -> dict[str, Any]:
     return load_mapping(text, origin, MeasuresError, "措施库", "a measure catalogue")
+
+
+def _read_file(path: Path, known_indicators: set[str] | None) -> dict[str, Any]:
+    """The mapping of a YAML or Excel (``.xlsx``) catalogue file."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .measures_excel import read_measures_workbook
+
+        return read_measures_workbook(path, known_indicators)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise MeasuresError(f"{path}: 措施库应为 UTF-8 编码的 YAML 或 .xlsx 工作簿 / a measure "
+                            f"catalogue is UTF-8 YAML or an .xlsx workbook: {exc}") from exc
+    return _read(text, str(path))
 
 
 @functools.cache
@@ -166,7 +189,7 @@ def load_measures(source: str | os.PathLike | Mapping[str, Any] | Catalogue | No
             path = Path(source)
             if not path.is_file():
                 raise MeasuresError(f"找不到措施库文件 / no measure catalogue file: {path}")
-            data, origin = _read(path.read_text(encoding="utf-8"), str(path)), str(path)
+            data, origin = _read_file(path, known_indicators), str(path)
         settings = data.get("settings", {})
         if isinstance(settings, Mapping):
             data["settings"] = {**_packaged_data()["settings"], **settings}

@@ -105,3 +105,22 @@ def sub_rules(profile: Profile, indicator_id: str) -> dict[str, Any]:
             except ValueError:
                 continue
     return rules
+
+
+def source_text(source: str | None, texts, names: Mapping[str, str] | None = None) -> str:
+    """The ``source`` note of a profile number in the report's language.
+
+    Packaged profiles write sources as ``指南 <indicator> 赋分 (remark)``: the locale's
+    ``source_terms`` (pairs, longest first) translate the known words and remarks, and in
+    English ``names`` (Chinese indicator name → English) the indicator names; what is left
+    (a document's title, a user's own note) stays as written.
+    """
+    if not source:
+        return "—"
+    pairs = [tuple(p) for p in texts.terms("source_terms")]
+    if texts.lang == "en" and names:
+        pairs += list(names.items())
+    text = str(source)
+    for old, new in sorted(pairs, key=lambda p: -len(p[0])):
+        text = text.replace(old, new)
+    return " ".join(text.split())

@@ -45,7 +45,7 @@ def build_summary(context: ReportContext, links: Mapping[str, str] | None = None
     return Report(title=t("summary.title"),
                   subtitle=(t("summary.subtitle", dataset=result.provenance.get("dataset",
                                                                                  MISSING),
-                              timestamp=result.provenance.get("timestamp", MISSING)),),
+                              timestamp=t.when(result.provenance.get("timestamp"))),),
                   sections=numbered(sections, lambda n, title: t(
                       "common.section_number", n=n, title=title)), lang=t.lang, footer=t("summary.footer"),
                   meta={"figure_note": t("report.figure_note"),

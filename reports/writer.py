@@ -22,8 +22,14 @@ from .content import build_report
 from .context import ReportContext, report_context
 from .docx import write_docx
 from .docx_layout import new_document
-from .locale import LANGUAGES
-from .measures import Catalogue, MeasuresError, load_measures
+from .locale import DEFAULT_TIMEZONE, LANGUAGES, LocaleError, time_zone
+from .measure_choice import (
+    MeasureCatalogues,
+    default_catalogue_issues,
+    measure_catalogues,
+    parse_measure_options,
+)
+from .measures import MeasuresError
 from .render import render
 from .summary import build_summary
 
@@ -63,7 +69,9 @@ def _checked_context(result: EvaluationResult, **arguments) -> ReportContext:
 
 def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, measures=None,
                 lang: str = "zh", profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
-                context: ReportContext | None = None) -> str:
+                context: ReportContext | None = None,
+                regions: Mapping[str, str] | None = None,
+                timezone: str = DEFAULT_TIMEZONE) -> str:
     """The HTML report (one self-contained page) of one water body of ``result``.
 
     Parameters
@@ -72,13 +80,18 @@ def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, 
     water_body_id : str
     previous : EvaluationResult or path of a result.json, optional
         A previous evaluation to compare with.
-    measures : path, mapping or Catalogue, optional
-        The measure catalogue; default the packaged ``measures.yaml``.
+    measures : path, mapping, Catalogue, {district: source} or MeasureCatalogues, optional
+        The measure catalogues; default the packaged ``measures.yaml``.
     lang : {"zh", "en"}
     profiles : Profiles, optional
         Profiles the result was evaluated with (for custom profile files).
     context : ReportContext, optional
         A prepared context (the other arguments are then ignored).
+    regions : mapping of water body id to 所在区域, optional
+        Chooses each water body's measure catalogue
+        (:func:`~.measure_choice.water_body_regions` of the Dataset).
+    timezone : str
+        IANA time zone of the times shown (default Asia/Shanghai).
 
     Raises
     ------
@@ -88,7 +101,8 @@ def render_html(result: EvaluationResult, water_body_id: str, *, previous=None, 
         For a previous result that is not of an earlier evaluation year.
     """
     context = context or _checked_context(result, previous=previous, measures=measures,
-                                          lang=lang, profiles=profiles)
+                                          lang=lang, profiles=profiles, regions=regions,
+                                          timezone=timezone)
     return render(_report(context, water_body_id))
 
 
@@ -105,6 +119,8 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
                   formats: Sequence[str] = REPORT_FORMATS, previous=None, measures=None,
                   lang: str = "zh",
                   profiles: Iterable[Profile] | Mapping[str, Profile] | None = None,
+                  regions: Mapping[str, str] | None = None,
+                  timezone: str = DEFAULT_TIMEZONE,
                   self_contained: bool = False,
                   docx_template: str | os.PathLike | None = None) -> list[Path]:
     """Write the plan-revision reports of every water body of ``result``.
@@ -121,7 +137,7 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
     result : EvaluationResult
     out_dir : path
     formats : sequence of {"html", "docx"}
-    previous, measures, lang, profiles
+    previous, measures, lang, profiles, regions, timezone
         See :func:`render_html`.
     self_contained : bool
         One-file HTML pages (for e-mail) instead of pages sharing ``assets/plotly.min.js``.
@@ -144,7 +160,7 @@ def write_reports(result: EvaluationResult, out_dir: str | os.PathLike,
     """
     formats = check_formats(formats)
     context = _checked_context(result, previous=previous, measures=measures, lang=lang,
-                               profiles=profiles)
+                               profiles=profiles, regions=regions, timezone=timezone)
     out = Path(out_dir)
     written: list[Path] = []
     links = {}
@@ -194,8 +210,9 @@ class ReportRequest:
 
     formats: tuple[str, ...]
     previous: EvaluationResult | None = None
-    measures: Catalogue | None = None
+    measures: MeasureCatalogues | None = None
     lang: str = "zh"
+    timezone: str = DEFAULT_TIMEZONE
     self_contained: bool = False
     docx_template: Path | None = None
 
@@ -214,25 +231,36 @@ class ReportRequest:
             except RoundsError as exc:
                 raise ReportOptionError("--previous", str(exc)) from exc
 
+    def catalogue_issues(self, result: EvaluationResult, regions: Mapping[str, str]) -> list:
+        """``measures.default_catalogue`` warnings of the water bodies whose reports would use
+        the packaged example catalogue outside its district (none without reports)."""
+        if not self.formats:
+            return []
+        return default_catalogue_issues(self.measures or measure_catalogues(),
+                                        result.water_bodies, regions)
+
     def write(self, result: EvaluationResult, out_dir: str | os.PathLike,
-              profiles: Iterable[Profile] = ()) -> list[Path]:
+              profiles: Iterable[Profile] = (), regions: Mapping[str, str] | None = None
+              ) -> list[Path]:
         """Write the reports of ``result`` (nothing when no format was asked for)."""
         if not self.formats:
             return []
         return write_reports(result, out_dir, self.formats, previous=self.previous,
                              measures=self.measures, lang=self.lang, profiles=list(profiles),
+                             regions=regions, timezone=self.timezone,
                              self_contained=self.self_contained,
                              docx_template=self.docx_template)
 
 
 def report_request(formats: str, previous: str | os.PathLike | None = None,
-                   measures: str | os.PathLike | None = None, lang: str = "zh",
-                   self_contained: bool = False,
+                   measures: str | os.PathLike | Sequence[str] | None = None, lang: str = "zh",
+                   timezone: str = DEFAULT_TIMEZONE, self_contained: bool = False,
                    docx_template: str | os.PathLike | None = None) -> ReportRequest:
-    """Check ``--report``, ``--previous``, ``--measures``, ``--lang`` and ``--docx-template``
-    of the CLI (``--self-contained`` needs no check).
+    """Check ``--report``, ``--previous``, ``--measures``, ``--lang``, ``--timezone`` and
+    ``--docx-template`` of the CLI (``--self-contained`` needs no check).
 
-    ``formats`` is a comma list of ``html``/``docx`` (empty or ``none``: no report).
+    ``formats`` is a comma list of ``html``/``docx`` (empty or ``none``: no report);
+    ``measures`` a file, or the ``--measures`` values (``FILE`` or ``DISTRICT=FILE`` each).
 
     Raises
     ------
@@ -245,6 +273,10 @@ def report_request(formats: str, previous: str | os.PathLike | None = None,
         raise ReportOptionError("--report", str(exc)) from exc
     if lang not in LANGUAGES:
         raise ReportOptionError("--lang", f"choose from {', '.join(LANGUAGES)}")
+    try:
+        time_zone(timezone)
+    except LocaleError as exc:
+        raise ReportOptionError("--timezone", str(exc)) from exc
     loaded = None
     if previous is not None:
         try:
@@ -252,9 +284,11 @@ def report_request(formats: str, previous: str | os.PathLike | None = None,
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ReportOptionError("--previous", f"上次评价结果无法读取 / cannot read the "
                                                   f"previous result {previous}: {exc}") from exc
+    if isinstance(measures, (str, os.PathLike)):
+        measures = [os.fspath(measures)]
     try:
-        catalogue = load_measures(measures) if measures is not None else None
-    except MeasuresError as exc:
+        catalogue = (measure_catalogues(parse_measure_options(measures)) if measures else None)
+    except (MeasuresError, ValueError) as exc:
         raise ReportOptionError("--measures", str(exc)) from exc
     template = Path(docx_template) if docx_template is not None else None
     if template is not None:
@@ -262,4 +296,4 @@ def report_request(formats: str, previous: str | os.PathLike | None = None,
             new_document(template)
         except ValueError as exc:
             raise ReportOptionError("--docx-template", str(exc)) from exc
-    return ReportRequest(chosen, loaded, catalogue, lang, self_contained, template)
+    return ReportRequest(chosen, loaded, catalogue, lang, timezone, self_contained, template)

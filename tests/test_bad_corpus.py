@@ -195,6 +195,10 @@ EXPECTED: dict[str, list[Row]] = {
         ("monthly_flow", "逐月实测与天然流量.csv", None, 3, "month", "13", "value.range",
          "error"),
     ],
+    # a water body outside the packaged measure catalogue's district: valid input (the run
+    # with reports warns, tests/test_measures_catalogue.py)
+    "district_without_catalogue": [],
+    "district_blank": [],
 }
 
 SEG = "评价河段.csv"

@@ -126,7 +126,7 @@ def test_profiles_and_schema():
 def test_validate_reports_tables_and_writes_the_issues(tmp_path):
     result = runner.invoke(app, ["validate", str(demo_path()), "--out", str(tmp_path)])
     assert result.exit_code == 0
-    assert "wq_samples" in result.output and "1368" in result.output
+    assert "水质监测数据" in result.output and "1368" in result.output
     issues = pd.read_csv(tmp_path / "issues.csv", encoding="utf-8-sig")
     # the demo reads and checks clean; validate previews the evaluation, so it names the one
     # warning run gives too: 12 days missing from a daily flow series
@@ -143,7 +143,7 @@ def test_validate_exits_1_on_errors_and_lists_them(tmp_path):
     assert result.exit_code == 1
     issues = pd.read_csv(tmp_path / "out" / "issues.csv", encoding="utf-8-sig")
     error = issues[issues["严重程度 severity"] == "error"].iloc[0]
-    assert (error["行号 row"], error["列 column"], error["问题值 value"]) == (2, "length_km",
+    assert (error["行号 row"], error["列 column"], error["问题值 value"]) == (2, "河段长度(km)",
                                                                           "三点二")
 
 

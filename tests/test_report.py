@@ -19,6 +19,8 @@ from health_eval.reports import render_html, report_context, write_reports
 from health_eval.reports.content import build_report
 from health_eval.reports.diagnosis import indicator_points, water_body_indicators
 from health_eval.reports.figures import plotly_js
+from health_eval.reports.locale import Texts
+from health_eval.reports.measure_choice import water_body_regions
 from health_eval.reports.text import visible_text
 from typer.testing import CliRunner
 
@@ -38,12 +40,13 @@ def demo_result():
 @pytest.fixture(scope="module")
 def written(demo_result, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    return out, write_reports(demo_result, out)
+    regions = water_body_regions(health_eval.load_dataset(demo_path()))
+    return out, write_reports(demo_result, out, regions=regions)
 
 
 def normalised(text: str, result) -> str:
     """Visible text without what changes from run to run or machine to machine."""
-    text = text.replace(result.provenance["timestamp"], "<TIMESTAMP>")
+    text = text.replace(Texts("zh").when(result.provenance["timestamp"]), "<TIMESTAMP>")
     text = text.replace(str(demo_path()), "<DEMO>")
     return text.replace(f"health_eval {result.provenance['engine_version']}",
                         "health_eval <VERSION>")

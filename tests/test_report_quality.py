@@ -29,8 +29,8 @@ def test_a_renormalised_mandatory_indicator_is_said_prominently(without_fish):
     conclusion = WaterBodyReport(context, "R").conclusion()
     warnings = [b.text for b in conclusion.blocks
                 if isinstance(b, Paragraph) and b.kind == "warning"]
-    assert len(warnings) == 1 and "biota.fish_retention" in warnings[0]
-    assert "warn 策略重新归一化权重" in warnings[0]
+    assert len(warnings) == 1 and "必选指标“鱼类保有指数”" in warnings[0]
+    assert "“必选指标缺失时警告”的规定重新归一化权重" in warnings[0]
     text = visible_text(render_html(result, "R", context=context))
     assert "鱼类保有指数 | 必选 | 上段（S1） | 无数据 | 输入数据包中没有所需数据表（fish_species）" in text
     assert "生物 | 上段（S1） | 水鸟状况 | 0.500 | 1.000" in text    # renormalised weight
@@ -45,5 +45,5 @@ def test_no_rhi_means_no_target_and_a_water_body_without_segments_still_reports(
     assert "测试河未能得出河湖健康指数" in river
     assert "未得出河湖健康指数，无法计算目标。" in river
     empty = visible_text(render_html(result, "L", profiles=[profile]))
-    assert "错误 | 第 2 行 water_body_id | 河湖 L 没有评价河段，无法评价" in empty
+    assert "错误 | 第 2 行 河湖编码 | 河湖 L 没有评价河段，无法评价" in empty
     assert "本河湖没有指标值。" in empty

@@ -134,7 +134,7 @@ def test_run_refuses_invalid_data_and_keeps_the_previous_result(tmp_path):
     issues = pd.read_csv(out / "issues.csv", encoding="utf-8-sig")
     error = issues[issues["严重程度 severity"] == "error"]
     assert error[["行号 row", "列 column", "问题值 value", "规则 rule"]].values.tolist() == [
-        [2, "value", 17.15, "value.range"]]
+        [2, "监测值", 17.15, "value.range"]]
     assert json.loads(before)["provenance"]["rows"]["wq_samples"]["used"] == 1368
 
 

@@ -803,6 +803,34 @@ def case_xlsx_control_in_sheet_xml(folder: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Issue 16: a district without its own measure catalogue (the input is valid; a run with
+# reports warns measures.default_catalogue and says so in the plan section).
+# --------------------------------------------------------------------------------------------
+
+def _with_region(region: str) -> Rows:
+    """The base water-body table with a 所在区域 column."""
+    header, *rows = WATER_BODIES
+    return [[*header, "所在区域"], *([*row, region] for row in rows)]
+
+
+def district_catalogue_cases() -> None:
+    """Register the cases of a water body outside the packaged catalogue's district."""
+
+    @case
+    def case_district_without_catalogue(folder: Path) -> None:
+        """清河 lies in 濂溪区, for which no measure catalogue is given."""
+        write_base(folder, 河湖名录=_with_region("江西省九江市濂溪区"))
+
+    @case
+    def case_district_blank(folder: Path) -> None:
+        """所在区域 is there but blank."""
+        write_base(folder, 河湖名录=_with_region(""))
+
+
+district_catalogue_cases()
+
+
+# --------------------------------------------------------------------------------------------
 
 README = """# Broken input packages
 
