@@ -186,12 +186,10 @@ class Archive:
 
     def _insert_round(self, conn, result: EvaluationResult, digest: str) -> int:
         p = result.provenance
-        profiles = {k: {"digest": v.get("digest"), "extends": v.get("extends")}
-                    for k, v in (p.get("profiles") or {}).items()}
         rest = {k: v for k, v in p.items() if k not in ("inputs", "options", "profiles")}
         row = {"digest": digest, "stored_at": _utc_now(), "run_time": p.get("timestamp"),
                "engine_version": p.get("engine_version"), "dataset": p.get("dataset"),
-               "profiles": profiles, "reading": p.get("reading") or p.get("readings"),
+               "profiles": p.get("profiles"), "reading": p.get("reading") or p.get("readings"),
                "inputs": p.get("inputs"), "options": p.get("options"), "provenance": rest}
         return conn.execute(m.rounds.insert().returning(m.rounds.c.id), row).scalar_one()
 
