@@ -15,6 +15,7 @@ from health_eval.profile import Profile
 from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
 from . import figures
+from .archive_notes import archive_notes
 from .compare import compare_indicators, compare_parts
 from .context import ReportContext
 from .diagnosis import data_periods, drivers, finite
@@ -306,6 +307,7 @@ class WaterBodyReport:
         before = previous.water_bodies[previous.water_bodies["water_body_id"] == self.id]
         blocks: list[Block] = [Paragraph(t("comparison.intro", timestamp=previous.provenance.get(
             "timestamp", MISSING)))]
+        blocks += archive_notes(previous.provenance, self.id, t.lang)   # run --archive
         if before.empty:
             blocks.append(Paragraph(t("comparison.new_water_body"), "warning"))
             return Section("comparison", t("sections.comparison"), tuple(blocks))

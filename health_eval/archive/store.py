@@ -114,7 +114,8 @@ class Archive:
         ArchiveError
             When a water body's evaluation year is not known.
         """
-        result, kept, folder = self._read_source(source)
+        files = [Path(f) for f in files]
+        result, kept, folder = self._read_source(source, files)
         digest = result_digest(kept["result.json"])
         recorded = self._file_rows(kept, folder, files)
         table = self._evaluation_frame(result, facts, years)
@@ -134,9 +135,16 @@ class Archive:
         return Added(round_id, True, digest, revisions)
 
     @staticmethod
-    def _read_source(source) -> tuple[EvaluationResult, dict[str, bytes], Path | None]:
+    def _read_source(source, files: list[Path]
+                     ) -> tuple[EvaluationResult, dict[str, bytes], Path | None]:
+        """The result, the files kept byte for byte, and the folder file names are relative
+        to. A result given with its written files keeps those files' bytes."""
         if isinstance(source, EvaluationResult):
-            return source, {"result.json": (source.to_json() + "\n").encode("utf-8")}, None
+            written = {p.name: p for p in files if p.name in KEPT_FILES and p.is_file()}
+            kept = {name: path.read_bytes() for name, path in written.items()}
+            kept.setdefault("result.json", (source.to_json() + "\n").encode("utf-8"))
+            folder = next(iter(written.values())).parent if written else None
+            return source, kept, folder
         folder = Path(source)
         path = folder / "result.json"
         if not path.is_file():
@@ -447,9 +455,12 @@ class Archive:
         tables = {name: table.assign(water_body_id=table.pop("evaluation").map(chosen))
                   for name, table in self.evaluation_tables(chosen).items()}
         water_bodies = frame.drop(columns=["evaluation", "round", "evaluation_year", "facts"])
+        provenance: dict = {"archive_rounds": rounds}
+        times = {r["run_time"] for r in rounds.values()}
+        if len(times) == 1:                 # one round compared with: its run time
+            provenance["timestamp"] = times.pop()
         return EvaluationResult(water_bodies, tables["segments"], tables["criteria"],
-                                tables["indicators"], pd.DataFrame(),
-                                {"archive_rounds": rounds, "timestamp": None}), rounds
+                                tables["indicators"], pd.DataFrame(), provenance), rounds
 
 
 def open(url: str | os.PathLike | None = None, *, create: bool = True) -> Archive:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .connect import ArchiveError
 from .store import CRITERIA, Archive
 
 #: Fewest evaluation years a trend is computed over.
@@ -150,6 +151,37 @@ def trend_sentences(stats: pd.DataFrame, lang: str = "zh") -> list[str]:
         else:
             continue
         sentences.append(zh if lang == "zh" else en)
+    return sentences
+
+
+def run_trends(archive: Archive, result, years) -> dict[str, dict[str, list[str]]]:
+    """Trend sentences (``{"zh": […], "en": […]}``) of each water body of a new ``result``
+    over its archived earlier years and this one (``years``: water body → evaluation year);
+    only water bodies with at least :data:`MIN_ROUNDS` years in all."""
+    from ..reports.diagnosis import indicator_points, water_body_indicators
+
+    summary = water_body_indicators(indicator_points(result.indicators, result.segments,
+                                                     result.criteria))
+    sentences = {}
+    for row in result.water_bodies.to_dict("records"):
+        code, year = row["water_body_id"], years.get(row["water_body_id"])
+        try:
+            series = series_table(archive, code)
+        except ArchiveError:
+            continue
+        series = series[series["evaluation_year"] < year]
+        if series["evaluation_year"].nunique() < MIN_ROUNDS - 1:
+            continue
+        now = [("rhi", "RHI", "rhi", row["rhi"])] + [
+            (c, CRITERION_NAMES[c], "criterion", row.get(c)) for c in CRITERIA]
+        now += [(r["indicator_id"], r["indicator_name"], "indicator", r["score"])
+                for r in summary[summary["water_body_id"] == code].to_dict("records")]
+        current = pd.DataFrame(now, columns=["series", "label", "kind", "value"]).assign(
+            evaluation_year=year, round=None)
+        table = pd.concat([series, current], ignore_index=True)
+        table["value"] = pd.to_numeric(table["value"], errors="coerce")
+        stats = trend_stats(table.dropna(subset=["value"]))
+        sentences[code] = {lang: trend_sentences(stats, lang) for lang in ("zh", "en")}
     return sentences
 
 
