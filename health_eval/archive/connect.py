@@ -54,11 +54,22 @@ def shown_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _json(value) -> str:
-    """JSON of a details mapping or provenance, numpy values as plain ones."""
-    from ..result import _plain
+def _numpy_value(value):
+    """A numpy scalar or array as its Python value (json.dumps' ``default``)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
-    return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+def _json(value) -> str:
+    """JSON of a details mapping or provenance (numpy values as plain ones; NaN as null)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False,
+                          default=_numpy_value)
+    except ValueError:                      # a NaN somewhere: the result's own conversion
+        from ..result import _plain
+
+        return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True, allow_nan=False)
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -130,9 +141,9 @@ def check_revision(revision: str | None) -> None:
         steps = [r.revision for r in script.iterate_revisions(head, revision)][::-1]
         raise ArchiveError(
             f"档案结构版本 {revision} 较旧，请先运行 health-eval archive upgrade（迁移 "
-            f"{' → '.join(steps)}）",
+            f"{revision} → {head}：{'、'.join(steps)}）",
             f"the archive schema is at the older revision {revision}: run health-eval archive "
-            f"upgrade first (migration {' → '.join(steps)})")
+            f"upgrade first (migration {revision} → {head}: {', '.join(steps)})")
     raise ArchiveError(
         f"档案结构版本 {revision} 比本程序新（本程序最高为 {head}），请升级 health_eval 后再使用；"
         f"该版本的迁移 {revision} 不在本程序中",

@@ -127,7 +127,7 @@ def sheet_document(archive: Archive, water_body: str, round_id: int | None = Non
     if before is not None:
         change += [("RHI", f"{_n(before['rhi'])} → {_n(row['rhi'])}（"
                            f"{_signed(row['rhi'], before['rhi'])}）"),
-                   ("健康状态", f"{before['health_name']} → {row['health_name']}")]
+                   ("类别变化", f"{before['health_name']} → {row['health_name']}")]
     criteria = table(["准则层", "上次", "本次", "变化"],
                      [[CRITERION_NAMES[c], _n(None if before is None else before[c]),
                        _n(row[c]), _signed(row[c], None if before is None else before[c])]

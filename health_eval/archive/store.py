@@ -61,6 +61,12 @@ def _plain_records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict]:
     return [dict(zip(columns, row)) for row in table.itertuples(index=False, name=None)]
 
 
+def _chunks(values: list, size: int = 10_000):
+    """``values`` in parts small enough for one ``IN (…)`` (SQLite allows 32,766 parameters)."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def _utc_now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
@@ -208,27 +214,32 @@ class Archive:
         else created."""
         codes = table["water_body_id"].tolist()
         national = [c for c in table["national_code"] if c]
-        known = conn.execute(sa.select(m.water_bodies.c.id, m.water_bodies.c.code,
-                                       m.water_bodies.c.national_code).where(
-            m.water_bodies.c.code.in_(codes) | m.water_bodies.c.national_code.in_(national))
-        ).all()
+        w = m.water_bodies
+        known = [r for part in _chunks(codes) for r in conn.execute(
+            sa.select(w.c.id, w.c.code, w.c.national_code).where(w.c.code.in_(part)))]
+        known += [r for part in _chunks(national) for r in conn.execute(
+            sa.select(w.c.id, w.c.code, w.c.national_code).where(w.c.national_code.in_(part)))]
         by_code = {r.code: r.id for r in known}
         by_national = {r.national_code: r.id for r in known if r.national_code}
-        keys = []
-        for record in table.to_dict("records"):
-            key = by_code.get(record["water_body_id"]) or by_national.get(record["national_code"])
-            values = {"code": record["water_body_id"], "name": record["name"],
-                      "kind": record["kind"], "national_code": record["national_code"]}
-            if key is None:
-                key = conn.execute(m.water_bodies.insert().returning(m.water_bodies.c.id),
-                                   values).scalar_one()
-            else:
-                conn.execute(m.water_bodies.update().where(m.water_bodies.c.id == key),
-                             {k: v for k, v in values.items() if v is not None})
-            keys.append(key)
-        seen = set(conn.execute(sa.select(m.water_body_codes.c.water_body,
-                                          m.water_body_codes.c.code).where(
-            m.water_body_codes.c.water_body.in_(keys))).all())
+        rows = [{"code": r["water_body_id"], "name": r["name"], "kind": r["kind"],
+                 "national_code": r["national_code"]} for r in table.to_dict("records")]
+        found = [by_code.get(r["code"]) or by_national.get(r["national_code"]) for r in rows]
+        new = [r for r, k in zip(rows, found) if k is None]
+        keys = found
+        if new:
+            created = iter(conn.execute(w.insert().returning(w.c.id, sort_by_parameter_order=True),
+                                        new).scalars().all())
+            keys = [next(created) if k is None else k for k in found]
+        known_rows = [{f"b_{c}": v for c, v in r.items()} | {"b_key": k}
+                      for r, k in zip(rows, found) if k is not None]
+        if known_rows:                      # today's code, name and kind (national code kept)
+            conn.execute(w.update().where(w.c.id == sa.bindparam("b_key")).values(
+                code=sa.bindparam("b_code"), name=sa.bindparam("b_name"),
+                kind=sa.bindparam("b_kind"), national_code=sa.func.coalesce(
+                    sa.bindparam("b_national_code"), w.c.national_code)), known_rows)
+        c = m.water_body_codes
+        seen = {tuple(r) for part in _chunks(keys) for r in conn.execute(
+            sa.select(c.c.water_body, c.c.code).where(c.c.water_body.in_(part)))}
         new = [{"water_body": k, "code": c, "national_code": n, "first_round": round_id}
                for k, c, n in zip(keys, codes, table["national_code"]) if (k, c) not in seen]
         if new:
