@@ -219,6 +219,7 @@ class RunArchive:
         from .archive import ArchiveError, facts_from_dataset
         from .archive import open as open_archive
         from .archive.trend import run_trends
+        from .issues import InputError
 
         run = cls(location, None)
         try:
@@ -231,6 +232,9 @@ class RunArchive:
                                                                        years)
         except ArchiveError as exc:
             run.failure = str(exc)
+        except (InputError, OSError) as exc:   # e.g. a Dask dataset load_dataset cannot read
+            run.failure = (f"评价年份与基本信息无法从输入读取 / the evaluation years and basic "
+                           f"facts cannot be read from the input: {exc}")
         return run
 
     def reports(self, reports):

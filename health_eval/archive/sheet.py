@@ -57,8 +57,14 @@ def _evaluation(history: pd.DataFrame, round_id: int | None, code: str) -> int:
 
 
 def _basis(archive: Archive, round_id: int, profile_id: str | None) -> str:
-    record = archive.round(round_id)
-    profile = (record.get("profiles") or {}).get(profile_id) or {}
+    import sqlalchemy as sa
+
+    from .models import rounds
+
+    with archive.engine.connect() as conn:
+        profiles = conn.execute(sa.select(rounds.c.profiles).where(rounds.c.id == round_id)
+                                ).scalar()
+    profile = (profiles or {}).get(profile_id) or {}
     digest = str(profile.get("digest") or "")[:12]
     title = profile.get("title") or profile_id or "—"
     source = profile.get("source")

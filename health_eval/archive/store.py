@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from ..atomic import atomic_path
 from ..result import EvaluationResult
 from . import models as m
+from .bulk import bulk_insert
 from .connect import (
     ArchiveError,
     archive_url,
@@ -148,7 +149,8 @@ class Archive:
         if isinstance(source, EvaluationResult):
             written = {p.name: p for p in files if p.name in KEPT_FILES and p.is_file()}
             kept = {name: path.read_bytes() for name, path in written.items()}
-            kept.setdefault("result.json", (source.to_json() + "\n").encode("utf-8"))
+            if "result.json" not in kept:   # not written: as to_json would write it
+                kept["result.json"] = (source.to_json() + "\n").encode("utf-8")
             folder = next(iter(written.values())).parent if written else None
             return source, kept, folder
         folder = Path(source)
@@ -297,15 +299,15 @@ class Archive:
             if frame.empty:
                 continue
             rows = frame.assign(evaluation=frame["water_body_id"].map(evaluation_ids))
-            conn.execute(table.insert(), _plain_records(rows, ["evaluation", *columns]))
+            bulk_insert(conn, table, rows[[c for c in ["evaluation", *columns] if c in rows]])
         if result.indicators.empty:
             return
         summary = water_body_indicators(indicator_points(result.indicators, result.segments,
                                                          result.criteria))
         summary["evaluation"] = summary["water_body_id"].map(evaluation_ids)
-        conn.execute(m.wb_indicators.insert(), _plain_records(
-            summary, ["evaluation", "indicator_id", "indicator_name", "criterion", "score",
-                      "points"]))
+        bulk_insert(conn, m.wb_indicators, summary[["evaluation", "indicator_id",
+                                                    "indicator_name", "criterion", "score",
+                                                    "points"]])
 
     @staticmethod
     def _issue_rows(result: EvaluationResult, round_id: int) -> list[dict]:
