@@ -201,10 +201,15 @@ def trend_figure(series: pd.DataFrame, classes, title: str):
 
     figure = go.Figure()
     bounds = sorted(classes, key=lambda c: c.min_rhi)
-    for low, high in zip(bounds, [*bounds[1:], None]):
-        figure.add_hrect(y0=low.min_rhi, y1=high.min_rhi if high else 100, fillcolor=low.colour,
-                         opacity=0.12, line_width=0, annotation_text=f"{low.name_zh} "
-                         f"{low.label_zh}", annotation_position="right")
+    tops = [c.min_rhi for c in bounds[1:]] + [100]
+    # the bands as plain layout shapes (add_hrect takes ~0.15 s per band)
+    figure.update_layout(
+        shapes=[{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": c.min_rhi,
+                 "y1": top, "fillcolor": c.colour, "opacity": 0.12, "line": {"width": 0},
+                 "layer": "below"} for c, top in zip(bounds, tops)],
+        annotations=[{"xref": "paper", "x": 1.01, "xanchor": "left", "yref": "y",
+                      "y": (c.min_rhi + top) / 2, "text": f"{c.name_zh} {c.label_zh}",
+                      "showarrow": False} for c, top in zip(bounds, tops)])
     for (_, label), group in series.groupby(["series", "label"], sort=False):
         group = group.sort_values("evaluation_year")
         figure.add_trace(go.Scatter(x=group["evaluation_year"], y=group["value"],
