@@ -85,6 +85,15 @@ def test_an_earlier_run_added_later_is_not_current(archive_url, demo_rounds):
     assert current["rhi"].round(1).tolist() == [71.4]
 
 
+def test_a_result_without_issues(archive_url, demo_rounds):
+    folder, facts = demo_rounds[2021]
+    clean = EvaluationResult.from_json(folder / "result.json")
+    clean.issues = clean.issues.iloc[0:0]
+    with archive.open(archive_url) as store:
+        assert store.add(clean, facts=facts).created
+        assert _count(store, m.issues) == 0 and _count(store, m.evaluations) == 2
+
+
 def test_year_required_and_id_history(archive_url, demo_rounds):
     folder, facts = demo_rounds[2022]
     with archive.open(archive_url) as store:

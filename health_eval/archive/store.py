@@ -137,7 +137,9 @@ class Archive:
             table["water_body"] = self._water_body_keys(conn, table, round_id)
             evaluation_ids, revisions = self._insert_evaluations(conn, table, round_id, result)
             self._insert_parts(conn, result, evaluation_ids)
-            conn.execute(m.issues.insert(), self._issue_rows(result, round_id))
+            issue_rows = self._issue_rows(result, round_id)
+            if issue_rows:                  # an empty list would insert one blank row
+                conn.execute(m.issues.insert(), issue_rows)
             conn.execute(m.files.insert(), [{**f, "round": round_id} for f in recorded])
         return Added(round_id, True, digest, revisions)
 
@@ -315,10 +317,9 @@ class Archive:
         if "value" in issues:
             issues["value"] = issues["value"].map(lambda v: None if v is None or (
                 not isinstance(v, str) and pd.isna(v)) else str(v))
-        rows = _plain_records(issues.assign(round=round_id),
+        return _plain_records(issues.assign(round=round_id),
                               ["round", "table_name", "file", "sheet", "row", "column_name",
                                "value", "rule", "severity", "message_zh", "message_en"])
-        return rows or []
 
     # reading ------------------------------------------------------------------------------
 
