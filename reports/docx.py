@@ -299,7 +299,7 @@ def _ensure_styles(document) -> None:
 
 
 def build_docx(report: Report, pictures: PictureMaker | None = None,
-               template: str | os.PathLike | None = None):
+               template: str | os.PathLike | None = None, front_matter: bool = True):
     """A python-docx ``Document`` of ``report`` in the layout of :mod:`.docx_layout`.
 
     Parameters
@@ -310,6 +310,9 @@ def build_docx(report: Report, pictures: PictureMaker | None = None,
     template : path of a .docx, optional
         The bureau's Word file: its styles, page, margins, header and logo are kept (its body is
         not); without it, A4 with official margins and 宋体/黑体 on the styles.
+    front_matter : bool
+        The cover page and the table of contents (False: a short document such as the
+        archive's one-page health sheet starts with its first section).
     """
     texts = Texts(report.lang)
     document = layout.new_document(template)
@@ -320,20 +323,25 @@ def build_docx(report: Report, pictures: PictureMaker | None = None,
     properties = document.core_properties
     properties.title, properties.author = report.title, "health_eval"
     properties.language = "zh-CN" if report.lang == "zh" else report.lang
-    layout.cover(document, texts, report.title, report.subtitle)
-    contents = layout.table_of_contents(document, texts)
+    contents = None
+    if front_matter:
+        layout.cover(document, texts, report.title, report.subtitle)
+        contents = layout.table_of_contents(document, texts)
+    else:
+        document.add_heading(report.title, level=0)
     layout.page_footer(document, texts)
     writer = _Writer(document, report, pictures)
     for section in report.sections:
         writer.section(section)
     writer.orient(False)
-    layout.fill_contents(document, contents, writer.headings)
+    if contents is not None:
+        layout.fill_contents(document, contents, writer.headings)
     if report.footer:
         _paragraph(document, Paragraph(report.footer, "note"))
     return document
 
 
 def write_docx(report: Report, path: str | os.PathLike, pictures: PictureMaker | None = None,
-               template: str | os.PathLike | None = None) -> None:
+               template: str | os.PathLike | None = None, front_matter: bool = True) -> None:
     """Save ``report`` as a ``.docx`` file at ``path`` (see :func:`build_docx`)."""
-    build_docx(report, pictures, template).save(os.fspath(path))
+    build_docx(report, pictures, template, front_matter).save(os.fspath(path))

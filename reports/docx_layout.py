@@ -214,9 +214,10 @@ def fill_contents(document, field, headings: list[tuple[int, str]]) -> None:
 
 def caption(document, texts: Texts, kind: str, section: int, n: int, text: str):
     """``表 3-1 text`` (above a table) or ``图 3-2 text`` (below a figure), centred, in the
-    ``Caption`` style."""
+    ``Caption`` style; in an unnumbered section (``section`` 0) ``表 1``."""
     label = texts(f"word.{kind}")
-    paragraph = document.add_paragraph(f"{label} {section}-{n} {text}".rstrip(),
+    number = f"{section}-{n}" if section else f"{n}"
+    paragraph = document.add_paragraph(f"{label} {number} {text}".rstrip(),
                                        style="Caption" if "Caption" in document.styles
                                        else None)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
