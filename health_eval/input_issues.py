@@ -60,15 +60,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "it (it is used)"),
     "value.exceeds": ("值 {value} 大于同一行的 {limit}（{limit_value}）",
                       "value {value} is larger than {limit} of the same row ({limit_value})"),
-    "reference.unknown": ("{label} {key} 不在 {target} 中：{n} 行数据未被使用（首行见行号）",
+    "reference.unknown": ("{label} {key} 不在表“{target_zh}”中：{n} 行数据未被使用（首行见行号）",
                           "{code} {key} is not in {target}: {n} row(s) were not used (the "
                           "first at this row)"),
-    "reference.unusable": ("{label} {key} 在 {target} 中的行本身未被使用（见该行的问题）：{n} 行数据也未被"
+    "reference.unusable": ("{label} {key} 在表“{target_zh}”中的行本身未被使用（见该行的问题）：{n} 行数据也未被"
                            "使用（首行见行号）",
                            "{code} {key} is named in {target} only by a row that is not used "
                            "(see its issue): {n} row(s) were not used either (the first at "
                            "this row)"),
-    "reference.table_missing": ("没有表 {target}（{zh}）或它没有数据行：本表 {n} 行数据的{label}无法"
+    "reference.table_missing": ("没有表“{zh}”或它没有数据行：本表 {n} 行数据的{label}无法"
                                 "对应到河段，未被使用（首行见行号）",
                                 "table {target} ({zh}) is missing or has no data row: {n} "
                                 "row(s) name a {code} that cannot be placed and were not used "
@@ -105,13 +105,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                         "table {code} ({zh}) is given twice: {first} and {second}"),
     "table.empty": ("表为空（没有可识别的标题行），按未提供处理",
                     "table is empty (no recognisable header row) and is treated as absent"),
-    "table.no_rows": ("表 {code}（{zh}）只有标题行，没有数据行：读取它的指标无数据",
+    "table.no_rows": ("表“{zh}”只有标题行，没有数据行：读取它的指标无数据",
                       "table {code} ({zh}) has a header but no data row: the indicators that "
                       "read it have no data"),
-    "table.required_no_rows": ("必需的表 {code}（{zh}）只有标题行，没有数据行，无法评价",
+    "table.required_no_rows": ("必需的表“{zh}”只有标题行，没有数据行，无法评价",
                                "required table {code} ({zh}) has a header but no data row: "
                                "nothing can be evaluated"),
-    "table.census_empty": ("普查表 {code}（{zh}）没有数据行，按“普查未发现”处理",
+    "table.census_empty": ("普查表“{zh}”没有数据行，按“普查未发现”处理",
                            "census table {code} ({zh}) has no data row: read as 'none found'"),
     "table.unreadable": ("不是数据表（{detail}）", "not a table ({detail})"),
     "text.bom": ("该行含有多余的字节顺序标记（BOM，U+FEFF，常见于拼接的导出文件），已删除",

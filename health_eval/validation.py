@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .display_names import table_label
 from .input_issues import Origin, Sink
 from .issues import Issue
 from .lookup import is_in, per_row, row_years, station_years
@@ -417,6 +418,7 @@ def _dangling(checks: _Checks, table: str, target: pd.Series, reference: Referen
     values = checks.frame(table)[reference.column]
     _per_value(checks, table, reference.column, values, unknown,
                "reference.unknown", code=reference.column, target=reference.target,
+               target_zh=table_label(reference.target),
                label=reference.label)
     unusable = checks.rejected.get(reference.target)
     if unusable is not None and unusable.any():
@@ -424,6 +426,7 @@ def _dangling(checks: _Checks, table: str, target: pd.Series, reference: Referen
         _per_value(checks, table, reference.column, values, per_row(codes, named & ~usable,
                                                                     False),
                    "reference.unusable", code=reference.column, target=reference.target,
+                   target_zh=table_label(reference.target),
                    label=reference.label)
 
 
@@ -441,6 +444,7 @@ def _orphaned(checks: _Checks, table: str, reference: Reference) -> None:
         "reference.table_missing", "warning", row=int(checks.rows(table)[first]),
         column=reference.column, value=_text(checks.frame(table)[reference.column].iat[first]),
         n=int(flagged.sum()), code=reference.column, target=reference.target,
+        target_zh=table_label(reference.target),
         label=reference.label, zh=table_spec(reference.target).zh))
 
 

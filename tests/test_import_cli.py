@@ -70,6 +70,8 @@ def test_run_and_validate_find_the_same(tmp_path, export):
     reading = {"import.not_measured", "column.unknown", "parameter.unknown"}
     found = pd.read_csv(tmp_path / "v" / "issues.csv", encoding="utf-8-sig")
     ran = {(i["rule"], i["row"], i["column"]) for i in result["issues"] if i["rule"] in reading}
+    shown = {"parameter": "监测项目"}           # issues.csv names columns as the template does
+    ran = {(rule, row, shown.get(column, column)) for rule, row, column in ran}
     checked = {(r, int(w) if w == w else None, c if c == c else None)
                for r, w, c in zip(found.iloc[:, 6], found.iloc[:, 3], found.iloc[:, 4])
                if r in reading}

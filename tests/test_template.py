@@ -76,7 +76,8 @@ def test_example_rows_are_recognised_until_deleted_or_overwritten(workbook, tmp_
         if name not in ("填表说明", "示例行"):
             book[name].delete_rows(2, book[name].max_row)
     book.save(edited)
-    assert [i for i in load_dataset(edited).issues if i.rule == "template.example_rows"] == []
+    emptied = load_dataset(edited, strict=False).issues       # required tables now without rows
+    assert [i for i in emptied if i.rule == "template.example_rows"] == []
 
 
 def test_instructions_in_chinese_per_sheet(workbook):
