@@ -22,6 +22,8 @@ import typer
 
 from .api import evaluate
 from .catalogue import indicator_records, profile_records
+from .cli_archive import ARCHIVE_HELP, archive_app
+from .dataset import load_dataset
 from .issues import InputError, issues_frame, sort_issues
 from .memory import tune_for_evaluation
 from .profile import ProfileError, load_profile, profile_json_schema
@@ -33,6 +35,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
 profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method profiles.")
 app.add_typer(profile_app, name="profile")
+app.add_typer(archive_app, name="archive")
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
@@ -42,9 +45,13 @@ SERVICE_MODULES = {"fastapi": ("fastapi",), "uvicorn": ("uvicorn",),
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-def demo_path() -> Path:
-    """Folder of the bundled demo input package (synthetic data, labelled so)."""
-    return Path(str(resources.files("health_eval") / "data" / "demo"))
+#: Evaluation years of the bundled demo → its package folder (the second year: the archive).
+DEMO_YEARS = {2021: "demo", 2022: "demo_2022"}
+
+
+def demo_path(year: int = 2021) -> Path:
+    """Folder of the bundled demo input package of ``year`` (synthetic data, labelled so)."""
+    return Path(str(resources.files("health_eval") / "data" / DEMO_YEARS[year]))
 
 
 def _pad(text: str, width: int, right: bool) -> str:
@@ -143,10 +150,12 @@ def _check_reports(reports, result: EvaluationResult) -> None:
 
 
 def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict,
-                    reports=None, executor: str = "local") -> None:
+                    reports=None, executor: str = "local", archive: str | None = None) -> None:
     evaluator = _evaluator(executor)
     with _user_errors(), _progress_bar() as progress:
         try:
+            if archive is not None and executor == "local":   # read once: also for the archive
+                dataset = load_dataset(dataset)
             result = evaluator(dataset, profile, progress=progress, **options)
         except InputError as exc:
             _refuse(exc.issues, out)
@@ -154,6 +163,12 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         _check_reports(reports, result)
     written = result.write(out, tuple(formats))
     written += write_issues(result.issues, out)
+    stored = None
+    if archive is not None:                 # the health archive: health_eval/cli_archive.py
+        from .cli_archive import RunArchive
+
+        stored = RunArchive.open(archive, dataset, result)
+        reports = stored.reports(reports)
     if reports is not None and reports.formats:
         from .api import resolve_profiles
         from .reports import MeasuresError
@@ -168,6 +183,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     typer.echo(summary_table(result, decimals))
     _print_issues(result.issues)
     typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))
+    if stored is not None:
+        stored.add(result, out, written)
     if not result.ok:
         raise typer.Exit(EXIT_INVALID_INPUT)
 
@@ -239,11 +256,18 @@ def demo(out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder
          self_contained: bool = typer.Option(False, "--self-contained",
                                              help=SELF_CONTAINED_HELP),
          docx_template: Path | None = typer.Option(None, "--docx-template",
-                                                   help=DOCX_TEMPLATE_HELP)) -> None:
+                                                   help=DOCX_TEMPLATE_HELP),
+         year: int = typer.Option(2021, "--year", help="Demo evaluation year: 2021, or 2022 "
+                                                         "(a year on, for the archive)."),
+         archive: str | None = typer.Option(None, "--archive", help=ARCHIVE_HELP)) -> None:
     """评价内置演示数据 — evaluate the bundled demo (synthetic data: one river, one lake)."""
+    if year not in DEMO_YEARS:
+        raise typer.BadParameter(f"choose from {', '.join(map(str, DEMO_YEARS))}",
+                                 param_hint="--year")
     reports = _report_request(report, previous, measures, lang, self_contained, docx_template)
-    typer.echo(f"演示数据（合成，非真实监测）/ demo data (synthetic): {demo_path()}")
-    _run_and_report(demo_path(), None, out, _parse_formats(format), {}, reports)
+    typer.echo(f"演示数据（合成，非真实监测）/ demo data (synthetic): {demo_path(year)}")
+    _run_and_report(demo_path(year), None, out, _parse_formats(format), {}, reports,
+                    archive=archive)
 
 
 def _profile_choice(profiles: list[str]) -> dict | str | None:
@@ -285,11 +309,13 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         self_contained: bool = typer.Option(False, "--self-contained", help=SELF_CONTAINED_HELP),
         docx_template: Path | None = typer.Option(None, "--docx-template",
                                                   help=DOCX_TEMPLATE_HELP),
-        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP)) -> None:
+        executor: str = typer.Option("local", "--executor", help=EXECUTOR_HELP),
+        archive: str | None = typer.Option(None, "--archive", envvar="HEALTH_EVAL_ARCHIVE",
+                                           help=ARCHIVE_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
     reports = _report_request(report, previous, measures, lang, self_contained, docx_template)
     _run_and_report(dataset, _profile_choice(profile), out, _parse_formats(format),
-                    _options(option), reports, executor)
+                    _options(option), reports, executor, archive)
 
 
 @app.command()

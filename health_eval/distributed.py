@@ -6,7 +6,7 @@ may be a single ``<table>.parquet``) — as ``benchmarks/synthetic.write_parquet
 partition_by_water_body=True)`` writes it. Water bodies are independent in the method (every
 indicator is computed per segment or per water body, SPEC §1.1), so the archive is cut into
 chunks of whole water bodies: each Dask task reads only its chunk's partition folders
-(:mod:`health_eval.archive`, no other file opened) and only the columns of the table catalogue
+(:mod:`health_eval.partitions`, no other file opened) and only the columns of the table catalogue
 of the tables the profiles' indicators read, runs the same vectorised
 :func:`health_eval.evaluate` on them, and the client concatenates the chunk results
 (:meth:`EvaluationResult.concat`). The tables equal those of one single-machine evaluation of the
@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from .api import resolve_profiles
-from .archive import PARTITION_COLUMN, ArchiveTable, archive_tables, catalogue_columns
 from .compute import CONTEXT_TABLES, used_indicators
 from .dataset import Dataset
 from .issues import InputError
+from .partitions import PARTITION_COLUMN, ArchiveTable, archive_tables, catalogue_columns
 from .registry import default_registry
 from .result import EvaluationResult
 from .tables import CATALOGUE

@@ -15,6 +15,7 @@ from health_eval.profile import Profile
 from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
 from . import figures
+from .archive_notes import archive_notes
 from .compare import compare_indicators, compare_parts, round_years
 from .context import ReportContext
 from .diagnosis import data_periods, drivers, finite
@@ -307,6 +308,7 @@ class WaterBodyReport:
         blocks: list[Block] = [Paragraph(t(
             "comparison.intro", previous=round_years(previous, self.id) or MISSING,
             current=round_years(self.c.result, self.id) or MISSING))]
+        blocks += archive_notes(previous.provenance, self.id, t.lang)   # run --archive
         if before.empty:
             blocks.append(Paragraph(t("comparison.new_water_body"), "warning"))
             return Section("comparison", t("sections.comparison"), tuple(blocks))

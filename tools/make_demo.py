@@ -109,6 +109,9 @@ if str(ROOT) not in sys.path:
 from health_eval.tables import CATALOGUE  # noqa: E402
 
 OUT = ROOT / "health_eval" / "data" / "demo"
+#: The second evaluation year (``health-eval demo --year 2022``): see :func:`second_year`.
+OUT_2 = ROOT / "health_eval" / "data" / "demo_2022"
+YEAR_2 = 2022
 SEED = 20210315
 YEAR = 2021
 REGION = "江西省南昌市青云谱区"
@@ -1104,18 +1107,71 @@ def to_chinese(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    tables = build()
+#: The national file's basic facts, given in the second year only (the first year's package
+#: is kept as it was). Synthetic: the codes, chief and areas are made up for the demo.
+NATIONAL_FACTS = {
+    "FHGD": {"national_code": "DEMO-R-360104-001", "chief": "青云谱区区级河长（演示）",
+             "basin_area_km2": 36.5, "counties": "南昌市青云谱区"},
+    "XH": {"national_code": "DEMO-L-360104-001", "chief": "青云谱区区级湖长（演示）",
+           "basin_area_km2": None, "counties": "南昌市青云谱区"},
+}
+
+
+def second_year(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The demo a year on (2022), for the health archive's two rounds: every table of 2021 with
+    its dates and years moved to 2022 (2021 and 2022 have 365 days alike), the national file's
+    basic facts added to 河湖名录, and two management changes of the plan's first year:
+
+    - the lower control sluice FHGD-ZA02 got a working fishway and releases the ecological
+      flow, so no barrier is counted: longitudinal connectivity 0 → 100, and 抚河故道 rises
+      from 三类 亚健康 (RHI 71.4) to 二类 健康;
+    - the two 四乱 problems of 上段 (FHGD-01) were cleared.
+
+    Everything else, 象湖 included, is the 2021 data a year later.
+    """
+    moved = {}
+    for name, frame in tables.items():
+        frame = frame.copy()
+        for column in frame.columns:
+            if column in ("evaluation_year", "year"):
+                frame[column] = frame[column].replace(YEAR, YEAR_2)
+            elif frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+                frame[column] = frame[column].map(
+                    lambda v: f"{YEAR_2}{v[4:]}" if isinstance(v, str)
+                    and v.startswith(f"{YEAR}-") else v)
+        moved[name] = frame
+    facts = pd.DataFrame.from_dict(NATIONAL_FACTS, orient="index")
+    bodies = moved["water_bodies"]
+    moved["water_bodies"] = pd.concat([bodies.drop(columns="note"),
+                                       facts.reindex(bodies["water_body_id"]).reset_index(
+                                           drop=True), bodies[["note"]]], axis=1)
+    barriers = moved["barriers"]
+    fixed_sluice = barriers["barrier_id"] == "FHGD-ZA02"
+    barriers.loc[fixed_sluice, ["has_working_fishway", "eco_flow_guaranteed"]] = True
+    problems = moved["shoreline_problems"]
+    moved["shoreline_problems"] = problems[problems["segment_id"] != "FHGD-01"].reset_index(
+        drop=True)
+    return moved
+
+
+def write_package(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Write ``tables`` as the Chinese CSV files of one package into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
     written = {f"{CATALOGUE[t].zh}.csv" for t in tables}
-    for stale in sorted(OUT.glob("*.csv")):      # e.g. 指标直接赋值.csv of earlier demos
+    for stale in sorted(folder.glob("*.csv")):   # e.g. 指标直接赋值.csv of earlier demos
         if stale.name not in written:
             stale.unlink()
             print(f"{stale.relative_to(ROOT)}: removed")
     for table, df in tables.items():
-        path = OUT / f"{CATALOGUE[table].zh}.csv"
+        path = folder / f"{CATALOGUE[table].zh}.csv"
         to_chinese(table, df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         print(f"{path.relative_to(ROOT)}: {len(df)} rows")
+
+
+def main() -> None:
+    tables = build()
+    write_package(OUT, tables)
+    write_package(OUT_2, second_year(tables))
 
 
 if __name__ == "__main__":
