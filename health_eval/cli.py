@@ -466,7 +466,16 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                                                 help="Allow browser calls from this origin "
                                                      "(repeatable); CORS is off without it."),
           workers_threads: int = typer.Option(2, "--workers-threads", min=1,
-                                              help="Evaluations run at once (thread pool).")
+                                              help="Evaluations run at once (thread pool)."),
+          header_timeout: float = typer.Option(10.0, "--header-timeout", min=0.001,
+                                               help="Close a connection that sends no whole "
+                                                    "request head in this time [s]."),
+          body_timeout: float = typer.Option(60.0, "--body-timeout", min=0.001,
+                                             help="Answer 408 to a body not received in this "
+                                                  "time [s]."),
+          max_connections_per_client: int = typer.Option(
+              64, "--max-connections-per-client", min=1,
+              help="Connections one address may hold (its oldest idle one is closed beyond).")
           ) -> None:
     """运行 HTTP 服务 — serve the JSON API (needs the optional extra 'service')."""
     missing = [name for name, modules in SERVICE_MODULES.items()
@@ -477,10 +486,14 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                    f"pip install 'health-eval[service]'", err=True)
         raise typer.Exit(EXIT_USAGE)
     from .service import Settings, serve_forever
+    from .serving import ConnectionRules
 
     settings = Settings(api_key=api_key or None, max_body_bytes=int(max_body_mb * 2**20),
                         max_rows=max_rows, timeout_s=timeout, cors_origins=tuple(cors_origin),
-                        threads=workers_threads)
+                        threads=workers_threads, body_timeout_s=body_timeout,
+                        connections=ConnectionRules(
+                            header_timeout_s=header_timeout,
+                            max_connections_per_client=max_connections_per_client))
     if api_key is None and host not in LOOPBACK_HOSTS:
         typer.echo(f"警告：服务绑定到 {host} 且未设置 API 密钥 / warning: serving on {host} "
                    f"without an API key (--api-key or HEALTH_EVAL_API_KEY)", err=True)

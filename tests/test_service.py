@@ -213,8 +213,23 @@ def test_validate(client, example, workbook):
     rules = {(i.table, i.rule) for i in found.issues}
     assert ("segments", "table.required") in rules and ("wq_samples", "type.date") in rules
     assert all(set(i) == set(ISSUE_COLUMNS) for i in response.json()["issues"])
-    error(client.post("/v1/validate", json={"tables": {}, "profile": "nope"}), 404,
-          "unknown_profile")
+    error(client.post("/v1/validate", json={"tables": {"water_bodies": []}, "profile": "nope"}),
+          404, "unknown_profile")
+
+
+def test_the_schema_states_the_rules_that_refuse_always(client):
+    """``{"tables": {}}`` and an upload named .png were accepted by the schema, refused by the
+    service (issue 22): the schema now says so."""
+    document = client.get("/openapi.json").json()
+    assert document["components"]["schemas"]["EvaluateRequest"]["properties"]["tables"][
+        "minProperties"] == 1
+    error(client.post("/v1/validate", json={"tables": {}}), 422, "invalid_input")
+    form = document["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"][
+        "multipart/form-data"]
+    pattern = form["schema"]["properties"]["file"]["x-filename-pattern"]
+    assert re.fullmatch(pattern, "河湖.XLSX") and not re.fullmatch(pattern, "x.png")
+    assert not re.fullmatch(pattern, "x.xlsx.png")
+    assert "spreadsheetml" in form["encoding"]["file"]["contentType"]
 
 
 def test_openapi_and_docs(client):
