@@ -475,7 +475,15 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                                                   "time [s]."),
           max_connections_per_client: int = typer.Option(
               64, "--max-connections-per-client", min=1,
-              help="Connections one address may hold (its oldest idle one is closed beyond).")
+              help="Connections one address may hold (its oldest idle one is closed beyond)."),
+          workbench: Path | None = typer.Option(
+              Path("health_eval_workbench"), "--workbench-dir",
+              help="Folder of the workbench (pages under /): projects, uploads, runs."),
+          no_workbench: bool = typer.Option(False, "--no-workbench",
+                                            help="Serve only the JSON API."),
+          archive: str | None = typer.Option(None, "--archive", envvar="HEALTH_EVAL_ARCHIVE",
+                                             help="Health archive of the workbench's runs "
+                                                  "(default archive.db in --workbench-dir).")
           ) -> None:
     """运行 HTTP 服务 — serve the JSON API (needs the optional extra 'service')."""
     missing = [name for name, modules in SERVICE_MODULES.items()
@@ -497,7 +505,13 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
     if api_key is None and host not in LOOPBACK_HOSTS:
         typer.echo(f"警告：服务绑定到 {host} 且未设置 API 密钥 / warning: serving on {host} "
                    f"without an API key (--api-key or HEALTH_EVAL_API_KEY)", err=True)
-    serve_forever(settings, host=host, port=port)
+    bench = None
+    if not no_workbench:
+        from .workbench import WorkbenchSettings
+
+        bench = WorkbenchSettings(folder=workbench, archive_url=archive, threads=workers_threads,
+                                  max_upload_bytes=settings.max_body_bytes)
+    serve_forever(settings, host=host, port=port, workbench=bench)
 
 
 def main() -> None:

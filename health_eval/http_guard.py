@@ -58,11 +58,14 @@ class Guard:
         Longest time to receive the whole body [s]; None: no deadline.
     max_requests : int or None
         Most requests in flight (open paths not counted); None: no cap.
+    keyed_prefix : str or None
+        When set, only paths under it need the key (the workbench's pages beside the API have
+        their own accounts); None: every path but ``open_paths``.
     """
 
     def __init__(self, app: ASGIApp, *, api_key: str | None, max_body_bytes: int,
                  open_paths: Iterable[str] = (), body_timeout_s: float | None = None,
-                 max_requests: int | None = None):
+                 max_requests: int | None = None, keyed_prefix: str | None = None):
         self.app = app
         self.key = api_key.encode("utf-8") if api_key else None
         self.max_body_bytes = max_body_bytes
@@ -70,6 +73,7 @@ class Guard:
         self.body_timeout_s = body_timeout_s
         self.max_requests = max_requests
         self.in_flight = 0
+        self.keyed_prefix = keyed_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,7 +95,8 @@ class Guard:
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
-        if self.key is not None and scope["path"] not in self.open_paths \
+        keyed = self.keyed_prefix is None or scope["path"].startswith(self.keyed_prefix)
+        if self.key is not None and keyed and scope["path"] not in self.open_paths \
                 and not self._authorised(headers):
             await _answer(send, 401, error_body(
                 "unauthorized", "缺少或错误的 API 密钥（X-API-Key 或 Authorization: Bearer）",

@@ -424,7 +424,7 @@ def _openapi(app: FastAPI, keyed: bool) -> dict[str, Any]:
 
 
 def create_app(settings: Settings | None = None, *,
-               registry: IndicatorRegistry | None = None) -> FastAPI:
+               registry: IndicatorRegistry | None = None, workbench=None) -> FastAPI:
     """Build the HTTP application.
 
     Parameters
@@ -433,6 +433,9 @@ def create_app(settings: Settings | None = None, *,
         Limits, key and CORS; the defaults are safe.
     registry : IndicatorRegistry, optional
         Indicator definitions; default the built-ins plus installed plugins (loaded once).
+    workbench : health_eval.workbench.WorkbenchSettings, optional
+        Also serve the technician's workbench under ``/`` (the API key then guards ``/v1``
+        only; the workbench has its own accounts).
     """
     settings = settings or Settings()
     registry = registry if registry is not None else default_registry()
@@ -511,9 +514,14 @@ def create_app(settings: Settings | None = None, *,
                                     for f in registry.plugin_failures]}
 
     _install_error_handlers(app)
+    if workbench is not None:
+        from .workbench import mount_workbench
+
+        mount_workbench(app, workbench)
     app.add_middleware(Guard, api_key=settings.api_key, max_body_bytes=settings.max_body_bytes,
                        open_paths=OPEN_PATHS, body_timeout_s=settings.body_timeout_s,
-                       max_requests=settings.max_requests or 64 + 8 * settings.threads)
+                       max_requests=settings.max_requests or 64 + 8 * settings.threads,
+                       keyed_prefix="/v1/" if workbench is not None else None)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"],
@@ -523,15 +531,16 @@ def create_app(settings: Settings | None = None, *,
 
 
 def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
-                  app: FastAPI | None = None) -> None:
+                  workbench=None) -> None:
     """Run the service with uvicorn until interrupted (``health-eval serve``).
 
     No ``limit_concurrency``: uvicorn counts silent connections in it. Connections are ruled by
     :func:`health_eval.serving.guarded_protocol` (header timeout, per-client and total caps),
-    requests in flight and body deadlines by the guard.
+    requests in flight and body deadlines by the guard. ``workbench``: see
+    :func:`create_app`.
     """
     import uvicorn
 
-    uvicorn.run(app or create_app(settings), host=host, port=port, server_header=False,
+    uvicorn.run(create_app(settings, workbench=workbench), host=host, port=port, server_header=False,
                 proxy_headers=False, http=guarded_protocol(settings.connections),
                 timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024)
