@@ -483,7 +483,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                                             help="Serve only the JSON API."),
           archive: str | None = typer.Option(None, "--archive", envvar="HEALTH_EVAL_ARCHIVE",
                                              help="Health archive of the workbench's runs "
-                                                  "(default archive.db in --workbench-dir).")
+                                                  "(default archive.db in --workbench-dir)."),
+          users: Path | None = typer.Option(None, "--users",
+                                            help="YAML file of workbench users (argon2 hashes, "
+                                                 "districts); without it: one user, no login.")
           ) -> None:
     """运行 HTTP 服务 — serve the JSON API (needs the optional extra 'service')."""
     missing = [name for name, modules in SERVICE_MODULES.items()
@@ -508,9 +511,14 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
     bench = None
     if not no_workbench:
         from .workbench import WorkbenchSettings
+        from .workbench.accounts import load_users
 
+        try:
+            accounts = load_users(users) if users is not None else None
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--users") from exc
         bench = WorkbenchSettings(folder=workbench, archive_url=archive, threads=workers_threads,
-                                  max_upload_bytes=settings.max_body_bytes)
+                                  max_upload_bytes=settings.max_body_bytes, users=accounts)
     serve_forever(settings, host=host, port=port, workbench=bench)
 
 

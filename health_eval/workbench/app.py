@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..issues import InputError, issue_records
+from .accounts import Accounts, SessionMiddleware, User
 from .store import Records
 from .text import LANGUAGES, words
 from .work import UploadRefused, check_upload, run_evaluation, shown_name, store_upload
@@ -51,15 +52,16 @@ class WorkbenchSettings:
         Evaluations run at once.
     max_upload_bytes : int
         Largest upload [bytes] (the service's body limit applies first).
-    users : dict or None
-        Accounts (:mod:`health_eval.workbench.accounts`); None: single user, no login.
+    users : dict of User or None
+        Accounts (:func:`health_eval.workbench.accounts.load_users`); None: single user, no
+        login.
     """
 
     folder: Path
     archive_url: str | None = None
     threads: int = 2
     max_upload_bytes: int = 20 * 2**20
-    users: dict[str, Any] | None = field(default=None, hash=False)
+    users: dict[str, User] | None = field(default=None, hash=False)
 
     @property
     def archive(self) -> str:
@@ -78,6 +80,7 @@ class Workbench:
 
     def __init__(self, settings: WorkbenchSettings):
         self.settings = settings
+        self.accounts = Accounts(settings.users)
         self.env = _environment()
         self.pool = ThreadPoolExecutor(max_workers=settings.threads,
                                        thread_name_prefix="workbench-run")
@@ -107,6 +110,21 @@ class Workbench:
     def districts(self, request: Request) -> set[str] | None:
         user = getattr(request.state, "user", None)
         return None if user is None else set(user.districts)
+
+    def identify(self, request: Request) -> None:
+        """The request's session and user (a dependency of every page); with accounts, a
+        request without a logged-in user is sent to the login page (GET) or refused."""
+        session = request.state.session
+        request.state.user, request.state.csrf = session.user, session.csrf
+        if self.accounts.enabled and session.user is None:
+            if request.method == "GET":
+                raise HTTPException(303, headers={"location": _url(_lang(request), "/login")})
+            raise HTTPException(403, "login needed")
+
+    def check_csrf(self, request: Request, token: str) -> None:
+        """Refuse (403) a form post without this session's CSRF token."""
+        if not self.accounts.csrf_ok(request.state.session, token):
+            raise HTTPException(403, "missing or wrong CSRF token")
 
     # work -----------------------------------------------------------------------------------
     def upload_path(self, stored: str) -> Path:
@@ -184,6 +202,9 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
     bench = Workbench(settings)
     app.state.workbench = bench
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="workbench-static")
+    app.add_middleware(SessionMiddleware, accounts=bench.accounts)
+    router = APIRouter(dependencies=[Depends(bench.identify)])
+    _login_pages(app, bench)
 
     def missing(request: Request) -> HTMLResponse:
         return bench.page(request, "message.html", 404, message=words(_lang(request))[
@@ -193,15 +214,16 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
         project = bench.records.project(project_id)
         return project if bench.visible(request, project) else None
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
         return bench.page(request, "projects.html",
                           projects=bench.records.projects(bench.districts(request)))
 
-    @app.post("/projects", include_in_schema=False)
+    @router.post("/projects")
     def create_project(request: Request, district: str = Form(..., max_length=100),
                        year: int = Form(..., ge=1949, le=2200),
-                       name: str = Form("", max_length=200)) -> Response:
+                       name: str = Form("", max_length=200), csrf: str = Form("")) -> Response:
+        bench.check_csrf(request, csrf)
         districts = bench.districts(request)
         if districts is not None and district not in districts:
             return bench.page(request, "message.html", 403, message=f"{district}: 403")
@@ -209,7 +231,7 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
                                                name.strip() or f"{district} {year}")
         return RedirectResponse(_url(_lang(request), f"/projects/{project_id}"), 303)
 
-    @app.get("/template.xlsx", include_in_schema=False)
+    @router.get("/template.xlsx")
     def input_template() -> Response:
         from ..template import write_template
 
@@ -217,14 +239,14 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
             data = write_template(Path(folder) / "template.xlsx").read_bytes()
         return _download(data, "河湖健康评价输入模板.xlsx")
 
-    @app.get("/measures.yaml", include_in_schema=False)
+    @router.get("/measures.yaml")
     def measures_template() -> Response:
         from importlib.resources import files
 
         data = files("health_eval.reports").joinpath("measures.yaml").read_bytes()
         return _download(data, "措施库模板.yaml")
 
-    @app.get("/projects/{project_id}", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/projects/{project_id}", response_class=HTMLResponse)
     def project_page(request: Request, project_id: int) -> HTMLResponse:
         project = project_or_none(request, project_id)
         if project is None:
@@ -234,8 +256,10 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
                           runs=bench.records.runs(project_id),
                           checked=[u for u in uploads if u["ok"]], profiles=_profiles())
 
-    @app.post("/projects/{project_id}/uploads", include_in_schema=False)
-    async def upload(request: Request, project_id: int, file: UploadFile) -> Response:
+    @router.post("/projects/{project_id}/uploads")
+    async def upload(request: Request, project_id: int, file: UploadFile,
+                     csrf: str = Form("")) -> Response:
+        bench.check_csrf(request, csrf)
         project = project_or_none(request, project_id)
         if project is None:
             return missing(request)
@@ -261,7 +285,7 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
         project = record and project_or_none(request, record["project"])
         return (record, project) if project else None
 
-    @app.get("/uploads/{upload_id}", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/uploads/{upload_id}", response_class=HTMLResponse)
     def upload_page(request: Request, upload_id: int, severity: str = "", sheet: str = "",
                     q: str = "", sort: str = "severity") -> HTMLResponse:
         found = with_project(request, bench.records.upload(upload_id))
@@ -277,9 +301,10 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
                           chosen={"severity": severity, "sheet": sheet, "q": q, "sort": sort},
                           sorts=ISSUE_SORTS)
 
-    @app.post("/projects/{project_id}/runs", include_in_schema=False)
+    @router.post("/projects/{project_id}/runs")
     def start_run(request: Request, project_id: int, upload: int = Form(...),
-                  profile: str = Form("")) -> Response:
+                  profile: str = Form(""), csrf: str = Form("")) -> Response:
+        bench.check_csrf(request, csrf)
         record = bench.records.upload(upload)
         if project_or_none(request, project_id) is None or record is None \
                 or record["project"] != project_id or not record["stored"]:
@@ -289,7 +314,7 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
         bench.start_run(run_id, bench.upload_path(record["stored"]), chosen)
         return RedirectResponse(_url(_lang(request), f"/runs/{run_id}"), 303)
 
-    @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/runs/{run_id}", response_class=HTMLResponse)
     def run_page(request: Request, run_id: int) -> HTMLResponse:
         found = with_project(request, bench.records.run(run_id))
         if found is None:
@@ -302,11 +327,11 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
         return bench.page(request, "run_status.html" if partial_only else "run.html",
                           **context)
 
-    @app.get("/runs/{run_id}/files/{name}", include_in_schema=False)
+    @router.get("/runs/{run_id}/files/{name}")
     def run_file(request: Request, run_id: int, name: str) -> Response:
         return _served(request, run_id, bench.run_folder(run_id), name, RUN_FILES)
 
-    @app.get("/runs/{run_id}/files/{water_body}/{name}", include_in_schema=False)
+    @router.get("/runs/{run_id}/files/{water_body}/{name}")
     def water_body_file(request: Request, run_id: int, water_body: str, name: str
                         ) -> Response:
         folder = bench.run_folder(run_id)
@@ -324,7 +349,7 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
             return FileResponse(folder / name)
         return FileResponse(folder / name, filename=name)
 
-    @app.get("/plotly.min.js", include_in_schema=False)
+    @router.get("/plotly.min.js")
     def plotly_js() -> Response:
         import plotly
 
@@ -332,7 +357,7 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
                             media_type="text/javascript",
                             headers={"cache-control": "public, max-age=86400"})
 
-    @app.get("/history", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/history", response_class=HTMLResponse)
     def history(request: Request, water_body: str = "", a: int | None = None,
                 b: int | None = None) -> HTMLResponse:
         from .history import history_context
@@ -343,7 +368,40 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
         context = history_context(settings.archive, water_body.strip()[:100], a, b, allowed)
         return bench.page(request, "history.html", **context)
 
+    app.include_router(router)
     return bench
+
+
+def _login_pages(app: FastAPI, bench: Workbench) -> None:
+    """``/login`` and ``/logout`` (outside the pages that need a user)."""
+
+    def prepared(request: Request) -> None:
+        request.state.user = request.state.session.user
+        request.state.csrf = request.state.session.csrf
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request) -> HTMLResponse:
+        prepared(request)
+        return bench.page(request, "login.html", failed=False)
+
+    @app.post("/login", include_in_schema=False)
+    def login(request: Request, name: str = Form(..., max_length=100),
+              password: str = Form(..., max_length=200), csrf: str = Form("")) -> Response:
+        prepared(request)
+        bench.check_csrf(request, csrf)
+        user = bench.accounts.verify(name, password)
+        if user is None:
+            return bench.page(request, "login.html", 401, failed=True)
+        bench.accounts.drop(request.state.session_token)
+        request.state.session_token, _ = bench.accounts.new_session(user)   # a new cookie
+        return RedirectResponse(_url(_lang(request), "/"), 303)
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf: str = Form("")) -> Response:
+        bench.check_csrf(request, csrf)
+        bench.accounts.drop(request.state.session_token)
+        request.state.session_token, _ = bench.accounts.new_session()
+        return RedirectResponse(_url(_lang(request), "/login"), 303)
 
 
 def _download(data: bytes, filename: str) -> Response:
