@@ -196,3 +196,19 @@ def test_html_in_names_is_shown_as_text(client, tmp_path):
                       follow_redirects=False)
     results = finished(client, run.headers["location"])
     assert payload not in results and "&lt;img src=x onerror=alert(1)&gt;" in results
+
+
+def test_two_runs_at_once_both_finish(client, tmp_path):
+    """Two users running together: both Word reports are drawn (kaleido's global browser
+    failed with AttributeError '_thread' when two threads drew at once)."""
+    workbook = demo_workbook(DEMO, tmp_path / "demo.xlsx")
+    runs = []
+    for district in ("甲区", "乙区"):
+        project = new_project(client, district=district)
+        send(client, project, workbook)
+        upload_id = re.search(r'<option value="(\d+)">', client.get(project).text).group(1)
+        runs.append(client.post(f"{project}/runs", data={"upload": upload_id,
+                                                         "csrf": token(client)},
+                                follow_redirects=False).headers["location"])
+    pages = [finished(client, run) for run in runs]
+    assert all("已完成" in page and "二类河湖" in page for page in pages), pages

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import uuid
 import zipfile
 from pathlib import Path
@@ -27,6 +28,11 @@ __all__ = ["UploadRefused", "check_upload", "run_evaluation", "store_upload"]
 #: Accepted upload suffixes (as the v1 API, plus a zip of CSV files).
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
 _PLAIN = re.compile(r"[^\w.\-（）()\u4e00-\u9fff ]+")
+
+
+#: Word reports draw their charts through kaleido's one global browser, which two threads
+#: cannot use at once (AttributeError '_thread'): runs write their reports one at a time.
+_REPORTS_LOCK = threading.Lock()
 
 
 class UploadRefused(InputError):
@@ -135,8 +141,9 @@ def run_evaluation(source: Path, out: Path, profile: str | None, archive_url: st
         if previous is not None:
             previous.provenance["archive_trends"] = run_trends(store, result, years)
         written = result.write(out, ("json", "xlsx")) + write_issues(result.issues, out)
-        written += write_reports(result, out, ("html", "docx"), previous=previous,
-                                 profiles=resolve_profiles(profile, {}).values())
+        with _REPORTS_LOCK:
+            written += write_reports(result, out, ("html", "docx"), previous=previous,
+                                     profiles=resolve_profiles(profile, {}).values())
         added = store.add(result, facts=facts, files=written)
     return {"ok": bool(result.ok), "issues": _records(result.issues),
             "round": added.round, "files": [str(p) for p in written],
