@@ -530,7 +530,27 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                                                 help="Allow browser calls from this origin "
                                                      "(repeatable); CORS is off without it."),
           workers_threads: int = typer.Option(2, "--workers-threads", min=1,
-                                              help="Evaluations run at once (thread pool).")
+                                              help="Evaluations run at once (thread pool)."),
+          header_timeout: float = typer.Option(10.0, "--header-timeout", min=0.001,
+                                               help="Close a connection that sends no whole "
+                                                    "request head in this time [s]."),
+          body_timeout: float = typer.Option(60.0, "--body-timeout", min=0.001,
+                                             help="Answer 408 to a body not received in this "
+                                                  "time [s]."),
+          max_connections_per_client: int = typer.Option(
+              64, "--max-connections-per-client", min=1,
+              help="Connections one address may hold (its oldest idle one is closed beyond)."),
+          workbench: Path | None = typer.Option(
+              Path("health_eval_workbench"), "--workbench-dir",
+              help="Folder of the workbench (pages under /): projects, uploads, runs."),
+          no_workbench: bool = typer.Option(False, "--no-workbench",
+                                            help="Serve only the JSON API."),
+          archive: str | None = typer.Option(None, "--archive", envvar="HEALTH_EVAL_ARCHIVE",
+                                             help="Health archive of the workbench's runs "
+                                                  "(default archive.db in --workbench-dir)."),
+          users: Path | None = typer.Option(None, "--users",
+                                            help="YAML file of workbench users (argon2 hashes, "
+                                                 "districts); without it: one user, no login.")
           ) -> None:
     """运行 HTTP 服务 — serve the JSON API (needs the optional extra 'service')."""
     missing = [name for name, modules in SERVICE_MODULES.items()
@@ -541,14 +561,29 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                    f"pip install 'health-eval[service]'", err=True)
         raise typer.Exit(EXIT_USAGE)
     from .service import Settings, serve_forever
+    from .serving import ConnectionRules
 
     settings = Settings(api_key=api_key or None, max_body_bytes=int(max_body_mb * 2**20),
                         max_rows=max_rows, timeout_s=timeout, cors_origins=tuple(cors_origin),
-                        threads=workers_threads)
+                        threads=workers_threads, body_timeout_s=body_timeout,
+                        connections=ConnectionRules(
+                            header_timeout_s=header_timeout,
+                            max_connections_per_client=max_connections_per_client))
     if api_key is None and host not in LOOPBACK_HOSTS:
         typer.echo(f"警告：服务绑定到 {host} 且未设置 API 密钥 / warning: serving on {host} "
                    f"without an API key (--api-key or HEALTH_EVAL_API_KEY)", err=True)
-    serve_forever(settings, host=host, port=port)
+    bench = None
+    if not no_workbench:
+        from .workbench import WorkbenchSettings
+        from .workbench.accounts import load_users
+
+        try:
+            accounts = load_users(users) if users is not None else None
+        except (OSError, ValueError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--users") from exc
+        bench = WorkbenchSettings(folder=workbench, archive_url=archive, threads=workers_threads,
+                                  max_upload_bytes=settings.max_body_bytes, users=accounts)
+    serve_forever(settings, host=host, port=port, workbench=bench)
 
 
 #: Metavars by parameter name, where the name alone does not say it (``--out`` is a folder,

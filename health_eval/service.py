@@ -59,12 +59,15 @@ from .schema.v1.models import (
 )
 from .service_input import (
     FORM_FIELDS,
+    UPLOAD_NAME_PATTERN,
+    WORKBOOK_MEDIA_TYPES,
     Job,
     Limits,
     TooLarge,
     json_job,
     upload_job,
 )
+from .serving import ConnectionRules, guarded_protocol
 from .validation import row_accounts, validate_dataset
 
 __all__ = ["EvaluationTimeout", "Settings", "create_app", "serve_forever"]
@@ -101,6 +104,13 @@ class Settings:
         Evaluations run at once (the size of the worker pool).
     max_unzipped_bytes : int or None
         Most bytes an uploaded workbook may unpack to; None: 8 × ``max_body_bytes``.
+    body_timeout_s : float
+        Longest time to receive a request body [s]; longer answers 408.
+    max_requests : int or None
+        Most requests in flight (the health check not counted); more answer 503. None:
+        ``64 + 8 × threads``.
+    connections : ConnectionRules
+        Header timeout and connection caps of ``serve_forever`` (:mod:`health_eval.serving`).
     """
 
     api_key: str | None = None
@@ -110,6 +120,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     threads: int = 2
     max_unzipped_bytes: int | None = None
+    body_timeout_s: float = 60.0
+    max_requests: int | None = None
+    connections: ConnectionRules = ConnectionRules()
 
     @property
     def limits(self) -> Limits:
@@ -216,6 +229,13 @@ def _validate(job: Job, limits: Limits) -> dict[str, Any]:
             "tables": {name: len(frame) for name, frame in dataset.tables.items()},
             "rows": row_accounts(dataset, validation),
             "issues": issue_records(validation.issues)}
+
+
+def _validate_json(job: Job, limits: Limits) -> bytes:
+    """The ``ValidateResponse`` JSON of the job, checked and serialised in the pool: a long issue
+    list is part of the work the time limit covers (serialising it on the event loop, after the
+    limit, made ``--timeout`` ignored)."""
+    return ValidateResponse.model_validate(_validate(job, limits)).model_dump_json().encode()
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,7 +377,10 @@ _UPLOAD_SCHEMA = {
     "type": "object", "required": ["file"], "additionalProperties": False,
     "properties": {
         "file": {"type": "string", "format": "binary",
-                 "description": "An .xlsx workbook, one sheet per table (code or Chinese name)."},
+                 "x-filename-pattern": UPLOAD_NAME_PATTERN,
+                 "description": "An .xlsx (or .xlsm) workbook, one sheet per table (code or "
+                                "Chinese name); its file name must end in .xlsx or .xlsm "
+                                f"(pattern {UPLOAD_NAME_PATTERN}), any other is refused 422."},
         "profile": {"type": "string",
                     "description": "A packaged profile id, or the JSON of a profile choice as in "
                                    "the JSON request."},
@@ -365,7 +388,8 @@ _UPLOAD_SCHEMA = {
 }
 _REQUEST_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/EvaluateRequest"}},
-    "multipart/form-data": {"schema": _UPLOAD_SCHEMA}}}}
+    "multipart/form-data": {"schema": _UPLOAD_SCHEMA, "encoding": {"file": {
+        "contentType": ", ".join(WORKBOOK_MEDIA_TYPES)}}}}}}
 
 
 def _responses(model: type, *statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -400,7 +424,7 @@ def _openapi(app: FastAPI, keyed: bool) -> dict[str, Any]:
 
 
 def create_app(settings: Settings | None = None, *,
-               registry: IndicatorRegistry | None = None) -> FastAPI:
+               registry: IndicatorRegistry | None = None, workbench=None) -> FastAPI:
     """Build the HTTP application.
 
     Parameters
@@ -409,6 +433,9 @@ def create_app(settings: Settings | None = None, *,
         Limits, key and CORS; the defaults are safe.
     registry : IndicatorRegistry, optional
         Indicator definitions; default the built-ins plus installed plugins (loaded once).
+    workbench : health_eval.workbench.WorkbenchSettings, optional
+        Also serve the technician's workbench under ``/`` (the API key then guards ``/v1``
+        only; the workbench has its own accounts).
     """
     settings = settings or Settings()
     registry = registry if registry is not None else default_registry()
@@ -458,13 +485,14 @@ def create_app(settings: Settings | None = None, *,
         html = await runner(lambda: _report(read(), registry, limits, water_body_id, lang))
         return HTMLResponse(html)
 
-    @app.post("/v1/validate", response_model=ValidateResponse, openapi_extra=_REQUEST_BODY,
+    @app.post("/v1/validate", response_model=None, openapi_extra=_REQUEST_BODY,
               responses=_responses(ValidateResponse, 404, 413, 415, 422, 504), tags=["v1"])
-    async def validate_endpoint(request: Request) -> dict[str, Any]:
+    async def validate_endpoint(request: Request) -> Response:
         """Read and check the input without evaluating it: every issue found (ok false when one
         is an error, also when the data cannot be read at all)."""
         read = await _job_reader(request, limits, settings.max_body_bytes)
-        return await runner(lambda: _validate(read(), limits))
+        body = await runner(lambda: _validate_json(read(), limits))
+        return Response(body, media_type="application/json")
 
     @app.get("/v1/profiles", response_model=ProfilesResponse, responses=_responses(
         ProfilesResponse), tags=["v1"])
@@ -486,8 +514,14 @@ def create_app(settings: Settings | None = None, *,
                                     for f in registry.plugin_failures]}
 
     _install_error_handlers(app)
+    if workbench is not None:
+        from .workbench import mount_workbench
+
+        mount_workbench(app, workbench)
     app.add_middleware(Guard, api_key=settings.api_key, max_body_bytes=settings.max_body_bytes,
-                       open_paths=OPEN_PATHS)
+                       open_paths=OPEN_PATHS, body_timeout_s=settings.body_timeout_s,
+                       max_requests=settings.max_requests or 64 + 8 * settings.threads,
+                       keyed_prefix="/v1/" if workbench is not None else None)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"],
@@ -496,9 +530,17 @@ def create_app(settings: Settings | None = None, *,
     return app
 
 
-def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the service with uvicorn until interrupted (``health-eval serve``)."""
+def serve_forever(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
+                  workbench=None) -> None:
+    """Run the service with uvicorn until interrupted (``health-eval serve``).
+
+    No ``limit_concurrency``: uvicorn counts silent connections in it. Connections are ruled by
+    :func:`health_eval.serving.guarded_protocol` (header timeout, per-client and total caps),
+    requests in flight and body deadlines by the guard. ``workbench``: see
+    :func:`create_app`.
+    """
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, server_header=False,
-                proxy_headers=False, limit_concurrency=64 + 8 * settings.threads)
+    uvicorn.run(create_app(settings, workbench=workbench), host=host, port=port, server_header=False,
+                proxy_headers=False, http=guarded_protocol(settings.connections),
+                timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024)

@@ -32,6 +32,12 @@ __all__ = ["FORM_FIELDS", "Job", "Limits", "TooLarge", "Workbook", "check_rows",
 #: Fields of a multipart upload: the workbook, and optionally the profile and the options.
 FORM_FIELDS = ("file", "profile", "options")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: The accepted upload names, as the OpenAPI document states them (ends in a workbook suffix).
+UPLOAD_NAME_PATTERN = r"(?i)^.*\.(xlsx|xlsm)$"
+#: Media types of the accepted uploads (the OpenAPI ``encoding`` of the form's file part).
+WORKBOOK_MEDIA_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "application/vnd.ms-excel.sheet.macroEnabled.12",
+                        "application/octet-stream")
 _UNSAFE_NAME = re.compile(r"[^\w.()（）\-]+")
 
 
@@ -153,7 +159,7 @@ def safe_filename(name: str | None) -> str:
     """
     base = re.split(r"[\\/]", name or "")[-1].strip()
     base = _UNSAFE_NAME.sub("_", base).lstrip(".")[-100:]
-    if not base.lower().endswith(WORKBOOK_SUFFIXES):
+    if not re.fullmatch(UPLOAD_NAME_PATTERN, base):
         raise InputError([_upload_issue(
             base or "(none)", "upload.suffix", "请上传 .xlsx 工作簿（一个工作表一张表）",
             "upload an .xlsx workbook (one sheet per table)")])
@@ -167,8 +173,8 @@ class Job:
     Attributes
     ----------
     request : EvaluateRequest
-        The JSON request; for an upload, one without tables holding the form's profile and
-        options.
+        The JSON request; for an upload, one with an empty placeholder table holding the form's
+        profile and options.
     workbook : Workbook or None
         The uploaded workbook, for an upload.
     """
@@ -188,7 +194,7 @@ def upload_job(filename: str | None, data: bytes, profile: str | None,
                options: str | None) -> Job:
     """A job from a multipart upload: the workbook, and the ``profile`` and ``options`` form
     fields (a profile id or the JSON of a profile choice; a JSON object of policies)."""
-    fields: dict[str, Any] = {"tables": {}}
+    fields: dict[str, Any] = {"tables": {"water_bodies": []}}   # unused: the workbook's tables
     for name, text in (("profile", profile), ("options", options)):
         if text is None or not text.strip():
             continue

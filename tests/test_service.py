@@ -213,8 +213,23 @@ def test_validate(client, example, workbook):
     rules = {(i.table, i.rule) for i in found.issues}
     assert ("segments", "table.required") in rules and ("wq_samples", "type.date") in rules
     assert all(set(i) == set(ISSUE_COLUMNS) for i in response.json()["issues"])
-    error(client.post("/v1/validate", json={"tables": {}, "profile": "nope"}), 404,
-          "unknown_profile")
+    error(client.post("/v1/validate", json={"tables": {"water_bodies": []}, "profile": "nope"}),
+          404, "unknown_profile")
+
+
+def test_the_schema_states_the_rules_that_refuse_always(client):
+    """``{"tables": {}}`` and an upload named .png were accepted by the schema, refused by the
+    service (issue 22): the schema now says so."""
+    document = client.get("/openapi.json").json()
+    assert document["components"]["schemas"]["EvaluateRequest"]["properties"]["tables"][
+        "minProperties"] == 1
+    error(client.post("/v1/validate", json={"tables": {}}), 422, "invalid_input")
+    form = document["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"][
+        "multipart/form-data"]
+    pattern = form["schema"]["properties"]["file"]["x-filename-pattern"]
+    assert re.fullmatch(pattern, "河湖.XLSX") and not re.fullmatch(pattern, "x.png")
+    assert not re.fullmatch(pattern, "x.xlsx.png")
+    assert "spreadsheetml" in form["encoding"]["file"]["contentType"]
 
 
 def test_openapi_and_docs(client):
@@ -489,24 +504,29 @@ def test_serve_without_the_extra_names_the_install_command(monkeypatch):
 def test_serve_passes_its_options_to_the_service(monkeypatch):
     seen = {}
     monkeypatch.setattr(service_module, "serve_forever",
-                        lambda settings, host, port: seen.update(settings=settings, host=host,
-                                                                 port=port))
+                        lambda settings, host, port, workbench: seen.update(
+                            settings=settings, host=host, port=port, workbench=workbench))
     monkeypatch.setenv("HEALTH_EVAL_API_KEY", KEY)
     result = CliRunner().invoke(cli_app, [
         "serve", "--port", "8123", "--max-body-mb", "1.5", "--max-rows", "10", "--timeout", "3",
         "--cors-origin", "https://a.example", "--cors-origin", "https://b.example",
-        "--workers-threads", "3"])
+        "--workers-threads", "3", "--header-timeout", "4", "--body-timeout", "5",
+        "--max-connections-per-client", "6", "--workbench-dir", "wb", "--archive", "a.db"])
     assert result.exit_code == 0, result.output
     settings = seen["settings"]
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
     assert settings.api_key == KEY and settings.max_body_bytes == int(1.5 * 2**20)
     assert (settings.max_rows, settings.timeout_s, settings.threads) == (10, 3.0, 3)
     assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert (settings.connections.header_timeout_s, settings.body_timeout_s,
+            settings.connections.max_connections_per_client) == (4.0, 5.0, 6)
+    assert (str(seen["workbench"].folder), seen["workbench"].archive) == ("wb", "a.db")
     assert KEY not in result.output
 
 
 def test_serve_warns_when_it_binds_beyond_loopback_without_a_key(monkeypatch):
-    monkeypatch.setattr(service_module, "serve_forever", lambda settings, host, port: None)
+    monkeypatch.setattr(service_module, "serve_forever",
+                        lambda settings, host, port, workbench: None)
     monkeypatch.delenv("HEALTH_EVAL_API_KEY", raising=False)
     result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0"])
     assert result.exit_code == 0

@@ -148,6 +148,7 @@ class EvaluateRequest(_Request):
     schema_version: Version = Field(
         default="1", description="Version of this contract; \"1\" when left out.")
     tables: dict[str, list[Record]] = Field(
+        min_length=1,
         description="Input tables by table code or Chinese name (`wq_samples` or `水质监测数据`; "
                     "`health-eval tables` lists them). `water_bodies` and `segments` are always "
                     "required.")
