@@ -226,7 +226,7 @@ def write_trend(archive: Archive, water_body: str, out_dir: str | os.PathLike,
     (sheets 历年得分 and 趋势检验) of a water body into ``out_dir``; returns the files and the
     trend statistics."""
     from ..atomic import atomic_path, write_text_atomic
-    from .sheet import write_rows
+    from ..sheets import Sheet, write_workbook
 
     history = archive.history(water_body)
     series = series_table(archive, water_body, indicators)
@@ -253,5 +253,6 @@ def write_trend(archive: Archive, water_body: str, out_dir: str | os.PathLike,
                for r in stats.to_dict("records")]]
     xlsx = folder / "trend.xlsx"
     with atomic_path(xlsx) as temporary:
-        write_rows(temporary, {"历年得分": table, "趋势检验": tests})
+        write_workbook(temporary, [Sheet(title, pd.DataFrame(rows[1:], columns=rows[0]), rows[0])
+                                   for title, rows in (("历年得分", table), ("趋势检验", tests))])
     return [html, xlsx], stats
