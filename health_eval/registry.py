@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from .detail_fields import DetailField
 from .indicator_params import NoParams, Params
 from .issues import Issue
 from .scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
@@ -136,6 +137,10 @@ class Indicator:
         The pydantic model of its profile ``params`` (:mod:`health_eval.indicator_params`):
         unknown, missing or mistyped keys are profile errors naming their YAML path.
         :class:`~health_eval.indicator_params.NoParams` for an indicator without parameters.
+    details : tuple of DetailField
+        The fields of its ``details`` (name, type, unit, zh/en meaning); per station entry for
+        an indicator evaluated per station. The engine's own are
+        :data:`~health_eval.detail_fields.ENGINE_FIELDS`.
     default_scoring : scoring rule or None
         Used when a profile gives none. Built-in indicators leave it None: their scoring lives in
         the profiles, with its source (SPEC §0).
@@ -153,6 +158,7 @@ class Indicator:
     unit: str = ""
     compute: ComputeFn | None = None
     params: type[Params] = NoParams
+    details: tuple[DetailField, ...] = ()
     default_scoring: AnyRule | None = None
     references: str = ""
 

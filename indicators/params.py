@@ -227,13 +227,16 @@ class TrophicStateParams(Params):
                                  "EI")
 
 
+BenthicMetric = Literal["taxa_richness", "ept_richness", "dominant_pct", "tolerant_pct", "shannon"]
+
+
 class BenthicIbiParams(Params):
     """Benthic index of biotic integrity (大型底栖无脊椎动物生物完整性指数, SPEC §4.4)."""
 
     bounds_from: Literal["all_sites", "reference_sites"] = spec(
         "Sites the metric percentiles are taken over: all sampling sites of the water body "
         "(ratio method, 比值法) or its reference sites (SPEC §4.4 [P])")
-    metrics: dict[str, Literal["decreasing", "increasing"]] = spec(
+    metrics: dict[BenthicMetric, Literal["decreasing", "increasing"]] = spec(
         "Core metrics and their response to disturbance (SPEC §4.4 [P])", min_length=1)
     upper_percentile: float = spec(
         "Percentile a decreasing metric is scored against (SPEC §4.4 [P])", "percentile",
