@@ -306,8 +306,8 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile,
     profile : str, Path, mapping or Profile
     registry : IndicatorRegistry, optional
         The indicators that will evaluate it: each one's ``params`` are checked against its
-        model (default: the built-ins plus installed plugins). Indicators the registry does
-        not know are left to evaluation, which names them.
+        model (default: the built-ins plus the plugins installed when first asked). Indicators
+        the registry does not know are left to evaluation, which names them.
 
     Raises
     ------
@@ -333,6 +333,16 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile,
     return loaded
 
 
+@functools.cache
+def _installed_registry() -> IndicatorRegistry:
+    """The built-ins plus the plugins installed when first asked: entry points are read once
+    per process here (a profile loads in a millisecond, a registry takes several). Imported
+    only when needed: ``import health_eval`` does not load the indicators."""
+    from .registry import default_registry
+
+    return default_registry()
+
+
 def check_params(profile: Profile, registry: IndicatorRegistry | None = None,
                  origin: str | None = None) -> None:
     """Check every indicator's ``params`` of ``profile`` against its model in ``registry``.
@@ -343,10 +353,7 @@ def check_params(profile: Profile, registry: IndicatorRegistry | None = None,
         Naming ``origin`` (the file, default the profile id) and, one line each, the YAML path
         of every unknown, missing or mistyped parameter, in Chinese and English.
     """
-    if registry is None:
-        from .registry import default_registry  # not at import: the indicators are heavy
-
-        registry = default_registry()
+    registry = registry if registry is not None else _installed_registry()
     problems = []
     for indicator_id, config in profile.indicators.items():
         if indicator_id in registry:
@@ -365,10 +372,7 @@ def profile_json_schema(registry: IndicatorRegistry | None = None) -> dict[str, 
     plugins) with the schema of its ``params`` (editor completion); another id keeps the
     generic form. A file with ``extends`` needs none of the top-level keys.
     """
-    if registry is None:
-        from .registry import default_registry
-
-        registry = default_registry()
+    registry = registry if registry is not None else _installed_registry()
     schema = Profile.model_json_schema()
     schema["properties"]["extends"] = {
         "type": "string", "description": "Packaged profile id or path this profile changes."}

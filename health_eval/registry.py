@@ -235,4 +235,4 @@ def own_indicator_definition(own: OwnIndicator) -> Indicator:
     return Indicator(id=own.id, criterion=own.criterion, name_zh=own.name_zh,
                      name_en=own.name_en, applies_to=frozenset(own.applies_to), scope=own.scope,
                      inputs=("indicator_values",), unit=own.unit, compute=None,
-                     default_scoring=own.scoring, references=own.references)
+                     params=NoParams, default_scoring=own.scoring, references=own.references)

@@ -10,7 +10,13 @@ from typer.testing import CliRunner
 from health_eval.cli import app, demo_path
 from health_eval.indicator_params import NoParams, Params, parse_params
 from health_eval.profile import ProfileError, _packaged_data, load_profile, profile_json_schema
-from health_eval.registry import ComputeContext, Indicator, IndicatorRegistry, default_registry
+from health_eval.registry import (
+    ComputeContext,
+    Indicator,
+    IndicatorRegistry,
+    default_registry,
+    own_indicator_definition,
+)
 from health_eval.scoring import CurveRule
 from health_eval.yaml_text import load_mapping
 
@@ -107,6 +113,10 @@ def test_the_context_gives_the_typed_model():
 
 
 def test_every_builtin_declares_its_params_and_own_indicators_have_none():
+    own = {"id": "own.odour", "name_zh": "异味", "name_en": "odour", "criterion": "water",
+           "applies_to": ["river"], "scoring": {"rule": "identity"}}
+    profile = load_profile({"extends": "mwr2020-river", "own_indicators": [own]})
+    assert own_indicator_definition(profile.own_indicators[0]).params is NoParams
     declared = {i.id: i.params for i in default_registry()}
     assert declared["social.water_supply"] is models.WaterSupplyParams
     assert declared["biota.fish_retention"] is NoParams
