@@ -35,13 +35,11 @@ class _Sourced(TypedDict):
 
 
 @with_config(ConfigDict(extra="forbid"))
-class ElementCurve(TypedDict):
+class ElementCurve(_Sourced):
     """A bank element curve in mapping form: breakpoints and linear or step mode."""
 
     points: Points
     mode: NotRequired[Literal["linear", "step"]]
-    source: NotRequired[str | None]
-    confidence: NotRequired[Confidence | None]
 
 
 BankCurve = Points | ElementCurve
