@@ -37,7 +37,8 @@ ProfileLike = str | os.PathLike | Profile | Mapping[str, Any]
 
 
 def resolve_profiles(profile: ProfileLike | Mapping[str, ProfileLike] | None,
-                     options: Mapping[str, Any] | None = None) -> dict[str, Profile]:
+                     options: Mapping[str, Any] | None = None,
+                     registry: IndicatorRegistry | None = None) -> dict[str, Profile]:
     """Which profile evaluates each water-body kind.
 
     Parameters
@@ -49,6 +50,9 @@ def resolve_profiles(profile: ProfileLike | Mapping[str, ProfileLike] | None,
         kinds replaces only their defaults; the other kinds keep theirs.
     options : mapping, optional
         Policy overrides applied to every profile (keys of :class:`Policies`).
+    registry : IndicatorRegistry, optional
+        The indicators that will evaluate: each profile's params are checked against their
+        models as it loads (default: the built-ins plus installed plugins).
 
     Raises
     ------
@@ -59,13 +63,14 @@ def resolve_profiles(profile: ProfileLike | Mapping[str, ProfileLike] | None,
     if isinstance(profile, Mapping) and profile and set(profile) <= set(WATER_BODY_KINDS):
         chosen.update(profile)
     elif profile is not None:
-        loaded = load_profile(profile)
+        loaded = load_profile(profile, registry)
         chosen.update({kind: loaded for kind in loaded.applies_to})
     cache: dict[int, Profile] = {}
     by_kind = {}
     for kind, item in chosen.items():
         key = id(item)
-        cache.setdefault(key, load_profile(item))
+        if key not in cache:
+            cache[key] = load_profile(item, registry)
         by_kind[kind] = cache[key]
     if options:
         unknown = sorted(set(options) - set(Policies.model_fields))
@@ -212,7 +217,8 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     dataset = load_dataset(dataset)
     registry = registry if registry is not None else default_registry()
     present = set(dataset.table("water_bodies")["kind"].dropna())
-    profiles_by_kind = {kind: chosen for kind, chosen in resolve_profiles(profile, options).items()
+    profiles_by_kind = {kind: chosen for kind, chosen
+                        in resolve_profiles(profile, options, registry).items()
                         if kind in present}          # the profiles of the kinds evaluated
     profiles = profiles_by_id(profiles_by_kind)
     validation = validate_dataset(dataset)

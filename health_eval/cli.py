@@ -440,10 +440,29 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
 
 @app.command()
 def indicators(profile: str | None = typer.Option(None, "--profile", "-p",
-                                                     help="Show the flags of this profile.")
+                                                     help="Show the flags of this profile."),
+               describe: str | None = typer.Option(
+                   None, "--describe", metavar="ID",
+                   help="Describe one indicator: inputs, params (type, unit, the packaged "
+                        "profiles' values) and details fields.")
                ) -> None:
     """列出指标 — list indicators: id, names, criterion, kinds, M/O, inputs, computed or not."""
     registry = default_registry()
+    if describe is not None:
+        from .describe import UnknownIndicator, find_indicator
+        from .describe import describe as description
+
+        try:
+            heading, sections = description(find_indicator(registry, describe))
+        except UnknownIndicator as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_USAGE) from exc
+        typer.echo("\n".join(heading))
+        for section in sections:
+            typer.echo(f"\n{section.title}")
+            if section.rows:
+                typer.echo(format_table(section.rows, section.header, right=set()))
+        return
     with _user_errors():
         chosen = load_profile(profile) if profile else None
     rows = []

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .gaps import CONTEXT_TABLES as CONTEXT_TABLES  # noqa: F401 (health_eval.distributed)
 from .gaps import has_inputs, missing_reasons
+from .indicator_params import Params, parse_params
 from .issues import Issue
 from .profile import IndicatorConfig, Profile, ProfileError
 from .registry import (
@@ -45,6 +46,7 @@ class UsedIndicator:
     definition: Indicator
     config: IndicatorConfig
     rule: AnyRule
+    params: Params
 
     @property
     def criterion(self) -> str:
@@ -59,7 +61,7 @@ def used_indicators(profile: Profile, registry: IndicatorRegistry) -> list[UsedI
     ------
     ProfileError
         For an indicator id the registry does not know, an indicator under a criterion the
-        profile lacks, or an indicator without a scoring rule.
+        profile lacks, an indicator without a scoring rule, or params its model rejects.
     """
     own = {o.id: own_indicator_definition(o) for o in profile.own_indicators}
     problems, used = [], []
@@ -71,13 +73,17 @@ def used_indicators(profile: Profile, registry: IndicatorRegistry) -> list[UsedI
         definition = definition or registry.get(indicator_id)
         rule = config.scoring or definition.default_scoring
         criterion = config.criterion or definition.criterion
+        params, wrong = parse_params(definition.params, config.params, indicator_id)
+        problems += wrong
+        if wrong:
+            continue
         if rule is None:
             problems.append(f"indicators.{indicator_id}.scoring: 缺少赋分规则 / no scoring rule")
         elif criterion not in profile.criteria:
             problems.append(f"indicators.{indicator_id}: 准则层 {criterion!r} 不在方案中 / "
                             f"criterion {criterion!r} is not in the profile")
         else:
-            used.append(UsedIndicator(definition, config, rule))
+            used.append(UsedIndicator(definition, config, rule, params))
     if problems:
         raise ProfileError(f"{profile.id}: " + "; ".join(problems))
     return used
@@ -113,7 +119,7 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
         if applicable.empty:
             continue
         kinds = frozenset(applicable["kind"].unique())
-        context = ComputeContext(segments=applicable, params=used.config.params,
+        context = ComputeContext(segments=applicable, params=used.params,
                                  policies=profile.policies, indicator_id=used.definition.id,
                                  shared=shared.setdefault(kinds, {}))
         computed, compute_issues = _run(used.definition, dataset, context)

@@ -19,12 +19,16 @@ import json
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .indicator_params import params_schema_defs, parse_params
 from .scoring import Confidence, ScoringRule
 from .yaml_text import load_mapping, read_mapping
+
+if TYPE_CHECKING:
+    from .registry import IndicatorRegistry
 
 WaterBodyKind = Literal["river", "lake", "reservoir"]
 WEIGHT_TOLERANCE = 1e-6
@@ -64,7 +68,8 @@ class IndicatorConfig(_Model):
     scoring : ScoringRule, optional
         Overrides the indicator's default scoring rule.
     params : dict
-        Indicator-specific parameters (thresholds, sub-curves…), documented by the indicator.
+        Indicator-specific parameters (thresholds, sub-curves…) as the file gives them; read
+        through the indicator's params model (``Indicator.params``) when the profile loads.
     """
 
     required: bool = False
@@ -292,14 +297,24 @@ def format_validation_error(exc: ValidationError, origin: str) -> str:
             + "\n".join(lines))
 
 
-def load_profile(profile: str | Path | Mapping[str, Any] | Profile) -> Profile:
+def load_profile(profile: str | Path | Mapping[str, Any] | Profile,
+                 registry: IndicatorRegistry | None = None) -> Profile:
     """Load a profile: a packaged id, a YAML path, a mapping, or a Profile (returned as is).
+
+    Parameters
+    ----------
+    profile : str, Path, mapping or Profile
+    registry : IndicatorRegistry, optional
+        The indicators that will evaluate it: each one's ``params`` are checked against its
+        model (default: the built-ins plus the plugins installed when first asked). Indicators
+        the registry does not know are left to evaluation, which names them.
 
     Raises
     ------
     ProfileError
         When the file is missing or not YAML, ``extends`` is circular, or a key is unknown or
-        invalid (the message names every bad key path).
+        invalid, an indicator's parameter included (the message names the file and every bad
+        key path, ``indicators.water.eco_flow.params.min_coverag``).
     """
     if isinstance(profile, Profile):
         return profile
@@ -311,15 +326,63 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile) -> Profile:
         origin = chain[-1]
     data["extends_chain"] = chain
     try:
-        return Profile.model_validate(data)
+        loaded = Profile.model_validate(data)
     except ValidationError as exc:
         raise ProfileError(format_validation_error(exc, origin)) from exc
+    check_params(loaded, registry, origin)
+    return loaded
 
 
-def profile_json_schema() -> dict[str, Any]:
-    """JSON Schema of a profile file (``health-eval profile schema``)."""
+@functools.cache
+def _installed_registry() -> IndicatorRegistry:
+    """The built-ins plus the plugins installed when first asked: entry points are read once
+    per process here (a profile loads in a millisecond, a registry takes several). Imported
+    only when needed: ``import health_eval`` does not load the indicators."""
+    from .registry import default_registry
+
+    return default_registry()
+
+
+def check_params(profile: Profile, registry: IndicatorRegistry | None = None,
+                 origin: str | None = None) -> None:
+    """Check every indicator's ``params`` of ``profile`` against its model in ``registry``.
+
+    Raises
+    ------
+    ProfileError
+        Naming ``origin`` (the file, default the profile id) and, one line each, the YAML path
+        of every unknown, missing or mistyped parameter, in Chinese and English.
+    """
+    registry = registry if registry is not None else _installed_registry()
+    problems = []
+    for indicator_id, config in profile.indicators.items():
+        if indicator_id in registry:
+            problems += parse_params(registry.get(indicator_id).params, config.params,
+                                     indicator_id)[1]
+    if problems:
+        raise ProfileError(f"{origin or profile.id}: 评价方案有 {len(problems)} 处参数错误 / "
+                           f"{len(problems)} parameter error(s) in the profile:\n  "
+                           + "\n  ".join(problems))
+
+
+def profile_json_schema(registry: IndicatorRegistry | None = None) -> dict[str, Any]:
+    """JSON Schema of a profile file (``health-eval profile schema``).
+
+    ``indicators`` lists every indicator of ``registry`` (default: the built-ins plus installed
+    plugins) with the schema of its ``params`` (editor completion); another id keeps the
+    generic form. A file with ``extends`` needs none of the top-level keys.
+    """
+    registry = registry if registry is not None else _installed_registry()
     schema = Profile.model_json_schema()
     schema["properties"]["extends"] = {
         "type": "string", "description": "Packaged profile id or path this profile changes."}
     schema["properties"].pop("extends_chain", None)
+    # a file that extends another gives only what it changes
+    schema["anyOf"] = [{"required": ["extends"]}, {"required": schema.pop("required")}]
+    by_id, defs = params_schema_defs({i.id: i.params for i in registry})
+    schema["$defs"].update(defs)
+    schema["properties"]["indicators"]["properties"] = {
+        indicator_id: {"allOf": [{"$ref": "#/$defs/IndicatorConfig"},
+                                 {"properties": {"params": params}}]}
+        for indicator_id, params in by_id.items()}
     return schema

@@ -11,15 +11,16 @@ breaks a run. Indicators declared in a profile alone (自选指标) are built by
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from .detail_fields import DetailField
+from .indicator_params import NoParams, Params
 from .issues import Issue
-from .profile import ProfileError
 from .scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ class ComputeContext:
     segments : DataFrame
         The segments to compute for: ``segment_id, water_body_id, kind, evaluation_year,
         neighbour_segment_id, length_km, area_km2`` (one row each, all water bodies at once).
-    params : Mapping
-        The indicator's ``params`` from the profile.
+    params : Params
+        The indicator's ``params`` from the profile, read through its declared model
+        (:attr:`Indicator.params`) when the profile was resolved against the registry.
     policies : Policies
         The profile's policies (below-detection handling, station combination…).
     indicator_id : str
@@ -51,7 +53,7 @@ class ComputeContext:
     """
 
     segments: pd.DataFrame
-    params: Mapping[str, Any]
+    params: Params
     policies: Policies
     indicator_id: str = ""
     shared: dict = field(default_factory=dict, compare=False, repr=False)
@@ -69,16 +71,17 @@ class ComputeContext:
         return self.shared[key]
 
     def param(self, name: str) -> Any:
-        """The profile parameter ``name`` of this indicator.
+        """The profile parameter ``name`` of this indicator, as its model typed it.
 
-        Numbers of the method live in the profile, never as defaults in code (SPEC §0): a
-        missing parameter is an error that names it.
+        Numbers of the method live in the profile, never as defaults in code (SPEC §0): the
+        profile was checked against the model when it loaded, so every declared parameter is
+        here. Asking for one the model does not declare is a defect of the indicator.
         """
-        try:
-            return self.params[name]
-        except KeyError:
-            raise ProfileError(f"评价方案未给出参数 / the profile gives no "
-                               f"indicators.{self.indicator_id}.params.{name}") from None
+        if name not in type(self.params).model_fields:
+            raise KeyError(f"indicator {self.indicator_id} declares no parameter {name!r} "
+                           f"({type(self.params).__name__}: "
+                           f"{', '.join(type(self.params).model_fields) or 'none'})")
+        return getattr(self.params, name)
 
     @property
     def water_bodies(self) -> pd.DataFrame:
@@ -130,6 +133,14 @@ class Indicator:
     compute : callable or None
         ``compute(dataset, context) -> Series | DataFrame | IndicatorValues``; None when the
         indicator takes only directly supplied values (``indicator_values``).
+    params : type of Params
+        The pydantic model of its profile ``params`` (:mod:`health_eval.indicator_params`):
+        unknown, missing or mistyped keys are profile errors naming their YAML path.
+        :class:`~health_eval.indicator_params.NoParams` for an indicator without parameters.
+    details : tuple of DetailField
+        The fields of its ``details`` (name, type, unit, zh/en meaning); per station entry for
+        an indicator evaluated per station. The engine's own are
+        :data:`~health_eval.detail_fields.ENGINE_FIELDS`.
     default_scoring : scoring rule or None
         Used when a profile gives none. Built-in indicators leave it None: their scoring lives in
         the profiles, with its source (SPEC §0).
@@ -146,6 +157,8 @@ class Indicator:
     inputs: tuple[str, ...] = ()
     unit: str = ""
     compute: ComputeFn | None = None
+    params: type[Params] = NoParams
+    details: tuple[DetailField, ...] = ()
     default_scoring: AnyRule | None = None
     references: str = ""
 
@@ -222,4 +235,4 @@ def own_indicator_definition(own: OwnIndicator) -> Indicator:
     return Indicator(id=own.id, criterion=own.criterion, name_zh=own.name_zh,
                      name_en=own.name_en, applies_to=frozenset(own.applies_to), scope=own.scope,
                      inputs=("indicator_values",), unit=own.unit, compute=None,
-                     default_scoring=own.scoring, references=own.references)
+                     params=NoParams, default_scoring=own.scoring, references=own.references)

@@ -13,9 +13,12 @@ from itertools import compress
 import numpy as np
 import pandas as pd
 
+from health_eval.indicator_params import NoParams
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 from health_eval.scoring import parse_rule
 
+from . import details as fields
+from . import params
 from .frames import data_issue, records, rows_of_segments, rows_of_water_bodies, weighted_mean
 from .survey import bank_stability_elements
 
@@ -262,27 +265,39 @@ INDICATORS: tuple[Indicator, ...] = (
               name_en="longitudinal connectivity index", applies_to=RIVER, scope="water_body",
               inputs=("barriers", "water_bodies"), unit="1/100km",
               compute=compute_longitudinal_connectivity,
+              params=NoParams,
+              details=fields.LONGITUDINAL_CONNECTIVITY,
               references="SPEC §4.1 longitudinal connectivity: barriers per 100 km"),
     Indicator(id="basin.shoreline_naturalness", criterion="basin", name_zh="岸线自然状况",
               name_en="shoreline naturalness", applies_to=ALL_KINDS,
               inputs=("bank_plots", "riparian_reaches"), unit="分",
               compute=compute_shoreline_naturalness,
+              params=params.ShorelineNaturalnessParams,
+              details=fields.SHORELINE_NATURALNESS,
               references="SPEC §4.1 shoreline naturalness: 0.4 bank stability + 0.6 vegetation"),
     Indicator(id="basin.riparian_width", criterion="basin", name_zh="河岸带宽度指数",
               name_en="riparian zone width index", applies_to=RIVER,
               inputs=("riparian_reaches",), compute=compute_riparian_width,
+              params=NoParams,
+              details=fields.RIPARIAN_WIDTH,
               references="SPEC §4.1 riparian width: length-weighted min(1, actual/required)"),
     Indicator(id="basin.shoreline_violations", criterion="basin",
               name_zh="违规开发利用水域岸线程度", name_en="illegal shoreline development",
               applies_to=ALL_KINDS, inputs=("outfalls", "shoreline_problems"), unit="分",
               compute=compute_shoreline_violations,
+              params=params.ShorelineViolationsParams,
+              details=fields.SHORELINE_VIOLATIONS,
               references="SPEC §4.1 shoreline violations: outfalls and 四乱"),
     Indicator(id="basin.lake_connectivity", criterion="basin", name_zh="湖泊连通指数",
               name_en="lake connectivity index", applies_to=LAKE, scope="water_body",
               inputs=("lake_connections",), unit="分", compute=compute_lake_connectivity,
+              params=params.LakeConnectivityParams,
+              details=fields.LAKE_CONNECTIVITY,
               references="SPEC §4.1 lake connectivity: flow-weighted rating"),
     Indicator(id="basin.lake_area_shrinkage", criterion="basin", name_zh="湖泊面积萎缩比例",
               name_en="lake area shrinkage", applies_to=LAKE, scope="water_body",
               inputs=("lake_areas",), unit="%", compute=compute_lake_area_shrinkage,
+              params=NoParams,
+              details=fields.LAKE_AREA_SHRINKAGE,
               references="SPEC §4.1 lake area shrinkage: 1 − current/reference area"),
 )

@@ -10,11 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from health_eval.indicator_params import NoParams
 from health_eval.issues import Issue
 from health_eval.lookup import is_in, positions_in
 from health_eval.profile import ProfileError
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
+from . import details as fields
+from . import params
 from .basin import ALL_KINDS, LAKE, RIVER
 from .biota import benthic_site_scores, fish_retention_table
 from .frames import data_issue, records, rows_of_segments
@@ -60,7 +63,7 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     reference sites; without either the value is ``insufficient_data``. Sites are combined per
     segment by the station policy.
     """
-    params = context.params
+    params = context.params.model_dump()     # the kernels read a mapping
     samples = rows_of_segments(dataset, context, "benthos_samples")
     sites = _benthic_sites(samples, context.segments)
     bounds_from = context.param("bounds_from")
@@ -179,26 +182,38 @@ INDICATORS: tuple[Indicator, ...] = (
               name_zh="大型底栖无脊椎动物生物完整性指数", name_en="benthic index of biotic integrity",
               applies_to=ALL_KINDS, inputs=("benthos_samples", "benthos_taxa"),
               compute=compute_benthic_ibi,
+              params=params.BenthicIbiParams,
+              details=fields.BENTHIC_IBI,
               references="SPEC §4.4 benthic IBI: observed / expected B-IBI"),
     Indicator(id="biota.fish_retention", criterion="biota", name_zh="鱼类保有指数",
               name_en="fish retention index", applies_to=ALL_KINDS, scope="water_body",
               inputs=("fish_species",), compute=compute_fish_retention,
+              params=NoParams,
+              details=fields.FISH_RETENTION,
               references="SPEC §4.4 fish retention: native species now / historical species"),
     Indicator(id="biota.waterbirds", criterion="biota", name_zh="水鸟状况",
               name_en="waterbird status", applies_to=ALL_KINDS, inputs=("community_surveys",),
               compute=community_survey("waterbirds"),
+              params=NoParams,
+              details=fields.COMMUNITY_SURVEY,
               references="SPEC §4.4 waterbirds: species now / reference species"),
     Indicator(id="biota.aquatic_plants", criterion="biota", name_zh="水生植物群落状况",
               name_en="aquatic plant community", applies_to=RIVER,
               inputs=("community_surveys",),
               compute=community_survey("aquatic_plants"),
+              params=NoParams,
+              details=fields.COMMUNITY_SURVEY,
               references="SPEC §4.4 aquatic plants: species now / reference species"),
     Indicator(id="biota.phytoplankton_density", criterion="biota", name_zh="浮游植物密度",
               name_en="phytoplankton density", applies_to=LAKE, inputs=("phytoplankton",),
               unit="10^4 cells/L", compute=compute_phytoplankton_density,
+              params=NoParams,
+              details=fields.PHYTOPLANKTON_DENSITY,
               references="SPEC §4.4 phytoplankton density: mean density"),
     Indicator(id="biota.macrophyte_cover", criterion="biota", name_zh="大型水生植物覆盖度",
               name_en="macrophyte cover", applies_to=LAKE, inputs=("macrophyte_plots",),
               unit="%", compute=compute_macrophyte_cover,
+              params=NoParams,
+              details=fields.MACROPHYTE_COVER,
               references="SPEC §4.4 macrophyte cover: surveyed cover"),
 )

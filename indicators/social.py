@@ -12,9 +12,12 @@ from itertools import compress
 import numpy as np
 import pandas as pd
 
+from health_eval.indicator_params import NoParams
 from health_eval.lookup import is_in, positions_in
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 
+from . import details as fields
+from . import params
 from .basin import ALL_KINDS, RIVER
 from .daily import checked_coverage, daily_station_rows
 from .frames import data_issue, iso_dates, records, rows_of_segments, weighted_mean
@@ -280,28 +283,40 @@ INDICATORS: tuple[Indicator, ...] = (
               name_en="flood control compliance", applies_to=ALL_KINDS,
               inputs=("dike_reaches",), unit="%",
               compute=compute_flood_control,
+              params=NoParams,
+              details=fields.FLOOD_CONTROL,
               references="SPEC §4.5 flood control: Σ(L·T·B)/Σ(L·T)"),
     Indicator(id="social.water_supply", criterion="social", name_zh="供水水量保证程度",
               name_en="water supply assurance", applies_to=ALL_KINDS,
               inputs=("water_supply", "stations"), unit="%",
               compute=compute_water_supply,
+              params=params.WaterSupplyParams,
+              details=fields.WATER_SUPPLY,
               references="SPEC §4.5 water supply: share of days meeting design supply"),
     Indicator(id="social.drinking_source", criterion="social",
               name_zh="集中式饮用水水源地水质达标率", name_en="drinking-water source compliance",
               applies_to=ALL_KINDS, inputs=("drinking_source_samples", "stations"), unit="%",
               compute=compute_drinking_source,
+              params=params.DrinkingSourceParams,
+              details=fields.DRINKING_SOURCE,
               references="SPEC §4.5 drinking source: share of evaluations meeting the standard"),
     Indicator(id="social.shoreline_management", criterion="social", name_zh="岸线利用管理指数",
               name_en="shoreline use management index", applies_to=ALL_KINDS,
               inputs=("shoreline_lengths",),
               compute=compute_shoreline_management,
+              params=NoParams,
+              details=fields.SHORELINE_MANAGEMENT,
               references="SPEC §4.5 shoreline management: (Lo − Lu + Lr)/Lo"),
     Indicator(id="social.navigation", criterion="social", name_zh="通航保证率",
               name_en="navigation assurance", applies_to=RIVER, inputs=("navigation",), unit="%",
               compute=compute_navigation,
+              params=NoParams,
+              details=fields.NAVIGATION,
               references="SPEC §4.5 navigation: share of the year navigable to standard"),
     Indicator(id="social.public_satisfaction", criterion="social", name_zh="公众满意度",
               name_en="public satisfaction", applies_to=ALL_KINDS, inputs=("questionnaires",),
               unit="分", compute=compute_public_satisfaction,
+              params=params.PublicSatisfactionParams,
+              details=fields.PUBLIC_SATISFACTION,
               references="SPEC §4.5 public satisfaction: respondent-weighted mean score"),
 )

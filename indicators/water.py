@@ -10,10 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from health_eval.indicator_params import NoParams
 from health_eval.profile import ProfileError
 from health_eval.registry import ComputeContext, Indicator, IndicatorValues
 from health_eval.scoring import parse_rule
 
+from . import details as fields
+from . import params
 from .basin import ALL_KINDS, LAKE, RIVER
 from .daily import checked_coverage, daily_station_rows
 from .frames import data_issue, records, rows_of_segments, rows_of_water_bodies
@@ -300,40 +303,56 @@ INDICATORS: tuple[Indicator, ...] = (
               name_en="ecological flow satisfaction", applies_to=RIVER,
               inputs=("daily_flow", "stations"),
               compute=compute_eco_flow,
+              params=params.EcoFlowParams,
+              details=fields.ECO_FLOW,
               references="SPEC §4.2 ecological flow: min of EF1 (Oct–Mar), EF2 (Apr–Sep) scores"),
     Indicator(id="water.min_eco_level", criterion="water", name_zh="最低生态水位满足程度",
               name_en="minimum ecological water level", applies_to=LAKE,
               inputs=("water_level", "stations"), unit="d",
               compute=compute_min_eco_level,
+              params=params.MinEcoLevelParams,
+              details=fields.MIN_ECO_LEVEL,
               references="SPEC §4.2 minimum ecological water level: moving-mean ladder"),
     Indicator(id="water.flow_deviation", criterion="water", name_zh="流量过程变异程度",
               name_en="flow regime deviation", applies_to=RIVER, scope="water_body",
               inputs=("monthly_flow",),
               compute=compute_flow_deviation,
+              params=NoParams,
+              details=fields.FLOW_DEVIATION,
               references="SPEC §4.2 flow deviation: FD = sqrt(Σ((q−Q)/Q̄)²)"),
     Indicator(id="water.inflow_deviation", criterion="water", name_zh="入湖流量变异程度",
               name_en="inflow regime deviation", applies_to=LAKE, scope="water_body",
               inputs=("monthly_flow",),
               compute=compute_flow_deviation,
+              params=NoParams,
+              details=fields.FLOW_DEVIATION,
               references="SPEC §4.2 inflow deviation: FD on total inflow"),
     Indicator(id="water.wq_grade", criterion="water", name_zh="水质优劣程度",
               name_en="water quality grade", applies_to=ALL_KINDS,
               inputs=("wq_samples", "stations"), compute=compute_wq_grade,
+              params=params.WqGradeParams,
+              details=fields.WQ_GRADE,
               references="SPEC §4.3 water-quality grade; GB 3838-2002 Table 1 (SPEC §5)"),
     Indicator(id="water.trophic_state", criterion="water", name_zh="湖泊营养状态",
               name_en="lake trophic state", applies_to=LAKE,
               inputs=("wq_samples", "stations"),
               compute=compute_trophic_state,
+              params=params.TrophicStateParams,
+              details=fields.TROPHIC_STATE,
               references="SPEC §4.3 trophic state: EI (SL 395-2007) or TLI(Σ), SPEC §6"),
     Indicator(id="water.sediment", criterion="water", name_zh="底泥污染状况",
               name_en="sediment pollution", applies_to=ALL_KINDS,
               inputs=("sediment_samples",),
               compute=compute_sediment,
+              params=params.SedimentParams,
+              details=fields.SEDIMENT,
               references="SPEC §4.3 sediment: max C/S against GB 15618-2018 screening values"),
     Indicator(id="water.self_purification", criterion="water", name_zh="水体自净能力",
               name_en="self-purification capacity", applies_to=ALL_KINDS,
               inputs=("wq_samples", "stations"), unit="mg/L",
               compute=compute_self_purification,
+              params=NoParams,
+              details=fields.SELF_PURIFICATION,
               references="SPEC §4.3 self-purification: evaluation-year mean dissolved oxygen"),
 )
 

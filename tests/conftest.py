@@ -19,7 +19,8 @@ SEDIMENT_CURVE = [[1, 100], [2, 60], [3, 40], [5, 20], [10, 0]]
 @pytest.fixture
 def tiny_profile() -> dict:
     """Two criteria, four indicators: small enough to follow every number by hand."""
-    classes = [c.model_dump() for c in load_profile("mwr2020-river").classes]
+    river = load_profile("mwr2020-river")
+    classes = [c.model_dump() for c in river.classes]
     return {
         "id": "tiny", "title_zh": "测试方案", "title_en": "test profile", "source": "tests",
         "applies_to": ["river"], "segment_weighting": "length",
@@ -28,7 +29,8 @@ def tiny_profile() -> dict:
         "indicators": {
             "water.self_purification": {"required": True,
                                         "scoring": {"rule": "curve", "points": DO_CURVE}},
-            "water.sediment": {"scoring": {"rule": "curve", "points": SEDIMENT_CURVE}},
+            "water.sediment": {"scoring": {"rule": "curve", "points": SEDIMENT_CURVE},
+                               "params": river.indicators["water.sediment"].params},
             "biota.fish_retention": {"required": True,
                                      "scoring": {"rule": "curve", "points": FISH_CURVE}},
             "biota.waterbirds": {"scoring": {"rule": "ratio", "reference": 1.0}},

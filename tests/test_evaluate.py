@@ -324,12 +324,13 @@ def test_a_parameter_missing_from_the_profile_is_named(tiny_frames, tiny_profile
         "social.public_satisfaction": {"scoring": {"rule": "identity"}}})
     profile["criteria"] = dict(tiny_profile["criteria"], social={
         "name_zh": "社会服务功能", "name_en": "social", "weight": 0.0})
-    frames = dict(tiny_frames, questionnaires=pd.DataFrame([
-        {"response_id": "1", "water_body_id": "R", "respondent_type": "resident", "score": 80}]))
-    result = evaluate(frames, profile)
-    issue = result.issues[result.issues["rule"] == "indicator.compute_failed"].iloc[0]
-    assert issue["message_en"].endswith(
-        "the profile gives no indicators.social.public_satisfaction.params.respondent_weights")
+    with pytest.raises(ProfileError) as info:      # when the profile loads, before computing
+        evaluate(tiny_frames, profile)
+    assert str(info.value).splitlines()[1:] == [
+        "  indicators.social.public_satisfaction.params.respondent_weights: "
+        "缺少参数（须由评价方案给出） / missing parameter (the profile must give it)",
+        "  indicators.social.public_satisfaction.params.min_responses: "
+        "缺少参数（须由评价方案给出） / missing parameter (the profile must give it)"]
 
 
 def test_segment_without_length_is_an_error_naming_its_row(tiny_frames, tiny_profile):
