@@ -20,8 +20,6 @@ from .gaps import has_inputs, missing_reasons
 from .issues import Issue
 from .profile import IndicatorConfig, Profile, ProfileError
 from .registry import (
-    EVALUATED_STATUSES,
-    STATUSES,
     AnyRule,
     ComputeContext,
     ComputeResult,
@@ -30,6 +28,7 @@ from .registry import (
     IndicatorValues,
     own_indicator_definition,
 )
+from .vocabulary import EVALUATED_STATUSES, STATUSES
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "water_body_id", "segment_id", "indicator_id", "indicator_name", "criterion", "required",

@@ -24,9 +24,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .scoring import Confidence, ScoringRule
+from .vocabulary import WaterBodyKind
 from .yaml_text import load_mapping, read_mapping
 
-WaterBodyKind = Literal["river", "lake", "reservoir"]
 WEIGHT_TOLERANCE = 1e-6
 
 
