@@ -17,8 +17,7 @@ from typing import Literal, get_args
 
 __all__ = [
     "CRITERIA", "CRITERIA_SHORT_ZH", "CRITERIA_ZH", "DEFAULT_TIMEZONE", "EVALUATED_STATUSES",
-    "LAKE_KINDS",
-    "RIVER_KINDS", "SEVERITIES", "STATUSES", "WATER_BODY_KINDS", "WATER_BODY_KIND_LABELS",
+    "LAKE_KINDS", "RIVER_KINDS", "STATUSES", "WATER_BODY_KINDS", "WATER_BODY_KIND_LABELS",
     "Severity", "Status", "WaterBodyKind",
 ]
 
@@ -51,11 +50,9 @@ STATUSES: tuple[str, ...] = get_args(Status)
 #: evaluated"); the others drop out and their criterion is renormalised.
 EVALUATED_STATUSES: tuple[str, ...] = ("ok", "supplied")
 
-#: How grave an issue is (ARCHITECTURE §6): an ``error`` stops the evaluation of invalid input
-#: (exit 1); a ``warning`` is reported and the evaluation goes on.
+#: How grave an issue is (ARCHITECTURE §6), gravest first: an ``error`` stops the evaluation of
+#: invalid input (exit 1); a ``warning`` is reported and the evaluation goes on.
 Severity = Literal["error", "warning"]
-#: Every severity, gravest first.
-SEVERITIES: tuple[str, ...] = get_args(Severity)
 
 #: The time zone of the times the outputs show unless told otherwise (``--timezone``): China
 #: Standard Time, where the method applies (IANA name).
