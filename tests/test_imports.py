@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,17 @@ def test_names_kept_outside_heavy_modules_match_them():
 
     assert tuple(IMPORTERS) == IMPORTER_NAMES
     assert OUR_ERROR_CODES == ERROR_CODES
+
+
+def test_the_startup_benchmark_prints_every_figure():
+    """``benchmarks/startup.py`` runs (its timings are printed, never asserted)."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "startup.py"
+    done = subprocess.run([sys.executable, str(script), "--runs", "1"], capture_output=True,
+                          text=True, check=True)
+    figures = json.loads(done.stdout)
+    names = ("help", "command_help", "import", "evaluate_import")
+    assert figures["runs"] == 1 and len(figures["load_average"]) == 2
+    assert all(figures[f"{name}_s"] > 0 for name in ("pandas", *names))
+    for name in names:                  # times rounded to 0.1 ms, ratios to 0.001
+        assert figures[f"{name}_ratio"] == pytest.approx(
+            figures[f"{name}_s"] / figures["pandas_s"], abs=2e-3)
