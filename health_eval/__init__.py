@@ -5,19 +5,53 @@ Public API::
     from health_eval import evaluate, load_dataset, load_profile
     result = evaluate("inputs.xlsx")              # packaged mwr2020 river and lake profiles
     result.water_bodies                           # RHI, class and criterion scores
+
+``import health_eval`` loads none of it: each public name is imported from its module on first
+use (PEP 562), so a program, the command line's ``--help`` or a sub-module pays only for what it
+uses; evaluating imports pandas, numpy, pyarrow, pydantic and PyYAML, never plotly, python-docx,
+FastAPI, Dask or (but for ``.xlsx`` input) openpyxl.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("health-eval")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .api import evaluate  # noqa: E402
-from .dataset import Dataset, load_dataset  # noqa: E402
-from .profile import Profile, load_profile  # noqa: E402
-from .result import EvaluationResult  # noqa: E402
+if TYPE_CHECKING:
+    from .api import evaluate
+    from .dataset import Dataset, load_dataset
+    from .profile import Profile, load_profile
+    from .result import EvaluationResult
+
+#: The public names by the module that defines them.
+_PUBLIC = {"evaluate": "api", "load_dataset": "dataset", "Dataset": "dataset",
+           "load_profile": "profile", "Profile": "profile", "EvaluationResult": "result"}
 
 __all__ = ["evaluate", "load_dataset", "load_profile", "Dataset", "Profile", "EvaluationResult",
            "__version__"]
+
+
+def _version() -> str:
+    """The installed distribution's version (``0+unknown`` in a source tree not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("health-eval")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module the first time it is asked for (and then kept)."""
+    if name == "__version__":
+        value = _version()
+    elif name in _PUBLIC:
+        value = getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

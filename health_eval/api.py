@@ -29,10 +29,10 @@ from .result import ROW_ORDER, EvaluationResult
 from .schema.request import is_request, request_arguments
 from .supplied import check_supplied
 from .validation import row_accounts, validate_dataset
+from .vocabulary import WATER_BODY_KINDS
 
 DEFAULT_PROFILES: dict[str, str] = {"river": "mwr2020-river", "lake": "mwr2020-lake",
                                     "reservoir": "mwr2020-lake"}
-WATER_BODY_KINDS = tuple(DEFAULT_PROFILES)
 ProfileLike = str | os.PathLike | Profile | Mapping[str, Any]
 
 

@@ -4,6 +4,10 @@ Exit codes: 0 ok; 1 invalid input (data that cannot be read or break a validatio
 error: nothing is evaluated, every problem is written to ``issues.xlsx``/``issues.csv``; or an
 evaluation that met errors — its result is still written, with the errors in its ``issues``);
 2 usage (bad options, unknown or invalid profile).
+
+The engine, readers, reports and service are imported inside the commands that use them, so
+that ``health-eval --help`` and ``health-eval COMMAND --help`` load typer and nothing heavy
+(``benchmarks/startup.py`` measures it).
 """
 
 from __future__ import annotations
@@ -15,25 +19,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import pandas as pd
 import typer
 
-from .api import evaluate
-from .catalogue import indicator_records, profile_records
 from .cli_archive import ARCHIVE_HELP, archive_app
 from .cli_import import IMPORT_HELP, import_command
-from .dataset import Dataset, load_dataset
-from .display_names import display_issues, table_label
-from .issues import InputError, issues_frame, sort_issues
 from .measures_cli import measures_app
 from .memory import tune_for_evaluation
-from .profile import ProfileError, load_profile, profile_json_schema
-from .registry import default_registry
-from .reports.locale import DEFAULT_TIMEZONE
-from .result import OUTPUT_FORMATS, EvaluationResult, write_issues
-from .sheets import display_width
+from .vocabulary import CRITERIA, CRITERIA_SHORT_ZH, DEFAULT_TIMEZONE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .result import EvaluationResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
@@ -61,12 +60,16 @@ def demo_path(year: int = 2021) -> Path:
 
 
 def _pad(text: str, width: int, right: bool) -> str:
+    from .sheets import display_width
+
     fill = " " * (width - display_width(text))
     return fill + text if right else text + fill
 
 
 def format_table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
     """A plain-text table aligned for Chinese (double-width) characters."""
+    from .sheets import display_width
+
     widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(_pad(cell, w, i in right) for i, (cell, w) in enumerate(zip(line, widths)))
              .rstrip() for line in [header, *rows]]
@@ -76,9 +79,10 @@ def format_table(rows: list[list[str]], header: list[str], right: set[int]) -> s
 
 def summary_table(result: EvaluationResult, decimals: int = 1) -> str:
     """Water body, RHI, class and criterion scores, one line per water body."""
-    names = {"basin": "盆", "water": "水", "biota": "生物", "social": "社会服务"}
-    criteria = [c for c in names if c in result.water_bodies]
-    header = ["河湖 water body", "RHI", "类别 class"] + [names[c] for c in criteria]
+    import pandas as pd
+
+    criteria = [c for c in CRITERIA if c in result.water_bodies]
+    header = ["河湖 water body", "RHI", "类别 class"] + [CRITERIA_SHORT_ZH[c] for c in criteria]
 
     def number(value) -> str:
         return "—" if pd.isna(value) else f"{value:.{decimals}f}"
@@ -94,6 +98,10 @@ def summary_table(result: EvaluationResult, decimals: int = 1) -> str:
 
 def _print_issues(result_issues: pd.DataFrame, limit: int = 20,
                   rest: str = "result.json") -> None:
+    import pandas as pd
+
+    from .display_names import display_issues
+
     if result_issues.empty:
         return
     counts = result_issues["severity"].value_counts()
@@ -111,6 +119,9 @@ def _print_issues(result_issues: pd.DataFrame, limit: int = 20,
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Turn input and profile problems into messages and exit codes, never a traceback."""
+    from .issues import InputError
+    from .profile import ProfileError
+
     try:
         yield
     except InputError as exc:
@@ -122,6 +133,8 @@ def _user_errors() -> Iterator[None]:
 
 
 def _parse_formats(text: str) -> list[str]:
+    from .result import OUTPUT_FORMATS
+
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(OUTPUT_FORMATS))
     if unknown or not formats:
@@ -159,6 +172,12 @@ def _check_reports(reports, result: EvaluationResult) -> None:
 
 def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict,
                     reports=None, executor: str = "local", archive: str | None = None) -> None:
+    import pandas as pd
+
+    from .dataset import Dataset, load_dataset
+    from .issues import InputError, issues_frame, sort_issues
+    from .result import write_issues
+
     evaluator = _evaluator(executor)
     with _user_errors(), _progress_bar() as progress:
         try:
@@ -220,6 +239,8 @@ EXECUTOR_HELP = ("local (default); dask: on Dask, the input a Parquet dataset pa
 
 def _evaluator(executor: str):
     """The evaluate function of ``--executor``: local, or the Dask path (optional extra)."""
+    from .api import evaluate
+
     if executor == "local":
         return evaluate
     kind, _, address = executor.partition("=")
@@ -372,6 +393,9 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
 
 def _load(dataset: Path, importers: list[str], out: Path):
     """The package read with ``--import``; unreadable: its issues written, exit 1."""
+    from .dataset import load_dataset
+    from .issues import InputError
+
     try:
         return load_dataset(dataset, importers or None)
     except InputError as exc:
@@ -393,6 +417,9 @@ def template(out: Path = typer.Argument(..., help="The workbook to write (.xlsx)
 def _write_and_show_issues(issues, out: Path, verdict: str) -> None:
     """Write ``issues`` to ``out`` (issues.xlsx, issues.csv), show them, then the verdict and
     the files written."""
+    from .issues import issues_frame, sort_issues
+    from .result import write_issues
+
     table = sort_issues(issues_frame(issues))
     written = write_issues(table, out)
     _print_issues(table, rest="issues.xlsx")
@@ -420,6 +447,8 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
     the package, apply the rules, place segments and supplied values, and preview which
     mandatory indicators will have no data (and why); write every problem to issues.xlsx and
     issues.csv (exit 1 when one is an error, as run would)."""
+    from .display_names import table_label
+    from .issues import InputError
     from .preview import check_package
 
     typer.echo(f"检查时间 checked at: {_local_now(timezone)}")
@@ -447,6 +476,10 @@ def indicators(profile: str | None = typer.Option(None, "--profile", "-p",
                         "profiles' values) and details fields.")
                ) -> None:
     """列出指标 — list indicators: id, names, criterion, kinds, M/O, inputs, computed or not."""
+    from .catalogue import indicator_records
+    from .profile import load_profile
+    from .registry import default_registry
+
     registry = default_registry()
     if describe is not None:
         from .describe import UnknownIndicator, find_indicator
@@ -501,6 +534,8 @@ def tables(name: str | None = typer.Argument(None, help="A table code or Chinese
 @app.command()
 def profiles() -> None:
     """列出内置评价方案 — list the packaged method profiles."""
+    from .catalogue import profile_records
+
     rows = [[r["id"], r["title_zh"], ",".join(r["applies_to"]), str(r["indicators"]),
              str(r["mandatory"])] for r in profile_records()]
     typer.echo(format_table(rows, ["id", "名称 title", "applies to", "indicators", "mandatory"],
@@ -510,6 +545,8 @@ def profiles() -> None:
 @profile_app.command("schema")
 def profile_schema() -> None:
     """打印评价方案的 JSON Schema — print the JSON Schema of a profile file."""
+    from .profile import profile_json_schema
+
     typer.echo(json.dumps(profile_json_schema(), ensure_ascii=False, indent=2, sort_keys=True))
 
 

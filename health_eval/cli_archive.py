@@ -3,7 +3,7 @@
 Every command takes ``--archive PATH|URL`` (default ``$HEALTH_EVAL_ARCHIVE``, else
 ``health_eval_archive.db`` in the current folder). An archive that cannot be reached, refuses
 the login or has another schema revision is exit 1 with a Chinese and English message.
-SQLAlchemy is imported only when a command runs.
+SQLAlchemy, pandas and the archive are imported only when a command runs.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 archive_app = typer.Typer(no_args_is_help=True,
                           help="河湖健康档案 / the health archive: rounds kept, compared, trended.")
@@ -46,6 +49,8 @@ def _opened(location: str | None, create: bool = True) -> Iterator:
 
 
 def _number(value, decimals: int = 1) -> str:
+    import pandas as pd
+
     return "—" if value is None or pd.isna(value) else f"{float(value):.{decimals}f}"
 
 

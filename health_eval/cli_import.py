@@ -12,22 +12,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
-from .atomic import atomic_path
-from .dataset import load_dataset
-from .io.importers import IMPORTERS
-from .issues import InputError, issues_frame, sort_issues
-from .result import write_issues
-from .tables import table_spec
-from .template import header
-from .validation import validate_dataset
+from .io import IMPORTER_NAMES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["IMPORT_HELP", "import_command", "safe_cell"]
 
-IMPORT_HELP = (f"Read bureau files with these importers ({', '.join(IMPORTERS)}); default: "
+IMPORT_HELP = (f"Read bureau files with these importers ({', '.join(IMPORTER_NAMES)}); default: "
                f"any importer that recognises a file of the package.")
 #: Characters that start a formula in a spreadsheet, and control characters.
 _FORMULA_START = ("=", "+", "-", "@")
@@ -47,7 +43,7 @@ def safe_cell(value):
 
 
 def import_command(
-        kind: str = typer.Argument(..., metavar="KIND", help=", ".join(IMPORTERS)),
+        kind: str = typer.Argument(..., metavar="KIND", help=", ".join(IMPORTER_NAMES)),
         files: list[Path] = typer.Argument(..., help="The bureau files (CSV or xlsx)."),
         package: Path = typer.Option(..., "--package",
                                      help="Input package whose 河湖名录, 评价河段 and 监测站点 "
@@ -57,8 +53,17 @@ def import_command(
                                             help="Questionnaire mapping (YAML).")) -> None:
     """导入单位现有数据 — read bureau files as they come (platform export, monitoring report,
     yearbook, questionnaire) and write them in the template's tidy form to check."""
-    if kind not in IMPORTERS:
-        raise typer.BadParameter(f"choose from {', '.join(IMPORTERS)}", param_hint="KIND")
+    import pandas as pd
+
+    from .atomic import atomic_path
+    from .dataset import load_dataset
+    from .issues import InputError, issues_frame, sort_issues
+    from .result import write_issues
+    from .tables import table_spec
+    from .validation import validate_dataset
+
+    if kind not in IMPORTER_NAMES:
+        raise typer.BadParameter(f"choose from {', '.join(IMPORTER_NAMES)}", param_hint="KIND")
     try:
         dataset = load_dataset(package, [kind], files=[str(f) for f in files],
                                import_options={"map": mapping} if mapping else None)
@@ -91,6 +96,10 @@ def import_command(
 def _template_form(frame: pd.DataFrame, spec) -> pd.DataFrame:
     """A typed table under the template's headers (catalogue columns, then the others), cells
     as a technician reads them: dates as dates, 是/否, blanks empty."""
+    import pandas as pd
+
+    from .template import header
+
     columns = {}
     for name in frame.columns:
         try:

@@ -21,8 +21,6 @@ from .indicator_params import Params, parse_params
 from .issues import Issue
 from .profile import IndicatorConfig, Profile, ProfileError
 from .registry import (
-    EVALUATED_STATUSES,
-    STATUSES,
     AnyRule,
     ComputeContext,
     ComputeResult,
@@ -31,6 +29,7 @@ from .registry import (
     IndicatorValues,
     own_indicator_definition,
 )
+from .vocabulary import EVALUATED_STATUSES, STATUSES
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "water_body_id", "segment_id", "indicator_id", "indicator_name", "criterion", "required",

@@ -9,11 +9,10 @@ from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .tables import TABLES, table_spec
+from .vocabulary import CRITERIA_ZH
 
 _TABLE_NAMES = frozenset(t.name for t in TABLES)
 
-#: Criteria as Chinese outputs name them (the packaged profiles' names).
-CRITERIA_ZH = {"basin": "盆", "water": "水", "biota": "生物", "social": "社会服务功能"}
 #: Issues of a stage rather than a table: their Chinese names.
 STAGES = {"evaluation": "评价计算", "input": "输入数据包", "profile": "评价方案",
           "request": "请求"}

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Literal
 
 import pandas as pd
 
-Severity = Literal["error", "warning"]
+from .vocabulary import Severity
 
 ISSUE_COLUMNS: tuple[str, ...] = (
     "table", "file", "sheet", "row", "column", "value", "rule", "severity",

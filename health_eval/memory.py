@@ -13,7 +13,10 @@ process is there to evaluate.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
+import os
 import platform
+import sys
 
 __all__ = ["tune_for_evaluation"]
 
@@ -31,8 +34,11 @@ def tune_for_evaluation() -> dict[str, object]:
 
     On Linux with glibc: Arrow allocates through ``malloc`` (its system memory pool) and
     ``malloc`` keeps freed memory (``M_MMAP_THRESHOLD`` 32 MiB, ``M_TRIM_THRESHOLD`` 2 GiB).
-    Elsewhere nothing is changed. Calling it again changes nothing more. Peak memory is the
-    same; memory freed after the peak stays with the process until it exits.
+    Elsewhere nothing is changed. Before pyarrow is imported, its pool is chosen through Arrow's
+    ``ARROW_DEFAULT_MEMORY_POOL`` environment variable, so that a process which never reads
+    Arrow data (``health-eval --help``) does not import pyarrow for it. Calling it again
+    changes nothing more. Peak memory is the same; memory freed after the peak stays with the
+    process until it exits.
 
     Returns
     -------
@@ -48,10 +54,12 @@ def tune_for_evaluation() -> dict[str, object]:
         return {}
     settings: dict[str, object] = {"malloc": {"mmap_threshold": MMAP_THRESHOLD_BYTES,
                                               "trim_threshold": TRIM_THRESHOLD_BYTES}}
-    try:
-        import pyarrow
-    except ImportError:                 # pyarrow is optional (Parquet, Dask)
+    if "pyarrow" in sys.modules:
+        pyarrow = sys.modules["pyarrow"]
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    elif importlib.util.find_spec("pyarrow") is not None:
+        os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    else:                               # pyarrow is optional (Parquet, Dask)
         return settings
-    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     settings["arrow_memory_pool"] = "system"
     return settings

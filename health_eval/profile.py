@@ -25,12 +25,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .indicator_params import params_schema_defs, parse_params
 from .scoring import Confidence, ScoringRule
+from .vocabulary import WaterBodyKind
 from .yaml_text import load_mapping, read_mapping
 
 if TYPE_CHECKING:
     from .registry import IndicatorRegistry
 
-WaterBodyKind = Literal["river", "lake", "reservoir"]
 WEIGHT_TOLERANCE = 1e-6
 
 

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from .profile import OwnIndicator, Policies
 
 ENTRY_POINT_GROUP = "health_eval.indicators"
-STATUSES = ("ok", "supplied", "no_data", "insufficient_data", "not_applicable", "error")
-EVALUATED_STATUSES = ("ok", "supplied")
 
 
 @dataclass(frozen=True)
@@ -97,8 +95,8 @@ class IndicatorValues:
     ``table`` has the key column (``segment_id`` for segment-scope indicators, ``water_body_id``
     for whole-water-body ones), ``value`` [the indicator's unit] and optionally ``station_id``
     (several rows per segment: the engine scores each and combines them by the station policy),
-    ``n_obs``, ``status`` (one of :data:`STATUSES`, default ``ok``) and ``details`` (a dict per
-    row: what the value was computed from).
+    ``n_obs``, ``status`` (one of :data:`~health_eval.vocabulary.STATUSES`, default ``ok``)
+    and ``details`` (a dict per row: what the value was computed from).
     """
 
     table: pd.DataFrame

@@ -24,6 +24,7 @@ from .display_names import display_issues
 from .issues import sort_issues
 from .schema import SCHEMA_VERSION
 from .sheets import Sheet, write_csv, write_workbook
+from .vocabulary import CRITERIA_ZH
 
 TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
 OUTPUT_FORMATS: tuple[str, ...] = ("json", "xlsx")
@@ -53,7 +54,7 @@ HEADERS_ZH = {
     "source": "数据来源", "n_obs": "样本数", "details": "计算依据", "table": "数据表",
     "file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "rule": "规则",
     "severity": "严重程度", "message_zh": "说明", "message_en": "说明（英文）",
-    "basin": "盆", "water": "水", "biota": "生物", "social": "社会服务功能",
+    **CRITERIA_ZH,
 }
 
 

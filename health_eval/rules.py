@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .issues import Severity
 from .tables import PARAMETER_UNITS, TABLES, is_sample_value
+from .vocabulary import Severity
 
 __all__ = ["BOUNDS", "DATED_STATION_TABLES", "MAGNITUDE_LIMITS", "ORDERED", "PARAMETER_BOUNDS",
            "REFERENCES", "SAMPLE_KEYS", "Bounds", "Ordered", "ParameterBounds", "Reference"]

@@ -14,7 +14,9 @@ on:
 - non-finite numbers (±inf, NaN) are empty cells.
 
 Workbooks are formatted for a technician: a bold header row, frozen, an autofilter, column widths
-fitted to the contents, and the ``severity`` column of an issues table coloured.
+fitted to the contents, and the ``severity`` column of an issues table coloured. openpyxl is
+imported only when a workbook is written: reading CSV or Parquet input and writing CSV or JSON
+never load it.
 """
 
 from __future__ import annotations
@@ -28,14 +30,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 __all__ = ["Sheet", "clean_text", "clean_texts", "csv_text", "display_width", "formula_like",
            "neutral_rows", "write_csv", "write_workbook"]
@@ -44,6 +45,9 @@ __all__ = ["Sheet", "clean_text", "clean_texts", "csv_text", "display_width", "f
 #: the non-characters U+FFFE/U+FFFF (none of them can be written to XML, some not to UTF-8).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Excel's error values, which a spreadsheet reads as an error, not as text (the same as
+#: ``openpyxl.cell.cell.ERROR_CODES``, here so that the text checks need no openpyxl).
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 #: Fill of the severity cell of an issues table (Excel's light red, yellow and blue).
 SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
@@ -176,6 +180,10 @@ def write_workbook(path: str | os.PathLike, sheets: Sequence[Sheet]) -> None:
     widths; text cells are neutralised (see the module); in a column named ``severity`` the
     cells are coloured by severity.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for sheet in sheets:
@@ -211,6 +219,9 @@ def _xlsx_value(worksheet, value):
 
 
 def _styled(worksheet, value, **style) -> Cell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
     cell = _xlsx_value(worksheet, value)
     if not isinstance(cell, Cell):
         cell = WriteOnlyCell(worksheet, value=cell)
@@ -222,6 +233,9 @@ def _styled(worksheet, value, **style) -> Cell:
 def _text_cell(worksheet, text: str) -> Cell:
     """A cell holding ``text`` as text even though it looks like a formula: string type and
     Excel's quote prefix, left-aligned as text is."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
     cell = WriteOnlyCell(worksheet, value=text)
     cell.data_type = "s"
     cell.quotePrefix = True

@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .vocabulary import LAKE_KINDS, RIVER_KINDS, WATER_BODY_KIND_LABELS, WATER_BODY_KINDS
+
 DType = Literal["str", "float", "int", "bool", "date"]
 
 
@@ -179,10 +181,6 @@ SAMPLE_COLUMNS: tuple[Column, ...] = (
     _c("detection_limit", "检出限", "float", required=False),
 )
 
-WATER_BODY_KINDS = ("river", "lake", "reservoir")
-WATER_BODY_KIND_LABELS = ("河流", "湖泊", "水库")
-RIVER_ONLY = ("river",)
-LAKES_ONLY = ("lake", "reservoir")
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
@@ -247,7 +245,7 @@ TABLES: tuple[TableSpec, ...] = (
         columns=SAMPLE_COLUMNS,
     ),
     TableSpec(
-        name="daily_flow", zh="逐日流量", kinds=RIVER_ONLY, key=("station_id", "date"),
+        name="daily_flow", zh="逐日流量", kinds=RIVER_KINDS, key=("station_id", "date"),
         description="Daily mean flow at hydrological stations.",
         columns=(
             _c("station_id", "测站编码", "str"),
@@ -256,7 +254,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="water_level", zh="逐日水位", kinds=LAKES_ONLY, key=("station_id", "date"),
+        name="water_level", zh="逐日水位", kinds=LAKE_KINDS, key=("station_id", "date"),
         description="Daily mean water level at lake gauges.",
         columns=(
             _c("station_id", "测站编码", "str"),
@@ -332,7 +330,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="barriers", zh="拦河建筑物", kinds=RIVER_ONLY, census=True, key=("barrier_id",),
+        name="barriers", zh="拦河建筑物", kinds=RIVER_KINDS, census=True, key=("barrier_id",),
         description="Dams, sluices and weirs on the river (SPEC §4.1, connectivity).",
         columns=(
             _c("barrier_id", "建筑物编码", "str"),
@@ -344,7 +342,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="lake_connections", zh="湖泊连通", kinds=LAKES_ONLY, census=True, key=("connection_id",),
+        name="lake_connections", zh="湖泊连通", kinds=LAKE_KINDS, census=True, key=("connection_id",),
         description="Inflow and outflow connections of a lake with their rating and flow.",
         columns=(
             _c("connection_id", "连通通道编码", "str"),
@@ -360,7 +358,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="lake_areas", zh="湖泊面积", kinds=LAKES_ONLY, key=("water_body_id",),
+        name="lake_areas", zh="湖泊面积", kinds=LAKE_KINDS, key=("water_body_id",),
         description="Current and reference (historical) water area of a lake.",
         columns=(
             _c("water_body_id", "河湖编码", "str"),
@@ -431,7 +429,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="macrophyte_plots", zh="大型水生植物样方", kinds=LAKES_ONLY, key=("plot_id",),
+        name="macrophyte_plots", zh="大型水生植物样方", kinds=LAKE_KINDS, key=("plot_id",),
         description="Macrophyte cover per survey plot of a lake zone.",
         columns=(
             _c("plot_id", "样方编码", "str"),
@@ -440,7 +438,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="phytoplankton", zh="浮游植物密度", kinds=LAKES_ONLY, key=(),
+        name="phytoplankton", zh="浮游植物密度", kinds=LAKE_KINDS, key=(),
         description="Phytoplankton density samples.",
         columns=(
             _c("station_id", "测站编码", "str"),
@@ -485,7 +483,7 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
     TableSpec(
-        name="navigation", zh="通航保证", kinds=RIVER_ONLY, key=("segment_id",),
+        name="navigation", zh="通航保证", kinds=RIVER_KINDS, key=("segment_id",),
         description="Days in the evaluation year on which navigation met the design standard.",
         columns=(
             _c("segment_id", "河段编码", "str"),

@@ -22,10 +22,10 @@ from .registry import default_registry
 from .tables import TABLES, TableSpec
 from .template_help import instruction_rows
 from .template_marks import EXAMPLE_SHEET, row_digest
+from .vocabulary import LAKE_KINDS, RIVER_KINDS, WATER_BODY_KINDS
 
-KINDS: dict[str, frozenset[str]] = {"river": frozenset({"river"}),
-                                    "lake": frozenset({"lake", "reservoir"}),
-                                    "both": frozenset({"river", "lake", "reservoir"})}
+KINDS: dict[str, frozenset[str]] = {"river": frozenset(RIVER_KINDS), "lake": frozenset(LAKE_KINDS),
+                                    "both": frozenset(WATER_BODY_KINDS)}
 #: Demo water bodies whose rows are the examples of each kind of template.
 EXAMPLE_WATER_BODIES = {"river": {"FHGD"}, "lake": {"XH"}, "both": {"FHGD", "XH"}}
 #: Tables every template holds, whatever indicators read.

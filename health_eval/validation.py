@@ -42,10 +42,9 @@ from .tables import (
     PARAMETER_NAMES,
     PARAMETER_UNITS,
     TABLES,
-    WATER_BODY_KIND_LABELS,
-    WATER_BODY_KINDS,
     table_spec,
 )
+from .vocabulary import WATER_BODY_KIND_LABELS, WATER_BODY_KINDS
 
 __all__ = ["Validation", "row_accounts", "validate_dataset"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from health_eval.result import EvaluationResult
+from health_eval.vocabulary import CRITERIA
 
 from .diagnosis import indicator_points, water_body_indicators
 
@@ -117,7 +118,7 @@ def compare_parts(current: EvaluationResult, previous: EvaluationResult, water_b
     """Criterion scores (water body) and segment RHI of ``water_body_id`` in either result."""
     def criteria(result: EvaluationResult) -> pd.DataFrame:
         row = result.water_bodies[result.water_bodies["water_body_id"] == water_body_id]
-        names = [c for c in ("basin", "water", "biota", "social") if c in row]
+        names = [c for c in CRITERIA if c in row]
         extra = [c for c in result.criteria["criterion"].unique() if c not in names and c in row]
         melted = row.melt(id_vars="water_body_id", value_vars=names + extra,
                           var_name="criterion", value_name="score")

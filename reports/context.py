@@ -14,16 +14,15 @@ import pandas as pd
 from health_eval.profile import HealthClass, Policies, Profile
 from health_eval.registry import IndicatorRegistry, default_registry
 from health_eval.result import EvaluationResult
+from health_eval.vocabulary import CRITERIA, DEFAULT_TIMEZONE
 
 from .diagnosis import indicator_points, priority_rows, water_body_indicators, weak_rows
-from .locale import DEFAULT_TIMEZONE, MISSING, Texts
+from .locale import MISSING, Texts
 from .measure_choice import Choice, MeasureCatalogues, measure_catalogues
 from .measures import Catalogue
 from .profiles import ProfileInfo, resolve_profile
 from .quality import issue_owners
 from .render import css_colour
-
-CRITERIA_ORDER = ("basin", "water", "biota", "social")
 
 
 def read_result(source: EvaluationResult | str | os.PathLike | None) -> EvaluationResult | None:
@@ -157,7 +156,7 @@ class ReportContext:
 
     def criteria_order(self, criteria: Iterable[str], profile: Profile | None) -> list[str]:
         """Criteria in the profile's order (else basin, water, biota, social), others after."""
-        order = list(profile.criteria) if profile else list(CRITERIA_ORDER)
+        order = list(profile.criteria) if profile else list(CRITERIA)
         present = list(dict.fromkeys(criteria))
         return ([c for c in order if c in present]
                 + sorted(c for c in present if c not in order))

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from health_eval.vocabulary import EVALUATED_STATUSES
+
 from .locale import Texts
 from .measures import ReportSettings
-
-EVALUATED = ("ok", "supplied")
 
 
 def indicator_points(indicators: pd.DataFrame, segments: pd.DataFrame,
@@ -49,7 +49,7 @@ def indicator_points(indicators: pd.DataFrame, segments: pd.DataFrame,
     table["criterion_weight"] = criterion_weight.reindex(keys).to_numpy()
     score = table["score"].astype(float)
     weight = table["weight"].astype(float).fillna(0.0)
-    table["evaluated"] = table["status"].isin(EVALUATED) & score.notna() & (weight > 0)
+    table["evaluated"] = table["status"].isin(EVALUATED_STATUSES) & score.notna() & (weight > 0)
     points = table["share"] * table["criterion_weight"] * weight
     table["points"] = points.where(table["evaluated"], 0.0).fillna(0.0)
     table["lost"] = (table["points"] * (100.0 - score)).where(table["evaluated"], 0.0)

@@ -18,12 +18,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from health_eval.tables import PARAMETER_NAMES
+from health_eval.vocabulary import DEFAULT_TIMEZONE
 from health_eval.yaml_text import load_mapping
 
 LANGUAGES = ("zh", "en")
 MISSING = "—"
-#: Local time of the reports unless told otherwise (``--timezone``).
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 class LocaleError(ValueError):

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from health_eval.vocabulary import CRITERIA
+
 from . import figures
 from .compare import compare_water_bodies, round_years
-from .context import CRITERIA_ORDER, ReportContext
+from .context import ReportContext
 from .diagnosis import finite
 from .document import Block, Cell, Figure, Paragraph, Report, Section, numbered, table
 from .locale import MISSING
@@ -88,7 +90,7 @@ def _ranking(context: ReportContext, ranked: pd.DataFrame, links: Mapping[str, s
     top_loss = losing.drop_duplicates("water_body_id").set_index("water_body_id")
     points = context.points
     weak_counts = points[points["weak"]].groupby("water_body_id")["indicator_id"].nunique()
-    criteria = [c for c in CRITERIA_ORDER if c in ranked]
+    criteria = [c for c in CRITERIA if c in ranked]
     profile = context.first_profile
     rows = []
     for n, r in enumerate(ranked.to_dict("records"), start=1):

@@ -14,6 +14,7 @@ from health_eval.profile import Profile
 from health_eval.result import EvaluationResult
 from health_eval.safe_names import file_names
 from health_eval.sheets import clean_texts
+from health_eval.vocabulary import DEFAULT_TIMEZONE
 
 from .assets import plotly_link, write_plotly
 from .charts_static import PictureMaker
@@ -22,7 +23,7 @@ from .content import build_report
 from .context import ReportContext, report_context
 from .docx import write_docx
 from .docx_layout import new_document
-from .locale import DEFAULT_TIMEZONE, LANGUAGES, LocaleError, time_zone
+from .locale import LANGUAGES, LocaleError, time_zone
 from .measure_choice import (
     MeasureCatalogues,
     default_catalogue_issues,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..vocabulary import CRITERIA
+
 __all__ = ["history_context"]
 
-COMPARED = ("rhi", "basin", "water", "biota", "social")
+COMPARED = ("rhi", *CRITERIA)
 
 
 def history_context(archive_url: str, water_body: str, a: int | None, b: int | None,

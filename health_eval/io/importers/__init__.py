@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from importlib import import_module
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ import numpy as np
 from ...issues import InputError, Issue
 from ...readers import RawTable
 from ...tables import table_spec
-from . import cnemc, manual, questionnaire, yearbook
+from .. import IMPORTER_NAMES
 from .base import Imported, References, Source, read_sources
 from .messages import Place
 
@@ -44,10 +45,10 @@ class ImporterSpec:
     read: Callable[[Source, References, dict], Imported]
 
 
-#: The importers by name, in the order detection tries them.
+#: The importers by name, in the order of :data:`health_eval.io.IMPORTER_NAMES`.
 IMPORTERS: dict[str, ImporterSpec] = {
     module.NAME: ImporterSpec(module.NAME, module.TITLE, module.detect, module.read)
-    for module in (cnemc, manual, yearbook, questionnaire)}
+    for module in (import_module(f".{name}", __name__) for name in IMPORTER_NAMES)}
 
 
 def importer(name: str) -> ImporterSpec:

@@ -28,10 +28,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ...issues import Severity
 from ...profile import Policies
-from ...registry import STATUSES
-from ...tables import WATER_BODY_KINDS
+from ...vocabulary import WATER_BODY_KINDS, Severity, Status
 
 __all__ = [
     "PROFILE_ID_PATTERN", "CriterionRow", "ErrorResponse", "EvaluateRequest", "EvaluateResponse",
@@ -222,7 +220,7 @@ class IndicatorRow(_Response):
     score: float | None
     weight: float | None = Field(description="Effective weight after renormalisation.")
     base_weight: float | None
-    status: Literal[STATUSES]  # type: ignore[valid-type]
+    status: Status
     source: str | None = Field(description="computed or supplied.")
     n_obs: int | None
     details: dict[str, Any] | None
