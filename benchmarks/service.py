@@ -1,17 +1,22 @@
 """Throughput and latency of the HTTP service under a bounded load on the loopback address.
 
-Starts ``health-eval serve`` (uvicorn) in a subprocess on a free port of 127.0.0.1, waits for
-``/healthz``, sends ``--requests`` POSTs of the example request (``health-eval schema
-example-request``: the demo river) from ``--concurrency`` clients at once, stops the server, and
-prints one JSON line::
+Evaluates the example request (``health-eval schema example-request``: the demo river) in this
+process until warm and times it, then starts ``health-eval serve`` (uvicorn, ``--workers``
+worker processes) in a subprocess on a free port of 127.0.0.1, waits for ``/healthz`` (the
+workers are warm by then), sends ``--requests`` POSTs of the same request from
+``--concurrency`` clients at once, stops the server, and prints one JSON line::
 
-    {"requests": 500, "concurrency": 8, "requests_per_s": ..., "p50_ms": ..., "p95_ms": ...,
-     "errors": 0}
+    {"requests": 200, "concurrency": 4, "workers": 2, "requests_per_s": ..., "p50_ms": ...,
+     "p95_ms": ..., "errors": 0, "in_process_ms": ..., "service_over_in_process": ...}
+
+``in_process_ms`` is the median warm ``evaluate_request`` + ``to_json`` in this process;
+``service_over_in_process`` is requests/s of the service ÷ evaluations/s in process (one
+thread): the parallelism the workers give, net of the service's own cost.
 
 Run from the repository root (needs the ``service`` extra; the ``test`` extra has it)::
 
     .venv/bin/python benchmarks/service.py
-    .venv/bin/python benchmarks/service.py --requests 200 --concurrency 4 --threads 2
+    .venv/bin/python benchmarks/service.py --requests 200 --concurrency 4 --workers 2
 
 Traffic goes to 127.0.0.1 only, and the run is bounded by ``--requests``.
 """
@@ -22,6 +27,7 @@ import argparse
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,22 +150,40 @@ def load(url: str, body: bytes, requests: int, concurrency: int,
             "p95_ms": percentile(0.95), "errors": errors}
 
 
+def in_process_ms(request: dict, repeats: int = 7) -> float:
+    """Median time of a warm evaluation of ``request`` in this process [ms], answer serialised
+    as the service sends it."""
+    from health_eval.schema.request import evaluate_request
+
+    evaluate_request(request).to_json(indent=None)                    # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        evaluate_request(request).to_json(indent=None)
+        times.append(time.perf_counter() - start)
+    return round(1000 * statistics.median(times), 1)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=500, help="requests to send in all")
-    parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="the server's --workers-threads (default: its own default)")
+    parser.add_argument("--requests", type=int, default=200, help="requests to send in all")
+    parser.add_argument("--concurrency", type=int, default=4, help="clients at once")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="the server's --workers (default: its own, the number of CPUs)")
     args = parser.parse_args(argv)
     if args.requests < 1 or args.concurrency < 1:
         parser.error("--requests and --concurrency must be at least 1")
 
     from health_eval.schema.example import example_request
 
-    body = json.dumps(example_request(), ensure_ascii=False).encode("utf-8")
-    options = ("--workers-threads", str(args.threads)) if args.threads else ()
-    with local_server(*options) as url:
+    request = example_request()
+    alone_ms = in_process_ms(request)
+    body = json.dumps(request, ensure_ascii=False).encode("utf-8")
+    workers = args.workers or os.cpu_count() or 1
+    with local_server("--workers", str(workers), "--no-workbench") as url:
         figures = load(url, body, args.requests, args.concurrency)
+    figures.update(workers=workers, in_process_ms=alone_ms, service_over_in_process=round(
+        figures["requests_per_s"] * alone_ms / 1000, 2))
     print(json.dumps(figures), flush=True)
     return figures
 

@@ -226,8 +226,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProfileError)
     async def _profile(_: Request, exc: ProfileError) -> Response:
+        issues = getattr(exc, "issues", None) or profile_issues(exc)   # made in a worker
         return _error(422, "invalid_profile", "评价方案或选项有误，见 issues",
-                      "invalid profile or options; see issues", profile_issues(exc))
+                      "invalid profile or options; see issues", issues)
 
     @app.exception_handler(TooLarge)
     async def _too_large(_: Request, exc: TooLarge) -> Response:

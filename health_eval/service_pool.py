@@ -147,6 +147,11 @@ class WorkerPool:
         return sorted(w.pid for w in self._workers if w.pid is not None)
 
     @property
+    def idle(self) -> int:
+        """Warm workers waiting for a task."""
+        return self._idle.qsize() if self._idle is not None else 0
+
+    @property
     def busy(self) -> list[int]:
         """Process ids of the workers running a task now."""
         return sorted(w.pid for w in self._busy if w.pid is not None)

@@ -23,6 +23,7 @@ from .profile import ProfileError
 from .registry import IndicatorRegistry, default_registry
 from .result import EvaluationResult
 from .schema import SCHEMA_VERSION
+from .schema.problems import profile_issues
 from .schema.request import evaluate_request, request_arguments
 from .schema.v1.models import ValidateResponse
 from .service_input import Job, Limits, TooLarge
@@ -145,7 +146,17 @@ def worker_main(connection: Connection, registry: IndicatorRegistry | None, limi
             task, args = pickle.loads(connection.recv_bytes())
         except (EOFError, OSError):      # the server closed the pipe or is gone
             return
-        connection.send_bytes(packed_answer(partial(TASKS[task], worker, *args), EXPECTED))
+        connection.send_bytes(packed_answer(partial(_run, worker, task, args), EXPECTED))
+
+
+def _run(worker: Worker, task: str, args: tuple) -> Any:
+    """``TASKS[task](worker, *args)``; a :class:`ProfileError` carries its issue rows, made here
+    from its cause (the profile's validation error, which does not cross the pipe)."""
+    try:
+        return TASKS[task](worker, *args)
+    except ProfileError as exc:
+        exc.issues = profile_issues(exc)
+        raise
 
 
 def _started(registry: IndicatorRegistry | None, limits: Limits, warm_up: bool) -> Worker:
