@@ -10,8 +10,9 @@ the answer; what crosses the pipe is plain data (the request's records, the answ
 A task has ``timeout_s`` in all, waiting for a free worker included. A worker that overruns it is
 killed and replaced (a process, unlike a thread, can be stopped), a worker that dies is replaced,
 and the request is answered at once — :class:`EvaluationTimeout` (504) or :class:`WorkerCrashed`
-(503) — so the server never hangs on a worker. The event loop only waits: the pipes are read in
-a small thread pool of the server, so ``/healthz`` answers while every worker is busy.
+(503) — so the server never hangs on a worker. The event loop only waits: the pipes are read and
+workers started in a small thread pool of the server, so ``/healthz`` answers while every worker
+is busy or starting.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import asyncio
 import logging
 import multiprocessing
 import pickle
+import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
@@ -34,6 +37,8 @@ logger = logging.getLogger("health_eval.service")
 STARTUP_S = 300.0
 #: Wait before starting a worker again after one failed to start [s].
 RESTART_DELAY_S = 1.0
+#: How often a task waiting for a free worker looks [s]: the first in line, the others.
+POLL_FIRST_S, POLL_OTHERS_S = 0.002, 0.02
 
 
 class EvaluationTimeout(Exception):
@@ -103,11 +108,12 @@ class WorkerPool:
     def __init__(self, size: int, timeout_s: float, setup: tuple = ()):
         self.size, self.timeout_s, self.setup = size, timeout_s, setup
         self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._open = False
         self._workers: set[_Worker] = set()
+        self._idle: deque[_Worker] = deque()
         self._busy: set[_Worker] = set()
+        self._waiting: deque[object] = deque()    # tasks waiting for a worker, in arrival order
         self._io: ThreadPoolExecutor | None = None
-        self._starting: set[asyncio.Task] = set()
 
     # -- life ----------------------------------------------------------------------------------
 
@@ -119,42 +125,45 @@ class WorkerPool:
         RuntimeError
             When ``wait`` and a worker fails to start (its error is in the message).
         """
-        if self._idle is None:
-            self._idle = asyncio.Queue()
-            self._io = ThreadPoolExecutor(max_workers=2 * self.size + 2,
-                                          thread_name_prefix="health-eval-pipe")
-            launched = [self._launch() for _ in range(self.size)]
-            if wait:
-                await asyncio.gather(*(self._ready(worker) for worker in launched))
-            else:
-                for worker in launched:
-                    self._in_background(worker)
+        if self._open:
+            return
+        self._open = True
+        self._io = ThreadPoolExecutor(max_workers=2 * self.size + 2,
+                                      thread_name_prefix="health-eval-pipe")
+        launched = [self._launch() for _ in range(self.size)]
+        if wait:
+            loop = asyncio.get_running_loop()
+            await asyncio.gather(*(loop.run_in_executor(self._io, self._bring_up, worker)
+                                   for worker in launched))
+        else:
+            for worker in launched:
+                self._io.submit(self._keep_starting, worker)
 
     def shutdown(self) -> None:
-        """Kill every worker; tasks still waiting end with :class:`WorkerCrashed`."""
-        for task in self._starting:
-            task.cancel()
+        """Kill every worker; tasks still running end with :class:`WorkerCrashed`."""
+        self._open = False
         for worker in list(self._workers):
             worker.stop()
         self._workers.clear()
+        self._idle.clear()
         if self._io is not None:
             self._io.shutdown(wait=False, cancel_futures=True)
-        self._idle = self._io = None
+            self._io = None
 
     @property
     def pids(self) -> list[int]:
         """Process ids of the workers (started or starting)."""
-        return sorted(w.pid for w in self._workers if w.pid is not None)
+        return sorted(w.pid for w in list(self._workers) if w.pid is not None)
 
     @property
     def idle(self) -> int:
         """Warm workers waiting for a task."""
-        return self._idle.qsize() if self._idle is not None else 0
+        return len(self._idle)
 
     @property
     def busy(self) -> list[int]:
         """Process ids of the workers running a task now."""
-        return sorted(w.pid for w in self._busy if w.pid is not None)
+        return sorted(w.pid for w in list(self._busy) if w.pid is not None)
 
     def _launch(self) -> _Worker:
         from .service_work import worker_main
@@ -168,38 +177,35 @@ class WorkerPool:
         self._workers.add(worker)
         return worker
 
-    async def _ready(self, worker: _Worker) -> None:
-        """Wait for ``worker`` to be warm, then offer it to tasks."""
+    def _bring_up(self, worker: _Worker) -> None:
+        """Wait for ``worker`` to be warm, then offer it to tasks (blocking: an I/O thread)."""
         try:
-            await asyncio.get_running_loop().run_in_executor(self._io, worker.wait_ready)
+            worker.wait_ready()
         except BaseException:
             self._retire(worker)
             raise
-        if self._idle is not None:
-            self._idle.put_nowait(worker)
+        if self._open:
+            self._idle.append(worker)
+
+    def _keep_starting(self, launched: _Worker | None) -> None:
+        """Start a worker until one comes up warm; a failed start is logged and tried again
+        (blocking: an I/O thread)."""
+        while self._open:
+            worker = launched or self._launch()
+            launched = None
+            try:
+                self._bring_up(worker)
+                return
+            except Exception as exc:
+                if self._open:
+                    logger.error("health-eval worker failed to start: %s", exc)
+                    time.sleep(RESTART_DELAY_S)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start another in the background."""
         self._retire(worker)
-        self._in_background(None)
-
-    def _in_background(self, launched: _Worker | None) -> None:
-        """Bring ``launched`` (or a new worker) up to warm in the background."""
-        task = asyncio.get_running_loop().create_task(self._keep_starting(launched))
-        self._starting.add(task)
-        task.add_done_callback(self._starting.discard)
-
-    async def _keep_starting(self, launched: _Worker | None) -> None:
-        """Start a worker until one comes up warm (a failed start is logged and tried again)."""
-        while self._idle is not None:
-            worker = launched or self._launch()
-            launched = None
-            try:
-                await self._ready(worker)
-                return
-            except RuntimeError as exc:
-                logger.error("health-eval worker failed to start: %s", exc)
-                await asyncio.sleep(RESTART_DELAY_S)
+        if self._open and self._io is not None:
+            self._io.submit(self._keep_starting, None)
 
     def _retire(self, worker: _Worker) -> None:
         self._workers.discard(worker)
@@ -223,15 +229,12 @@ class WorkerPool:
         WorkerCrashed
             When the worker died meanwhile (it is replaced).
         """
-        if self._idle is None:           # an application run without its lifespan (tests)
+        if not self._open:               # an application run without its lifespan (tests)
             await self.start(wait=False)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout_s
         message = pickle.dumps((task, args), protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
-        except TimeoutError:
-            raise EvaluationTimeout from None
+        worker = await self._acquire(deadline)
         self._busy.add(worker)
         try:
             answer = await asyncio.wait_for(
@@ -250,8 +253,28 @@ class WorkerPool:
             self._replace(worker)
             raise
         self._busy.discard(worker)
-        self._idle.put_nowait(worker)
+        if self._open:
+            self._idle.append(worker)
         return _unpacked(answer)
+
+    async def _acquire(self, deadline: float) -> _Worker:
+        """The next free worker, first come first served; :class:`EvaluationTimeout` at the
+        deadline. It polls rather than waits on an asyncio object, so the pool serves any event
+        loop (an application run without its lifespan gets a new loop per request); the first
+        in line polls often, the others seldom."""
+        loop = asyncio.get_running_loop()
+        ticket = object()
+        self._waiting.append(ticket)
+        try:
+            while True:
+                first = self._waiting[0] is ticket
+                if first and self._idle:
+                    return self._idle.popleft()
+                if loop.time() >= deadline:
+                    raise EvaluationTimeout
+                await asyncio.sleep(POLL_FIRST_S if first else POLL_OTHERS_S)
+        finally:
+            self._waiting.remove(ticket)
 
 
 def _unpacked(answer: bytes) -> Any:
