@@ -7,11 +7,16 @@ workers are warm by then), sends ``--requests`` POSTs of the same request from
 ``--concurrency`` clients at once, stops the server, and prints one JSON line::
 
     {"requests": 200, "concurrency": 4, "workers": 2, "requests_per_s": ..., "p50_ms": ...,
-     "p95_ms": ..., "errors": 0, "in_process_ms": ..., "service_over_in_process": ...}
+     "p95_ms": ..., "errors": 0, "in_process_ms": ..., "service_over_in_process": ...,
+     "in_process_cpu_ms": ..., "cpu_ms_per_request": ..., "cpu_over_in_process": ...}
 
 ``in_process_ms`` is the median warm ``evaluate_request`` + ``to_json`` in this process;
 ``service_over_in_process`` is requests/s of the service ÷ evaluations/s in process (one
-thread): the parallelism the workers give, net of the service's own cost.
+thread): the parallelism the workers give, net of the service's own cost. On a machine others
+load, wall-clock figures say little, so the CPU time is counted too: ``cpu_ms_per_request`` is
+the CPU time the server and its workers spent per request (from ``/proc``, Linux; null
+elsewhere), ``in_process_cpu_ms`` that of one evaluation in process, and
+``cpu_over_in_process`` their ratio — what the service costs beyond the evaluation itself.
 
 Run from the repository root (needs the ``service`` extra; the ``test`` extra has it)::
 
@@ -55,7 +60,7 @@ def free_port() -> int:
 
 @contextmanager
 def local_server(*options: str, env: dict[str, str] | None = None,
-                 startup_s: float = 60.0) -> Iterator[str]:
+                 startup_s: float = 180.0) -> Iterator[str]:
     """Run ``health-eval serve`` on a free loopback port; yield its base URL; stop it.
 
     Parameters
@@ -65,13 +70,21 @@ def local_server(*options: str, env: dict[str, str] | None = None,
     env : dict, optional
         Extra environment variables (``HEALTH_EVAL_API_KEY``).
     startup_s : float
-        How long to wait for ``/healthz`` [s].
+        How long to wait for ``/healthz`` [s] (the workers warm up first).
 
     Raises
     ------
     RuntimeError
         When the server exits or does not answer in time (its log is in the message).
     """
+    with server_process(*options, env=env, startup_s=startup_s) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(*options: str, env: dict[str, str] | None = None,
+                   startup_s: float = 180.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """:func:`local_server`, yielding the server's process too."""
     port = free_port()
     command = [sys.executable, "-m", "health_eval.cli", "serve", "--host", LOOPBACK,
                "--port", str(port), *options]
@@ -81,7 +94,7 @@ def local_server(*options: str, env: dict[str, str] | None = None,
         url = f"http://{LOOPBACK}:{port}"
         try:
             _wait_until_healthy(process, url, startup_s, log)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:
@@ -89,6 +102,26 @@ def local_server(*options: str, env: dict[str, str] | None = None,
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=15)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid`` and its descendants (the server and its
+    workers) [s], from ``/proc``; None where there is no ``/proc``."""
+    if not Path(f"/proc/{pid}/stat").exists():
+        return None
+    family, total = [pid], 0.0
+    for member in family:                       # grows while it is walked: descendants too
+        for children in Path(f"/proc/{member}/task").glob("*/children"):
+            try:
+                family += [int(child) for child in children.read_text().split()]
+            except OSError:
+                continue
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _wait_until_healthy(process: subprocess.Popen, url: str, startup_s: float, log) -> None:
@@ -150,18 +183,19 @@ def load(url: str, body: bytes, requests: int, concurrency: int,
             "p95_ms": percentile(0.95), "errors": errors}
 
 
-def in_process_ms(request: dict, repeats: int = 7) -> float:
-    """Median time of a warm evaluation of ``request`` in this process [ms], answer serialised
-    as the service sends it."""
+def in_process_ms(request: dict, repeats: int = 7) -> tuple[float, float]:
+    """Median wall and CPU time of a warm evaluation of ``request`` in this process [ms], the
+    answer serialised as the service sends it."""
     from health_eval.schema.request import evaluate_request
 
     evaluate_request(request).to_json(indent=None)                    # warm-up
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         evaluate_request(request).to_json(indent=None)
-        times.append(time.perf_counter() - start)
-    return round(1000 * statistics.median(times), 1)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return round(1000 * statistics.median(wall), 1), round(1000 * statistics.median(cpu), 1)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -177,13 +211,20 @@ def main(argv: list[str] | None = None) -> dict:
     from health_eval.schema.example import example_request
 
     request = example_request()
-    alone_ms = in_process_ms(request)
+    alone_ms, alone_cpu_ms = in_process_ms(request)
     body = json.dumps(request, ensure_ascii=False).encode("utf-8")
     workers = args.workers or os.cpu_count() or 1
-    with local_server("--workers", str(workers), "--no-workbench") as url:
+    with server_process("--workers", str(workers), "--no-workbench") as (url, server):
+        cpu_before = cpu_seconds(server.pid)
         figures = load(url, body, args.requests, args.concurrency)
-    figures.update(workers=workers, in_process_ms=alone_ms, service_over_in_process=round(
-        figures["requests_per_s"] * alone_ms / 1000, 2))
+        cpu_after = cpu_seconds(server.pid)
+    cpu_ms = (None if cpu_before is None or cpu_after is None
+              else round(1000 * (cpu_after - cpu_before) / args.requests, 1))
+    figures.update(
+        workers=workers, in_process_ms=alone_ms, service_over_in_process=round(
+            figures["requests_per_s"] * alone_ms / 1000, 2),
+        in_process_cpu_ms=alone_cpu_ms, cpu_ms_per_request=cpu_ms,
+        cpu_over_in_process=None if cpu_ms is None else round(cpu_ms / alone_cpu_ms, 2))
     print(json.dumps(figures), flush=True)
     return figures
 

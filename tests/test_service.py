@@ -223,6 +223,25 @@ def test_validate(client, example, workbook):
           404, "unknown_profile")
 
 
+def test_validate_finds_what_run_finds(client, example):
+    """A mandatory indicator left without data passes the rules but fails ``run``: /v1/validate
+    says so, with the issues of ``health-eval validate`` (``check_package``)."""
+    from health_eval.preview import check_package
+    from health_eval.schema.request import request_arguments
+
+    request = {**example, "tables": {name: records for name, records in example["tables"].items()
+                                     if name != "wq_samples"}}
+    found = ValidateResponse.model_validate(client.post("/v1/validate", json=request).json())
+    assert not found.ok and "wq_samples" not in found.tables
+    errors = {(i.rule, i.column) for i in found.issues if i.severity == "error"}
+    assert errors == {("indicator.mandatory_missing", "water.wq_grade"),
+                      ("indicator.mandatory_missing", "water.self_purification")}
+    arguments = request_arguments(request)
+    checked = check_package(arguments.load(), arguments.profile, **arguments.options)
+    assert [i.model_dump() for i in found.issues] == [
+        {c: getattr(i, c) for c in ISSUE_COLUMNS} for i in checked.issues]
+
+
 def test_the_schema_states_the_rules_that_refuse_always(client):
     """``{"tables": {}}`` and an upload named .png were accepted by the schema, refused by the
     service (issue 22): the schema now says so."""
