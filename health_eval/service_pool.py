@@ -8,8 +8,9 @@ fast as the others. The server parses and checks a request; a worker evaluates i
 the answer; what crosses the pipe is plain data (the request's records, the answer's bytes).
 
 A task has ``timeout_s`` in all, waiting for a free worker included. A worker that overruns it is
-killed and replaced (a process, unlike a thread, can be stopped), a worker that dies is replaced,
-and the request is answered at once — :class:`EvaluationTimeout` (504) or :class:`WorkerCrashed`
+killed and replaced (a process, unlike a thread, can be stopped), a worker that dies is replaced
+(one found dead before the task reached it passes the task on to the next free worker), and the
+request is answered at once — :class:`EvaluationTimeout` (504) or :class:`WorkerCrashed`
 (503) — so the server never hangs on a worker. The event loop only waits: the pipes are read and
 workers started in a small thread pool of the server, so ``/healthz`` answers while every worker
 is busy or starting.
@@ -49,6 +50,10 @@ class WorkerCrashed(Exception):
     """The worker process died while it ran the task (answered 503); it has been replaced."""
 
 
+class _DeadBeforeTask(Exception):
+    """The worker had died while idle: the task never reached it and goes to another."""
+
+
 class _Worker:
     """One worker process and the server's end of its pipe."""
 
@@ -64,10 +69,15 @@ class _Worker:
 
         Raises
         ------
+        _DeadBeforeTask
+            When the process had died before the task reached it (while idle).
         EOFError, OSError
-            When the process dies or is killed first.
+            When the process dies or is killed during the task.
         """
-        self.connection.send_bytes(message)
+        try:
+            self.connection.send_bytes(message)
+        except OSError:
+            raise _DeadBeforeTask from None
         return self.connection.recv_bytes()
 
     def wait_ready(self) -> None:
@@ -234,12 +244,31 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout_s
         message = pickle.dumps((task, args), protocol=pickle.HIGHEST_PROTOCOL)
-        worker = await self._acquire(deadline)
-        self._busy.add(worker)
+        while True:
+            worker = await self._acquire(deadline)
+            self._busy.add(worker)
+            try:
+                answer = await self._exchange(worker, message, deadline)
+                break
+            except _DeadBeforeTask:
+                logger.error("worker %s had died while idle (exit code %s): replaced",
+                             worker.pid, worker.process.exitcode)
+                self._replace(worker)
+        self._busy.discard(worker)
+        if self._open:
+            self._idle.append(worker)
+        return _unpacked(answer)
+
+    async def _exchange(self, worker: _Worker, message: bytes, deadline: float) -> bytes:
+        """The answer of ``worker`` to ``message`` by the deadline; a worker over the deadline,
+        dead, or left in an unknown state (the task cancelled) is replaced."""
+        loop = asyncio.get_running_loop()
         try:
-            answer = await asyncio.wait_for(
+            return await asyncio.wait_for(
                 loop.run_in_executor(self._io, worker.exchange, message),
                 max(deadline - loop.time(), 0.001))
+        except _DeadBeforeTask:
+            raise
         except TimeoutError:
             logger.warning("worker %s over the time limit: killed and replaced", worker.pid)
             self._replace(worker)
@@ -252,10 +281,6 @@ class WorkerPool:
         except BaseException:            # cancelled: the pipe's state is unknown
             self._replace(worker)
             raise
-        self._busy.discard(worker)
-        if self._open:
-            self._idle.append(worker)
-        return _unpacked(answer)
 
     async def _acquire(self, deadline: float) -> _Worker:
         """The next free worker, first come first served; :class:`EvaluationTimeout` at the

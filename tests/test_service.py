@@ -8,6 +8,7 @@ import re
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -476,6 +477,12 @@ def is_running(pid: int) -> bool:
     return True
 
 
+def is_dead(pid: int) -> bool:
+    """Gone, or a zombie not yet reaped by its parent (Linux ``/proc``)."""
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(") ", 1)[1].startswith("Z")
+
+
 def in_thread(function) -> tuple[threading.Thread, dict]:
     """Run ``function()`` in a thread; its value lands in the dict under ``"value"``."""
     answer = {}
@@ -518,6 +525,17 @@ def test_a_killed_worker_answers_503_and_is_replaced(example):
         assert victim not in pool.pids and len(pool.pids) == 1
         assert same_apart_from_timestamp(response.text,
                                          evaluate_request(example).to_json(indent=None))
+
+
+def test_a_worker_that_died_idle_is_replaced_and_the_request_served(example):
+    with make_client() as client:
+        pool = client.app.state.pool
+        [victim] = pool.pids
+        os.kill(victim, signal.SIGKILL)               # dies between two requests
+        wait_for(lambda: is_dead(victim))
+        response = client.post("/v1/evaluate", json=example)
+        assert response.status_code == 200, response.text
+        assert victim not in pool.pids and len(pool.pids) == 1
 
 
 def test_healthz_answers_while_every_worker_is_busy(example):
