@@ -8,7 +8,8 @@ workers are warm by then), sends ``--requests`` POSTs of the same request from
 
     {"requests": 200, "concurrency": 4, "workers": 2, "requests_per_s": ..., "p50_ms": ...,
      "p95_ms": ..., "errors": 0, "in_process_ms": ..., "service_over_in_process": ...,
-     "in_process_cpu_ms": ..., "cpu_ms_per_request": ..., "cpu_over_in_process": ...}
+     "in_process_cpu_ms": ..., "cpu_ms_per_request": ..., "server_cpu_ms_per_request": ...,
+     "cpu_over_in_process": ...}
 
 ``in_process_ms`` is the median warm ``evaluate_request`` + ``to_json`` in this process;
 ``service_over_in_process`` is requests/s of the service ÷ evaluations/s in process (one
@@ -16,7 +17,9 @@ thread): the parallelism the workers give, net of the service's own cost. On a m
 load, wall-clock figures say little, so the CPU time is counted too: ``cpu_ms_per_request`` is
 the CPU time the server and its workers spent per request (from ``/proc``, Linux; null
 elsewhere), ``in_process_cpu_ms`` that of one evaluation in process, and
-``cpu_over_in_process`` their ratio — what the service costs beyond the evaluation itself.
+``cpu_over_in_process`` their ratio — what the service costs beyond the evaluation itself;
+``server_cpu_ms_per_request`` is the server's own part (HTTP, parsing and checking, the pipe),
+the part one process does for every worker.
 
 Run from the repository root (needs the ``service`` extra; the ``test`` extra has it)::
 
@@ -104,12 +107,12 @@ def server_process(*options: str, env: dict[str, str] | None = None,
                 process.wait(timeout=15)
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of process ``pid`` and its descendants (the server and its
-    workers) [s], from ``/proc``; None where there is no ``/proc``."""
+def cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """User + system CPU time [s] of process ``pid`` alone and with its descendants (the server,
+    and the server with its workers), from ``/proc``; None where there is no ``/proc``."""
     if not Path(f"/proc/{pid}/stat").exists():
         return None
-    family, total = [pid], 0.0
+    family, times = [pid], []
     for member in family:                       # grows while it is walked: descendants too
         for children in Path(f"/proc/{member}/task").glob("*/children"):
             try:
@@ -120,8 +123,8 @@ def cpu_seconds(pid: int) -> float | None:
             fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+        times.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    return times[0], sum(times)
 
 
 def _wait_until_healthy(process: subprocess.Popen, url: str, startup_s: float, log) -> None:
@@ -218,12 +221,14 @@ def main(argv: list[str] | None = None) -> dict:
         cpu_before = cpu_seconds(server.pid)
         figures = load(url, body, args.requests, args.concurrency)
         cpu_after = cpu_seconds(server.pid)
-    cpu_ms = (None if cpu_before is None or cpu_after is None
-              else round(1000 * (cpu_after - cpu_before) / args.requests, 1))
+    server_ms, cpu_ms = (None, None) if cpu_before is None or cpu_after is None else (
+        round(1000 * (after - before) / args.requests, 1)
+        for before, after in zip(cpu_before, cpu_after, strict=True))
     figures.update(
         workers=workers, in_process_ms=alone_ms, service_over_in_process=round(
             figures["requests_per_s"] * alone_ms / 1000, 2),
         in_process_cpu_ms=alone_cpu_ms, cpu_ms_per_request=cpu_ms,
+        server_cpu_ms_per_request=server_ms,
         cpu_over_in_process=None if cpu_ms is None else round(cpu_ms / alone_cpu_ms, 2))
     print(json.dumps(figures), flush=True)
     return figures
