@@ -622,3 +622,18 @@ def test_evaluate_refuses_data_that_break_a_rule(client, example):
     refused = [(i["table"], i["row"], i["column"], i["value"], i["rule"]) for i in body["issues"]
                if i["severity"] == "error"]
     assert refused == [("wq_samples", 2, "value", "-5", "value.range")]
+
+
+def test_the_cap_on_requests_in_flight_holds_with_workers(example):
+    """One request in flight at most: a second one while the worker evaluates answers 503
+    ``busy`` at once, the health check is not counted, and the first one is served."""
+    with make_client(max_requests=1) as client:
+        pool = client.app.state.pool
+        thread, answer = in_thread(lambda: client.post("/v1/evaluate", json=example))
+        wait_for(lambda: pool.busy)
+        refused = client.post("/v1/evaluate", json=example)
+        error(refused, 503, "busy")
+        assert refused.headers["retry-after"] == "1"
+        assert client.get("/healthz").status_code == 200
+        thread.join(timeout=180)
+        assert answer["value"].status_code == 200
