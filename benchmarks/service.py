@@ -1,17 +1,30 @@
 """Throughput and latency of the HTTP service under a bounded load on the loopback address.
 
-Starts ``health-eval serve`` (uvicorn) in a subprocess on a free port of 127.0.0.1, waits for
-``/healthz``, sends ``--requests`` POSTs of the example request (``health-eval schema
-example-request``: the demo river) from ``--concurrency`` clients at once, stops the server, and
-prints one JSON line::
+Evaluates the example request (``health-eval schema example-request``: the demo river) in this
+process until warm and times it, then starts ``health-eval serve`` (uvicorn, ``--workers``
+worker processes) in a subprocess on a free port of 127.0.0.1, waits for ``/healthz`` (the
+workers are warm by then), sends ``--requests`` POSTs of the same request from
+``--concurrency`` clients at once, stops the server, and prints one JSON line::
 
-    {"requests": 500, "concurrency": 8, "requests_per_s": ..., "p50_ms": ..., "p95_ms": ...,
-     "errors": 0}
+    {"requests": 200, "concurrency": 4, "workers": 2, "requests_per_s": ..., "p50_ms": ...,
+     "p95_ms": ..., "errors": 0, "in_process_ms": ..., "service_over_in_process": ...,
+     "in_process_cpu_ms": ..., "cpu_ms_per_request": ..., "server_cpu_ms_per_request": ...,
+     "cpu_over_in_process": ...}
+
+``in_process_ms`` is the median warm ``evaluate_request`` + ``to_json`` in this process;
+``service_over_in_process`` is requests/s of the service ÷ evaluations/s in process (one
+thread): the parallelism the workers give, net of the service's own cost. On a machine others
+load, wall-clock figures say little, so the CPU time is counted too: ``cpu_ms_per_request`` is
+the CPU time the server and its workers spent per request (from ``/proc``, Linux; null
+elsewhere), ``in_process_cpu_ms`` that of one evaluation in process, and
+``cpu_over_in_process`` their ratio — what the service costs beyond the evaluation itself;
+``server_cpu_ms_per_request`` is the server's own part (HTTP, parsing and checking, the pipe),
+the part one process does for every worker.
 
 Run from the repository root (needs the ``service`` extra; the ``test`` extra has it)::
 
     .venv/bin/python benchmarks/service.py
-    .venv/bin/python benchmarks/service.py --requests 200 --concurrency 4 --threads 2
+    .venv/bin/python benchmarks/service.py --requests 200 --concurrency 4 --workers 2
 
 Traffic goes to 127.0.0.1 only, and the run is bounded by ``--requests``.
 """
@@ -22,6 +35,7 @@ import argparse
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,7 +63,7 @@ def free_port() -> int:
 
 @contextmanager
 def local_server(*options: str, env: dict[str, str] | None = None,
-                 startup_s: float = 60.0) -> Iterator[str]:
+                 startup_s: float = 180.0) -> Iterator[str]:
     """Run ``health-eval serve`` on a free loopback port; yield its base URL; stop it.
 
     Parameters
@@ -59,13 +73,21 @@ def local_server(*options: str, env: dict[str, str] | None = None,
     env : dict, optional
         Extra environment variables (``HEALTH_EVAL_API_KEY``).
     startup_s : float
-        How long to wait for ``/healthz`` [s].
+        How long to wait for ``/healthz`` [s] (the workers warm up first).
 
     Raises
     ------
     RuntimeError
         When the server exits or does not answer in time (its log is in the message).
     """
+    with server_process(*options, env=env, startup_s=startup_s) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(*options: str, env: dict[str, str] | None = None,
+                   startup_s: float = 180.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """:func:`local_server`, yielding the server's process too."""
     port = free_port()
     command = [sys.executable, "-m", "health_eval.cli", "serve", "--host", LOOPBACK,
                "--port", str(port), *options]
@@ -75,7 +97,7 @@ def local_server(*options: str, env: dict[str, str] | None = None,
         url = f"http://{LOOPBACK}:{port}"
         try:
             _wait_until_healthy(process, url, startup_s, log)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:
@@ -83,6 +105,26 @@ def local_server(*options: str, env: dict[str, str] | None = None,
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=15)
+
+
+def cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """User + system CPU time [s] of process ``pid`` alone and with its descendants (the server,
+    and the server with its workers), from ``/proc``; None where there is no ``/proc``."""
+    if not Path(f"/proc/{pid}/stat").exists():
+        return None
+    family, times = [pid], []
+    for member in family:                       # grows while it is walked: descendants too
+        for children in Path(f"/proc/{member}/task").glob("*/children"):
+            try:
+                family += [int(child) for child in children.read_text().split()]
+            except OSError:
+                continue
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    return times[0], sum(times)
 
 
 def _wait_until_healthy(process: subprocess.Popen, url: str, startup_s: float, log) -> None:
@@ -144,22 +186,50 @@ def load(url: str, body: bytes, requests: int, concurrency: int,
             "p95_ms": percentile(0.95), "errors": errors}
 
 
+def in_process_ms(request: dict, repeats: int = 7) -> tuple[float, float]:
+    """Median wall and CPU time of a warm evaluation of ``request`` in this process [ms], the
+    answer serialised as the service sends it."""
+    from health_eval.schema.request import evaluate_request
+
+    evaluate_request(request).to_json(indent=None)                    # warm-up
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        evaluate_request(request).to_json(indent=None)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return round(1000 * statistics.median(wall), 1), round(1000 * statistics.median(cpu), 1)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=500, help="requests to send in all")
-    parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="the server's --workers-threads (default: its own default)")
+    parser.add_argument("--requests", type=int, default=200, help="requests to send in all")
+    parser.add_argument("--concurrency", type=int, default=4, help="clients at once")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="the server's --workers (default: its own, the number of CPUs)")
     args = parser.parse_args(argv)
     if args.requests < 1 or args.concurrency < 1:
         parser.error("--requests and --concurrency must be at least 1")
 
     from health_eval.schema.example import example_request
 
-    body = json.dumps(example_request(), ensure_ascii=False).encode("utf-8")
-    options = ("--workers-threads", str(args.threads)) if args.threads else ()
-    with local_server(*options) as url:
+    request = example_request()
+    alone_ms, alone_cpu_ms = in_process_ms(request)
+    body = json.dumps(request, ensure_ascii=False).encode("utf-8")
+    workers = args.workers or os.cpu_count() or 1
+    with server_process("--workers", str(workers), "--no-workbench") as (url, server):
+        cpu_before = cpu_seconds(server.pid)
         figures = load(url, body, args.requests, args.concurrency)
+        cpu_after = cpu_seconds(server.pid)
+    server_ms, cpu_ms = (None, None) if cpu_before is None or cpu_after is None else (
+        round(1000 * (after - before) / args.requests, 1)
+        for before, after in zip(cpu_before, cpu_after, strict=True))
+    figures.update(
+        workers=workers, in_process_ms=alone_ms, service_over_in_process=round(
+            figures["requests_per_s"] * alone_ms / 1000, 2),
+        in_process_cpu_ms=alone_cpu_ms, cpu_ms_per_request=cpu_ms,
+        server_cpu_ms_per_request=server_ms,
+        cpu_over_in_process=None if cpu_ms is None else round(cpu_ms / alone_cpu_ms, 2))
     print(json.dumps(figures), flush=True)
     return figures
 

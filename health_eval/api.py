@@ -26,7 +26,6 @@ from .lookup import is_in
 from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
 from .registry import IndicatorRegistry, default_registry
 from .result import ROW_ORDER, EvaluationResult
-from .schema.request import is_request, request_arguments
 from .supplied import check_supplied
 from .validation import row_accounts, validate_dataset
 from .vocabulary import WATER_BODY_KINDS
@@ -177,14 +176,12 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
 
     Parameters
     ----------
-    dataset : Dataset, path, mapping of DataFrames, or v1 request
-        The input package (see :func:`health_eval.load_dataset`), or a request of the JSON
-        contract (:class:`health_eval.schema.v1.EvaluateRequest` or a mapping with ``tables``:
-        table → list of records, and optionally ``profile``, ``options``, ``schema_version``).
-        A request's profile is a packaged id or an inline mapping, never a path.
+    dataset : Dataset, path, or mapping of DataFrames
+        The input package (see :func:`health_eval.load_dataset`). A request of the JSON contract
+        is evaluated by :func:`health_eval.schema.request.evaluate_request`, which translates it
+        into these arguments (the engine knows nothing of the contract).
     profile : profile-like or mapping of kind to profile-like, optional
-        The method (see :func:`resolve_profiles`); default the packaged mwr2020 profiles. Not
-        allowed beside a request that names its own.
+        The method (see :func:`resolve_profiles`); default the packaged mwr2020 profiles.
     registry : IndicatorRegistry, optional
         Indicator definitions; default the built-ins plus installed plugins.
     progress : callable, optional
@@ -204,16 +201,10 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     ------
     InputError
         For input that cannot be read or breaks a rule of :mod:`health_eval.rules` with an
-        error (every problem, warnings included, not only the first), or a request that does
-        not match the v1 schema.
+        error (every problem, warnings included, not only the first).
     ProfileError
         For a profile that cannot be loaded or an option that is not a policy.
     """
-    inputs = None
-    if is_request(dataset):
-        arguments = request_arguments(dataset, profile, options)
-        dataset, profile, options = arguments.load(), arguments.profile, arguments.options
-        inputs = arguments.inputs
     dataset = load_dataset(dataset)
     registry = registry if registry is not None else default_registry()
     present = set(dataset.table("water_bodies")["kind"].dropna())
@@ -252,8 +243,7 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         .reset_index(drop=True),
         indicators=_indicator_output(totals.indicators),
         issues=_unique_issues(issues),
-        provenance=_provenance(dataset, profiles, options, inputs,
-                               row_accounts(dataset, validation)),
+        provenance=_provenance(dataset, profiles, options, row_accounts(dataset, validation)),
     )
 
 
@@ -296,16 +286,14 @@ def _unique_issues(issues: list[Issue]) -> pd.DataFrame:
 
 
 def _provenance(dataset: Dataset, profiles: dict[str, Profile], options: Mapping[str, Any],
-                inputs: Mapping[str, str] | None, rows: dict[str, dict[str, int]]
-                ) -> dict[str, Any]:
-    """Engine and library versions, profiles, input hashes (of the files read, or ``inputs``
-    given for a request), rows read / used / rejected per table, options and the time."""
+                rows: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """Engine and library versions, profiles, input hashes (of the files read), rows read /
+    used / rejected per table, options and the time."""
     return {
         "engine": "health_eval", "engine_version": __version__,
         "numpy_version": np.__version__, "pandas_version": pd.__version__,
         "dataset": dataset.name,
-        "inputs": dict(sorted((inputs if inputs is not None
-                               else dataset.input_hashes()).items())),
+        "inputs": dataset.input_hashes(),
         "profiles": {pid: {"digest": p.digest(), "extends": p.extends_chain, "title": p.title_zh,
                            "source": p.source, "policies": p.policies.model_dump()}
                      for pid, p in sorted(profiles.items())},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -585,8 +586,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
           cors_origin: list[str] = typer.Option([], "--cors-origin",
                                                 help="Allow browser calls from this origin "
                                                      "(repeatable); CORS is off without it."),
-          workers_threads: int = typer.Option(2, "--workers-threads", min=1,
-                                              help="Evaluations run at once (thread pool)."),
+          workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1,
+                                      show_default="the number of CPUs",
+                                      help="Evaluations run at once: worker processes of the "
+                                           "JSON API (and threads of the workbench's runs)."),
           header_timeout: float = typer.Option(10.0, "--header-timeout", min=0.001,
                                                help="Close a connection that sends no whole "
                                                     "request head in this time [s]."),
@@ -621,7 +624,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
 
     settings = Settings(api_key=api_key or None, max_body_bytes=int(max_body_mb * 2**20),
                         max_rows=max_rows, timeout_s=timeout, cors_origins=tuple(cors_origin),
-                        threads=workers_threads, body_timeout_s=body_timeout,
+                        workers=workers, body_timeout_s=body_timeout,
                         connections=ConnectionRules(
                             header_timeout_s=header_timeout,
                             max_connections_per_client=max_connections_per_client))
@@ -637,7 +640,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
             accounts = load_users(users) if users is not None else None
         except (OSError, ValueError) as exc:
             raise typer.BadParameter(str(exc), param_hint="--users") from exc
-        bench = WorkbenchSettings(folder=workbench, archive_url=archive, threads=workers_threads,
+        bench = WorkbenchSettings(folder=workbench, archive_url=archive, threads=workers,
                                   max_upload_bytes=settings.max_body_bytes, users=accounts)
     serve_forever(settings, host=host, port=port, workbench=bench)
 

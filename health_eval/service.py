@@ -9,9 +9,11 @@ with optional ``profile`` and ``options`` fields), ``POST /v1/validate``, ``GET 
 Safe by default: it binds the loopback address unless told; an API key, when set, is needed
 everywhere but the health check and the API description; request bodies, rows per table, the
 unpacked size of a workbook and the time of an evaluation are limited; a profile is a packaged id
-or an inline mapping, never a path; CORS is off unless origins are given. Evaluations run in a
-bounded thread pool, so the service keeps answering while they run. Errors answer with the body
-of :class:`~health_eval.schema.v1.ErrorResponse` — issue rows for invalid input, never a
+or an inline mapping, never a path; CORS is off unless origins are given. The server parses and
+checks a request; evaluations, reports and validations run in warm worker processes
+(:mod:`health_eval.service_pool`), so they run side by side on every core, and a stuck or dead
+worker is replaced while the server keeps answering. Errors answer with the body of
+:class:`~health_eval.schema.v1.ErrorResponse` — issue rows for invalid input, never a
 traceback.
 """
 
@@ -20,12 +22,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,16 +39,14 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
-from .api import evaluate, resolve_profiles
 from .catalogue import indicator_records, profile_records
 from .http_guard import Guard, error_body
-from .issues import InputError, Issue, issue_records
+from .issues import InputError, Issue
 from .profile import ProfileError, load_profile
 from .registry import IndicatorRegistry, default_registry
-from .result import EvaluationResult
 from .schema import SCHEMA_VERSION
 from .schema.problems import profile_issues, validation_issues
-from .schema.request import UnknownProfileError, packaged_profile, request_arguments
+from .schema.request import UnknownProfileError, packaged_profile
 from .schema.v1.models import (
     PROFILE_ID_PATTERN,
     ErrorResponse,
@@ -67,13 +67,13 @@ from .service_input import (
     json_job,
     upload_job,
 )
+from .service_pool import EvaluationTimeout, WorkerCrashed, WorkerPool
+from .service_work import UnknownWaterBodyError
 from .serving import ConnectionRules, guarded_protocol
-from .validation import row_accounts, validate_dataset
 
-__all__ = ["EvaluationTimeout", "Settings", "create_app", "serve_forever"]
+__all__ = ["Settings", "create_app", "serve_forever"]
 
 logger = logging.getLogger("health_eval.service")
-T = TypeVar("T")
 
 #: Starlette ≥ 0.40 limits the size of a form's text fields (older ones leave them to the body
 #: limit of the guard).
@@ -97,18 +97,19 @@ class Settings:
     max_rows : int
         Most rows per input table (default 1,000,000); more answers 413 naming the table.
     timeout_s : float
-        Time limit of one evaluation [s], queueing included; longer answers 504.
+        Time limit of one evaluation [s], queueing included; longer answers 504 (a worker that
+        overran it is killed and replaced).
     cors_origins : tuple of str
         Origins browsers may call from; empty: CORS off.
-    threads : int
-        Evaluations run at once (the size of the worker pool).
+    workers : int
+        Worker processes: evaluations run at once (default the number of CPUs).
     max_unzipped_bytes : int or None
         Most bytes an uploaded workbook may unpack to; None: 8 × ``max_body_bytes``.
     body_timeout_s : float
         Longest time to receive a request body [s]; longer answers 408.
     max_requests : int or None
         Most requests in flight (the health check not counted); more answer 503. None:
-        ``64 + 8 × threads``.
+        ``64 + 8 × workers``.
     connections : ConnectionRules
         Header timeout and connection caps of ``serve_forever`` (:mod:`health_eval.serving`).
     """
@@ -118,7 +119,7 @@ class Settings:
     max_rows: int = 1_000_000
     timeout_s: float = 120.0
     cors_origins: tuple[str, ...] = ()
-    threads: int = 2
+    workers: int = os.cpu_count() or 1
     max_unzipped_bytes: int | None = None
     body_timeout_s: float = 60.0
     max_requests: int | None = None
@@ -131,121 +132,24 @@ class Settings:
         return Limits(max_rows=self.max_rows, max_unzipped_bytes=unzipped)
 
 
-class EvaluationTimeout(Exception):
-    """An evaluation that did not finish within the time limit (answered 504)."""
-
-
 class UnsupportedMediaType(Exception):
     """A body that is neither JSON nor a multipart upload (answered 415)."""
-
-
-class _Runner:
-    """Runs blocking work in a bounded thread pool, each call within the time limit.
-
-    A call that times out is answered at once; if it had not started it never runs, if it had
-    it finishes in its thread (Python cannot stop a thread) and still holds one worker, so the
-    pool stays bounded.
-    """
-
-    def __init__(self, threads: int, timeout_s: float):
-        self.threads = threads
-        self.timeout_s = timeout_s
-        self._pool: ThreadPoolExecutor | None = None
-
-    async def __call__(self, function: Callable[..., T], *args: Any) -> T:
-        if self._pool is None:  # made on first use, again after a lifespan ended
-            self._pool = ThreadPoolExecutor(max_workers=self.threads,
-                                            thread_name_prefix="health-eval")
-        future = asyncio.wrap_future(self._pool.submit(function, *args))
-        try:
-            return await asyncio.wait_for(future, self.timeout_s)
-        except TimeoutError:
-            raise EvaluationTimeout from None
-
-    def shutdown(self) -> None:
-        """Stop the pool: queued calls are cancelled, running ones finish in their threads."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-
-
-# --------------------------------------------------------------------------------------------
-# The work done in the pool
-# --------------------------------------------------------------------------------------------
-
-def _result(job: Job, registry: IndicatorRegistry, limits: Limits) -> EvaluationResult:
-    """The evaluation of one job: its JSON request, or its workbook with the form's profile."""
-    if job.workbook is None:
-        return evaluate(job.request, registry=registry)
-    arguments = request_arguments(job.request)
-    return evaluate(job.workbook.load(limits), arguments.profile, registry=registry,
-                    **arguments.options)
-
-
-def _evaluate(job: Job, registry: IndicatorRegistry, limits: Limits) -> bytes:
-    """The result JSON of one job (the bytes of ``EvaluationResult.to_json(indent=None)``)."""
-    return _result(job, registry, limits).to_json(indent=None).encode("utf-8")
-
-
-def _report(job: Job, registry: IndicatorRegistry, limits: Limits, water_body_id: str | None,
-            lang: str) -> str:
-    """The HTML plan-revision report of one water body of the job (``water_body_id``, or the
-    only one), or the summary page of all of them when several are evaluated and none is named.
-    """
-    from .reports import render_html, render_summary_html
-
-    arguments = request_arguments(job.request)
-    result = _result(job, registry, limits)
-    profiles = list({p.id: p for p in resolve_profiles(arguments.profile,
-                                                       arguments.options).values()}.values())
-    known = result.water_bodies["water_body_id"].astype(str).tolist()
-    if water_body_id is None and len(known) != 1:
-        return render_summary_html(result, lang=lang, profiles=profiles)
-    chosen = water_body_id if water_body_id is not None else known[0]
-    if chosen not in known:
-        raise UnknownWaterBodyError(chosen, known)
-    return render_html(result, chosen, lang=lang, profiles=profiles)
-
-
-class UnknownWaterBodyError(LookupError):
-    """A report asked for a water body the request does not hold."""
-
-    def __init__(self, water_body_id: str, known: list[str]):
-        super().__init__(water_body_id)
-        self.water_body_id, self.known = water_body_id, known
-
-
-def _validate(job: Job, limits: Limits) -> dict[str, Any]:
-    """What reading and checking the job's input finds (a ``ValidateResponse``)."""
-    arguments = request_arguments(job.request)
-    resolve_profiles(arguments.profile, arguments.options)
-    try:
-        dataset = job.workbook.load(limits) if job.workbook else arguments.load()
-    except InputError as exc:
-        return {"schema_version": SCHEMA_VERSION, "ok": False, "tables": {},
-                "issues": issue_records(exc.issues)}
-    validation = validate_dataset(dataset)
-    return {"schema_version": SCHEMA_VERSION, "ok": not validation.has_errors,
-            "tables": {name: len(frame) for name, frame in dataset.tables.items()},
-            "rows": row_accounts(dataset, validation),
-            "issues": issue_records(validation.issues)}
-
-
-def _validate_json(job: Job, limits: Limits) -> bytes:
-    """The ``ValidateResponse`` JSON of the job, checked and serialised in the pool: a long issue
-    list is part of the work the time limit covers (serialising it on the event loop, after the
-    limit, made ``--timeout`` ignored)."""
-    return ValidateResponse.model_validate(_validate(job, limits)).model_dump_json().encode()
 
 
 # --------------------------------------------------------------------------------------------
 # Reading a request
 # --------------------------------------------------------------------------------------------
 
+async def _read_job(request: Request, limits: Limits, max_field_bytes: int) -> Job:
+    """The request as a checked :class:`Job`; the parsing and checking run in a thread of the
+    server (a large JSON body must not hold up the event loop)."""
+    read = await _job_reader(request, limits, max_field_bytes)
+    return await asyncio.to_thread(read)
+
+
 async def _job_reader(request: Request, limits: Limits, max_field_bytes: int
                       ) -> Callable[[], Job]:
-    """What turns the request into a :class:`Job`, to be called in the pool (parsing a large
-    JSON body must not hold up the event loop)."""
+    """What turns the request into a :class:`Job` once its body is read."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
         return partial(json_job, await request.body(), limits)
@@ -322,8 +226,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProfileError)
     async def _profile(_: Request, exc: ProfileError) -> Response:
+        issues = getattr(exc, "issues", None) or profile_issues(exc)   # made in a worker
         return _error(422, "invalid_profile", "评价方案或选项有误，见 issues",
-                      "invalid profile or options; see issues", profile_issues(exc))
+                      "invalid profile or options; see issues", issues)
 
     @app.exception_handler(TooLarge)
     async def _too_large(_: Request, exc: TooLarge) -> Response:
@@ -335,6 +240,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         limit = app.state.settings.timeout_s
         return _error(504, "timeout", f"评价未在 {limit:g} 秒内完成",
                       f"the evaluation did not finish within {limit:g} s")
+
+    @app.exception_handler(WorkerCrashed)
+    async def _crashed(_: Request, exc: WorkerCrashed) -> Response:
+        return _error(503, "worker_crashed", "评价进程意外终止，已重新启动；请重试",
+                      "the evaluation's worker process died and was replaced; retry",
+                      headers={"Retry-After": "1"})
 
     @app.exception_handler(UnsupportedMediaType)
     async def _media(_: Request, exc: UnsupportedMediaType) -> Response:
@@ -371,6 +282,7 @@ _ERRORS = {
     401: "Missing or wrong API key.", 404: "Unknown profile id.",
     413: "Body, rows of a table or unpacked workbook over the limit.",
     415: "Neither JSON nor multipart.", 422: "Invalid input, request or profile (issue rows).",
+    503: "The worker process died during the evaluation (it was replaced): retry.",
     504: "The evaluation did not finish within the time limit.",
 }
 _UPLOAD_SCHEMA = {
@@ -438,20 +350,24 @@ def create_app(settings: Settings | None = None, *,
         only; the workbench has its own accounts).
     """
     settings = settings or Settings()
-    registry = registry if registry is not None else default_registry()
-    runner = _Runner(settings.threads, settings.timeout_s)
     limits = settings.limits
+    pool = WorkerPool(settings.workers, settings.timeout_s, setup=(registry, limits))
+    registry = registry if registry is not None else default_registry()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
-        yield
-        runner.shutdown()
+        await pool.start()                   # answers once every worker is warm
+        try:
+            yield
+        finally:
+            pool.shutdown()
 
     app = FastAPI(title="health_eval", version=__version__, lifespan=lifespan, redoc_url=None,
                   description="河湖健康评价 — river and lake health evaluation, JSON contract "
                               f"v{SCHEMA_VERSION}. Errors answer with ErrorResponse.")
     app.state.settings = settings
     app.state.registry = registry
+    app.state.pool = pool
     packaged = profile_records()
 
     @app.get("/healthz", response_model=HealthResponse, tags=["service"])
@@ -460,16 +376,15 @@ def create_app(settings: Settings | None = None, *,
         return {"status": "ok", "engine_version": __version__, "schema_version": SCHEMA_VERSION}
 
     @app.post("/v1/evaluate", response_model=None, openapi_extra=_REQUEST_BODY,
-              responses=_responses(EvaluateResponse, 404, 413, 415, 422, 504), tags=["v1"])
+              responses=_responses(EvaluateResponse, 404, 413, 415, 422, 503, 504), tags=["v1"])
     async def evaluate_endpoint(request: Request) -> Response:
         """Evaluate a v1 request (JSON) or an uploaded .xlsx; the result's tables and
         provenance."""
-        read = await _job_reader(request, limits, settings.max_body_bytes)
-        body = await runner(lambda: _evaluate(read(), registry, limits))
-        return Response(body, media_type="application/json")
+        job = await _read_job(request, limits, settings.max_body_bytes)
+        return Response(await pool.run("evaluate", job), media_type="application/json")
 
     @app.post("/v1/report", response_model=None, openapi_extra=_REQUEST_BODY,
-              responses={**_responses(ErrorResponse, 404, 413, 415, 422, 504),
+              responses={**_responses(ErrorResponse, 404, 413, 415, 422, 503, 504),
                          200: {"description": "The HTML report (one self-contained page).",
                                "content": {"text/html": {"schema": {"type": "string"}}}}},
               tags=["v1"])
@@ -481,18 +396,17 @@ def create_app(settings: Settings | None = None, *,
                               lang: Literal["zh", "en"] = Query("zh")) -> Response:
         """Evaluate the input (JSON request or .xlsx, as /v1/evaluate) and return the HTML
         plan-revision report: one self-contained page that opens offline."""
-        read = await _job_reader(request, limits, settings.max_body_bytes)
-        html = await runner(lambda: _report(read(), registry, limits, water_body_id, lang))
-        return HTMLResponse(html)
+        job = await _read_job(request, limits, settings.max_body_bytes)
+        return HTMLResponse(await pool.run("report", job, water_body_id, lang))
 
     @app.post("/v1/validate", response_model=None, openapi_extra=_REQUEST_BODY,
-              responses=_responses(ValidateResponse, 404, 413, 415, 422, 504), tags=["v1"])
+              responses=_responses(ValidateResponse, 404, 413, 415, 422, 503, 504), tags=["v1"])
     async def validate_endpoint(request: Request) -> Response:
-        """Read and check the input without evaluating it: every issue found (ok false when one
-        is an error, also when the data cannot be read at all)."""
-        read = await _job_reader(request, limits, settings.max_body_bytes)
-        body = await runner(lambda: _validate_json(read(), limits))
-        return Response(body, media_type="application/json")
+        """Check the input as ``health-eval validate`` does, without answering the result:
+        every issue ``run`` would meet (ok false when one is an error, also when the data cannot
+        be read at all)."""
+        job = await _read_job(request, limits, settings.max_body_bytes)
+        return Response(await pool.run("validate", job), media_type="application/json")
 
     @app.get("/v1/profiles", response_model=ProfilesResponse, responses=_responses(
         ProfilesResponse), tags=["v1"])
@@ -520,7 +434,7 @@ def create_app(settings: Settings | None = None, *,
         mount_workbench(app, workbench)
     app.add_middleware(Guard, api_key=settings.api_key, max_body_bytes=settings.max_body_bytes,
                        open_paths=OPEN_PATHS, body_timeout_s=settings.body_timeout_s,
-                       max_requests=settings.max_requests or 64 + 8 * settings.threads,
+                       max_requests=settings.max_requests or 64 + 8 * settings.workers,
                        keyed_prefix="/v1/" if workbench is not None else None)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),

@@ -1,10 +1,12 @@
 """What the HTTP service reads, within its limits: JSON requests and uploaded workbooks.
 
-A :class:`Job` is one request made ready for the engine: the v1 request (for an upload, its
-profile and options from the form) and, for an upload, the ``.xlsx`` workbook. Parsing and
-reading happen in the service's worker threads. An uploaded workbook is written to a private
-temporary folder only for the reader, and its issues name it by the client's file name, never by
-the server's path.
+A :class:`Job` is one request made ready for the engine: the checked arguments of the v1
+request (for an upload, its profile and options from the form) and, for an upload, the ``.xlsx``
+workbook. The server parses and checks a request (:func:`json_job`, :func:`upload_job`: schema,
+rows per table, profile ids) and sends the job — plain records and bytes — to a worker process,
+which reads the workbook and evaluates. An uploaded workbook is written to a private temporary
+folder only for the reader, and its issues name it by the client's file name, never by the
+server's path.
 """
 
 from __future__ import annotations
@@ -23,8 +25,7 @@ from typing import Any
 from .dataset import Dataset, load_dataset
 from .issues import InputError, Issue
 from .safe_names import safe_file_name
-from .schema.request import parse_request, row_counts
-from .schema.v1.models import EvaluateRequest
+from .schema.request import RequestArguments, parse_request, request_arguments, row_counts
 
 __all__ = ["FORM_FIELDS", "Job", "Limits", "TooLarge", "Workbook", "check_rows",
            "json_job", "safe_filename", "upload_job"]
@@ -116,8 +117,10 @@ class Workbook:
                 f"the workbook unpacks to {unpacked} bytes, over the limit of "
                 f"{limits.max_unzipped_bytes}")])
 
-    def load(self, limits: Limits) -> Dataset:
-        """Read the workbook like a file of the user's, named by its file name only."""
+    def load(self, limits: Limits, *, strict: bool = True) -> Dataset:
+        """Read the workbook like a file of the user's, named by its file name only; not
+        ``strict``: keep reading past errors, as ``health-eval validate`` does
+        (:func:`health_eval.dataset.load_dataset`)."""
         self.check(limits)
         stem, suffix = os.path.splitext(self.filename)
         with tempfile.TemporaryDirectory(prefix="health-eval-upload-") as folder:
@@ -125,7 +128,7 @@ class Workbook:
             path.write_bytes(self.data)
             prefix = (str(path), str(path.parent) + os.sep, f"{path.parent.name}/{path.name}")
             try:
-                dataset = load_dataset(path)
+                dataset = load_dataset(path, strict=strict)
             except InputError as exc:
                 raise InputError([self._relabel(i, prefix) for i in exc.issues]) from None
         dataset = dataclasses.replace(
@@ -142,10 +145,6 @@ def _upload_issue(filename: str, rule: str, zh: str, en: str) -> Issue:
     return Issue(table="input", file=filename, rule=rule, severity="error",
                  message_zh=f"{zh}（文件 {filename}；规则 {rule}）",
                  message_en=f"{en} (file {filename}; rule {rule})")
-
-
-
-
 
 
 def safe_filename(name: str | None) -> str:
@@ -172,22 +171,24 @@ class Job:
 
     Attributes
     ----------
-    request : EvaluateRequest
-        The JSON request; for an upload, one with an empty placeholder table holding the form's
-        profile and options.
+    arguments : RequestArguments
+        The checked request; for an upload, one with an empty placeholder table holding the
+        form's profile and options.
     workbook : Workbook or None
         The uploaded workbook, for an upload.
     """
 
-    request: EvaluateRequest
+    arguments: RequestArguments
     workbook: Workbook | None = None
 
 
 def json_job(body: bytes, limits: Limits) -> Job:
-    """Parse a JSON request body (:class:`InputError` when invalid) and check its row counts."""
+    """Parse a JSON request body and check it: :class:`InputError` when it does not match the
+    schema, :class:`TooLarge` for a table over the row limit, an unknown or path-like profile
+    as :func:`~health_eval.schema.request.request_arguments` raises it."""
     request = parse_request(body)
     check_rows(row_counts(request), limits.max_rows)
-    return Job(request=request)
+    return Job(arguments=request_arguments(request))
 
 
 def upload_job(filename: str | None, data: bytes, profile: str | None,
@@ -208,4 +209,5 @@ def upload_job(filename: str | None, data: bytes, profile: str | None,
                 table="request", column=name, rule="request.json_invalid", severity="error",
                 value=text[:200], message_zh=f"表单字段 {name} 不是有效的 JSON（{exc}）",
                 message_en=f"form field {name} is not valid JSON ({exc})")]) from None
-    return Job(request=parse_request(fields), workbook=Workbook(safe_filename(filename), data))
+    return Job(arguments=request_arguments(fields),
+               workbook=Workbook(safe_filename(filename), data))

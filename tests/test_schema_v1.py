@@ -1,5 +1,6 @@
-"""The v1 JSON contract: checked-in schemas, the request through the Python API, the response
-shape of ``EvaluationResult.to_dict``."""
+"""The v1 JSON contract: checked-in schemas, the request through the Python API
+(``evaluate_request``: the translation the engine does not know), the response shape of
+``EvaluationResult.to_dict``."""
 
 import json
 import re
@@ -15,7 +16,7 @@ from health_eval.issues import ISSUE_COLUMNS, InputError
 from health_eval.profile import ProfileError
 from health_eval.schema import SCHEMA_KINDS, SCHEMA_VERSION, checked_in_schema, schema_text
 from health_eval.schema.example import EXAMPLE_WATER_BODY, example_request
-from health_eval.schema.request import UnknownProfileError, request_arguments
+from health_eval.schema.request import UnknownProfileError, evaluate_request, request_arguments
 from health_eval.schema.v1 import (
     CriterionRow,
     EvaluateRequest,
@@ -37,7 +38,7 @@ def example() -> dict:
 
 @pytest.fixture(scope="module")
 def example_result(example):
-    return evaluate(example)
+    return evaluate_request(example)
 
 
 def tiny_request(frames: dict[str, pd.DataFrame], **extra) -> dict:
@@ -133,7 +134,7 @@ def test_to_json_is_to_dict_and_stable(tiny_frames, tiny_profile):
 def test_request_equals_frames_and_records_table_hashes(tiny_frames, tiny_profile):
     request = tiny_request(tiny_frames, profile=tiny_profile,
                            options={"station_combination": "worst"})
-    by_request = evaluate(request)
+    by_request = evaluate_request(request)
     by_frames = evaluate(tiny_frames, tiny_profile, station_combination="worst")
     for table in TABLES:
         assert by_request.to_dict()[table] == by_frames.to_dict()[table], table
@@ -141,14 +142,14 @@ def test_request_equals_frames_and_records_table_hashes(tiny_frames, tiny_profil
     assert provenance["dataset"] == "request"
     assert set(provenance["inputs"]) == {f"tables/{name}" for name in tiny_frames}
     assert provenance["options"] == {"station_combination": "worst"}
-    again = evaluate(EvaluateRequest.model_validate(request))
+    again = evaluate_request(EvaluateRequest.model_validate(request))
     assert without_timestamp(again.to_dict()) == without_timestamp(by_request.to_dict())
 
 
 def test_request_and_json_text_give_the_same_result(example, example_result):
     from health_eval.schema.request import parse_request
 
-    again = evaluate(parse_request(json.dumps(example, ensure_ascii=False)))
+    again = evaluate_request(parse_request(json.dumps(example, ensure_ascii=False)))
     assert without_timestamp(again.to_dict()) == without_timestamp(example_result.to_dict())
 
 
@@ -157,7 +158,7 @@ def test_chinese_table_names_and_headers_are_accepted(tiny_frames, tiny_profile)
     request["tables"]["评价河段"] = [{"河段编码": s["segment_id"], "河湖编码": "R",
                                     "河段名称": s["name"], "河段长度(km)": s["length_km"]}
                                    for s in request["tables"].pop("segments")]
-    assert evaluate(request).to_dict()["segments"] == evaluate(
+    assert evaluate_request(request).to_dict()["segments"] == evaluate(
         tiny_frames, tiny_profile).to_dict()["segments"]
 
 
@@ -167,7 +168,7 @@ def test_bad_cells_are_issue_rows_with_their_place(tiny_frames, tiny_profile):
     request["tables"]["wq_samples"][2]["value"] = [1, 2]         # not a JSON scalar
     request["colour"] = "blue"                                    # not a key of the contract
     with pytest.raises(InputError) as caught:
-        evaluate(request)
+        evaluate_request(request)
     issues = {(i.table, i.row, i.column, i.rule) for i in caught.value.issues}
     assert ("wq_samples", 3, "value", "request.cell_type") in issues
     assert ("request", None, "colour", "request.extra_forbidden") in issues
@@ -175,14 +176,14 @@ def test_bad_cells_are_issue_rows_with_their_place(tiny_frames, tiny_profile):
     del request["colour"]
     request["tables"]["wq_samples"][2]["value"] = 1.0
     with pytest.raises(InputError) as caught:
-        evaluate(request)
+        evaluate_request(request)
     [bad] = [i for i in caught.value.issues if i.rule == "type.float"]
     assert (bad.table, bad.row, bad.column, bad.value) == ("segments", 2, "length_km", "two")
 
 
 def test_options_are_checked_by_the_schema(tiny_frames):
     with pytest.raises(InputError) as caught:
-        evaluate(tiny_request(tiny_frames, options={"station_combination": "median"}))
+        evaluate_request(tiny_request(tiny_frames, options={"station_combination": "median"}))
     [issue] = caught.value.issues
     assert issue.column == "options.station_combination"
     assert issue.rule == "request.literal_error"
@@ -196,22 +197,22 @@ def test_an_invalid_policy_value_beside_a_dataset_is_a_profile_error(tiny_frames
 def test_profile_given_twice_or_contradicting_options_are_errors(tiny_frames, tiny_profile):
     request = tiny_request(tiny_frames, profile=tiny_profile, options={"rounding": 2})
     with pytest.raises(ProfileError, match="names a profile"):
-        evaluate(request, "mwr2020-river")
+        evaluate_request(request, "mwr2020-river")
     with pytest.raises(ProfileError, match="rounding"):
-        evaluate(request, rounding=3)
-    assert evaluate(request, rounding=2).provenance["options"] == {"rounding": 2}
+        evaluate_request(request, rounding=3)
+    assert evaluate_request(request, rounding=2).provenance["options"] == {"rounding": 2}
 
 
 def test_unknown_profile_id(tiny_frames):
     with pytest.raises(UnknownProfileError, match="mwr2020-river"):
-        evaluate(tiny_request(tiny_frames, profile="mwr2099-river"))
+        evaluate_request(tiny_request(tiny_frames, profile="mwr2099-river"))
 
 
 @pytest.mark.parametrize("profile", ["../profiles/my.yaml", "/etc/passwd", "my-river.yaml",
                                      "C:\\profiles\\x.yaml"])
 def test_a_profile_path_is_rejected(tiny_frames, profile):
     with pytest.raises(InputError) as caught:
-        evaluate(tiny_request(tiny_frames, profile=profile))
+        evaluate_request(tiny_request(tiny_frames, profile=profile))
     assert {i.rule for i in caught.value.issues} == {"request.profile_id"}
 
 
@@ -228,31 +229,37 @@ def test_profile_files_named_in_a_request_are_never_opened(tiny_frames, tiny_pro
     for choice in ({"extends": str(path), "id": "x"},
                    {"river": {"extends": str(path), "id": "x"}}):
         with pytest.raises(ProfileError, match="packaged"):
-            evaluate(tiny_request(tiny_frames, profile=choice))
+            evaluate_request(tiny_request(tiny_frames, profile=choice))
     with pytest.raises(InputError):
-        evaluate(tiny_request(tiny_frames, profile={"river": str(path)}))
+        evaluate_request(tiny_request(tiny_frames, profile={"river": str(path)}))
     assert str(path) not in opened and not any("tiny" in name for name in opened)
 
 
 def test_inline_profiles_and_kind_mappings(tiny_frames, tiny_profile):
-    inline = evaluate(tiny_request(tiny_frames, profile=tiny_profile))
-    by_kind = evaluate(tiny_request(tiny_frames, profile={"river": tiny_profile}))
+    inline = evaluate_request(tiny_request(tiny_frames, profile=tiny_profile))
+    by_kind = evaluate_request(tiny_request(tiny_frames, profile={"river": tiny_profile}))
     assert inline.to_dict()["segments"] == by_kind.to_dict()["segments"]
-    extended = evaluate(tiny_request(tiny_frames, profile={
+    extended = evaluate_request(tiny_request(tiny_frames, profile={
         "extends": "mwr2020-river", "id": "own", "policies": {"missing_mandatory": "warn"}}))
     assert set(extended.provenance["profiles"]) == {"own"}
     assert extended.provenance["profiles"]["own"]["extends"][-1] == "<mapping>"
 
 
-def test_a_dict_of_frames_is_not_taken_for_a_request(tiny_frames, tiny_profile):
-    arguments = request_arguments(tiny_request(tiny_frames))
+def test_the_engine_takes_no_request_and_the_arguments_are_plain_records(tiny_frames,
+                                                                         tiny_profile):
+    request = tiny_request(tiny_frames)
+    arguments = request_arguments(request)
+    assert arguments.tables == request["tables"]       # JSON-ready, as a worker receives them
     assert set(arguments.frames) == set(tiny_frames)
     assert evaluate(dict(tiny_frames), tiny_profile).provenance["dataset"] == "frames"
+    with pytest.raises(InputError) as caught:        # evaluate() knows no v1 request
+        evaluate(request, tiny_profile)
+    assert "tables" in {i.value for i in caught.value.issues if i.rule == "table.unknown"}
 
 
 def test_request_issue_rows_have_the_issue_columns(tiny_frames):
     with pytest.raises(InputError) as caught:
-        evaluate({"schema_version": "2", "tables": {}})
+        evaluate_request({"schema_version": "2", "tables": {}})
     rows = [{c: getattr(i, c) for c in ISSUE_COLUMNS} for i in caught.value.issues]
     assert rows and {r["rule"] for r in rows} >= {"request.literal_error"}
 

@@ -1,9 +1,14 @@
-"""The HTTP service in process (FastAPI TestClient): every endpoint, error and limit."""
+"""The HTTP service in process (FastAPI TestClient, real worker processes): every endpoint,
+error and limit; a worker over the time limit or killed is replaced."""
 
 import io
 import json
+import os
 import re
+import signal
 import threading
+import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,11 +16,11 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import health_eval.service as service_module
-from health_eval import evaluate
 from health_eval.cli import app as cli_app
 from health_eval.http_guard import Guard
 from health_eval.issues import ISSUE_COLUMNS
 from health_eval.schema.example import example_request
+from health_eval.schema.request import evaluate_request
 from health_eval.schema.v1 import (
     ErrorResponse,
     EvaluateResponse,
@@ -46,7 +51,9 @@ def workbook(example) -> bytes:
 
 
 def make_client(**settings) -> TestClient:
-    return TestClient(create_app(Settings(**settings)))
+    """A client of the application with one worker process unless told (each one spawned and
+    warmed up when the client starts)."""
+    return TestClient(create_app(Settings(**{"workers": 1, **settings})))
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +120,7 @@ def test_evaluate_json_equals_the_python_api_byte_for_byte(client, example):
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
     EvaluateResponse.model_validate(response.json())
-    python = evaluate(example).to_json(indent=None)
+    python = evaluate_request(example).to_json(indent=None)
     assert same_apart_from_timestamp(response.text, python)
     assert [w["water_body_id"] for w in response.json()["water_bodies"]] == ["FHGD"]
 
@@ -126,7 +133,7 @@ def test_report_is_the_html_report_of_the_python_api(client, example):
     assert response.headers["content-type"].startswith("text/html")
     stamp = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\+00:00)?")
     assert stamp.sub("T", response.text) == stamp.sub(
-        "T", render_html(evaluate(example), "FHGD", lang="en"))   # the same apart from the time
+        "T", render_html(evaluate_request(example), "FHGD", lang="en"))   # same apart from time
     assert "<script src=" not in response.text            # self-contained, opens offline
     error(client.post("/v1/report", json=example, params={"water_body_id": "XX"}), 404,
           "unknown_water_body")
@@ -136,7 +143,7 @@ def test_evaluate_upload_equals_json(client, example, workbook):
     response = upload(client, workbook, profile="mwr2020-river", options='{"rounding": 2}')
     assert response.status_code == 200, response.text
     by_upload = EvaluateResponse.model_validate(response.json()).model_dump()
-    by_json = evaluate(example).to_dict()
+    by_json = evaluate_request(example).to_dict()
     for table in ("water_bodies", "segments", "criteria", "indicators"):
         assert by_upload[table] == by_json[table], table
     # the same problems; located in the workbook (file, sheet, Excel row) instead of records
@@ -215,6 +222,25 @@ def test_validate(client, example, workbook):
     assert all(set(i) == set(ISSUE_COLUMNS) for i in response.json()["issues"])
     error(client.post("/v1/validate", json={"tables": {"water_bodies": []}, "profile": "nope"}),
           404, "unknown_profile")
+
+
+def test_validate_finds_what_run_finds(client, example):
+    """A mandatory indicator left without data passes the rules but fails ``run``: /v1/validate
+    says so, with the issues of ``health-eval validate`` (``check_package``)."""
+    from health_eval.preview import check_package
+    from health_eval.schema.request import request_arguments
+
+    request = {**example, "tables": {name: records for name, records in example["tables"].items()
+                                     if name != "wq_samples"}}
+    found = ValidateResponse.model_validate(client.post("/v1/validate", json=request).json())
+    assert not found.ok and "wq_samples" not in found.tables
+    errors = {(i.rule, i.column) for i in found.issues if i.severity == "error"}
+    assert errors == {("indicator.mandatory_missing", "water.wq_grade"),
+                      ("indicator.mandatory_missing", "water.self_purification")}
+    arguments = request_arguments(request)
+    checked = check_package(arguments.load(), arguments.profile, **arguments.options)
+    assert [i.model_dump() for i in found.issues] == [
+        {c: getattr(i, c) for c in ISSUE_COLUMNS} for i in checked.issues]
 
 
 def test_the_schema_states_the_rules_that_refuse_always(client):
@@ -318,8 +344,8 @@ def test_unexpected_error_is_500_without_details(example, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail /srv/private")
 
-    monkeypatch.setattr(service_module, "evaluate", broken)
-    with TestClient(create_app(Settings()), raise_server_exceptions=False) as client:
+    monkeypatch.setattr(service_module, "json_job", broken)      # the server's own parsing
+    with TestClient(create_app(Settings(workers=1)), raise_server_exceptions=False) as client:
         response = client.post("/v1/evaluate", json=example)
     body = error(response, 500, "internal_error")
     assert "secret" not in response.text and "RuntimeError" not in response.text
@@ -429,46 +455,101 @@ def test_unzipped_size_limit(workbook):
         assert body["issues"][0]["rule"] == "limit.unzipped"
 
 
-class Blocked:
-    """An evaluate() that waits until released (monkeypatched into the service)."""
+# --- worker processes --------------------------------------------------------------------------
 
-    def __init__(self):
-        self.started, self.release = threading.Event(), threading.Event()
+def wait_for(condition, timeout_s: float = 180.0):
+    """Poll ``condition()`` until it is truthy and return it; fail the test after
+    ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.01)
+    pytest.fail(f"not within {timeout_s} s: {condition}")
 
-    def __call__(self, *args, **kwargs):
-        self.started.set()
-        self.release.wait(timeout=30)
-        return evaluate(*args, **kwargs)
 
-
-def test_timeout_is_504(example, monkeypatch):
-    blocked = Blocked()
-    monkeypatch.setattr(service_module, "evaluate", blocked)
+def is_running(pid: int) -> bool:
     try:
-        with make_client(timeout_s=0.2) as client:
-            body = error(client.post("/v1/evaluate", json=example), 504, "timeout")
-            assert "0.2" in body["message_en"]
-    finally:
-        blocked.release.set()
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
-def test_healthz_answers_while_an_evaluation_runs(example, monkeypatch):
-    blocked = Blocked()
-    monkeypatch.setattr(service_module, "evaluate", blocked)
-    answers = {}
-    with make_client(threads=1) as client:
-        worker = threading.Thread(target=lambda: answers.update(
-            evaluation=client.post("/v1/evaluate", json=example).status_code))
-        worker.start()
-        try:
-            assert blocked.started.wait(timeout=30)
-            assert client.get("/healthz").status_code == 200
-            assert client.get("/v1/profiles").status_code == 200
-            assert worker.is_alive()
-        finally:
-            blocked.release.set()
-            worker.join(timeout=60)
-    assert answers == {"evaluation": 200}
+def is_dead(pid: int) -> bool:
+    """Gone, or a zombie not yet reaped by its parent (Linux ``/proc``)."""
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(") ", 1)[1].startswith("Z")
+
+
+def in_thread(function) -> tuple[threading.Thread, dict]:
+    """Run ``function()`` in a thread; its value lands in the dict under ``"value"``."""
+    answer = {}
+    thread = threading.Thread(target=lambda: answer.update(value=function()))
+    thread.start()
+    return thread, answer
+
+
+def test_workers_are_processes_warm_before_the_first_request(client):
+    pool = client.app.state.pool
+    assert len(pool.pids) == 1 and pool.pids[0] != os.getpid() and is_running(pool.pids[0])
+    assert pool.idle == 1 and pool.busy == []
+
+
+def test_timeout_is_504_and_the_worker_is_killed_and_replaced(example):
+    with make_client(timeout_s=0.05) as client:       # the demo takes ≥ 0.2 s on any machine
+        pool = client.app.state.pool
+        [first] = pool.pids
+        body = error(client.post("/v1/evaluate", json=example), 504, "timeout")
+        assert "0.05" in body["message_en"] and "0.05 秒" in body["message_zh"]
+        assert not is_running(first)                  # stopped, not left running
+        [second] = wait_for(lambda: pool.pids)
+        assert second != first
+        wait_for(lambda: pool.idle == 1)              # the replacement warms up and waits
+        assert is_running(second)
+
+
+def test_a_killed_worker_answers_503_and_is_replaced(example):
+    with make_client() as client:
+        pool = client.app.state.pool
+        thread, answer = in_thread(lambda: client.post("/v1/evaluate", json=example))
+        [victim] = wait_for(lambda: pool.busy)
+        os.kill(victim, signal.SIGKILL)               # a real crash, mid-evaluation
+        thread.join(timeout=180)
+        body = error(answer["value"], 503, "worker_crashed")
+        assert "replaced" in body["message_en"] and "重新启动" in body["message_zh"]
+        assert answer["value"].headers["retry-after"] == "1"
+        response = client.post("/v1/evaluate", json=example)     # served by the replacement
+        assert response.status_code == 200, response.text
+        assert victim not in pool.pids and len(pool.pids) == 1
+        assert same_apart_from_timestamp(response.text,
+                                         evaluate_request(example).to_json(indent=None))
+
+
+def test_a_worker_that_died_idle_is_replaced_and_the_request_served(example):
+    with make_client() as client:
+        pool = client.app.state.pool
+        [victim] = pool.pids
+        os.kill(victim, signal.SIGKILL)               # dies between two requests
+        wait_for(lambda: is_dead(victim))
+        response = client.post("/v1/evaluate", json=example)
+        assert response.status_code == 200, response.text
+        assert victim not in pool.pids and len(pool.pids) == 1
+
+
+def test_healthz_answers_while_every_worker_is_busy(example):
+    with make_client() as client:
+        pool = client.app.state.pool
+        threads = [in_thread(lambda: client.post("/v1/evaluate", json=example))
+                   for _ in range(2)]
+        wait_for(lambda: pool.busy)
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/v1/profiles").status_code == 200
+        assert pool.busy                               # answered while the worker evaluated
+        for thread, _ in threads:
+            thread.join(timeout=180)
+        assert [answer["value"].status_code for _, answer in threads] == [200, 200]
 
 
 def test_cors_is_off_by_default_and_on_for_given_origins():
@@ -510,13 +591,13 @@ def test_serve_passes_its_options_to_the_service(monkeypatch):
     result = CliRunner().invoke(cli_app, [
         "serve", "--port", "8123", "--max-body-mb", "1.5", "--max-rows", "10", "--timeout", "3",
         "--cors-origin", "https://a.example", "--cors-origin", "https://b.example",
-        "--workers-threads", "3", "--header-timeout", "4", "--body-timeout", "5",
+        "--workers", "3", "--header-timeout", "4", "--body-timeout", "5",
         "--max-connections-per-client", "6", "--workbench-dir", "wb", "--archive", "a.db"])
     assert result.exit_code == 0, result.output
     settings = seen["settings"]
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
     assert settings.api_key == KEY and settings.max_body_bytes == int(1.5 * 2**20)
-    assert (settings.max_rows, settings.timeout_s, settings.threads) == (10, 3.0, 3)
+    assert (settings.max_rows, settings.timeout_s, settings.workers) == (10, 3.0, 3)
     assert settings.cors_origins == ("https://a.example", "https://b.example")
     assert (settings.connections.header_timeout_s, settings.body_timeout_s,
             settings.connections.max_connections_per_client) == (4.0, 5.0, 6)
@@ -541,3 +622,18 @@ def test_evaluate_refuses_data_that_break_a_rule(client, example):
     refused = [(i["table"], i["row"], i["column"], i["value"], i["rule"]) for i in body["issues"]
                if i["severity"] == "error"]
     assert refused == [("wq_samples", 2, "value", "-5", "value.range")]
+
+
+def test_the_cap_on_requests_in_flight_holds_with_workers(example):
+    """One request in flight at most: a second one while the worker evaluates answers 503
+    ``busy`` at once, the health check is not counted, and the first one is served."""
+    with make_client(max_requests=1) as client:
+        pool = client.app.state.pool
+        thread, answer = in_thread(lambda: client.post("/v1/evaluate", json=example))
+        wait_for(lambda: pool.busy)
+        refused = client.post("/v1/evaluate", json=example)
+        error(refused, 503, "busy")
+        assert refused.headers["retry-after"] == "1"
+        assert client.get("/healthz").status_code == 200
+        thread.join(timeout=180)
+        assert answer["value"].status_code == 200

@@ -1,4 +1,8 @@
-"""A v1 request turned into the arguments of :func:`health_eval.evaluate`.
+"""A v1 request turned into the arguments of :func:`health_eval.evaluate`, and evaluated.
+
+The engine knows nothing of the JSON contract (ARCHITECTURE §3): this module translates a request
+into ``evaluate()``'s arguments (:func:`request_arguments`) and evaluates it
+(:func:`evaluate_request`, what ``POST /v1/evaluate`` and the Python API share).
 
 The request is a portable document: its profile is a packaged id or an inline mapping, never a
 path, and an inline mapping may ``extends:`` a packaged id only — so evaluating a request never
@@ -7,6 +11,7 @@ opens a file the client names, whether it comes through the HTTP service or the 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -16,13 +21,16 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from ..api import evaluate
 from ..dataset import Dataset
 from ..issues import InputError
 from ..profile import ProfileError, packaged_profiles
+from ..registry import IndicatorRegistry
+from ..result import EvaluationResult
 from .problems import request_issues
 from .v1.models import EvaluateRequest, KindProfiles
 
-__all__ = ["RequestArguments", "UnknownProfileError", "is_request", "parse_request",
+__all__ = ["RequestArguments", "UnknownProfileError", "evaluate_request", "parse_request",
            "packaged_profile", "request_arguments", "row_counts"]
 
 #: Dataset name (``provenance.dataset``) of an evaluated request.
@@ -35,36 +43,38 @@ class UnknownProfileError(ProfileError):
 
 @dataclass
 class RequestArguments:
-    """What :func:`health_eval.evaluate` needs from a request.
+    """What :func:`health_eval.evaluate` needs from a checked request, as plain JSON-ready data
+    (cheap to send to a worker process: no DataFrames until :meth:`load`).
 
     Attributes
     ----------
-    frames : dict of str to DataFrame
-        The tables, keyed as in the request.
+    tables : dict of str to list of dict
+        The tables' records, keyed as in the request.
     profile : str, mapping or None
         A packaged id, an inline mapping, or a mapping of kind to either.
     options : dict
         Policy overrides.
-    inputs : dict of str to str
-        SHA-256 of each table's canonical JSON, for ``provenance.inputs`` (``tables/<key>``).
     """
 
-    frames: dict[str, pd.DataFrame]
+    tables: dict[str, list[dict[str, Any]]]
     profile: str | dict[str, Any] | None
     options: dict[str, Any] = field(default_factory=dict)
-    inputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The tables as DataFrames, keyed as in the request."""
+        return {name: pd.DataFrame.from_records(records) if records else pd.DataFrame()
+                for name, records in self.tables.items()}
+
+    @property
+    def inputs(self) -> dict[str, str]:
+        """SHA-256 of each table's canonical JSON, for ``provenance.inputs``
+        (``tables/<key>``)."""
+        return {f"tables/{name}": _digest(records) for name, records in sorted(self.tables.items())}
 
     def load(self) -> Dataset:
         """The Dataset of the request's tables (:class:`InputError` when unreadable)."""
         return Dataset.from_frames(self.frames, name=REQUEST_DATASET_NAME)
-
-
-def is_request(obj: Any) -> bool:
-    """Whether ``obj`` is a v1 request: a model, or a mapping with ``tables`` or
-    ``schema_version`` (neither is a table name, so a dict of DataFrames never looks like one)."""
-    if isinstance(obj, EvaluateRequest):
-        return True
-    return isinstance(obj, Mapping) and ("tables" in obj or "schema_version" in obj)
 
 
 def parse_request(obj: EvaluateRequest | Mapping[str, Any] | str | bytes) -> EvaluateRequest:
@@ -172,8 +182,42 @@ def request_arguments(request: EvaluateRequest | Mapping[str, Any],
                                f"option {key} is {merged[key]!r} in the request and {value!r} "
                                f"beside it")
         merged[key] = value
-    frames = {name: pd.DataFrame.from_records(records) if records else pd.DataFrame()
-              for name, records in request.tables.items()}
-    inputs = {f"tables/{name}": _digest(records)
-              for name, records in sorted(request.tables.items())}
-    return RequestArguments(frames=frames, profile=chosen, options=merged, inputs=inputs)
+    return RequestArguments(tables=request.tables, profile=chosen, options=merged)
+
+
+def evaluate_request(request: EvaluateRequest | Mapping[str, Any] | RequestArguments,
+                     profile: Any = None, *, registry: IndicatorRegistry | None = None,
+                     **options: Any) -> EvaluationResult:
+    """Evaluate a v1 request: :func:`health_eval.evaluate` of its tables, profile and options.
+
+    Parameters
+    ----------
+    request : EvaluateRequest, mapping or RequestArguments
+        The v1 request (a mapping with ``tables`` and optionally ``profile``, ``options``,
+        ``schema_version``), or its arguments already checked by :func:`request_arguments`.
+    profile, **options
+        Given beside the request, as :func:`request_arguments` takes them.
+    registry : IndicatorRegistry, optional
+        Indicator definitions; default the built-ins plus installed plugins.
+
+    Returns
+    -------
+    EvaluationResult
+        As :func:`health_eval.evaluate` returns it; ``provenance.dataset`` is ``request`` and
+        ``provenance.inputs`` holds the SHA-256 of each table's records (``tables/<name>``).
+        ``to_dict()`` is the v1 response.
+
+    Raises
+    ------
+    InputError
+        For a request that does not match the schema or data that cannot be evaluated.
+    ProfileError
+        As :func:`request_arguments` and :func:`health_eval.evaluate` raise it.
+    """
+    if not isinstance(request, RequestArguments):
+        request = request_arguments(request, profile, options)
+    elif profile is not None or options:
+        raise TypeError("give profile and options inside the RequestArguments")
+    result = evaluate(request.load(), request.profile, registry=registry, **request.options)
+    return dataclasses.replace(result, provenance={**result.provenance,
+                                                   "inputs": request.inputs})

@@ -1,7 +1,7 @@
 """Version 1 of the JSON contract: pydantic models of requests, responses and errors.
 
 The request (``POST /v1/evaluate``, ``POST /v1/validate``, or a dict given to
-:func:`health_eval.evaluate`) forbids unknown keys; responses describe the tables of
+:func:`health_eval.schema.request.evaluate_request`) forbids unknown keys; responses describe the tables of
 :class:`~health_eval.EvaluationResult` exactly as :meth:`~health_eval.EvaluationResult.to_dict`
 writes them. Policy options are derived from :class:`health_eval.profile.Policies`, so the
 contract names every policy the engine knows.
