@@ -58,9 +58,19 @@ def test_differences_sees_a_change_beyond_the_tolerance():
     assert differences({"a": [1.0]}, want) == ["$.c: missing", "$.a: 1 items != 2"]
 
 
+#: The issues' structured keys added after the freeze (issue 17 §3): not in the golden files.
+NEW_ISSUE_KEYS = ("water_body_id", "segment_id", "indicator_id", "count")
+#: The checkout the golden files were frozen in: file paths there name this folder.
+FROZEN_ROOT = "/work/main"
+
+
 def json_round_trip(data: dict) -> dict:
-    """``data`` as the golden file holds it (tuples as lists, keys as text)."""
-    return json.loads(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    """``data`` as the golden file holds it (tuples as lists, keys as text, without the issue
+    keys added after the freeze, file paths as in the frozen checkout)."""
+    issues = [{k: v for k, v in issue.items() if k not in NEW_ISSUE_KEYS}
+              for issue in data["issues"]]
+    text = json.dumps({**data, "issues": issues}, ensure_ascii=False, sort_keys=True)
+    return json.loads(text.replace(json.dumps(str(ROOT))[1:-1], FROZEN_ROOT))
 
 
 def test_demo_result_equals_the_golden_result():
