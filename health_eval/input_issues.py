@@ -2,8 +2,9 @@
 
 The readers and the cell coercion report every problem through a :class:`Sink`, which turns a rule
 code of the catalogue (:mod:`health_eval.rule_catalogue`) and the cell's location
-(:class:`Origin`: table, file, sheet) into a bilingual :class:`~health_eval.issues.Issue`, and lists at most :data:`MAX_ISSUES_PER_COLUMN` per column
-(the rest are counted in one summary issue).
+(:class:`Origin`: table, file, sheet) into a bilingual :class:`~health_eval.issues.Issue`, and
+lists at most :data:`MAX_ISSUES_PER_COLUMN` per column (the rest are counted in one summary
+issue).
 
 References: ARCHITECTURE.md §1, §7 (messages that name file, sheet, row, column, value and rule).
 """

@@ -72,7 +72,7 @@ class Issue:
     count: int | None = None
 
     @classmethod
-    def of(cls, code: str, *, table: str, severity: str | None = None, rule: str | None = None,
+    def of(cls, code: str, /, *, table: str, severity: str | None = None, rule: str | None = None,
            where: tuple[str, str] | None = None, file: str | None = None,
            sheet: str | None = None, row: int | None = None, column: str | None = None,
            value: str | None = None, water_body_id: str | None = None,
@@ -109,7 +109,8 @@ class Issue:
         keys = {"table": table, "file": file, "sheet": sheet, "row": row, "column": column,
                 "value": value, "water_body_id": water_body_id, "segment_id": segment_id,
                 "indicator_id": indicator_id, "count": count}
-        zh, en = entry.messages({**keys, "rule": rule, **fields})
+        named = {k: keys[k] or "" for k in ("water_body_id", "segment_id", "indicator_id")}
+        zh, en = entry.messages({**keys, **named, "rule": rule, **fields})
         issue = cls(rule=rule, severity=entry.severity_of(severity), message_zh=zh,
                     message_en=en, **keys)
         return issue if where is None else issue.located(*where)

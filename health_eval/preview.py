@@ -106,7 +106,8 @@ def _issue_list(frame: pd.DataFrame) -> list[Issue]:
     issues = []
     for record in frame[list(ISSUE_COLUMNS)].to_dict("records"):
         fields = {k: (None if pd.isna(v) else v) for k, v in record.items()}
-        if fields["row"] is not None:
-            fields["row"] = int(fields["row"])
+        for number in ("row", "count"):
+            if fields[number] is not None:
+                fields[number] = int(fields[number])
         issues.append(Issue(**fields))
     return issues

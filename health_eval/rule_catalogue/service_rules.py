@@ -6,35 +6,21 @@ from __future__ import annotations
 
 from . import Rule
 
-_SCHEMA_ZH = "{problem_zh}（{place_zh}；{detail}）"
-_SCHEMA_EN = "{detail} ({place_en})"
+_SCHEMA_ZH = "{problem_zh}（{place_zh}）"
+_SCHEMA_EN = "{problem_en} ({place_en})"
 
 RULES: tuple[Rule, ...] = (
     Rule("request.*", "error", _SCHEMA_ZH, _SCHEMA_EN,
-         "请求不符合 v1 请求格式（* 为 pydantic 的错误类型，如 missing、extra_forbidden）",
-         "a request that does not match the v1 request schema (* is pydantic's error type: "
-         "missing, extra_forbidden …)"),
+         "请求或上传表单不符合 v1 请求格式（* 为 pydantic 的错误类型，如 missing、extra_forbidden、"
+         "json_invalid）",
+         "a request or upload form that does not match the v1 request schema (* is pydantic's "
+         "error type: missing, extra_forbidden, json_invalid …)"),
     Rule("profile.*", "error", _SCHEMA_ZH, _SCHEMA_EN,
          "评价方案的某一项不符合方案格式（* 为 pydantic 的错误类型）",
          "a key of a profile that does not match the profile schema (* is pydantic's error type)"),
     Rule("profile.invalid", "error", "{detail_zh}", "{detail_en}",
          "评价方案无法使用（未知的方案编号、无法读取的文件）",
          "a profile that cannot be used (an unknown id, an unreadable file)"),
-    Rule("form.multipart", "error", "表单无法解析：{detail}（表单字段 {column}）",
-         "the multipart form cannot be read: {detail} (form field {column})",
-         "上传的表单无法解析", "a multipart form that cannot be read"),
-    Rule("form.extra_field", "error", "不允许的表单字段（表单字段 {column}）",
-         "unknown form field (form field {column})",
-         "上传表单中有未知的字段", "an unknown field in an upload form"),
-    Rule("form.file_missing", "error", "缺少上传的 .xlsx 文件（表单字段 {column}）",
-         "no .xlsx file uploaded (form field {column})",
-         "上传表单中没有文件", "an upload form without its file"),
-    Rule("form.string_type", "error", "应为文本（表单字段 {column}）",
-         "should be text (form field {column})",
-         "表单字段应为文本", "a form field that should be text"),
-    Rule("form.json_invalid", "error", "表单字段 {column} 不是有效的 JSON（{detail}）",
-         "form field {column} is not valid JSON ({detail})",
-         "表单字段不是有效的 JSON", "a form field that is not valid JSON"),
     Rule("limit.rows", "error", "表 {table} 有 {value} 行，超过服务上限 {limit} 行",
          "table {table} has {value} rows, over the service's limit of {limit}",
          "表的行数超过服务上限", "a table with more rows than the service's limit"),

@@ -84,11 +84,10 @@ def validation_issues(errors: Sequence[Mapping[str, Any]], *, table: str, prefix
                                         f"位置 {column}" if column else "") if p)
         zh = _ZH.get(err["type"], "不符合要求")
         value = err.get("input") if err["type"] != "missing" else None
-        issues.append(Issue(
-            table=where_table, rule=f"{prefix}.{err['type']}", severity="error", row=row,
-            column=column, value=_text(value),
-            message_zh=f"{zh}（{place_zh or prefix}；{err['msg']}）",
-            message_en=f"{err['msg']} ({place_en or prefix})"))
+        issues.append(Issue.of(
+            f"{prefix}.*", rule=f"{prefix}.{err['type']}", table=where_table, row=row,
+            column=column, value=_text(value), problem_zh=zh, problem_en=err["msg"],
+            place_zh=f"{place_zh or prefix}；{err['msg']}", place_en=place_en or prefix))
     return issues
 
 
@@ -107,5 +106,5 @@ def profile_issues(exc: ProfileError) -> list[Issue]:
                                  prefix="profile")
     message = str(exc)
     zh, _, en = message.partition(" / ")
-    return [Issue(table="profile", rule="profile.invalid", severity="error",
-                  message_zh=zh if en else message, message_en=en or message)]
+    return [Issue.of("profile.invalid", table="profile", detail_zh=zh if en else message,
+                     detail_en=en or message)]
