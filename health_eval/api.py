@@ -20,6 +20,7 @@ from .aggregate import aggregate, segment_weights
 from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
 from .gc_pause import gc_paused
+from .issue_keys import with_keys
 from .issues import InputError, Issue, issues_frame, sort_issues
 from .lookup import is_in
 from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
@@ -228,7 +229,7 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
                                   "n_evaluated"]].sort_values(ROW_ORDER["criteria"])
         .reset_index(drop=True),
         indicators=_indicator_output(totals.indicators),
-        issues=_unique_issues(issues),
+        issues=with_keys(_unique_issues(issues), dataset),
         provenance=_provenance(dataset, profiles, options, inputs,
                                row_accounts(dataset, validation)),
     )

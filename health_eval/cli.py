@@ -24,6 +24,7 @@ from .api import evaluate
 from .catalogue import indicator_records, profile_records
 from .cli_archive import ARCHIVE_HELP, archive_app
 from .cli_import import IMPORT_HELP, import_command
+from .cli_rules import rules_command
 from .dataset import Dataset, load_dataset
 from .display_names import display_issues, table_label
 from .issues import InputError, issues_frame, sort_issues
@@ -40,6 +41,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method profiles.")
 app.add_typer(profile_app, name="profile")
 app.command("import")(import_command)
+app.command("rules")(rules_command)
 app.add_typer(measures_app, name="measures")
 app.add_typer(archive_app, name="archive")
 

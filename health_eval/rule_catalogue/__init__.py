@@ -21,7 +21,7 @@ from functools import cache
 from string import Formatter
 from typing import Any
 
-__all__ = ["KEY_FIELDS", "Rule", "catalogue", "rule"]
+__all__ = ["KEY_FIELDS", "Rule", "catalogue", "markdown_table", "rule"]
 
 #: Fields every issue has (its structured keys); templates may name them.
 KEY_FIELDS: tuple[str, ...] = (
@@ -123,3 +123,15 @@ def rule(code: str) -> Rule:
     except KeyError:
         raise KeyError(f"rule {code!r} is not in the rule catalogue "
                        f"(health_eval/rule_catalogue)") from None
+
+
+def markdown_table() -> str:
+    """The catalogue as the README's Markdown table: code, severity, template fields and what
+    the rule means in English and Chinese (``tools/readme_rules.py`` writes it)."""
+    lines = ["| rule | severity | fields | what | 说明 |", "|---|---|---|---|---|"]
+    for entry in catalogue().values():
+        fields = ", ".join(f"`{f}`" for f in entry.record()["fields"])
+        severity = entry.severity.replace("|", " / ")
+        lines.append(f"| `{entry.code}` | {severity} | {fields} | {entry.meaning_en} | "
+                     f"{entry.meaning_zh} |")
+    return "\n".join(lines) + "\n"

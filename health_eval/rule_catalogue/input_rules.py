@@ -30,7 +30,7 @@ RULES: tuple[Rule, ...] = (
          "“{value}”表示未检出，但该行没有检出限",
          "'{value}' marks a value below detection but the row has no detection limit "
          "(detection_limit / 检出限)",
-         "未检出标记（如 ND、<DL）所在行没有检出限", "a below-detection mark on a row without "
+         "未检出标记（如 ND、低于检出限）所在行没有检出限", "a below-detection mark on a row without "
          "a detection limit"),
     Rule("column.required", "error", "缺少必填列“{zh}”", "required column {code} ({zh}) is missing",
          "表缺少必填列", "a table lacks a required column"),
