@@ -25,7 +25,7 @@ def rules_command(
     if as_json:
         typer.echo(json.dumps(records, ensure_ascii=False, indent=1))
         return
-    from .cli import format_table       # cli registers this command: import it when run
+    from .cli import format_table  # cli registers this command: import it when run
 
     languages = LANGUAGES if lang is None else (lang,)
     rows = [[r["code"], r["severity"], ", ".join(r["fields"]),
