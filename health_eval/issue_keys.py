@@ -41,7 +41,7 @@ def with_keys(issues: pd.DataFrame, dataset) -> pd.DataFrame:
         if frame is None or frame.empty:
             continue
         rows = keyed.loc[labels, "row"].astype("Float64").fillna(-1).astype("int64")
-        positions = pd.Index(dataset.row_number(table, np.arange(len(frame)))).get_indexer(rows)
+        positions = _positions(dataset.row_number(table, np.arange(len(frame))), rows)
         found = positions >= 0
         if not found.any():
             continue
@@ -59,6 +59,14 @@ def with_keys(issues: pd.DataFrame, dataset) -> pd.DataFrame:
     _fill(keyed, placed, "water_body_id", keyed.loc[placed, "segment_id"].map(
         _mapping(dataset, "segments", "segment_id", "water_body_id")).to_numpy(dtype=object))
     return keyed
+
+
+def _positions(numbers: np.ndarray, rows: pd.Series) -> np.ndarray:
+    """Positions in the table of the rows numbered ``rows`` (-1: none, or a number several rows
+    share, as in a table read from several files)."""
+    at = pd.Series(np.arange(len(numbers)), index=numbers)
+    at = at[~at.index.duplicated(keep=False)]
+    return at.reindex(rows.to_numpy()).fillna(-1).to_numpy(dtype=np.int64)
 
 
 def _mapping(dataset, table: str, key: str, target: str) -> pd.Series:

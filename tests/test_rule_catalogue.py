@@ -234,3 +234,19 @@ def test_the_readme_rule_table_is_the_catalogue():
     text = README.read_text(encoding="utf-8")
     assert with_rules(text) == text, "run: python tools/readme_rules.py"
     assert "| `indicator.mandatory_missing` | error / warning |" in text
+
+
+def test_reports_place_issues_by_their_keys_not_their_messages(gapped_result):
+    from health_eval.reports.quality import issue_owners, issues_for
+
+    result, _ = gapped_result
+    owners = issue_owners(result)
+    issues = result.issues
+    for position, rule_code in enumerate(issues["rule"]):
+        expected = issues["water_body_id"].iat[position]
+        assert owners[position] == ({expected} if isinstance(expected, str) else set()), rule_code
+    mine, general = issues_for(result, owners, "XH")
+    assert set(mine["water_body_id"]) == {"XH"} and len(general) == 0
+    renamed = dataclasses.replace(result, issues=issues.assign(
+        message_zh="FHGD XH", message_en="FHGD XH", water_body_id=None, segment_id=None))
+    assert all(owner == set() for owner in issue_owners(renamed).values())
