@@ -134,18 +134,13 @@ def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
         statuses = ", ".join(sorted(set(rows["status"])))
         statuses_zh = "、".join(STATUS_ZH.get(s, s) for s in sorted(set(rows["status"])))
         name = rows["indicator_name"].iloc[0] if "indicator_name" in rows else indicator_id
-        consequence_zh = ("这些河段不能得出健康指数" if severity == "error"
-                          else "已按其余指标重新归一化权重，结论须审慎使用")
-        consequence_en = ("these segments get no RHI" if severity == "error"
-                          else "its criterion was renormalised over the other indicators; "
-                               "use the result with care")
         issues.append(Issue.of(
             "indicator.mandatory_missing", table="evaluation", column=indicator_id,
             severity=severity, value=segments, water_body_id=str(water_body),
             segment_id=segments if len(rows) == 1 else None, indicator_id=indicator_id,
             count=len(rows), name=name, statuses=statuses,
             statuses_zh=statuses_zh, reason_zh=reason_zh, reason_en=reason_en,
-            consequence_zh=consequence_zh, consequence_en=consequence_en))
+            phrase=severity))
     return blocking, issues
 
 

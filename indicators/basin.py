@@ -134,10 +134,9 @@ def _bank_per_segment(segment: pd.Series, stability: pd.Series, combine: str) ->
 
 
 def _incomplete_survey(dataset, segment: str, *, bank_missing: bool):
-    table, zh, en = (("bank_plots", "岸坡稳定性样点", "bank stability plots") if bank_missing else
-                     ("riparian_reaches", "岸带植被覆盖度", "riparian vegetation cover"))
+    table = "bank_plots" if bank_missing else "riparian_reaches"
     return data_issue(table, "survey.incomplete", segment, dataset, segment_id=str(segment),
-                      survey_zh=zh, survey_en=en)
+                      phrase=table)
 
 
 def compute_riparian_width(dataset, context: ComputeContext) -> IndicatorValues:

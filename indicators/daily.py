@@ -50,10 +50,8 @@ def checked_coverage(dataset, table: str, rows: pd.DataFrame, value: str, min_co
     issues = [
         Issue.of("series.gaps", table=table, column="date", value=str(station),
                  **dataset.location(table), count=int(missing), missing=int(missing),
-                 coverage=cover,
-                 verdict_zh="按现有数据计算" if ok else f"低于 {min_coverage:.0%}，不予计算",
-                 verdict_en="computed from the days present" if ok else
-                 f"below {min_coverage:.0%}, not computed (insufficient data)")
+                 coverage=cover, min_coverage=min_coverage,
+                 phrase="computed" if ok else "too_few")
         for station, missing, cover, ok in zip(gaps.index, gaps["days_missing"],
                                                gaps["coverage"], gaps["sufficient"])]
     return coverage, issues

@@ -141,7 +141,7 @@ def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:
         table["target_m3s"] = stations["eco_flow_target_m3s"]
         detail_columns = {"target_m3s": "target_m3s", "days_meeting": "days_meeting",
                           "days": "days"}
-        missing, what = table["target_m3s"].isna(), ("生态流量目标", "eco-flow target")
+        missing, lacking = table["target_m3s"].isna(), "target_m3s"
     elif method == "ratios":
         ratios = eco_flow_table(daily[["station_id", "date", "flow_m3s"]],
                                 stations["mean_flow_m3s"],
@@ -159,14 +159,12 @@ def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:
                           "ef1_score": "ef1_score", "ef2_pct": "ef2_pct",
                           "ef2_min_flow": "ef2_min_flow_m3s", "ef2_date": "ef2_date",
                           "ef2_score": "ef2_score", "decided_by": "decided_by"}
-        missing, what = table["mean_flow_m3s"].isna(), ("多年平均流量", "multi-year mean flow")
+        missing, lacking = table["mean_flow_m3s"].isna(), "mean_flow_m3s"
     else:
         raise ProfileError(f"indicators.water.eco_flow.params.method: unknown method "
                            f"{method!r}; choose ratios or target")
     issues += [data_issue("stations", "station.value_missing", str(station), dataset,
-                          what_zh=what[0], what_en=what[1], then_zh="生态流量无法计算",
-                          then_en="ecological flow cannot be computed")
-               for station in table.index[missing]]
+                          phrase=lacking) for station in table.index[missing]]
     return IndicatorValues(table=daily_station_rows(links, table, detail_columns),
                            issues=tuple(issues))
 
@@ -257,8 +255,7 @@ def compute_min_eco_level(dataset, context: ComputeContext) -> IndicatorValues:
     table["value"] = table["window"].astype(float)
     table["min_eco_level_m"] = minimum
     issues += [data_issue("stations", "station.value_missing", str(station), dataset,
-                          what_zh="最低生态水位", what_en="minimum ecological level",
-                          then_zh="无法计算", then_en="the indicator cannot be computed")
+                          phrase="min_eco_level_m")
                for station in table.index[table["min_eco_level_m"].isna()]]
     columns = {"min_eco_level_m": "min_eco_level_m", "window": "window_days",
                "days_below": "days_below", "lowest_level_m": "lowest_level_m",

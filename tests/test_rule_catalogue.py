@@ -114,8 +114,8 @@ def test_a_rule_s_fields_are_the_fields_of_its_templates():
     entry = rule("value.exceeds")
     assert entry.fields == ("value", "limit", "limit_value")
     assert rule("import.title").fields == ("what", "value", "what_en")
-    assert rule("series.gaps").fields == ("value", "missing", "coverage", "verdict_zh",
-                                          "verdict_en")
+    assert rule("series.gaps").fields == ("value", "missing", "coverage", "min_coverage",
+                                          "phrase")
 
 
 def test_issue_of_words_the_issue_from_its_rule():
@@ -136,9 +136,15 @@ def test_issue_of_words_the_issue_from_its_rule():
 
 def test_issue_of_uses_the_keys_in_templates_and_formats_numbers():
     issue = Issue.of("series.gaps", table="daily_flow", value="H1", missing=36,
-                     coverage=329 / 365, verdict_zh="按现有数据计算",
-                     verdict_en="computed from the days present")
+                     coverage=329 / 365, min_coverage=0.9, phrase="computed")
     assert issue.message_zh == "测站 H1 的逐日数据缺 36 天（覆盖率 90.1%）；按现有数据计算"
+    too_few = Issue.of("series.gaps", table="daily_flow", value="H1", missing=73,
+                       coverage=292 / 365, min_coverage=0.9, phrase="too_few")
+    assert too_few.message_en == ("station H1: 73 day(s) missing from the daily series "
+                                  "(coverage 80.0%); below 90%, not computed (insufficient data)")
+    with pytest.raises(ValueError, match="phrase 'late'"):
+        Issue.of("series.gaps", table="daily_flow", value="H1", missing=1, coverage=0.99,
+                 min_coverage=0.9, phrase="late")
     supplied = Issue.of("supplied.water_body", table="indicator_values", water_body_id=None)
     assert supplied.message_zh == "河湖  不在评价范围内"      # an absent id is blank, not None
 

@@ -16,7 +16,8 @@ name file, sheet, row, column, value and rule).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from string import Formatter
 from typing import Any
@@ -45,6 +46,10 @@ class Rule:
         Message templates (:meth:`str.format` fields).
     meaning_zh, meaning_en : str
         What the rule checks, in one line (``health-eval rules``, the README table).
+    phrases : mapping of str to (str, str), optional
+        Named alternative parts of the messages (Chinese, English), filled in as the fields
+        ``phrase_zh`` and ``phrase_en`` by the issue's field ``phrase`` (which outcome: a
+        station's series computed or not); they may use fields too.
     """
 
     code: str
@@ -53,13 +58,17 @@ class Rule:
     en: str
     meaning_zh: str
     meaning_en: str
+    phrases: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """The fields the templates use, in order of first use (Chinese first)."""
-        names = [name.split(".")[0].split("[")[0]
-                 for text in (self.zh, self.en)
+        """The fields the templates use, in order of first use (Chinese first); ``phrase``
+        for a rule with phrases, and the fields its phrases use."""
+        texts = [self.zh, self.en, *(t for pair in self.phrases.values() for t in pair)]
+        names = [name.split(".")[0].split("[")[0] for text in texts
                  for _, name, _, _ in Formatter().parse(text) if name]
+        if self.phrases:
+            names = [n for n in names if n not in ("phrase_zh", "phrase_en")] + ["phrase"]
         return tuple(dict.fromkeys(names))
 
     def severity_of(self, given: str | None) -> str:
@@ -82,12 +91,21 @@ class Rule:
         missing = [name for name in self.fields if name not in fields]
         if missing:
             raise ValueError(f"rule {self.code}: template field(s) {missing} not given")
+        if self.phrases:
+            if fields["phrase"] not in self.phrases:
+                raise ValueError(f"rule {self.code}: phrase {fields['phrase']!r} is not one of "
+                                 f"{sorted(self.phrases)}")
+            zh, en = self.phrases[fields["phrase"]]
+            fields = {**fields, "phrase_zh": zh.format(**fields),
+                      "phrase_en": en.format(**fields)}
         return self.zh.format(**fields), self.en.format(**fields)
 
     def record(self, lang: str | None = None) -> dict[str, Any]:
         """The rule as a record: code, severity, fields, meaning (both languages, or one)."""
         record: dict[str, Any] = {"code": self.code, "severity": self.severity,
                                   "fields": [f for f in self.fields if f != "rule"]}
+        if self.phrases:
+            record["phrases"] = list(self.phrases)
         for language in ("zh", "en") if lang is None else (lang,):
             record[f"meaning_{language}"] = getattr(self, f"meaning_{language}")
         return record
