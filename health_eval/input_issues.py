@@ -12,6 +12,7 @@ References: ARCHITECTURE.md §1, §7 (messages that name file, sheet, row, colum
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,13 +49,18 @@ class Origin:
                         count=fields.pop("count", fields.get("n")),
                         where=self._where(row, column, header), **fields)
 
+    @cached_property
+    def _file_shown(self) -> str:
+        """The file as messages name it (:func:`~health_eval.display_names.file_label`)."""
+        return file_label(self.file)
+
     def _where(self, row, column, header) -> tuple[str, str]:
         """Location phrases in Chinese and English."""
         zh, en = ([], []) if self.table == INPUT else ([f"表 {table_label(self.table)}"],
                                                         [f"table {self.table}"])
         if self.file:
-            zh.append(f"文件 {file_label(self.file)}")
-            en.append(f"file {file_label(self.file)}")
+            zh.append(f"文件 {self._file_shown}")
+            en.append(f"file {self._file_shown}")
         if self.sheet:
             zh.append(f"工作表 {self.sheet}")
             en.append(f"sheet {self.sheet}")

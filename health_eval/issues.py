@@ -109,19 +109,19 @@ class Issue:
         keys = {"table": table, "file": file, "sheet": sheet, "row": row, "column": column,
                 "value": value, "water_body_id": water_body_id, "segment_id": segment_id,
                 "indicator_id": indicator_id, "count": count}
-        named = {k: keys[k] or "" for k in ("water_body_id", "segment_id", "indicator_id")}
-        zh, en = entry.messages({**keys, **named, "rule": rule, **fields})
-        issue = cls(rule=rule, severity=entry.severity_of(severity), message_zh=zh,
-                    message_en=en, **keys)
-        return issue if where is None else issue.located(*where)
+        zh, en = entry.messages({**keys, "water_body_id": water_body_id or "",
+                                 "segment_id": segment_id or "",
+                                 "indicator_id": indicator_id or "", "rule": rule, **fields})
+        if where is not None:
+            zh, en = _located(zh, en, rule, *where)
+        return cls(rule=rule, severity=entry.severity_of(severity), message_zh=zh,
+                   message_en=en, **keys)
 
     def located(self, where_zh: str = "", where_en: str = "") -> Issue:
         """This issue with its messages ending in the place and the rule:
         ``（where_zh；规则 rule）`` and `` (where_en; rule rule)``."""
-        zh = f"{where_zh}；" if where_zh else ""
-        en = f"{where_en}; " if where_en else ""
-        return replace(self, message_zh=f"{self.message_zh}（{zh}规则 {self.rule}）",
-                       message_en=f"{self.message_en} ({en}rule {self.rule})")
+        zh, en = _located(self.message_zh, self.message_en, self.rule, where_zh, where_en)
+        return replace(self, message_zh=zh, message_en=en)
 
     def location(self) -> str:
         """``file [sheet] row N, column C`` — whatever parts are known."""
@@ -135,6 +135,13 @@ class Issue:
         value = f" value={self.value!r}" if self.value is not None else ""
         return (f"{self.severity}: {self.location()}{value} [{self.rule}] "
                 f"{self.message_zh} / {self.message_en}")
+
+
+def _located(zh: str, en: str, rule: str, where_zh: str, where_en: str) -> tuple[str, str]:
+    """Messages ending in the place (when known) and the rule."""
+    place_zh = f"{where_zh}；" if where_zh else ""
+    place_en = f"{where_en}; " if where_en else ""
+    return f"{zh}（{place_zh}规则 {rule}）", f"{en} ({place_en}rule {rule})"
 
 
 def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:

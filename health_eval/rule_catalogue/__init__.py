@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from string import Formatter
 from typing import Any
 
@@ -60,7 +60,7 @@ class Rule:
     meaning_en: str
     phrases: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         """The fields the templates use, in order of first use (Chinese first); ``phrase``
         for a rule with phrases, and the fields its phrases use."""
