@@ -256,3 +256,19 @@ def test_reports_place_issues_by_their_keys_not_their_messages(gapped_result):
     renamed = dataclasses.replace(result, issues=issues.assign(
         message_zh="FHGD XH", message_en="FHGD XH", water_body_id=None, segment_id=None))
     assert all(owner == set() for owner in issue_owners(renamed).values())
+
+
+def test_validate_s_issues_carry_the_keys_of_their_rows():
+    from health_eval.preview import check_package
+
+    dataset = health_eval.load_dataset(demo_path())
+    tables = dict(dataset.tables)
+    samples = tables["wq_samples"].copy()
+    samples.loc[1, "value"] = -5.0                  # a negative concentration: an error
+    tables["wq_samples"] = samples
+    checked = check_package(dataclasses.replace(dataset, tables=tables))
+    stations = tables["stations"].set_index("station_id")["segment_id"]
+    segment = stations[samples.loc[1, "station_id"]]
+    wrong = next(i for i in checked.issues if i.rule == "value.range")
+    assert (wrong.row, wrong.segment_id, wrong.water_body_id) == (3, segment, "FHGD")
+    assert checked.issues[-1].rule == "check.skipped" and checked.issues[-1].segment_id is None
