@@ -108,7 +108,7 @@ class Issue:
         rule = rule or code
         keys = {"table": table, "file": file, "sheet": sheet, "row": row, "column": column,
                 "value": value, "water_body_id": water_body_id, "segment_id": segment_id,
-                "indicator_id": indicator_id, "count": count}
+                "indicator_id": indicator_id, "count": None if count is None else int(count)}
         zh, en = entry.messages({**keys, "water_body_id": water_body_id or "",
                                  "segment_id": segment_id or "",
                                  "indicator_id": indicator_id or "", "rule": rule, **fields})

@@ -2,8 +2,10 @@
 
 A client of the JSON contract reads every problem in one shape — the rows of the result's
 ``issues`` table (``table, file, sheet, row, column, value, rule, severity, message_zh,
-message_en``) — whether the data could not be read, the request did not match the schema, or
-the profile was invalid.
+message_en`` and the keys) — whether the data could not be read, the request did not match the
+schema, or the profile was invalid. The rules are the families ``request.*`` and ``profile.*``
+of the catalogue (:mod:`health_eval.rule_catalogue`): a member is named by pydantic's error type,
+worded by :data:`_ZH` in Chinese and pydantic's message in English.
 """
 
 from __future__ import annotations
