@@ -134,19 +134,13 @@ def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
         statuses = ", ".join(sorted(set(rows["status"])))
         statuses_zh = "、".join(STATUS_ZH.get(s, s) for s in sorted(set(rows["status"])))
         name = rows["indicator_name"].iloc[0] if "indicator_name" in rows else indicator_id
-        consequence_zh = ("这些河段不能得出健康指数" if severity == "error"
-                          else "已按其余指标重新归一化权重，结论须审慎使用")
-        consequence_en = ("these segments get no RHI" if severity == "error"
-                          else "its criterion was renormalised over the other indicators; "
-                               "use the result with care")
-        issues.append(Issue(
-            table="evaluation", column=indicator_id, rule="indicator.mandatory_missing",
-            severity=severity, value=segments,
-            message_zh=f"河湖 {water_body} 的必选指标“{name}”在河段 {segments} 无有效数据"
-                       f"（{statuses_zh}）：{reason_zh}。{consequence_zh}",
-            message_en=f"water body {water_body}: mandatory indicator {indicator_id} has no "
-                       f"evaluated value in segment(s) {segments} ({statuses}): {reason_en}; "
-                       f"{consequence_en}"))
+        issues.append(Issue.of(
+            "indicator.mandatory_missing", table="evaluation", column=indicator_id,
+            severity=severity, value=segments, water_body_id=str(water_body),
+            segment_id=segments if len(rows) == 1 else None, indicator_id=indicator_id,
+            count=len(rows), name=name, statuses=statuses,
+            statuses_zh=statuses_zh, reason_zh=reason_zh, reason_en=reason_en,
+            phrase=severity))
     return blocking, issues
 
 
@@ -165,14 +159,9 @@ def empty_criteria_issues(criteria: pd.DataFrame, names: dict[str, str] | None =
     ``names`` gives the criteria's Chinese names (``basin`` → 盆) for the messages."""
     empty = criteria[criteria["n_evaluated"] == 0]
     names = names or {}
-    return [Issue(table="evaluation", column=criterion, rule="criterion.no_indicator",
-                  severity="error", value=segment,
-                  message_zh=f"河段 {segment} 的准则层“{names.get(criterion, criterion)}”没有任何"
-                             f"已评价指标，"
-                             f"其权重不能被重新分配，该河段不能得出健康指数",
-                  message_en=f"segment {segment}: criterion {criterion} has no evaluated "
-                             f"indicator; its weight cannot be redistributed, so the segment "
-                             f"gets no RHI")
+    return [Issue.of("criterion.no_indicator", table="evaluation", column=criterion,
+                     value=segment, segment_id=segment,
+                     criterion_zh=names.get(criterion, criterion))
             for segment, criterion in zip(empty["segment_id"], empty["criterion"])]
 
 
@@ -201,12 +190,10 @@ def segment_weights(segments: pd.DataFrame, profiles: dict[str, Profile], *,
     for segment, kind, row in zip(segments.loc[bad, "segment_id"], basis[bad],
                                   segments.loc[bad, "row"]):
         column, name_zh, name_en = WEIGHT_BASIS[kind]
-        issues.append(Issue(
-            table="segments", column=column, rule="segment.weight_missing", severity="error",
-            value=str(segment), file=file, sheet=sheet, row=None if pd.isna(row) else int(row),
-            message_zh=f"河段 {segment} 缺少{name_zh}（或不大于0），无法加权得出河湖健康指数",
-            message_en=f"segment {segment} has no positive {name_en}: the water body RHI "
-                       f"cannot be weighted"))
+        issues.append(Issue.of(
+            "segment.weight_missing", table="segments", column=column, value=str(segment),
+            segment_id=str(segment), file=file, sheet=sheet,
+            row=None if pd.isna(row) else int(row), basis_zh=name_zh, basis_en=name_en))
     return weight.where(~bad), issues
 
 

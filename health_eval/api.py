@@ -6,7 +6,6 @@ segment RHI → water-body RHI → classes → :class:`EvaluationResult` (ARCHIT
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import os
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ from .aggregate import aggregate, segment_weights
 from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
 from .gc_pause import gc_paused
+from .issue_keys import with_keys
 from .issues import InputError, Issue, issues_frame, sort_issues
 from .lookup import is_in
 from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
@@ -107,30 +107,22 @@ def _segment_frame(dataset: Dataset, profiles: dict[str, Profile]
         twin = folded.get(str(segment["water_body_id"]).casefold())
         hint_zh = f"（与 {twin} 仅大小写不同，编码区分大小写）" if twin else ""
         hint_en = f" (it differs from {twin} only in case; ids are case-sensitive)" if twin else ""
-        issues.append(Issue(
-            table="segments", column="water_body_id", rule="reference.water_body",
-            severity="error", value=str(segment["water_body_id"]),
-            row=int(segment["row"]), **dataset.location("segments"),
-            message_zh=f"河段 {segment['segment_id']} 所属河湖 {segment['water_body_id']} "
-                       f"不在河湖名录中{hint_zh}",
-            message_en=f"segment {segment['segment_id']}: water body "
-                       f"{segment['water_body_id']} is not in water_bodies{hint_en}"))
+        issues.append(Issue.of(
+            "reference.water_body", table="segments", column="water_body_id",
+            value=str(segment["water_body_id"]), row=int(segment["row"]),
+            water_body_id=str(segment["water_body_id"]), segment_id=str(segment["segment_id"]),
+            hint_zh=hint_zh, hint_en=hint_en, **dataset.location("segments")))
     frame = frame[~orphans].drop(columns="_merge")
     for position in np.flatnonzero(~is_in(water_bodies["water_body_id"], frame["water_body_id"])):
         water_body = water_bodies.iloc[position]["water_body_id"]
-        issues.append(Issue(
-            table="water_bodies", column="water_body_id", rule="water_body.no_segment",
-            severity="error", value=str(water_body), **dataset.location("water_bodies"),
-            row=dataset.row_number("water_bodies", position),
-            message_zh=f"河湖 {water_body} 没有评价河段，无法评价",
-            message_en=f"water body {water_body} has no segment and cannot be evaluated"))
+        issues.append(Issue.of(
+            "water_body.no_segment", table="water_bodies", column="water_body_id",
+            value=str(water_body), water_body_id=str(water_body),
+            row=dataset.row_number("water_bodies", position), **dataset.location("water_bodies")))
     frame["profile_id"] = frame["kind"].map({k: p.id for k, p in profiles.items()})
     for kind in sorted(set(frame.loc[frame["profile_id"].isna(), "kind"])):
-        issues.append(Issue(
-            table="water_bodies", column="kind", rule="profile.kind_not_covered",
-            severity="error", value=str(kind),
-            message_zh=f"所选评价方案不适用于类型为 {kind} 的河湖",
-            message_en=f"no chosen profile evaluates water bodies of kind {kind!r}"))
+        issues.append(Issue.of("profile.kind_not_covered", table="water_bodies", column="kind",
+                               value=str(kind), kind=kind))
     frame = frame[frame["profile_id"].notna()].reset_index(drop=True)
     weights, weight_issues = segment_weights(frame, profiles_by_id(profiles),
                                              **dataset.location("segments"))
@@ -145,20 +137,12 @@ def place_segments(dataset: Dataset, profiles_by_kind: dict[str, Profile],
     alike, whatever errors the rules found (ARCHITECTURE §1: one set of rules)."""
     segments, issues = _segment_frame(dataset, profiles_by_kind)
     issues += check_supplied(dataset, segments, profiles_by_id(profiles_by_kind), registry)
-    return segments, [dataclasses.replace(i, message_zh=f"{i.message_zh}（规则 {i.rule}）",
-                                          message_en=f"{i.message_en} (rule {i.rule})")
-                      for i in issues]
+    return segments, [issue.located() for issue in issues]
 
 
 def indicators_skipped() -> Issue:
     """The issue that says the indicators were not computed because of the errors listed."""
-    return Issue(table="evaluation", rule="check.skipped", severity="warning",
-                 column="indicators",
-                 message_zh="输入有错误（见其他问题），未试算指标：改正后再检查，才能知道各河段的必选指标"
-                            "是否有数据",
-                 message_en="the input has errors (see the other issues), so the indicators "
-                            "were not computed: check again once they are fixed to learn "
-                            "whether every segment has data for its mandatory indicators")
+    return Issue.of("check.skipped", table="evaluation", column="indicators")
 
 
 def profiles_by_id(profiles_by_kind: dict[str, Profile]) -> dict[str, Profile]:
@@ -242,7 +226,7 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
                                   "n_evaluated"]].sort_values(ROW_ORDER["criteria"])
         .reset_index(drop=True),
         indicators=_indicator_output(totals.indicators),
-        issues=_unique_issues(issues),
+        issues=with_keys(_unique_issues(issues), dataset),
         provenance=_provenance(dataset, profiles, options, row_accounts(dataset, validation)),
     )
 

@@ -26,6 +26,7 @@ import typer
 
 from .cli_archive import ARCHIVE_HELP, archive_app
 from .cli_import import IMPORT_HELP, import_command
+from .cli_rules import rules_command
 from .measures_cli import measures_app
 from .memory import tune_for_evaluation
 from .vocabulary import CRITERIA, CRITERIA_SHORT_ZH, DEFAULT_TIMEZONE
@@ -40,6 +41,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method profiles.")
 app.add_typer(profile_app, name="profile")
 app.command("import")(import_command)
+app.command("rules")(rules_command)
 app.add_typer(measures_app, name="measures")
 app.add_typer(archive_app, name="archive")
 

@@ -154,10 +154,9 @@ def _run(definition: Indicator, dataset, context: ComputeContext
     try:
         return _normalise(definition.compute(dataset, context), key, definition.id)
     except Exception as exc:  # one indicator's failure must not lose the others
-        issue = Issue(table="evaluation", column=definition.id, rule="indicator.compute_failed",
-                      severity="error", value=f"{type(exc).__name__}: {exc}",
-                      message_zh=f"指标 {definition.id} 计算失败：{exc}",
-                      message_en=f"indicator {definition.id} could not be computed: {exc}")
+        issue = Issue.of("indicator.compute_failed", table="evaluation", column=definition.id,
+                         value=f"{type(exc).__name__}: {exc}", indicator_id=definition.id,
+                         error=exc)
         failed = pd.DataFrame({key: context.segments[key].drop_duplicates().to_numpy(),
                                "value": np.nan, "status": "error"})
         return failed, [issue]

@@ -29,7 +29,8 @@ from .api import (
     resolve_profiles,
 )
 from .dataset import Dataset, load_dataset
-from .issues import ISSUE_COLUMNS, InputError, Issue
+from .issue_keys import with_keys
+from .issues import ISSUE_COLUMNS, InputError, Issue, issues_frame
 from .registry import IndicatorRegistry, default_registry
 from .validation import row_accounts, validate_dataset
 
@@ -92,12 +93,14 @@ def check_package(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datas
     validation = validate_dataset(dataset)
     if validation.has_errors:
         _, placed = place_segments(dataset, profiles_by_kind, registry)
-        issues = list(dict.fromkeys(validation.issues + placed))
-        return Checked(issues + [indicators_skipped()], row_accounts(dataset, validation))
+        issues = list(dict.fromkeys(validation.issues + placed)) + [indicators_skipped()]
+        return Checked(_issue_list(with_keys(issues_frame(issues), dataset)),
+                       row_accounts(dataset, validation))
     try:
         result = evaluate(dataset, profile, registry=registry, **options)
     except InputError as exc:          # not expected after the checks above, but never lost
-        return Checked(exc.issues, row_accounts(dataset, validation))
+        return Checked(_issue_list(with_keys(issues_frame(exc.issues), dataset)),
+                       row_accounts(dataset, validation))
     return Checked(_issue_list(result.issues), result.provenance["rows"])
 
 
@@ -106,7 +109,8 @@ def _issue_list(frame: pd.DataFrame) -> list[Issue]:
     issues = []
     for record in frame[list(ISSUE_COLUMNS)].to_dict("records"):
         fields = {k: (None if pd.isna(v) else v) for k, v in record.items()}
-        if fields["row"] is not None:
-            fields["row"] = int(fields["row"])
+        for number in ("row", "count"):
+            if fields[number] is not None:
+                fields[number] = int(fields[number])
         issues.append(Issue(**fields))
     return issues

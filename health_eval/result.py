@@ -21,7 +21,7 @@ import pandas as pd
 
 from .atomic import atomic_path, write_text_atomic
 from .display_names import display_issues
-from .issues import sort_issues
+from .issues import KEY_COLUMNS, sort_issues
 from .schema import SCHEMA_VERSION
 from .sheets import Sheet, write_csv, write_workbook
 from .vocabulary import CRITERIA_ZH
@@ -41,7 +41,7 @@ ROW_ORDER: dict[str, list[str]] = {
 SHEET_NAMES_ZH = {"water_bodies": "河湖", "segments": "河段", "criteria": "准则层",
                   "indicators": "指标", "issues": "问题清单", "provenance": "溯源"}
 #: Headers that mean something else in one table (the issues' ``value`` is the offending value).
-TABLE_HEADERS_ZH = {"issues": {"value": "问题值"}}
+TABLE_HEADERS_ZH = {"issues": {"value": "问题值", "count": "涉及条数"}}
 HEADERS_ZH = {
     "water_body_id": "河湖编码", "name": "名称", "kind": "类型", "evaluation_year": "评价年份",
     "profile_id": "评价方案",
@@ -109,7 +109,8 @@ class EvaluationResult:
         required, value, unit, score, weight`` (effective), ``base_weight, status, source,
         n_obs, details``.
     issues : DataFrame
-        ``table, file, sheet, row, column, value, rule, severity, message_zh, message_en``.
+        ``table, file, sheet, row, column, value, rule, severity, message_zh, message_en,
+        water_body_id, segment_id, indicator_id, count`` (:data:`health_eval.issues.ISSUE_COLUMNS`).
     provenance : dict
         Engine version, profiles (id, digest, extends chain), input file hashes, options and the
         timestamp.
@@ -188,6 +189,9 @@ class EvaluationResult:
         tables = {}
         for name in TABLE_NAMES:
             frame = pd.DataFrame.from_records(data[name])
+            if name == "issues":       # a result written before the issues had keys
+                frame = frame.reindex(columns=[*frame.columns, *(
+                    c for c in KEY_COLUMNS if c not in frame)]).astype({"count": "Int64"})
             for column in INTEGER_COLUMNS:
                 if column in frame:
                     frame[column] = frame[column].astype("Int64")

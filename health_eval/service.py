@@ -190,8 +190,10 @@ def _form_fields(form: FormData) -> tuple[UploadFile, dict[str, str | None]]:
 
 
 def _form_issue(field: str, rule: str, zh: str, en: str) -> Issue:
-    return Issue(table="request", column=field, rule=rule, severity="error",
-                 message_zh=f"{zh}（表单字段 {field}）", message_en=f"{en} (form field {field})")
+    """An issue of the ``request.*`` family (the pydantic error types, ``rule``) for a form
+    field: ``zh``/``en`` say what is wrong with it."""
+    return Issue.of("request.*", rule=rule, table="request", column=field, problem_zh=zh,
+                    problem_en=en, place_zh=f"表单字段 {field}", place_en=f"form field {field}")
 
 
 # --------------------------------------------------------------------------------------------

@@ -70,11 +70,8 @@ def check_rows(counts: dict[str, int], max_rows: int) -> None:
     """Raise :class:`TooLarge` naming every table with more than ``max_rows`` rows."""
     over = {name: n for name, n in counts.items() if n > max_rows}
     if over:
-        raise TooLarge([Issue(
-            table=name, rule="limit.rows", severity="error", value=str(n),
-            message_zh=f"表 {name} 有 {n} 行，超过服务上限 {max_rows} 行",
-            message_en=f"table {name} has {n} rows, over the service's limit of {max_rows}")
-            for name, n in sorted(over.items())])
+        raise TooLarge([Issue.of("limit.rows", table=name, value=str(n), count=n,
+                                 limit=max_rows) for name, n in sorted(over.items())])
 
 
 @dataclass(frozen=True)
@@ -107,15 +104,12 @@ class Workbook:
             with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
                 unpacked = sum(info.file_size for info in archive.infolist())
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise InputError([_upload_issue(
-                self.filename, "upload.not_xlsx", "上传的文件不是 .xlsx 工作簿",
-                f"the uploaded file is not an .xlsx workbook ({type(exc).__name__})")]) from None
+            raise InputError([_upload_issue(self.filename, "upload.not_xlsx",
+                                            detail=type(exc).__name__)]) from None
         if unpacked > limits.max_unzipped_bytes:
             raise TooLarge([_upload_issue(
-                self.filename, "limit.unzipped",
-                f"工作簿解压后 {unpacked} 字节，超过上限 {limits.max_unzipped_bytes} 字节",
-                f"the workbook unpacks to {unpacked} bytes, over the limit of "
-                f"{limits.max_unzipped_bytes}")])
+                self.filename, "limit.unzipped", archive_zh="工作簿", archive_en="workbook",
+                unpacked=unpacked, limit=limits.max_unzipped_bytes)])
 
     def load(self, limits: Limits, *, strict: bool = True) -> Dataset:
         """Read the workbook like a file of the user's, named by its file name only; not
@@ -141,10 +135,10 @@ class Workbook:
         return dataset
 
 
-def _upload_issue(filename: str, rule: str, zh: str, en: str) -> Issue:
-    return Issue(table="input", file=filename, rule=rule, severity="error",
-                 message_zh=f"{zh}（文件 {filename}；规则 {rule}）",
-                 message_en=f"{en} (file {filename}; rule {rule})")
+def _upload_issue(filename: str, rule: str, **fields) -> Issue:
+    """The issue of catalogue rule ``rule`` about the uploaded file ``filename``."""
+    return Issue.of(rule, table="input", file=filename,
+                    where=(f"文件 {filename}", f"file {filename}"), **fields)
 
 
 def safe_filename(name: str | None) -> str:
@@ -159,9 +153,9 @@ def safe_filename(name: str | None) -> str:
     base = re.split(r"[\\/]", name or "")[-1].strip()
     base = _UNSAFE_NAME.sub("_", base).lstrip(".")[-100:]
     if not re.fullmatch(UPLOAD_NAME_PATTERN, base):
-        raise InputError([_upload_issue(
-            base or "(none)", "upload.suffix", "请上传 .xlsx 工作簿（一个工作表一张表）",
-            "upload an .xlsx workbook (one sheet per table)")])
+        raise InputError([_upload_issue(base or "(none)", "upload.suffix",
+                                        accepted_zh=".xlsx 工作簿（一个工作表一张表）",
+                                        accepted_en="an .xlsx workbook (one sheet per table)")])
     return base
 
 
@@ -205,9 +199,10 @@ def upload_job(filename: str | None, data: bytes, profile: str | None,
         try:
             fields[name] = json.loads(text)
         except ValueError as exc:
-            raise InputError([Issue(
-                table="request", column=name, rule="request.json_invalid", severity="error",
-                value=text[:200], message_zh=f"表单字段 {name} 不是有效的 JSON（{exc}）",
-                message_en=f"form field {name} is not valid JSON ({exc})")]) from None
+            raise InputError([Issue.of(
+                "request.*", rule="request.json_invalid", table="request", column=name,
+                value=text[:200], problem_zh=f"表单字段 {name} 不是有效的 JSON",
+                problem_en=f"form field {name} is not valid JSON", place_zh=str(exc),
+                place_en=str(exc))]) from None
     return Job(arguments=request_arguments(fields),
                workbook=Workbook(safe_filename(filename), data))

@@ -40,32 +40,23 @@ def check_supplied(dataset, segments: pd.DataFrame, profiles: dict[str, Profile]
     segment_home = segments.set_index("segment_id")["water_body_id"]
     home = supplied["segment_id"].map(segment_home)
     checks = [
-        (~known, "supplied.unknown_indicator", "error", "indicator_id",
-         "未知指标编码 {indicator_id}", "unknown indicator id {indicator_id}"),
-        (known & profile_ids.isna(), "reference.water_body", "error", "water_body_id",
-         "河湖 {water_body_id} 不在评价范围内", "water body {water_body_id} is not evaluated"),
+        (~known, "supplied.unknown_indicator", "indicator_id"),
+        (known & profile_ids.isna(), "supplied.water_body", "water_body_id"),
         (supplied["segment_id"].notna() & (home.astype(object) != supplied["water_body_id"]
-                                           .astype(object)),
-         "reference.segment", "error", "segment_id",
-         "河段 {segment_id} 不属于河湖 {water_body_id}",
-         "segment {segment_id} is not a segment of water body {water_body_id}"),
+                                           .astype(object)), "reference.segment", "segment_id"),
         (supplied.duplicated(["water_body_id", "segment_id", "indicator_id"], keep=False),
-         "supplied.duplicate", "error", "indicator_id",
-         "指标 {indicator_id} 对同一河湖/河段重复赋值", "indicator {indicator_id} is supplied twice "
-         "for the same water body and segment"),
+         "supplied.duplicate", "indicator_id"),
         (known & profile_ids.notna() & ~pd.Series(used, index=supplied.index),
-         "supplied.not_used", "warning", "indicator_id",
-         "评价方案未采用指标 {indicator_id}，该值未参与计算",
-         "the profile does not use indicator {indicator_id}; the value was not used"),
+         "supplied.not_used", "indicator_id"),
     ]
     issues = []
-    for mask, rule, severity, column, zh, en in checks:
+    keys = ["water_body_id", "segment_id", "indicator_id"]
+    for mask, rule, column in checks:
         for position in np.flatnonzero(mask.fillna(True).to_numpy(dtype=bool)):
-            row = supplied.iloc[position].to_dict()
-            fields = {k: ("" if pd.isna(v) else v) for k, v in row.items()}
-            issues.append(Issue(
-                table="indicator_values", rule=rule, severity=severity, column=column,
-                value=str(fields[column]), row=dataset.row_number("indicator_values", position),
-                **dataset.location("indicator_values"),
-                message_zh=zh.format(**fields), message_en=en.format(**fields)))
+            ids = {k: (None if pd.isna(v) else str(v))
+                   for k, v in supplied.iloc[position][keys].items()}
+            issues.append(Issue.of(
+                rule, table="indicator_values", column=column, value=ids[column] or "",
+                row=dataset.row_number("indicator_values", position),
+                **dataset.location("indicator_values"), **ids))
     return issues

@@ -65,9 +65,5 @@ def examples_left(book, shown: str) -> list[Issue]:
     n = sum(len(r) for r in left.values())
     where_zh = "；".join(f"{s} 第 {_ranges(r)} 行" for s, r in left.items())
     where_en = "; ".join(f"{s} rows {_ranges(r).replace('、', ', ')}" for s, r in left.items())
-    return [Issue(table="input", file=shown, rule=RULE, severity="warning",
-                  message_zh=(f"工作簿仍有 {n} 行填报模板的示例数据（合成演示数据，非本地监测）："
-                              f"{where_zh}。它们会按数据参与评价，请整行删除后再评价（规则 {RULE}）"),
-                  message_en=(f"the workbook still holds {n} example row(s) of the template "
-                              f"(synthetic demo data, not local monitoring): {where_en}. They "
-                              f"are evaluated as data; delete them (rule {RULE})"))]
+    return [Issue.of(RULE, table="input", file=shown, count=n, n=n, where_zh=where_zh,
+                     where_en=where_en)]

@@ -53,10 +53,8 @@ def compute_longitudinal_connectivity(dataset, context: ComputeContext) -> Indic
     table["status"] = np.where(table["value"].isna(), "insufficient_data", "ok")
     table["details"] = records(table, {"barriers": "barriers", "counted": "counted",
                                        "length_km": "length_km", "length_from": "length_from"})
-    issues = [data_issue("water_bodies", "length.missing", wb,
-                         f"河流 {wb} 缺少河长（河湖名录或各河段长度），无法计算纵向连通指数",
-                         f"river {wb} has no length (water_bodies or segment lengths): the "
-                         f"longitudinal connectivity cannot be computed", dataset)
+    issues = [data_issue("water_bodies", "length.missing", wb, dataset,
+                         water_body_id=str(wb))
               for wb in table.loc[table["value"].isna(), "water_body_id"]]
     table["n_obs"] = table["barriers"].astype(int)
     return IndicatorValues(table=table[["water_body_id", "value", "n_obs", "status", "details"]],
@@ -139,12 +137,9 @@ def _bank_per_segment(segment: pd.Series, stability: pd.Series, combine: str) ->
 
 
 def _incomplete_survey(dataset, segment: str, *, bank_missing: bool):
-    table, zh, en = (("bank_plots", "岸坡稳定性样点", "bank stability plots") if bank_missing else
-                     ("riparian_reaches", "岸带植被覆盖度", "riparian vegetation cover"))
-    return data_issue(table, "survey.incomplete", segment,
-                      f"河段 {segment} 缺少{zh}调查，岸线自然状况无法计算",
-                      f"segment {segment} has no {en}: shoreline naturalness cannot be computed",
-                      dataset)
+    table = "bank_plots" if bank_missing else "riparian_reaches"
+    return data_issue(table, "survey.incomplete", segment, dataset, segment_id=str(segment),
+                      phrase=table)
 
 
 def compute_riparian_width(dataset, context: ComputeContext) -> IndicatorValues:
@@ -177,10 +172,7 @@ def compute_shoreline_violations(dataset, context: ComputeContext) -> IndicatorV
     """
     missing = [t for t in ("outfalls", "shoreline_problems") if not given(dataset, t)]
     if missing:  # one census without the other is worth a warning; neither is simply no data
-        issues = [data_issue(t, "census.missing", t,
-                             f"提供了岸线调查但缺少 {t} 表（可为空表），违规开发利用水域岸线程度无法计算",
-                             f"a shoreline census is given without the {t} table (it may be "
-                             f"empty): illegal shoreline development cannot be computed", dataset)
+        issues = [data_issue(t, "census.missing", t, dataset)
                   for t in missing if len(missing) == 1]
         return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]),
                                issues=tuple(issues))

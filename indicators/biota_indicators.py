@@ -42,11 +42,8 @@ def compute_fish_retention(dataset, context: ComputeContext) -> IndicatorValues:
         "status": ["insufficient_data" if flag else "ok" for flag in no_history],
         "details": details})
     issues = tuple(
-        Issue(table="fish_species", column="period", rule="fish.no_historical_species",
-              severity="warning", value=str(wb),
-              message_zh=f"河湖 {wb} 没有历史鱼类名录（1980年代以前），无法计算鱼类保有指数",
-              message_en=f"water body {wb} has no historical fish species list (before the "
-                         f"1980s): the fish retention index cannot be computed")
+        Issue.of("fish.no_historical_species", table="fish_species", column="period",
+                 value=str(wb), water_body_id=str(wb))
         for wb in table.loc[no_history, "water_body_id"])
     return IndicatorValues(table=rows, issues=issues)
 
@@ -85,11 +82,8 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     table["value"] = table["bibi"] / table["expected_bibi"].where(table["expected_bibi"] > 0)
     table["status"] = np.where(table["value"].isna(), "insufficient_data", "ok")
     lacking = sorted(set(table.loc[table["expected_bibi"].isna(), "water_body_id"]))
-    issues = tuple(data_issue("benthos_samples", "benthos.no_reference", wb,
-                              f"河湖 {wb} 没有参照点，评价方案也未给出 B-IBI 期望值，无法计算",
-                              f"water body {wb} has no reference site and the profile gives no "
-                              f"expected B-IBI: the benthic IBI cannot be computed", dataset)
-                   for wb in lacking)
+    issues = tuple(data_issue("benthos_samples", "benthos.no_reference", wb, dataset,
+                              water_body_id=str(wb)) for wb in lacking)
     metrics = {m: m for m in params["metrics"]}
     table["reference_site"] = table["flagged"]   # flagged 是否参照点, not the bounds
     table = table.reset_index()

@@ -48,14 +48,10 @@ def checked_coverage(dataset, table: str, rows: pd.DataFrame, value: str, min_co
     coverage["sufficient"] = coverage["coverage"] >= min_coverage
     gaps = coverage[coverage["days_missing"] > 0]
     issues = [
-        Issue(table=table, column="date", rule="series.gaps", severity="warning",
-              value=str(station), **dataset.location(table),
-              message_zh=f"测站 {station} 的逐日数据缺 {int(missing)} 天（覆盖率 {cover:.1%}）；"
-                         + ("按现有数据计算" if ok else f"低于 {min_coverage:.0%}，不予计算"),
-              message_en=f"station {station}: {int(missing)} day(s) missing from the daily "
-                         f"series (coverage {cover:.1%}); "
-                         + ("computed from the days present" if ok else
-                            f"below {min_coverage:.0%}, not computed (insufficient data)"))
+        Issue.of("series.gaps", table=table, column="date", value=str(station),
+                 **dataset.location(table), count=int(missing), missing=int(missing),
+                 coverage=cover, min_coverage=min_coverage,
+                 phrase="computed" if ok else "too_few")
         for station, missing, cover, ok in zip(gaps.index, gaps["days_missing"],
                                                gaps["coverage"], gaps["sufficient"])]
     return coverage, issues

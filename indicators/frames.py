@@ -110,8 +110,7 @@ def iso_dates(column: pd.Series) -> np.ndarray:
 _FIRST_DAY, _LAST_DAY = np.datetime64("1000-01-01", "D"), np.datetime64("9999-12-31", "D")
 
 
-def data_issue(table: str, rule: str, value: str, zh: str, en: str, dataset,
-               severity: str = "warning") -> Issue:
-    """An issue about ``table`` met while computing, located at its file and sheet."""
-    return Issue(table=table, rule=rule, severity=severity, value=value, message_zh=zh,
-                 message_en=en, **dataset.location(table))
+def data_issue(table: str, rule: str, value: str, dataset, **fields) -> Issue:
+    """The issue of catalogue rule ``rule`` about ``table`` met while computing, located at its
+    file and sheet; ``fields`` are the issue's keys and its rule's template fields."""
+    return Issue.of(rule, table=table, value=value, **dataset.location(table), **fields)

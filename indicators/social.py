@@ -54,10 +54,8 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     rows["status"] = ["insufficient_data" if n < minimum else "ok"
                       for n in rows["n_obs"].tolist()]
     few = whole[whole["n_obs"] < minimum]
-    issues = tuple(data_issue("questionnaires", "survey.too_few", str(wb),
-                              f"河湖 {wb} 只有 {n} 份有效问卷，公众满意度至少需要 {minimum} 份",
-                              f"water body {wb} has {n} valid questionnaire(s); public "
-                              f"satisfaction needs at least {minimum}", dataset)
+    issues = tuple(data_issue("questionnaires", "survey.too_few", str(wb), dataset,
+                              water_body_id=str(wb), count=int(n), n=n, minimum=minimum)
                    for wb, n in zip(few["water_body_id"], few["n_obs"].astype(int)))
     return IndicatorValues(table=rows, issues=issues)
 

@@ -144,7 +144,7 @@ def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:
         table["target_m3s"] = stations["eco_flow_target_m3s"]
         detail_columns = {"target_m3s": "target_m3s", "days_meeting": "days_meeting",
                           "days": "days"}
-        missing, what = table["target_m3s"].isna(), ("生态流量目标", "eco-flow target")
+        missing, lacking = table["target_m3s"].isna(), "target_m3s"
     elif method == "ratios":
         ratios = eco_flow_table(daily[["station_id", "date", "flow_m3s"]],
                                 stations["mean_flow_m3s"],
@@ -162,14 +162,12 @@ def compute_eco_flow(dataset, context: ComputeContext) -> IndicatorValues:
                           "ef1_score": "ef1_score", "ef2_pct": "ef2_pct",
                           "ef2_min_flow": "ef2_min_flow_m3s", "ef2_date": "ef2_date",
                           "ef2_score": "ef2_score", "decided_by": "decided_by"}
-        missing, what = table["mean_flow_m3s"].isna(), ("多年平均流量", "multi-year mean flow")
+        missing, lacking = table["mean_flow_m3s"].isna(), "mean_flow_m3s"
     else:
         raise ProfileError(f"indicators.water.eco_flow.params.method: unknown method "
                            f"{method!r}; choose ratios or target")
-    issues += [data_issue("stations", "station.value_missing", str(station),
-                          f"测站 {station} 缺少{what[0]}，生态流量无法计算",
-                          f"station {station} has no {what[1]}: ecological flow cannot be "
-                          f"computed", dataset) for station in table.index[missing]]
+    issues += [data_issue("stations", "station.value_missing", str(station), dataset,
+                          phrase=lacking) for station in table.index[missing]]
     return IndicatorValues(table=daily_station_rows(links, table, detail_columns),
                            issues=tuple(issues))
 
@@ -187,10 +185,8 @@ def compute_flow_deviation(dataset, context: ComputeContext) -> IndicatorValues:
     incomplete = table["months"] < 12
     table["status"] = np.where(incomplete, "insufficient_data", "ok")
     table["details"] = records(table, {"months": "months", "q_mean_natural": "natural_mean_m3s"})
-    issues = tuple(data_issue("monthly_flow", "series.incomplete", wb,
-                              f"河湖 {wb} 评价年只有 {n} 个月的实测与天然流量，需 12 个月",
-                              f"water body {wb}: {n} complete month(s) of measured and natural "
-                              f"flow in the evaluation year; 12 are needed", dataset)
+    issues = tuple(data_issue("monthly_flow", "series.incomplete", wb, dataset,
+                              water_body_id=str(wb), n=n)
                    for wb, n in zip(table.loc[incomplete, "water_body_id"],
                                     table.loc[incomplete, "months"]))
     return IndicatorValues(table=table.rename(columns={"fd": "value", "months": "n_obs"})[
@@ -209,10 +205,8 @@ def compute_sediment(dataset, context: ComputeContext) -> IndicatorValues:
         _screening_by_ph(samples, context.param("screening_values")))
     frame = samples.assign(ratio=samples["value_mg_kg"] / screening.where(screening > 0))
     unusable = frame[frame["ratio"].isna()]
-    issues = [data_issue("sediment_samples", "screening.missing", str(site),
-                         f"点位 {site} 有 {n} 行底泥数据缺少风险筛选值和 pH，未参与计算",
-                         f"site {site}: {n} sediment row(s) have neither a screening value nor "
-                         f"a pH and were not used", dataset)
+    issues = [data_issue("sediment_samples", "screening.missing", str(site), dataset,
+                         count=int(n), n=n)
               for site, n in unusable.groupby("site_id").size().items()]
     per_metal = frame.dropna(subset=["ratio"]).groupby(
         ["segment_id", "site_id", "metal"])["ratio"].agg(["mean", "size"]).reset_index()
@@ -263,10 +257,8 @@ def compute_min_eco_level(dataset, context: ComputeContext) -> IndicatorValues:
     table = coverage.join(ladder)
     table["value"] = table["window"].astype(float)
     table["min_eco_level_m"] = minimum
-    issues += [data_issue("stations", "station.value_missing", str(station),
-                          f"测站 {station} 缺少最低生态水位，无法计算",
-                          f"station {station} has no minimum ecological level: the indicator "
-                          f"cannot be computed", dataset)
+    issues += [data_issue("stations", "station.value_missing", str(station), dataset,
+                          phrase="min_eco_level_m")
                for station in table.index[table["min_eco_level_m"].isna()]]
     columns = {"min_eco_level_m": "min_eco_level_m", "window": "window_days",
                "days_below": "days_below", "lowest_level_m": "lowest_level_m",

@@ -139,15 +139,8 @@ def default_catalogue_issues(catalogues: MeasureCatalogues, water_bodies: pd.Dat
         own = catalogues.default.region or "—"
         where_zh = f"所在区域“{region}”" if region else "未填所在区域"
         where_en = f"region '{region}'" if region else "no region given"
-        issues.append(Issue(
-            table="water_bodies", column="region", value=region or None, rule=DEFAULT_RULE,
-            severity="warning",
-            message_zh=(f"河湖 {name}（{water_body}）{where_zh}，没有本区的措施库，报告中的措施取自"
-                        f"内置示例措施库（{own}），仅供参考；请用 health-eval measures template "
-                        f"编制本区措施库，并以 --measures 区域=文件 指定（规则 {DEFAULT_RULE}）"),
-            message_en=(f"water body {water_body} ({where_en}) has no measure catalogue of its "
-                        f"district: the report's measures come from the packaged example "
-                        f"catalogue ({own}), for reference only; write your district's with "
-                        f"health-eval measures template and give it as --measures "
-                        f"REGION=FILE (rule {DEFAULT_RULE})")))
+        issues.append(Issue.of(
+            DEFAULT_RULE, table="water_bodies", column="region", value=region or None,
+            water_body_id=str(water_body), name=name, own=own, where_zh=where_zh,
+            where_en=where_en))
     return issues

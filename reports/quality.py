@@ -3,46 +3,30 @@ issues of the input and the evaluation that concern it."""
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-
 import pandas as pd
 
 from health_eval.result import EvaluationResult
 
-from .diagnosis import station_ids
-
-TOKEN = re.compile(r"[\w.\-]+", re.ASCII)
 #: Relative tolerance between an effective and a nominal weight.
 WEIGHT_TOLERANCE = 1e-9
 
 
 def issue_owners(result: EvaluationResult) -> dict[int, set[str]]:
-    """Which water bodies each issue (by row position) concerns.
+    """Which water bodies each issue (by row position) concerns: by its keys
+    (``water_body_id``, else the water body of its ``segment_id``), never by its messages.
 
-    An issue concerns a water body when its value or messages name the water body, one of its
-    segments, or a station, site or plot its indicators used. Issues naming none concern the
-    whole input package (empty set).
+    Issues with neither key concern the whole input package (empty set); so do all the issues
+    of a result written before issues had keys.
     """
-    owner: dict[str, str] = {}
-    for water_body, segment in zip(result.segments["water_body_id"],
-                                   result.segments["segment_id"]):
-        owner[str(segment)] = str(water_body)
-    for water_body in result.water_bodies["water_body_id"]:
-        owner[str(water_body)] = str(water_body)
-    for water_body, details in result.indicators.groupby("water_body_id")["details"]:
-        for station in station_ids(list(details)):
-            owner.setdefault(station, str(water_body))
-    wide = [name for name in owner if not name.isascii()]  # ids in Chinese: no word boundary
-    owners: dict[int, set[str]] = defaultdict(set)
-    columns = [c for c in ("value", "message_en", "message_zh") if c in result.issues]
-    for position, texts in enumerate(result.issues[columns].itertuples(index=False)):
-        for text in texts:
-            if isinstance(text, str):
-                tokens = {t.strip(".-") for t in TOKEN.findall(text)}
-                owners[position].update(owner[t] for t in tokens if t in owner)
-                owners[position].update(owner[name] for name in wide if name in text)
-    return {position: owners.get(position, set()) for position in range(len(result.issues))}
+    issues = result.issues
+    if issues.empty or "water_body_id" not in issues:
+        return {position: set() for position in range(len(issues))}
+    home = dict(zip(result.segments["segment_id"].astype(str),
+                    result.segments["water_body_id"].astype(str)))
+    owners = issues["water_body_id"].astype(object).where(
+        issues["water_body_id"].notna(), issues["segment_id"].map(home))
+    return {position: set() if pd.isna(owner) else {str(owner)}
+            for position, owner in enumerate(owners.tolist())}
 
 
 def issues_for(result: EvaluationResult, owners: dict[int, set[str]], water_body_id: str

@@ -222,7 +222,7 @@ EXPECTED.update({      # checks run made alone before issue 16; validate makes t
          "supplied.unknown_indicator", "error"),
     ],
     "supplied_foreign_segment": [
-        ("indicator_values", SUPPLIED, None, 2, "water_body_id", "W2", "reference.water_body",
+        ("indicator_values", SUPPLIED, None, 2, "water_body_id", "W2", "supplied.water_body",
          "error"),
         ("indicator_values", SUPPLIED, None, 2, "segment_id", "S1", "reference.segment", "error"),
     ],

@@ -131,7 +131,7 @@ def test_validate_reports_tables_and_writes_the_issues(tmp_path):
     # the demo reads and checks clean; validate previews the evaluation, so it names the one
     # warning run gives too: 12 days missing from a daily flow series
     assert issues["规则 rule"].tolist() == ["series.gaps"]
-    assert pd.read_excel(tmp_path / "issues.xlsx").shape == (1, 10)
+    assert pd.read_excel(tmp_path / "issues.xlsx").shape == (1, 14)   # 10 + 4 keys
 
 
 def test_validate_exits_1_on_errors_and_lists_them(tmp_path):

@@ -58,9 +58,17 @@ def test_differences_sees_a_change_beyond_the_tolerance():
     assert differences({"a": [1.0]}, want) == ["$.c: missing", "$.a: 1 items != 2"]
 
 
+#: The issues' structured keys added after the freeze (issue 17 §3): not in the golden files.
+NEW_ISSUE_KEYS = ("water_body_id", "segment_id", "indicator_id", "count")
+
+
 def json_round_trip(data: dict) -> dict:
-    """``data`` as the golden file holds it (tuples as lists, keys as text)."""
-    return json.loads(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    """``data`` as the golden file holds it (tuples as lists, keys as text, without the issue
+    keys added after the freeze)."""
+    issues = [{k: v for k, v in issue.items() if k not in NEW_ISSUE_KEYS}
+              for issue in data["issues"]]
+    return json.loads(json.dumps({**data, "issues": issues}, ensure_ascii=False,
+                                 sort_keys=True))
 
 
 def test_demo_result_equals_the_golden_result():

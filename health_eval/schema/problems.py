@@ -2,8 +2,10 @@
 
 A client of the JSON contract reads every problem in one shape — the rows of the result's
 ``issues`` table (``table, file, sheet, row, column, value, rule, severity, message_zh,
-message_en``) — whether the data could not be read, the request did not match the schema, or
-the profile was invalid.
+message_en`` and the keys) — whether the data could not be read, the request did not match the
+schema, or the profile was invalid. The rules are the families ``request.*`` and ``profile.*``
+of the catalogue (:mod:`health_eval.rule_catalogue`): a member is named by pydantic's error type,
+worded by :data:`_ZH` in Chinese and pydantic's message in English.
 """
 
 from __future__ import annotations
@@ -84,11 +86,10 @@ def validation_issues(errors: Sequence[Mapping[str, Any]], *, table: str, prefix
                                         f"位置 {column}" if column else "") if p)
         zh = _ZH.get(err["type"], "不符合要求")
         value = err.get("input") if err["type"] != "missing" else None
-        issues.append(Issue(
-            table=where_table, rule=f"{prefix}.{err['type']}", severity="error", row=row,
-            column=column, value=_text(value),
-            message_zh=f"{zh}（{place_zh or prefix}；{err['msg']}）",
-            message_en=f"{err['msg']} ({place_en or prefix})"))
+        issues.append(Issue.of(
+            f"{prefix}.*", rule=f"{prefix}.{err['type']}", table=where_table, row=row,
+            column=column, value=_text(value), problem_zh=zh, problem_en=err["msg"],
+            place_zh=f"{place_zh or prefix}；{err['msg']}", place_en=place_en or prefix))
     return issues
 
 
@@ -107,5 +108,5 @@ def profile_issues(exc: ProfileError) -> list[Issue]:
                                  prefix="profile")
     message = str(exc)
     zh, _, en = message.partition(" / ")
-    return [Issue(table="profile", rule="profile.invalid", severity="error",
-                  message_zh=zh if en else message, message_en=en or message)]
+    return [Issue.of("profile.invalid", table="profile", detail_zh=zh if en else message,
+                     detail_en=en or message)]

@@ -39,10 +39,10 @@ class UploadRefused(InputError):
     """An upload refused before reading (type, size, or an unsafe zip)."""
 
 
-def _refusal(filename: str, rule: str, zh: str, en: str) -> UploadRefused:
-    return UploadRefused([Issue(table="input", file=filename, rule=rule, severity="error",
-                                message_zh=f"{zh}（文件 {filename}）",
-                                message_en=f"{en} (file {filename})")])
+def _refusal(filename: str, rule: str, **fields) -> UploadRefused:
+    """The refusal of ``filename`` by catalogue rule ``rule``."""
+    return UploadRefused([Issue.of(rule, table="input", file=filename,
+                                   where=(f"文件 {filename}", f"file {filename}"), **fields)])
 
 
 def shown_name(filename: str | None) -> str:
@@ -64,8 +64,8 @@ def store_upload(folder: Path, filename: str, data: bytes, max_unzipped_bytes: i
     """
     suffix = Path(filename).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise _refusal(filename, "upload.suffix", "请上传 .xlsx 工作簿或 CSV 文件的 .zip 压缩包",
-                       "upload an .xlsx workbook or a .zip of CSV files")
+        raise _refusal(filename, "upload.suffix", accepted_zh=".xlsx 工作簿或 CSV 文件的 .zip 压缩包",
+                       accepted_en="an .xlsx workbook or a .zip of CSV files")
     folder.mkdir(parents=True, exist_ok=True)
     stored = uuid.uuid4().hex
     if suffix == ".xlsx":
@@ -74,22 +74,20 @@ def store_upload(folder: Path, filename: str, data: bytes, max_unzipped_bytes: i
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
-            if sum(m.file_size for m in members) > max_unzipped_bytes:
-                raise _refusal(filename, "limit.unzipped", "压缩包解压后过大",
-                               "the zip unpacks to more than the limit")
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > max_unzipped_bytes:
+                raise _refusal(filename, "limit.unzipped", archive_zh="压缩包", archive_en="zip",
+                               unpacked=unpacked, limit=max_unzipped_bytes)
             names = [shown_name(m.filename) for m in members]
             if not members or any(not n.lower().endswith(".csv") for n in names) \
                     or len(set(names)) != len(names):
-                raise _refusal(filename, "upload.zip_members",
-                               "压缩包中只能有 CSV 文件（每张表一个，文件名不重复）",
-                               "the zip may hold only CSV files (one per table, unique names)")
+                raise _refusal(filename, "upload.zip_members")
             target = folder / stored
             target.mkdir()
             for member, name in zip(members, names):
                 (target / name).write_bytes(archive.read(member))
     except zipfile.BadZipFile:
-        raise _refusal(filename, "upload.not_zip", "文件不是有效的 zip 压缩包",
-                       "the file is not a valid zip archive") from None
+        raise _refusal(filename, "upload.not_zip") from None
     return stored
 
 

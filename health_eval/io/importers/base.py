@@ -381,7 +381,7 @@ def station_issues(place: Place, match: StationMatch, names: list[str], codes: n
     has no station table at all."""
     if match.no_stations and names:
         return [place.issue("import.no_reference", "error", column=column,
-                            table="监测站点 (stations)", what=column)]
+                            needed="监测站点 (stations)", what=column)]
     counts, first = first_rows(codes[codes >= 0], rows[codes >= 0], len(names))
     issues = []
     for k, name in enumerate(names):

@@ -228,7 +228,9 @@ class IndicatorRow(_Response):
 
 class IssueRow(_Response):
     """One problem, located as precisely as the data allow (``table, file, sheet, row, column,
-    value, rule, severity, message_zh, message_en``)."""
+    value, rule, severity, message_zh, message_en``), with the keys of what it concerns
+    (``water_body_id, segment_id, indicator_id``, added within version 1: optional) and the
+    number of rows it stands for (``count``). ``rule`` is a code of ``health-eval rules``."""
 
     table: str
     file: str | None
@@ -240,6 +242,14 @@ class IssueRow(_Response):
     severity: Severity
     message_zh: str
     message_en: str
+    water_body_id: str | None = Field(default=None,
+                                      description="The water body the issue concerns.")
+    segment_id: str | None = Field(default=None, description="The segment the issue concerns.")
+    indicator_id: str | None = Field(default=None,
+                                     description="The indicator the issue concerns.")
+    count: int | None = Field(default=None, ge=0,
+                              description="Rows (cells, days…) the issue stands for, when "
+                                          "several.")
 
 
 class ProfileProvenance(_Response):
