@@ -12,16 +12,6 @@ from health_eval.issues import Issue
 from health_eval.lookup import is_in, per_row
 
 
-def rows_of_segments(dataset, context, table: str) -> pd.DataFrame:
-    """Rows of ``table`` (keyed by ``segment_id``) that belong to the segments computed."""
-    return dataset.table(table)[computed_rows(dataset, context, table, "segment_id")]
-
-
-def rows_of_water_bodies(dataset, context, table: str) -> pd.DataFrame:
-    """Rows of ``table`` (keyed by ``water_body_id``) that belong to the water bodies computed."""
-    return dataset.table(table)[computed_rows(dataset, context, table, "water_body_id")]
-
-
 def computed_rows(dataset, context, table: str, key: str) -> np.ndarray:
     """Whether each row of ``table`` has a ``key`` (``segment_id`` or ``water_body_id``) of the
     segments computed (a missing key never has).

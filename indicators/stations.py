@@ -2,8 +2,9 @@
 
 SPEC §1.1: several stations or plots in one segment are scored one by one and combined by the
 profile's station policy; a segment without a station of its own may use its neighbour's (the
-``station_fallback`` policy). Every indicator that reads a station table (samples, daily flows,
-levels, intakes) goes through :func:`evaluation_year_rows`, so the rules are the same for all.
+``station_fallback`` policy). Every station table an indicator declares (samples, daily flows,
+levels, intakes) is read through :func:`station_rows` by the input stage
+(:mod:`health_eval.input_stage`), so the rules are the same for all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from health_eval.inputs import EVALUATION_YEAR, Period
 from health_eval.lookup import is_in, per_row, positions_in, row_years, station_years
 
 
@@ -105,17 +107,17 @@ def _matches(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]
     return at_left, grouped[np.repeat(first, count) + within]
 
 
-#: Columns of a station's water body that :func:`evaluation_year_rows` can carry onto its rows.
+#: Columns of a station's water body that :func:`station_rows` can carry onto its rows.
 PLACE_COLUMNS = ("kind", "evaluation_year")
 
 
 class _YearSelection(NamedTuple):
-    """Which rows of a station table :func:`evaluation_year_rows` keeps, and whose they are.
+    """Which rows of a station table :func:`station_rows` keeps, and whose they are.
 
     Attributes
     ----------
     keep : ndarray of bool
-        One flag per row of the table: at a serving station, dated in its evaluation year.
+        One flag per row of the table: at a serving station, dated in its period.
     home_position : ndarray of int
         Of each kept row, its station's row in ``home``.
     home : DataFrame
@@ -130,10 +132,13 @@ class _YearSelection(NamedTuple):
     links: pd.DataFrame
 
 
-def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = (),
-                         reads: Sequence[str] | None = None
-                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows of a station table in the evaluation year, and the segments each station serves.
+def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YEAR,
+                 fallback: str | None = None, carry: Sequence[str] = (),
+                 reads: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of a station table in their period, and the segments each station serves.
+
+    The input stage's station policy (:mod:`health_eval.input_stage`): one selection per table,
+    period and fallback for all segments of ``context``.
 
     Parameters
     ----------
@@ -143,7 +148,12 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
     table : str
         A table keyed by ``station_id`` with a ``date`` column (``wq_samples``, ``daily_flow``,
         ``water_level``, ``water_supply``, ``phytoplankton``, ``drinking_source_samples``).
-    columns : sequence of str
+    period : Period
+        The dates kept, relative to the evaluation year of the station's own water body.
+    fallback : {"neighbour", "none"} or None
+        Whether a segment without a station of its own borrows its neighbour's; None follows
+        the profile's ``station_fallback`` policy.
+    carry : sequence of str
         Columns to carry onto every row: of the station's water body (:data:`PLACE_COLUMNS`:
         ``kind``, ``evaluation_year``) or of the ``stations`` table (``mean_flow_m3s``…). Only
         what is asked for is carried: a column repeated over millions of samples costs.
@@ -154,49 +164,44 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
     Returns
     -------
     (rows, links)
-        ``rows``: the table's rows at serving stations dated in the evaluation year of the
-        station's own water body, with ``columns`` added;
-        ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
-        Both are shared with the other indicators of the evaluation
-        (:meth:`ComputeContext.memo`, key ``("evaluation_year_rows", table, columns, reads)``;
-        the selection of rows behind them, key ``("evaluation_year_selection", table)``, is
-        shared by every ``columns`` and ``reads``): read-only. Rows outside the evaluation year
-        are left out here and reported, once per table and station, by
+        ``rows``: the table's rows at serving stations dated in the period, with ``carry``
+        added; ``links``: ``segment_id, station_id, borrowed_from`` (see
+        :func:`assign_stations`). Both are shared with the other indicators of the evaluation
+        (:meth:`ComputeContext.memo`): read-only. Rows outside the evaluation year are
+        reported, once per table and station, by
         :func:`health_eval.validation.validate_dataset` (rule ``date.outside_evaluation_year``).
     """
+    fallback = fallback or context.policies.station_fallback
     reads = None if reads is None else tuple(reads)
-    return context.memo(("evaluation_year_rows", table, tuple(columns), reads),
-                        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns),
-                                                      reads))
+    key = ("station_rows", table, period, fallback, tuple(carry), reads)
+    return context.memo(key, lambda: _station_rows(dataset, context, table, period, fallback,
+                                                   tuple(carry), reads))
 
 
-def evaluation_year_links(dataset, context, table: str) -> pd.DataFrame:
-    """The ``links`` of :func:`evaluation_year_rows` (which segments each station serves),
-    without building its rows."""
-    return _year_selection(dataset, context, table).links
-
-
-def evaluation_year_codes(dataset, context, table: str, column: str
-                          ) -> tuple[np.ndarray, pd.Index]:
-    """``column`` of the rows of :func:`evaluation_year_rows` as ``pd.factorize(...,
-    sort=True)`` gives it: each row's code, and the distinct values sorted (which may include
-    values of no row).
+def station_row_codes(dataset, context, table: str, column: str, *,
+                      period: Period = EVALUATION_YEAR, fallback: str | None = None
+                      ) -> tuple[np.ndarray, pd.Index]:
+    """``column`` of the rows of :func:`station_rows` as ``pd.factorize(..., sort=True)``
+    gives it: each row's code, and the distinct values sorted (which may include values of no
+    row).
 
     Taken from the whole table's factorisation, which validation and every profile share
     (:meth:`~health_eval.dataset.Dataset.factorized`), so callers need not factorise the rows
-    again; once per context (:meth:`ComputeContext.memo`, key ``("evaluation_year_codes",
-    table, column)``): read-only.
+    again; once per context (:meth:`ComputeContext.memo`): read-only.
     """
+    fallback = fallback or context.policies.station_fallback
+
     def make() -> tuple[np.ndarray, pd.Index]:
         codes, distinct = dataset.factorized(table, column, sort=True)
-        return codes[_year_selection(dataset, context, table).keep], distinct
-    return context.memo(("evaluation_year_codes", table, column), make)
+        return codes[_year_selection(dataset, context, table, period, fallback).keep], distinct
+    return context.memo(("station_row_codes", table, column, period, fallback), make)
 
 
-def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...],
-                          reads: tuple[str, ...] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Build what :func:`evaluation_year_rows` returns from the memoised selection."""
-    selection = _year_selection(dataset, context, table)
+def _station_rows(dataset, context, table: str, period: Period, fallback: str,
+                  columns: tuple[str, ...], reads: tuple[str, ...] | None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build what :func:`station_rows` returns from the memoised selection."""
+    selection = _year_selection(dataset, context, table, period, fallback)
     data = dataset.table(table)
     rows = _rows_where(data if reads is None else data[list(reads)], selection.keep)
     place = tuple(c for c in columns if c in PLACE_COLUMNS)
@@ -209,26 +214,38 @@ def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
     return rows, selection.links
 
 
-def _year_selection(dataset, context, table: str) -> _YearSelection:
-    """The :class:`_YearSelection` of ``table``, worked out once per context
-    (:meth:`ComputeContext.memo`, key ``("evaluation_year_selection", table)``): read-only."""
-    return context.memo(("evaluation_year_selection", table),
-                        lambda: _select_year_rows(dataset, context, table))
+def _year_selection(dataset, context, table: str, period: Period, fallback: str
+                    ) -> _YearSelection:
+    """The :class:`_YearSelection` of ``table``, worked out once per context, period and
+    fallback (:meth:`ComputeContext.memo`): read-only."""
+    return context.memo(("station_selection", table, period, fallback),
+                        lambda: _select_rows(dataset, context, table, period, fallback))
 
 
-def _select_year_rows(dataset, context, table: str) -> _YearSelection:
-    """Work out the :class:`_YearSelection` of ``table`` (see :func:`evaluation_year_rows`)."""
+def _select_rows(dataset, context, table: str, period: Period, fallback: str) -> _YearSelection:
+    """Work out the :class:`_YearSelection` of ``table`` (see :func:`station_rows`)."""
     stations = dataset.table("stations")
     station_ids = dataset.factorized(table, "station_id")
     measured = stations[is_in(stations["station_id"], station_ids[1])]
-    links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
+    links = assign_stations(measured, context.segments, fallback=fallback)
     home = placed_stations(dataset, context)
     home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
     # each row's station in ``home`` and year by lookups on the distinct values (shared with
     # validation), not a merge of the large table
     position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
-    keep = row_years(dataset.factorized(table, "date")) == year
+    dates = dataset.factorized(table, "date")
+    keep = in_period(row_years(dates), year, period) if period.years else position >= 0
+    if period.months:
+        codes, distinct = dates
+        month = per_row(codes, pd.DatetimeIndex(distinct).month.to_numpy(), 0)
+        keep &= np.isin(month, period.months)
     return _YearSelection(keep=keep, home_position=position[keep], home=home, links=links)
+
+
+def in_period(row_year: np.ndarray, evaluation_year: np.ndarray, period: Period) -> np.ndarray:
+    """Whether each row's year [a] lies in the ``period.years`` calendar years ending with its
+    evaluation year [a] (NaN in either: no)."""
+    return (row_year <= evaluation_year) & (row_year > evaluation_year - period.years)
 
 
 def _carry(rows: pd.DataFrame, carried: pd.DataFrame) -> None:
