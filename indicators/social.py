@@ -171,9 +171,17 @@ def _judged_events(samples: pd.DataFrame, kind: str, limits: dict[str, float],
     over = extra.gt(pd.Series(limits).reindex(extra.columns)).to_numpy()
     worse = classes["wq_class"].fillna(0).gt(standard).to_numpy()
     fails = worse | over.any(axis=1)
-    names = extra.columns.to_numpy(dtype=object)
-    failing = [sorted(set(limiting if bad else ()).union(names[row])) if fail else []
-               for limiting, bad, row, fail in zip(classes["limiting"], worse, over, fails)]
+    names = extra.columns.tolist()
+    failing = np.empty(len(events), dtype=object)
+    failing[:] = [[]] * len(events)         # read-only: only the failed events' lists are used
+    # the names of the limits exceeded, per failed event, from the positions of ``over``
+    row, column = np.nonzero(over)
+    exceeded: dict[int, list[str]] = {}
+    for r, c in zip(row.tolist(), column.tolist()):
+        exceeded.setdefault(r, []).append(names[c])
+    limiting = classes["limiting"].tolist()
+    for r in np.flatnonzero(fails).tolist():
+        failing[r] = sorted(set(limiting[r] if worse[r] else ()).union(exceeded.get(r, ())))
     return events.assign(meets=~fails, failing=failing)
 
 

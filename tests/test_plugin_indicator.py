@@ -49,6 +49,12 @@ def register(registry):
             below_detection=True)),
         kernel=turbidity, default_scoring=CurveRule(points=[(5, 100), (50, 0)]),
         references="local method"))
+    registry.register(Indicator(     # the same over two years: the evaluation year and the one before
+        id="water.turbidity_2y", criterion="water", name_zh="两年浊度", name_en="turbidity, 2 a",
+        applies_to=frozenset({"river"}), unit="NTU",
+        inputs=InputSpec(TableInput("wq_samples", period=Period(years=2), below_detection=True)),
+        kernel=turbidity, default_scoring=CurveRule(points=[(5, 100), (50, 0)]),
+        references="local method"))
     registry.register(Indicator(
         id="water.summer_flow", criterion="water", name_zh="夏季流量", name_en="summer flow",
         applies_to=frozenset({"river"}), unit="m3/s",
@@ -113,7 +119,7 @@ def profile(below_detection: str = "half", fallback: str = "neighbour") -> dict:
         "id": "plugins", "title_zh": "插件方案", "title_en": "plugin profile", "source": "tests",
         "applies_to": ["river"], "segment_weighting": "length",
         "criteria": {"water": {"name_zh": "水", "name_en": "water", "weight": 1.0}},
-        "indicators": {"water.turbidity": {}, "water.summer_flow": {},
+        "indicators": {"water.turbidity": {}, "water.turbidity_2y": {}, "water.summer_flow": {},
                        "water.year_flow": {"params": {"min_coverage": 0.9}},
                        "water.year_flow_again": {"params": {"min_coverage": 0.9}}},
         "policies": {"below_detection": below_detection, "station_fallback": fallback},
@@ -151,6 +157,8 @@ def test_evaluation_year_below_detection_and_borrowed_station(registry):
     # scored by the plugin's curve: 100 − (15 − 5) × 100 / 45
     assert turbidity.loc["S1", "score"] == pytest.approx(100 - 10 * 100 / 45)
     assert turbidity["n_obs"].tolist() == [2, 2, 2]
+    # a window of two years takes the 2020 sample in: (10 + 20 + 1000) / 3
+    assert rows(result, "water.turbidity_2y").loc["S1", "value"] == pytest.approx(1030 / 3)
 
 
 def test_the_profile_policies_reach_the_plugin(registry):
