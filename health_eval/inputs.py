@@ -150,12 +150,10 @@ class InputSpec:
         return next((i for i in self.inputs if i.at_stations), None)
 
 
-def tables_of(*codes: str, by: Role = "all") -> InputSpec:
-    """An :class:`InputSpec` of whole ``codes`` read as they are (``by`` for all of them).
-
-    For indicators whose compute still selects its own rows, and for supplied-only indicators.
-    """
-    return InputSpec(*(TableInput(code, by=by) for code in codes))
+def tables_of(*codes: str) -> InputSpec:
+    """An :class:`InputSpec` of whole tables read as they are (a supplied-only indicator's
+    ``indicator_values``)."""
+    return InputSpec(*(TableInput(code, by="all") for code in codes))
 
 
 @dataclass(frozen=True)
@@ -218,9 +216,3 @@ class Inputs:
         if key not in self.shared:
             self.shared[key] = make()
         return self.shared[key]
-
-    @property
-    def water_bodies(self) -> pd.DataFrame:
-        """One row per water body of :attr:`segments`: ``water_body_id, kind, evaluation_year``."""
-        return (self.segments[["water_body_id", "kind", "evaluation_year"]]
-                .drop_duplicates("water_body_id").reset_index(drop=True))

@@ -163,10 +163,11 @@ class Indicator:
     def __post_init__(self) -> None:
         if self.kernel is None:
             return
-        if self.compute is not None:
-            raise ValueError(f"indicator {self.id}: give a kernel or a compute, not both")
         from .input_stage import KernelCompute  # the stage imports this module
 
+        # ``dataclasses.replace`` passes the compute made here back in: it is made again
+        if self.compute is not None and not isinstance(self.compute, KernelCompute):
+            raise ValueError(f"indicator {self.id}: give a kernel or a compute, not both")
         object.__setattr__(self, "compute", KernelCompute(self.inputs, self.kernel))
 
     @property

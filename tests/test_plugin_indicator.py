@@ -191,6 +191,18 @@ def test_season_and_minimum_data(registry):
     assert again["status"].tolist() == year["status"].tolist()
 
 
+def test_an_indicator_runs_its_kernel_through_the_input_stage(registry):
+    from dataclasses import replace
+
+    from health_eval.input_stage import KernelCompute
+    indicator = registry.get("water.turbidity")
+    assert indicator.compute == KernelCompute(indicator.inputs, turbidity)
+    moved = replace(indicator, inputs=InputSpec(TableInput("wq_samples", by="own_station")))
+    assert moved.compute.spec.inputs[0].by == "own_station"
+    with pytest.raises(ValueError, match="not both"):
+        replace(indicator, compute=lambda dataset, context: None)
+
+
 def test_a_declaration_names_what_it_reads():
     spec = InputSpec(TableInput("daily_flow", minimum=DailyCoverage("flow_m3s")),
                      TableInput("stations", by="all"))
