@@ -89,7 +89,8 @@ def resolve(dataset, context: ComputeContext, spec: InputSpec) -> tuple[Inputs, 
         else:
             rows[wanted.table] = _keyed_table(dataset, context, wanted)
     inputs = Inputs(rows=rows, links=links, coverage=coverage, segments=context.segments,
-                    stations=placed_stations(dataset, context),
+                    stations=(None if spec.station_input is None
+                              else placed_stations(dataset, context)),
                     given=frozenset(t for t in spec.tables if t in dataset.tables),
                     policies=context.policies,
                     locate=dataset.location, shared=context.shared,

@@ -174,9 +174,9 @@ class Inputs:
         ``coverage`` and ``sufficient``.
     segments : DataFrame
         The segments evaluated (see :class:`~health_eval.registry.ComputeContext`).
-    stations : DataFrame
+    stations : DataFrame or None
         The stations of their water bodies: ``station_id, segment_id, water_body_id, kind,
-        evaluation_year``.
+        evaluation_year``; None when no station table is declared.
     given : frozenset of str
         The declared tables the input package holds (a census table given empty says "none
         found"; one left out says "no census made").
@@ -197,7 +197,7 @@ class Inputs:
     links: Mapping[str, pd.DataFrame]
     coverage: Mapping[str, pd.DataFrame]
     segments: pd.DataFrame
-    stations: pd.DataFrame
+    stations: pd.DataFrame | None
     given: frozenset[str]
     policies: Any
     codes: Callable[[str, str], tuple] = field(repr=False)

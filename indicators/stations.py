@@ -41,47 +41,91 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
         ``segment_id, station_id, borrowed_from``: ``borrowed_from`` is the neighbour segment
         whose station was used, <NA> for a segment's own stations.
     """
-    segment_ids = segments["segment_id"]
-    at_segment, at_station = _matches(segment_ids, stations["segment_id"])
-    frames = [_links(segment_ids, stations, at_segment, at_station, borrowed_from=None)]
-    if fallback == "neighbour" and "neighbour_segment_id" in segments:
-        served = np.zeros(len(segments), dtype=bool)
-        served[at_segment] = True
-        lacking = ~served & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)
-        neighbours = segments["neighbour_segment_id"][lacking]
-        at_lacking, at_station = _matches(neighbours, stations["segment_id"])
-        frames.append(_links(segment_ids[lacking], stations, at_lacking, at_station,
-                             borrowed_from=neighbours))
-    return pd.concat(frames, ignore_index=True)
+    return serving_links(station_pairs(stations, segments), np.ones(len(stations), dtype=bool),
+                         fallback)
 
 
-def _links(segment_ids: pd.Series, stations: pd.DataFrame, at_segment: np.ndarray,
-           at_station: np.ndarray, borrowed_from: pd.Series | None) -> pd.DataFrame:
-    """``segment_id, station_id, borrowed_from`` (all strings) of matched pairs.
+class StationPairs(NamedTuple):
+    """Every (segment, station) pair that may serve: the segment's own stations and its
+    neighbour's, as positions, worked out once for all station tables (see
+    :func:`serving_links`).
+
+    Attributes
+    ----------
+    own_segment, own_station : ndarray of int
+        Positions in ``segments`` and ``stations`` of each station in its segment (by segment,
+        then station).
+    lent_segment, lent_station : ndarray of int
+        The same for each station of a segment's ``neighbour_segment_id``.
+    segment_ids, station_ids, neighbour_ids : ExtensionArray of str
+        ``segments["segment_id"]``, ``stations["station_id"]`` and
+        ``segments["neighbour_segment_id"]`` as strings (<NA> where missing).
+    """
+
+    own_segment: np.ndarray
+    own_station: np.ndarray
+    lent_segment: np.ndarray
+    lent_station: np.ndarray
+    segment_ids: pd.api.extensions.ExtensionArray
+    station_ids: pd.api.extensions.ExtensionArray
+    neighbour_ids: pd.api.extensions.ExtensionArray
+
+
+def station_pairs(stations: pd.DataFrame, segments: pd.DataFrame) -> StationPairs:
+    """The :class:`StationPairs` of ``stations`` (``station_id, segment_id``) and ``segments``
+    (``segment_id`` and optionally ``neighbour_segment_id``)."""
+    own_segment, own_station = _matches(segments["segment_id"], stations["segment_id"])
+    neighbour = (segments["neighbour_segment_id"] if "neighbour_segment_id" in segments
+                 else pd.Series(pd.NA, index=segments.index, dtype="string"))
+    has_neighbour = neighbour.notna().to_numpy(dtype=bool)
+    at, lent_station = _matches(neighbour[has_neighbour], stations["segment_id"])
+    return StationPairs(own_segment, own_station, np.flatnonzero(has_neighbour)[at],
+                        lent_station, segments["segment_id"].astype("string").array,
+                        stations["station_id"].astype("string").array,
+                        neighbour.astype("string").array)
+
+
+def serving_links(pairs: StationPairs, serving: np.ndarray, fallback: str) -> pd.DataFrame:
+    """``segment_id, station_id, borrowed_from`` of the stations that serve each segment.
 
     Parameters
     ----------
-    segment_ids : Series
-        The segments served.
-    stations : DataFrame
-        ``station_id`` of every station.
-    at_segment, at_station : ndarray of int
-        Positions of each pair in ``segment_ids`` and ``stations`` (:func:`_matches`).
-    borrowed_from : Series or None
-        The neighbour whose stations each of ``segment_ids`` borrows; None for own stations
-        (<NA>).
+    pairs : StationPairs
+    serving : ndarray of bool
+        Per station (row of the stations of ``pairs``): whether it can serve (has data for the
+        indicator at hand).
+    fallback : {"neighbour", "none"}
+        ``neighbour``: a segment without a serving station of its own takes its neighbour's
+        serving stations; ``none`` never borrows.
+
+    Returns
+    -------
+    DataFrame
+        Own stations first (by segment, then station), then borrowed ones; ``borrowed_from``
+        is the lending neighbour, <NA> for own stations.
     """
+    keep = serving[pairs.own_station]
+    own_segment, own_station = pairs.own_segment[keep], pairs.own_station[keep]
+    frames = [_links(pairs, own_segment, own_station, lent=False)]
+    if fallback == "neighbour":
+        served = np.zeros(len(pairs.segment_ids), dtype=bool)
+        served[own_segment] = True
+        keep = serving[pairs.lent_station] & ~served[pairs.lent_segment]
+        frames.append(_links(pairs, pairs.lent_segment[keep], pairs.lent_station[keep],
+                             lent=True))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _links(pairs: StationPairs, at_segment: np.ndarray, at_station: np.ndarray, *,
+           lent: bool) -> pd.DataFrame:
+    """``segment_id, station_id, borrowed_from`` (all strings) of the pairs at ``at_segment``
+    and ``at_station``; ``borrowed_from`` the segment's neighbour where ``lent``, else <NA>."""
     index = pd.RangeIndex(len(at_segment))
-    lent = (pd.Series(pd.NA, index=index, dtype="string") if borrowed_from is None
-            else _taken_strings(borrowed_from, at_segment, index))
-    return pd.DataFrame({"segment_id": _taken_strings(segment_ids, at_segment, index),
-                         "station_id": _taken_strings(stations["station_id"], at_station, index),
-                         "borrowed_from": lent})
-
-
-def _taken_strings(values: pd.Series, at: np.ndarray, index: pd.RangeIndex) -> pd.Series:
-    """``values`` at positions ``at``, as strings, on ``index``."""
-    return pd.Series(values.astype("string").array.take(at), index=index)
+    lender = (pd.Series(pairs.neighbour_ids.take(at_segment), index=index) if lent
+              else pd.Series(pd.NA, index=index, dtype="string"))
+    return pd.DataFrame({"segment_id": pd.Series(pairs.segment_ids.take(at_segment), index=index),
+                         "station_id": pd.Series(pairs.station_ids.take(at_station), index=index),
+                         "borrowed_from": lender})
 
 
 def _matches(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -226,8 +270,8 @@ def _select_rows(dataset, context, table: str, period: Period, fallback: str) ->
     """Work out the :class:`_YearSelection` of ``table`` (see :func:`station_rows`)."""
     stations = dataset.table("stations")
     station_ids = dataset.factorized(table, "station_id")
-    measured = stations[is_in(stations["station_id"], station_ids[1])]
-    links = assign_stations(measured, context.segments, fallback=fallback)
+    pairs = context.memo("station_pairs", lambda: station_pairs(stations, context.segments))
+    links = serving_links(pairs, is_in(stations["station_id"], station_ids[1]), fallback)
     home = placed_stations(dataset, context)
     home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
     # each row's station in ``home`` and year by lookups on the distinct values (shared with
