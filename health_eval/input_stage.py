@@ -145,13 +145,20 @@ def _keyed_table(dataset, context: ComputeContext, wanted: TableInput) -> pd.Dat
     keep = computed_rows(dataset, context, wanted.table, key)
     period = wanted.dated_period
     if period != ANY_DATE:
-        keep &= _in_period(dataset.table(wanted.table), context.segments, key, period)
+        keep &= _in_period(dataset.table(wanted.table), wanted.table, context.segments, key,
+                           period)
     return data[keep]
 
 
-def _in_period(data: pd.DataFrame, segments: pd.DataFrame, key: str, period) -> np.ndarray:
-    """Whether each row of ``data`` (keyed by ``key``) is dated in ``period`` of its water
-    body's evaluation year: by its ``year`` column, else by its ``date``."""
+def _in_period(data: pd.DataFrame, table: str, segments: pd.DataFrame, key: str, period
+               ) -> np.ndarray:
+    """Whether each row of ``data`` (table ``table``, keyed by ``key``) is dated in ``period``
+    of its water body's evaluation year: by its ``year`` (and ``month``) columns, else by its
+    ``date``."""
+    dated = "date" in data or ("year" in data and ("month" in data or not period.months))
+    if not dated:
+        raise ValueError(f"{table}: a period is declared but the table has no date, or no "
+                         f"year{' and month' if period.months else ''} column")
     places = segments.drop_duplicates(key)
     where = positions_in(data[key], places[key])
     year = per_row(where, places["evaluation_year"].to_numpy(dtype=float), np.nan)

@@ -108,6 +108,8 @@ class TableInput:
 
     def __post_init__(self) -> None:
         at_stations = self.by in ("station", "own_station")
+        if self.by == "all" and self.period is not None:
+            raise ValueError(f"{self.table}: a whole table (by='all') takes no period")
         if (self.carry or self.minimum) and not at_stations:
             raise ValueError(f"{self.table}: carry and minimum apply to station tables only")
         if self.minimum is not None and self.dated_period != EVALUATION_YEAR:

@@ -18,8 +18,7 @@ from health_eval.registry import Indicator, IndicatorValues
 
 from .basin import ALL_KINDS, LAKE, RIVER
 from .biota import benthic_site_scores, fish_retention_table
-from .frames import data_issue, records
-from .stations import period_text
+from .frames import data_issue, period_text, records
 
 #: The parameters of the B-IBI method (:func:`.biota.benthic_ibi_table`).
 BENTHIC_PARAMS = ("metrics", "upper_percentile", "lower_percentile", "tolerant_min",

@@ -105,3 +105,60 @@ def data_issue(table: str, rule: str, value: str, zh: str, en: str, dataset,
     """An issue about ``table`` met while computing, located at its file and sheet."""
     return Issue(table=table, rule=rule, severity=severity, value=value, message_zh=zh,
                  message_en=en, **dataset.location(table))
+
+
+def period_text(dates: pd.DataFrame, key: str = "station_id",
+                codes: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series:
+    """``first–last`` date (ISO) of each ``key`` group's ``date`` column.
+
+    Parameters
+    ----------
+    dates : DataFrame
+        ``key`` and ``date`` (datetime64; NaT is skipped).
+    key : str
+        The column grouped by (missing keys are left out).
+    codes : (ndarray of int, Index), optional
+        ``dates[key]`` already factorised as ``pd.factorize(..., sort=True)`` gives it (the
+        distinct keys may include some of no row); by default it is factorised here.
+
+    Returns
+    -------
+    Series of str
+        Indexed by the distinct keys (sorted, named ``key``); NaN for a group without a date.
+    """
+    if codes is None:
+        codes = pd.factorize(dates[key], sort=True)
+    code, keys = codes
+    first, last, present = _date_span(code, dates["date"].to_numpy(), len(keys))
+    index = keys[present].rename(key)
+    return (pd.Series(first[present], index=index).dt.strftime("%Y-%m-%d") + "–"
+            + pd.Series(last[present], index=index).dt.strftime("%Y-%m-%d"))
+
+
+def _date_span(code: np.ndarray, dates: np.ndarray, groups: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Earliest and latest of ``dates`` (datetime64) in each of ``groups`` groups.
+
+    Parameters
+    ----------
+    code : ndarray of int
+        Each date's group, 0 … ``groups - 1``, or -1 for none.
+    dates : ndarray of datetime64
+    groups : int
+
+    Returns
+    -------
+    (ndarray of datetime64, ndarray of datetime64, ndarray of bool)
+        First and last date of each group (NaT where all of its dates are NaT), and whether the
+        group has a row at all.
+    """
+    nat, latest = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    ticks = dates.view(np.int64)
+    # one slot more than there are groups: code -1 indexes it, and it is dropped at the end
+    first = np.full(groups + 1, latest)
+    last = np.full(groups + 1, nat)
+    np.minimum.at(first, code, np.where(np.isnat(dates), latest, ticks))
+    np.maximum.at(last, code, ticks)           # NaT is the smallest tick: never the latest
+    first[last == nat] = nat                   # a group whose dates are all NaT
+    present = np.bincount(code + 1, minlength=groups + 1)[1:] > 0
+    return first[:-1].view(dates.dtype), last[:-1].view(dates.dtype), present

@@ -16,11 +16,10 @@ from health_eval.registry import Indicator, IndicatorValues
 from health_eval.scoring import parse_rule
 
 from .basin import ALL_KINDS, LAKE, RIVER
-from .frames import data_issue, records
+from .frames import data_issue, period_text, records
 from .gb3838 import CLASS_LABELS, class_position, classify, evaluated_parameters
 from .hydrology import days_meeting_share, eco_flow_table, min_level_ladder, monthly_flow_table
 from .samples import StationMeans, station_means
-from .stations import period_text
 from .trophic import trophic_state_table
 
 TROPHIC_PARAMETERS = ("chla", "tp", "tn", "codmn", "sd")

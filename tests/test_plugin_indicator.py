@@ -212,5 +212,7 @@ def test_a_declaration_names_what_it_reads():
         InputSpec(TableInput("daily_flow"), TableInput("daily_flow", by="all"))
     with pytest.raises(ValueError, match="station tables only"):
         TableInput("outfalls", by="segment", minimum=DailyCoverage("n"))
+    with pytest.raises(ValueError, match="takes no period"):
+        TableInput("benthos_taxa", by="all", period=Period())
     with pytest.raises(ValueError, match="evaluation year"):
         TableInput("daily_flow", period=Period(years=3), minimum=DailyCoverage("flow_m3s"))

@@ -3,13 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from health_eval.indicators.stations import (
-    _matches,
-    _rows_where,
-    _taken,
-    period_text,
-    segment_rows,
-)
+from health_eval.indicators.frames import period_text
+from health_eval.indicators.stations import _matches, _rows_where, _taken, segment_rows
 
 from health_eval.lookup import per_row, row_years
 
