@@ -135,7 +135,12 @@ def _station_table(dataset, context: ComputeContext, wanted: TableInput
 
 def _keyed_table(dataset, context: ComputeContext, wanted: TableInput) -> pd.DataFrame:
     """Rows of a table keyed by ``segment_id`` or ``water_body_id`` (or the whole table), in
-    the declared period."""
+    the declared period; once per evaluation and declaration (shared, read-only)."""
+    return context.memo(("keyed_rows", wanted), lambda: _keyed_rows(dataset, context, wanted))
+
+
+def _keyed_rows(dataset, context: ComputeContext, wanted: TableInput) -> pd.DataFrame:
+    """Work out what :func:`_keyed_table` returns."""
     data = dataset.table(wanted.table)
     if wanted.columns is not None:
         data = data[list(wanted.columns)]
