@@ -40,6 +40,13 @@ def summer_flow(inputs, param):
                          "details": [{"summer_mean_m3s": round(v, 3)} for v in flows]})
 
 
+def wet_months_flow(inputs, param):
+    """Mean measured monthly flow [m³/s] of each water body's rows (a water-body indicator)."""
+    flows = inputs["monthly_flow"].groupby("water_body_id")["measured_m3s"].agg(["mean", "size"])
+    return pd.DataFrame({"water_body_id": flows.index, "value": flows["mean"].to_numpy(),
+                         "n_obs": flows["size"].to_numpy()})
+
+
 def register(registry):
     registry.register(Indicator(
         id="water.turbidity", criterion="water", name_zh="浊度", name_en="turbidity",
@@ -60,6 +67,13 @@ def register(registry):
         applies_to=frozenset({"river"}), unit="m3/s",
         inputs=InputSpec(TableInput("daily_flow", period=Period(months=(6, 7, 8)))),
         kernel=summer_flow, default_scoring=CurveRule(points=[(0, 0), (100, 100)]),
+        references="local method"))
+    registry.register(Indicator(
+        id="water.wet_months_flow", criterion="water", name_zh="两年汛期流量",
+        name_en="wet-season flow, 2 a", applies_to=frozenset({"river"}), scope="water_body",
+        unit="m3/s", inputs=InputSpec(TableInput("monthly_flow", by="water_body",
+                                                 period=Period(years=2, months=(6, 7, 8)))),
+        kernel=wet_months_flow, default_scoring=CurveRule(points=[(0, 0), (100, 100)]),
         references="local method"))
     for suffix in ("", "_again"):     # two indicators reading the same series
         registry.register(Indicator(
@@ -108,6 +122,12 @@ def frames() -> dict[str, pd.DataFrame]:
             {"station_id": "Q3", "date": "2021-04-15", "parameter": "turbidity", "value": 4.0,
              "below_detection": True, "detection_limit": 4.0}]),
         "daily_flow": flows,
+        # June of 2019, 2020 and 2021 and January 2021: only June 2020 and 2021 are in the
+        # two-year wet-season window ending with 2021
+        "monthly_flow": pd.DataFrame({"water_body_id": "R", "year": [2019, 2020, 2021, 2021],
+                                      "month": [6, 6, 6, 1],
+                                      "measured_m3s": [1000.0, 30.0, 50.0, 7.0],
+                                      "natural_m3s": [1.0, 1.0, 1.0, 1.0]}),
     }
 
 
@@ -120,6 +140,7 @@ def profile(below_detection: str = "half", fallback: str = "neighbour") -> dict:
         "applies_to": ["river"], "segment_weighting": "length",
         "criteria": {"water": {"name_zh": "水", "name_en": "water", "weight": 1.0}},
         "indicators": {"water.turbidity": {}, "water.turbidity_2y": {}, "water.summer_flow": {},
+                       "water.wet_months_flow": {},
                        "water.year_flow": {"params": {"min_coverage": 0.9}},
                        "water.year_flow_again": {"params": {"min_coverage": 0.9}}},
         "policies": {"below_detection": below_detection, "station_fallback": fallback},
@@ -159,6 +180,14 @@ def test_evaluation_year_below_detection_and_borrowed_station(registry):
     assert turbidity["n_obs"].tolist() == [2, 2, 2]
     # a window of two years takes the 2020 sample in: (10 + 20 + 1000) / 3
     assert rows(result, "water.turbidity_2y").loc["S1", "value"] == pytest.approx(1030 / 3)
+
+
+def test_a_window_and_season_of_a_water_body_table(registry):
+    result = evaluate(frames(), profile(), registry=registry)
+    wet = rows(result, "water.wet_months_flow")
+    # every segment takes its water body's value: (30 + 50) / 2
+    assert wet["value"].tolist() == pytest.approx([40.0, 40.0, 40.0])
+    assert wet["n_obs"].tolist() == [2, 2, 2]
 
 
 def test_the_profile_policies_reach_the_plugin(registry):
