@@ -82,7 +82,10 @@ def _flags(samples: pd.DataFrame) -> np.ndarray:
     """The ``below_detection`` flag of each sample (bool; a missing flag or column: False)."""
     if "below_detection" not in samples.columns:
         return np.zeros(len(samples), dtype=bool)
-    return samples["below_detection"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    flags = samples["below_detection"]
+    if flags.dtype == np.bool_:      # plain flags already (the input stage's): no copy
+        return flags.to_numpy()
+    return flags.astype("boolean").fillna(False).to_numpy(dtype=bool)
 
 
 def _floats(column: pd.Series) -> np.ndarray:
