@@ -42,7 +42,7 @@ def indicator_records(registry: IndicatorRegistry, profile: Profile | None = Non
         records.append({
             "id": indicator.id, "name_zh": indicator.name_zh, "name_en": indicator.name_en,
             "criterion": indicator.criterion, "applies_to": sorted(indicator.applies_to),
-            "scope": indicator.scope, "inputs": list(indicator.inputs), "unit": indicator.unit,
+            "scope": indicator.scope, "inputs": list(indicator.inputs.tables), "unit": indicator.unit,
             "computes_from_raw": indicator.computes_from_raw,
             "references": indicator.references,
             "required": used[indicator.id].required if used is not None else None})

@@ -147,7 +147,7 @@ def _run(definition: Indicator, dataset, context: ComputeContext
     ``error`` for its segments with an error issue; the other indicators go on.
     """
     key = "segment_id" if definition.scope == "segment" else "water_body_id"
-    if definition.compute is None or not has_inputs(definition.inputs, dataset):
+    if definition.compute is None or not has_inputs(definition.inputs.tables, dataset):
         empty = pd.DataFrame({key: pd.Series(dtype="string"), "value": pd.Series(dtype=float),
                               "status": pd.Series(dtype=object)})
         return empty, []
@@ -197,8 +197,8 @@ def _explainer(definition: Indicator, dataset, segments: pd.DataFrame, fallback:
             return [{"reason": "supplied_only", "reason_zh": "该指标只能直接赋值（指标直接赋值 表），"
                      "未提供", "reason_en": "the indicator takes only a supplied value "
                      "(指标直接赋值, indicator_values); none is given",
-                     "inputs": list(definition.inputs)}] * len(positions)
-        return missing_reasons(definition.inputs, dataset,
+                     "inputs": list(definition.inputs.tables)}] * len(positions)
+        return missing_reasons(definition.inputs.tables, dataset,
                                segments.iloc[positions].reset_index(drop=True), key, fallback)
     return explain
 

@@ -68,10 +68,39 @@ def describe(indicator: Indicator) -> tuple[list[str], list[Section]]:
                f"{', '.join(sorted(indicator.applies_to))}   范围 scope: {indicator.scope}   "
                f"单位 unit: {indicator.unit or '—'}",
                f"方法条款 method: {indicator.references}"]
-    inputs = Section("输入表 inputs", ["table", "表名", "content"], [
-        [name, CATALOGUE[name].zh, CATALOGUE[name].description] if name in CATALOGUE
-        else [name, "", ""] for name in indicator.inputs])
+    inputs = Section("输入表 inputs", ["table", "表名", "rows by", "period", "minimum"], [
+        [table.table, CATALOGUE[table.table].zh if table.table in CATALOGUE else "",
+         ROLE_TEXT[table.by], _period_text(table), _minimum_text(table)]
+        for table in indicator.inputs.inputs])
     return heading, [inputs, _params_section(indicator), _details_section(indicator)]
+
+
+#: How a declared table's rows are chosen (:data:`health_eval.inputs.Role`), in words.
+ROLE_TEXT = {"station": "测站（本河段，否则借用）own or borrowed stations",
+             "own_station": "本河段测站 own stations", "segment": "河段 segment",
+             "water_body": "河湖 water body", "all": "整表 whole table"}
+
+
+def _period_text(table) -> str:
+    """The dates a declared table keeps (:class:`health_eval.inputs.Period`), in words."""
+    period = table.period
+    if period is None:
+        return ("评价年 evaluation year" if table.by in ("station", "own_station")
+                else "全部 all rows")
+    years = ("全部年份 all years" if period.years is None else "评价年 evaluation year"
+             if period.years == 1 else f"评价年及前 {period.years - 1} 年 "
+             f"{period.years} years to the evaluation year")
+    months = f"，{'/'.join(map(str, period.months))} 月 months" if period.months else ""
+    return years + months
+
+
+def _minimum_text(table) -> str:
+    """The minimum data a declared table needs, in words."""
+    below = "；检出限以下按方案 below detection by policy" if table.below_detection else ""
+    if table.minimum is None:
+        return ("—" + below) if below else "—"
+    return (f"逐日覆盖率 ≥ {table.minimum.param} daily coverage of {table.minimum.column}"
+            + below)
 
 
 def _params_section(indicator: Indicator) -> Section:

@@ -206,7 +206,7 @@ def _needed_tables(profile, options: Mapping[str, Any]) -> set[str]:
     needed = set(CONTEXT_TABLES) | {"indicator_values"}
     for chosen in {p.id: p for p in resolve_profiles(profile, options).values()}.values():
         for used in used_indicators(chosen, registry):
-            needed.update(used.definition.inputs)
+            needed.update(used.definition.inputs.tables)
     return needed
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .detail_fields import DetailField
 from .indicator_params import NoParams, Params
+from .inputs import InputSpec, tables_of
 from .issues import Issue
 from .scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
@@ -124,13 +125,22 @@ class Indicator:
         Water-body kinds it is defined for (``river``, ``lake``, ``reservoir``).
     scope : {"segment", "water_body"}
         Whole-water-body values are broadcast to every segment of the water body.
-    inputs : tuple of str
-        Input tables it reads (codes of :mod:`health_eval.tables`).
+    inputs : InputSpec
+        What it reads (:mod:`health_eval.inputs`): tables, columns, period, station role,
+        below-detection, minimum data; ``inputs.tables`` lists the table codes.
     unit : str
         Unit of the raw value ("" for ratios and scores).
+    kernel : callable or None
+        ``kernel(inputs, param) -> IndicatorValues | DataFrame``: a pure function of the
+        :class:`~health_eval.inputs.Inputs` the engine's input stage resolves from ``inputs``
+        and of ``param(name)``, the profile parameters. Values per station (``station_id``
+        without ``segment_id``) are mapped to the segments each station serves by the engine.
     compute : callable or None
-        ``compute(dataset, context) -> Series | DataFrame | IndicatorValues``; None when the
-        indicator takes only directly supplied values (``indicator_values``).
+        ``compute(dataset, context) -> Series | DataFrame | IndicatorValues``; with a
+        ``kernel`` it is the input stage running that kernel
+        (:class:`~health_eval.input_stage.KernelCompute`). Given directly, it selects its own
+        rows (indicators not yet moved to a kernel). None when the indicator takes only
+        directly supplied values (``indicator_values``).
     params : type of Params
         The pydantic model of its profile ``params`` (:mod:`health_eval.indicator_params`):
         unknown, missing or mistyped keys are profile errors naming their YAML path.
@@ -152,13 +162,24 @@ class Indicator:
     name_en: str
     applies_to: frozenset[str]
     scope: Literal["segment", "water_body"] = "segment"
-    inputs: tuple[str, ...] = ()
+    inputs: InputSpec = InputSpec()
     unit: str = ""
+    kernel: Callable | None = None
     compute: ComputeFn | None = None
     params: type[Params] = NoParams
     details: tuple[DetailField, ...] = ()
     default_scoring: AnyRule | None = None
     references: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kernel is None:
+            return
+        from .input_stage import KernelCompute  # the stage imports this module
+
+        # ``dataclasses.replace`` passes the compute made here back in: it is made again
+        if self.compute is not None and not isinstance(self.compute, KernelCompute):
+            raise ValueError(f"indicator {self.id}: give a kernel or a compute, not both")
+        object.__setattr__(self, "compute", KernelCompute(self.inputs, self.kernel))
 
     @property
     def computes_from_raw(self) -> bool:
@@ -232,5 +253,5 @@ def own_indicator_definition(own: OwnIndicator) -> Indicator:
     """The :class:`Indicator` of a profile-declared own indicator (自选指标): supplied values only."""
     return Indicator(id=own.id, criterion=own.criterion, name_zh=own.name_zh,
                      name_en=own.name_en, applies_to=frozenset(own.applies_to), scope=own.scope,
-                     inputs=("indicator_values",), unit=own.unit, compute=None,
+                     inputs=tables_of("indicator_values"), unit=own.unit, compute=None,
                      params=NoParams, default_scoring=own.scoring, references=own.references)

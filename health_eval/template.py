@@ -132,7 +132,7 @@ def _readers(kinds: frozenset[str]) -> dict[str, list[str]]:
     readers: dict[str, list[str]] = {}
     for indicator in default_registry():
         if indicator.applies_to & kinds:
-            for table in indicator.inputs:
+            for table in indicator.inputs.tables:
                 readers.setdefault(table, []).append(indicator.id)
     return readers
 

@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 from health_eval.indicator_params import NoParams
-from health_eval.registry import ComputeContext, Indicator, IndicatorValues
+from health_eval.inputs import Inputs, InputSpec, TableInput
+from health_eval.registry import Indicator, IndicatorValues
 from health_eval.scoring import parse_rule
 
 from . import details as fields
 from . import params
-from .frames import data_issue, records, rows_of_segments, rows_of_water_bodies, weighted_mean
+from .frames import data_issue, records, weighted_mean
 from .survey import bank_stability_elements
 
 RIVER = frozenset({"river"})
@@ -27,33 +28,28 @@ LAKE = frozenset({"lake", "reservoir"})
 ALL_KINDS = RIVER | LAKE
 
 
-def given(dataset, table: str) -> bool:
-    """Whether ``table`` is in the input package (a census table may have no row)."""
-    return table in dataset.tables
-
-
-def compute_longitudinal_connectivity(dataset, context: ComputeContext) -> IndicatorValues:
+def longitudinal_connectivity(inputs: Inputs, param) -> IndicatorValues:
     """Barriers per 100 km of river (河流纵向连通指数, SPEC §4.1) [1/100 km].
 
     A barrier with a working fishway *and* a guaranteed ecological flow does not count. The
     river length is ``water_bodies.length_km``, or the sum of its segments' lengths.
     """
-    if not given(dataset, "barriers"):
+    if "barriers" not in inputs.given:
         return IndicatorValues(table=pd.DataFrame(columns=["water_body_id", "value"]))
-    barriers = rows_of_water_bodies(dataset, context, "barriers")
+    barriers = inputs["barriers"]
     exempt = (barriers["has_working_fishway"].fillna(False)
               & barriers["eco_flow_guaranteed"].fillna(False)).astype(bool)
     counts = pd.DataFrame({"water_body_id": barriers["water_body_id"],
                            "barriers": 1, "counted": (~exempt).astype(int)}
                           ).groupby("water_body_id").sum()
-    lengths = _river_lengths(dataset, context)
+    lengths = _river_lengths(inputs["water_bodies"], inputs.segments)
     table = lengths.join(counts).fillna({"barriers": 0, "counted": 0})
     table["value"] = table["counted"] / table["length_km"].where(table["length_km"] > 0) * 100
     table = table.reset_index()
     table["status"] = np.where(table["value"].isna(), "insufficient_data", "ok")
     table["details"] = records(table, {"barriers": "barriers", "counted": "counted",
                                        "length_km": "length_km", "length_from": "length_from"})
-    issues = [data_issue("water_bodies", "length.missing", wb, dataset,
+    issues = [data_issue("water_bodies", "length.missing", wb, inputs,
                          water_body_id=str(wb))
               for wb in table.loc[table["value"].isna(), "water_body_id"]]
     table["n_obs"] = table["barriers"].astype(int)
@@ -61,19 +57,19 @@ def compute_longitudinal_connectivity(dataset, context: ComputeContext) -> Indic
                            issues=tuple(issues))
 
 
-def _river_lengths(dataset, context: ComputeContext) -> pd.DataFrame:
-    """River length [km] per water body: its own, else the sum of its segments'."""
-    own = dataset.table("water_bodies").set_index("water_body_id")["length_km"]
-    segments = dataset.table("segments")
+def _river_lengths(water_bodies: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """River length [km] of each water body of ``segments``: its own (``water_bodies``), else
+    the sum of its segments'."""
+    own = water_bodies.set_index("water_body_id")["length_km"]
     summed = segments.groupby("water_body_id")["length_km"].sum(min_count=1)
-    wanted = pd.Index(context.water_bodies["water_body_id"], name="water_body_id")
+    wanted = pd.Index(segments["water_body_id"].drop_duplicates(), name="water_body_id")
     own, summed = own.reindex(wanted), summed.reindex(wanted)
     return pd.DataFrame({"length_km": own.fillna(summed),
                          "length_from": np.where(own.notna(), "water_bodies", "segments")},
                         index=wanted)
 
 
-def compute_shoreline_naturalness(dataset, context: ComputeContext) -> IndicatorValues:
+def shoreline_naturalness(inputs: Inputs, param) -> IndicatorValues:
     """Shoreline naturalness (岸线自然状况, SPEC §4.1): a composite score [0–100].
 
     ``bank_stability_weight`` × bank stability + ``vegetation_weight`` × vegetation-cover score.
@@ -83,15 +79,15 @@ def compute_shoreline_naturalness(dataset, context: ComputeContext) -> Indicator
     scored by the ``vegetation_cover`` curve. A segment with only one of the two parts is
     ``insufficient_data`` (the details say which part is missing).
     """
-    w_bank = float(context.param("bank_stability_weight"))
-    w_veg = float(context.param("vegetation_weight"))
-    plots = rows_of_segments(dataset, context, "bank_plots")
-    elements = bank_stability_elements(plots, context.param("bank_elements"))
-    combine = "min" if context.policies.station_combination == "worst" else "mean"
+    w_bank = float(param("bank_stability_weight"))
+    w_veg = float(param("vegetation_weight"))
+    plots = inputs["bank_plots"]
+    elements = bank_stability_elements(plots, param("bank_elements"))
+    combine = "min" if inputs.policies.station_combination == "worst" else "mean"
     bank = _bank_per_segment(plots["segment_id"], elements["bank_stability"], combine)
-    reaches = rows_of_segments(dataset, context, "riparian_reaches")
+    reaches = inputs["riparian_reaches"]
     cover = weighted_mean(reaches, "segment_id", "veg_cover_pct", "length_m")
-    vegetation_rule = parse_rule(context.param("vegetation_cover"))
+    vegetation_rule = parse_rule(param("vegetation_cover"))
     table = bank.join(cover.rename(columns={"value": "vegetation_cover_pct", "n": "reaches"}),
                       how="outer")
     table["vegetation_score"] = vegetation_rule.score(table["vegetation_cover_pct"])
@@ -105,7 +101,7 @@ def compute_shoreline_naturalness(dataset, context: ComputeContext) -> Indicator
         "plots_incomplete": "plots_incomplete", "vegetation_cover_pct": "vegetation_cover_pct",
         "vegetation_score": "vegetation_score", "reaches": "reaches"})
     lacking = table.loc[~complete, ["segment_id", "bank_stability"]]
-    issues = [_incomplete_survey(dataset, segment, bank_missing=pd.isna(bank))
+    issues = [_incomplete_survey(inputs, segment, bank_missing=pd.isna(bank))
               for segment, bank in lacking.itertuples(index=False)]
     return IndicatorValues(table=table[["segment_id", "value", "n_obs", "status", "details"]],
                            issues=tuple(issues))
@@ -136,19 +132,19 @@ def _bank_per_segment(segment: pd.Series, stability: pd.Series, combine: str) ->
     }, index=pd.Index(segments, name="segment_id"))
 
 
-def _incomplete_survey(dataset, segment: str, *, bank_missing: bool):
+def _incomplete_survey(inputs: Inputs, segment: str, *, bank_missing: bool):
     table = "bank_plots" if bank_missing else "riparian_reaches"
-    return data_issue(table, "survey.incomplete", segment, dataset, segment_id=str(segment),
+    return data_issue(table, "survey.incomplete", segment, inputs, segment_id=str(segment),
                       phrase=table)
 
 
-def compute_riparian_width(dataset, context: ComputeContext) -> IndicatorValues:
+def riparian_width(inputs: Inputs, param) -> IndicatorValues:
     """Riparian width index (河岸带宽度指数, SPEC §4.1) [-].
 
     Length-weighted mean over the reaches of a segment of min(1, actual width / required width);
     reaches without both widths are left out and counted in the details.
     """
-    reaches = rows_of_segments(dataset, context, "riparian_reaches")
+    reaches = inputs["riparian_reaches"]
     ratio = (reaches["width_m"] / reaches["required_width_m"].where(
         reaches["required_width_m"] > 0)).clip(upper=1.0)
     frame = reaches.assign(ratio=ratio)
@@ -161,7 +157,7 @@ def compute_riparian_width(dataset, context: ComputeContext) -> IndicatorValues:
         ["segment_id", "value", "n_obs", "details"]])
 
 
-def compute_shoreline_violations(dataset, context: ComputeContext) -> IndicatorValues:
+def shoreline_violations(inputs: Inputs, param) -> IndicatorValues:
     """Illegal shoreline development (违规开发利用水域岸线程度, SPEC §4.1) [0–100].
 
     Three parts weighted by ``part_weights``: outfall standardisation (100 × share of outfalls
@@ -170,23 +166,23 @@ def compute_shoreline_violations(dataset, context: ComputeContext) -> IndicatorV
     A segment without outfalls scores 100 on both outfall parts. Needs both census tables
     (``outfalls`` and ``shoreline_problems``, which may be empty).
     """
-    missing = [t for t in ("outfalls", "shoreline_problems") if not given(dataset, t)]
+    missing = [t for t in ("outfalls", "shoreline_problems") if t not in inputs.given]
     if missing:  # one census without the other is worth a warning; neither is simply no data
-        issues = [data_issue(t, "census.missing", t, dataset)
+        issues = [data_issue(t, "census.missing", t, inputs)
                   for t in missing if len(missing) == 1]
         return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]),
                                issues=tuple(issues))
-    weights = context.param("part_weights")
-    deduction = parse_rule(context.param("four_problems"))
-    table = context.segments[["segment_id"]].set_index("segment_id")
-    outfalls = rows_of_segments(dataset, context, "outfalls")
+    weights = param("part_weights")
+    deduction = parse_rule(param("four_problems"))
+    table = inputs.segments[["segment_id"]].set_index("segment_id")
+    outfalls = inputs["outfalls"]
     flags = pd.DataFrame({
         "segment_id": outfalls["segment_id"], "outfalls": 1,
         "standardised": outfalls["standardised"].fillna(False).astype(int),
         "compliant": (outfalls["siting"] == "compliant").astype(int),
         "prohibited": (outfalls["siting"] == "prohibited_zone").astype(int)})
     table = table.join(flags.groupby("segment_id").sum()).fillna(0)
-    problems = rows_of_segments(dataset, context, "shoreline_problems")
+    problems = inputs["shoreline_problems"]
     by_severity = problems.groupby(["segment_id", "severity"]).size().unstack(fill_value=0)
     by_severity = by_severity.reindex(table.index, fill_value=0)
     has_outfalls = table["outfalls"] > 0
@@ -215,14 +211,14 @@ def compute_shoreline_violations(dataset, context: ComputeContext) -> IndicatorV
     return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
 
 
-def compute_lake_connectivity(dataset, context: ComputeContext) -> IndicatorValues:
+def lake_connectivity(inputs: Inputs, param) -> IndicatorValues:
     """Lake connectivity index (湖泊连通指数, SPEC §4.1) [0–100].
 
     Flow-weighted mean of the connections' rating scores (``rating_scores``: 畅通 … 完全阻隔);
     when no connection has a flow, the plain mean (the details say so).
     """
-    connections = rows_of_water_bodies(dataset, context, "lake_connections")
-    scores = context.param("rating_scores")
+    connections = inputs["lake_connections"]
+    scores = param("rating_scores")
     frame = connections.assign(score=connections["rating"].map(
         {k: float(v) for k, v in scores.items() if k not in ("source", "confidence")}),
         flow=connections["flow_m3s"].fillna(0.0), one=1.0)
@@ -238,12 +234,12 @@ def compute_lake_connectivity(dataset, context: ComputeContext) -> IndicatorValu
         ["water_body_id", "value", "n_obs", "details"]])
 
 
-def compute_lake_area_shrinkage(dataset, context: ComputeContext) -> IndicatorValues:
+def lake_area_shrinkage(inputs: Inputs, param) -> IndicatorValues:
     """Lake area shrinkage (湖泊面积萎缩比例, SPEC §4.1): (1 − current/reference) × 100 [%].
 
     A lake larger now than its reference gives a negative value (it scores as no shrinkage).
     """
-    areas = rows_of_water_bodies(dataset, context, "lake_areas")
+    areas = inputs["lake_areas"]
     reference = areas["reference_area_km2"].where(areas["reference_area_km2"] > 0)
     table = areas.assign(value=(1 - areas["current_area_km2"] / reference) * 100, n_obs=1)
     table["details"] = records(table, {"current_area_km2": "current_area_km2",
@@ -255,40 +251,46 @@ def compute_lake_area_shrinkage(dataset, context: ComputeContext) -> IndicatorVa
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(id="basin.longitudinal_connectivity", criterion="basin", name_zh="河流纵向连通指数",
               name_en="longitudinal connectivity index", applies_to=RIVER, scope="water_body",
-              inputs=("barriers", "water_bodies"), unit="1/100km",
-              compute=compute_longitudinal_connectivity,
+              inputs=InputSpec(TableInput("barriers", by="water_body"),
+                               TableInput("water_bodies", by="all")), unit="1/100km",
+              kernel=longitudinal_connectivity,
               params=NoParams,
               details=fields.LONGITUDINAL_CONNECTIVITY,
               references="SPEC §4.1 longitudinal connectivity: barriers per 100 km"),
     Indicator(id="basin.shoreline_naturalness", criterion="basin", name_zh="岸线自然状况",
               name_en="shoreline naturalness", applies_to=ALL_KINDS,
-              inputs=("bank_plots", "riparian_reaches"), unit="分",
-              compute=compute_shoreline_naturalness,
+              inputs=InputSpec(TableInput("bank_plots", by="segment"),
+                               TableInput("riparian_reaches", by="segment")), unit="分",
+              kernel=shoreline_naturalness,
               params=params.ShorelineNaturalnessParams,
               details=fields.SHORELINE_NATURALNESS,
               references="SPEC §4.1 shoreline naturalness: 0.4 bank stability + 0.6 vegetation"),
     Indicator(id="basin.riparian_width", criterion="basin", name_zh="河岸带宽度指数",
               name_en="riparian zone width index", applies_to=RIVER,
-              inputs=("riparian_reaches",), compute=compute_riparian_width,
+              inputs=InputSpec(TableInput("riparian_reaches", by="segment")),
+              kernel=riparian_width,
               params=NoParams,
               details=fields.RIPARIAN_WIDTH,
               references="SPEC §4.1 riparian width: length-weighted min(1, actual/required)"),
     Indicator(id="basin.shoreline_violations", criterion="basin",
               name_zh="违规开发利用水域岸线程度", name_en="illegal shoreline development",
-              applies_to=ALL_KINDS, inputs=("outfalls", "shoreline_problems"), unit="分",
-              compute=compute_shoreline_violations,
+              applies_to=ALL_KINDS, inputs=InputSpec(TableInput("outfalls", by="segment"),
+                                                     TableInput("shoreline_problems", by="segment")),
+              unit="分", kernel=shoreline_violations,
               params=params.ShorelineViolationsParams,
               details=fields.SHORELINE_VIOLATIONS,
               references="SPEC §4.1 shoreline violations: outfalls and 四乱"),
     Indicator(id="basin.lake_connectivity", criterion="basin", name_zh="湖泊连通指数",
               name_en="lake connectivity index", applies_to=LAKE, scope="water_body",
-              inputs=("lake_connections",), unit="分", compute=compute_lake_connectivity,
+              inputs=InputSpec(TableInput("lake_connections", by="water_body")), unit="分",
+              kernel=lake_connectivity,
               params=params.LakeConnectivityParams,
               details=fields.LAKE_CONNECTIVITY,
               references="SPEC §4.1 lake connectivity: flow-weighted rating"),
     Indicator(id="basin.lake_area_shrinkage", criterion="basin", name_zh="湖泊面积萎缩比例",
               name_en="lake area shrinkage", applies_to=LAKE, scope="water_body",
-              inputs=("lake_areas",), unit="%", compute=compute_lake_area_shrinkage,
+              inputs=InputSpec(TableInput("lake_areas", by="water_body")), unit="%",
+              kernel=lake_area_shrinkage,
               params=NoParams,
               details=fields.LAKE_AREA_SHRINKAGE,
               references="SPEC §4.1 lake area shrinkage: 1 − current/reference area"),

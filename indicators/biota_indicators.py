@@ -1,8 +1,8 @@
 """Indicators of the 生物 criterion: fish, benthos, plants, birds, plankton (SPEC §4.4).
 
-Each computes for all segments (or water bodies) at once from its raw table (benthos samples and
-taxa, fish species lists, community surveys, phytoplankton samples, macrophyte plots); a value
-supplied in ``indicator_values`` still wins.
+Each is a kernel over the inputs it declares (benthos samples and taxa, fish species lists,
+community surveys, phytoplankton samples, macrophyte plots), resolved for all segments at once by
+the engine's input stage; a value supplied in ``indicator_values`` still wins.
 """
 
 from __future__ import annotations
@@ -11,28 +11,30 @@ import numpy as np
 import pandas as pd
 
 from health_eval.indicator_params import NoParams
+from health_eval.inputs import Inputs, InputSpec, TableInput
 from health_eval.issues import Issue
 from health_eval.lookup import is_in, positions_in
 from health_eval.profile import ProfileError
-from health_eval.registry import ComputeContext, Indicator, IndicatorValues
+from health_eval.registry import Indicator, IndicatorValues
 
 from . import details as fields
 from . import params
 from .basin import ALL_KINDS, LAKE, RIVER
 from .biota import benthic_site_scores, fish_retention_table
-from .frames import data_issue, records, rows_of_segments
-from .stations import evaluation_year_rows, period_text, segment_rows
+from .frames import data_issue, period_text, records
+
+#: The parameters of the B-IBI method (:func:`.biota.benthic_ibi_table`).
+BENTHIC_PARAMS = ("metrics", "upper_percentile", "lower_percentile", "tolerant_min",
+                  "ept_orders")
 
 
-def compute_fish_retention(dataset, context: ComputeContext) -> IndicatorValues:
+def fish_retention(inputs: Inputs, param) -> IndicatorValues:
     """Fish retention index FOEI of each water body (鱼类保有指数, SPEC §4.4).
 
     A water body with current species but no historical list is ``insufficient_data`` (FOEI has
     no denominator) and gets a warning.
     """
-    species = dataset.table("fish_species")
-    species = species[is_in(species["water_body_id"], context.segments["water_body_id"])]
-    table = fish_retention_table(species).reset_index()
+    table = fish_retention_table(inputs["fish_species"]).reset_index()
     no_history = table["historical"] == 0
     details = table[["historical", "current_native", "current_non_native"]].astype(int).to_dict(
         "records")
@@ -49,7 +51,7 @@ def compute_fish_retention(dataset, context: ComputeContext) -> IndicatorValues:
 
 
 
-def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
+def benthic_ibi(inputs: Inputs, param) -> IndicatorValues:
     """Benthic IBI (大型底栖无脊椎动物生物完整性指数, SPEC §4.4): observed / expected B-IBI [-].
 
     B-IBI of every sampling site, its metrics scored against the percentiles of all sampling
@@ -58,12 +60,13 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     flagged). The expected
     B-IBI is the profile's ``expected_bibi`` when set, else the median B-IBI of the water body's
     reference sites; without either the value is ``insufficient_data``. Sites are combined per
-    segment by the station policy.
+    segment by the station policy. Params: ``bounds_from``, ``expected_bibi`` (null: from the
+    reference sites) and those of :data:`BENTHIC_PARAMS`.
     """
-    params = context.params.model_dump()     # the kernels read a mapping
-    samples = rows_of_segments(dataset, context, "benthos_samples")
-    sites = _benthic_sites(samples, context.segments)
-    bounds_from = context.param("bounds_from")
+    params = {name: param(name) for name in BENTHIC_PARAMS}
+    samples = inputs["benthos_samples"]
+    sites = _benthic_sites(samples, inputs.segments)
+    bounds_from = param("bounds_from")
     if bounds_from not in ("all_sites", "reference_sites"):
         raise ProfileError(f"indicators.biota.benthic_ibi.params.bounds_from: {bounds_from!r} is "
                            f"not all_sites or reference_sites")
@@ -71,10 +74,10 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     if bounds_from == "reference_sites" and len(sites):
         has_flagged = is_in(sites["water_body_id"], sites.loc[sites["flagged"], "water_body_id"])
         basis = sites.index[~has_flagged | sites["flagged"].to_numpy()]
-    table, _ = benthic_site_scores(samples, dataset.table("benthos_taxa"), reference=basis,
+    table, _ = benthic_site_scores(samples, inputs["benthos_taxa"], reference=basis,
                                    params=params, groups=sites["water_body_id"])
     table = table.join(sites)
-    given = params.get("expected_bibi")
+    given = param("expected_bibi")
     reference_median = table.loc[table["flagged"]].groupby("water_body_id")["bibi"].median()
     # float whatever the rows: an empty map keeps the key's string dtype
     table["expected_bibi"] = (float(given) if given is not None
@@ -82,7 +85,7 @@ def compute_benthic_ibi(dataset, context: ComputeContext) -> IndicatorValues:
     table["value"] = table["bibi"] / table["expected_bibi"].where(table["expected_bibi"] > 0)
     table["status"] = np.where(table["value"].isna(), "insufficient_data", "ok")
     lacking = sorted(set(table.loc[table["expected_bibi"].isna(), "water_body_id"]))
-    issues = tuple(data_issue("benthos_samples", "benthos.no_reference", wb, dataset,
+    issues = tuple(data_issue("benthos_samples", "benthos.no_reference", wb, inputs,
                               water_body_id=str(wb)) for wb in lacking)
     metrics = {m: m for m in params["metrics"]}
     table["reference_site"] = table["flagged"]   # flagged 是否参照点, not the bounds
@@ -133,8 +136,8 @@ def community_survey(group: str):
     rule scores both alike. The details say which was used.
     """
 
-    def compute(dataset, context: ComputeContext) -> IndicatorValues:
-        surveys = rows_of_segments(dataset, context, "community_surveys")
+    def kernel(inputs: Inputs, param) -> IndicatorValues:
+        surveys = inputs["community_surveys"]
         surveys = surveys[surveys["group"] == group]
         ratio = surveys["current_species"] / surveys["reference_species"].where(
             surveys["reference_species"] > 0)
@@ -145,68 +148,75 @@ def community_survey(group: str):
                                            "expert_score": "expert_score", "basis": "basis"})
         return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
 
-    compute.__name__ = f"compute_{group}"
-    return compute
+    kernel.__name__ = group
+    return kernel
 
 
-def compute_phytoplankton_density(dataset, context: ComputeContext) -> IndicatorValues:
-    """Phytoplankton density (浮游植物密度, SPEC §4.4): evaluation-year mean [10⁴ cells/L]."""
-    samples, links = evaluation_year_rows(dataset, context, "phytoplankton")
+def phytoplankton_density(inputs: Inputs, param) -> pd.DataFrame:
+    """Phytoplankton density (浮游植物密度, SPEC §4.4): evaluation-year mean [10⁴ cells/L] of
+    each station."""
+    samples = inputs["phytoplankton"]
     stats = samples.groupby("station_id")["density_1e4_cells_l"].agg(["mean", "count"])
     stats["period"] = period_text(samples)
-    return IndicatorValues(table=segment_rows(links, pd.DataFrame({
+    return pd.DataFrame({
         "station_id": stats.index, "value": stats["mean"].to_numpy(),
         "n_obs": stats["count"].to_numpy(),
-        "details": records(stats, {"count": "samples", "period": "period"})})))
+        "details": records(stats, {"count": "samples", "period": "period"})})
 
 
-def compute_macrophyte_cover(dataset, context: ComputeContext) -> IndicatorValues:
+def macrophyte_cover(inputs: Inputs, param) -> IndicatorValues:
     """Macrophyte cover (大型水生植物覆盖度, SPEC §4.4) of each survey plot [%].
 
     Plots are scored one by one and combined per zone by the station policy (SPEC §1.1).
     """
-    plots = rows_of_segments(dataset, context, "macrophyte_plots")
+    plots = inputs["macrophyte_plots"]
     table = plots.rename(columns={"plot_id": "station_id", "cover_pct": "value"}).assign(n_obs=1)
     table["details"] = [{"plot_id": plot} for plot in table["station_id"].tolist()]
     return IndicatorValues(table=table[["segment_id", "station_id", "value", "n_obs", "details"]])
 
 
+#: Community surveys (waterbirds, aquatic plants) of the segments evaluated.
+COMMUNITY_SURVEYS = InputSpec(TableInput("community_surveys", by="segment"))
+
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(id="biota.benthic_ibi", criterion="biota",
               name_zh="大型底栖无脊椎动物生物完整性指数", name_en="benthic index of biotic integrity",
-              applies_to=ALL_KINDS, inputs=("benthos_samples", "benthos_taxa"),
-              compute=compute_benthic_ibi,
+              applies_to=ALL_KINDS, inputs=InputSpec(TableInput("benthos_samples", by="segment"),
+                                                     TableInput("benthos_taxa", by="all")),
+              kernel=benthic_ibi,
               params=params.BenthicIbiParams,
               details=fields.BENTHIC_IBI,
               references="SPEC §4.4 benthic IBI: observed / expected B-IBI"),
     Indicator(id="biota.fish_retention", criterion="biota", name_zh="鱼类保有指数",
               name_en="fish retention index", applies_to=ALL_KINDS, scope="water_body",
-              inputs=("fish_species",), compute=compute_fish_retention,
+              inputs=InputSpec(TableInput("fish_species", by="water_body")),
+              kernel=fish_retention,
               params=NoParams,
               details=fields.FISH_RETENTION,
               references="SPEC §4.4 fish retention: native species now / historical species"),
     Indicator(id="biota.waterbirds", criterion="biota", name_zh="水鸟状况",
-              name_en="waterbird status", applies_to=ALL_KINDS, inputs=("community_surveys",),
-              compute=community_survey("waterbirds"),
+              name_en="waterbird status", applies_to=ALL_KINDS, inputs=COMMUNITY_SURVEYS,
+              kernel=community_survey("waterbirds"),
               params=NoParams,
               details=fields.COMMUNITY_SURVEY,
               references="SPEC §4.4 waterbirds: species now / reference species"),
     Indicator(id="biota.aquatic_plants", criterion="biota", name_zh="水生植物群落状况",
               name_en="aquatic plant community", applies_to=RIVER,
-              inputs=("community_surveys",),
-              compute=community_survey("aquatic_plants"),
+              inputs=COMMUNITY_SURVEYS, kernel=community_survey("aquatic_plants"),
               params=NoParams,
               details=fields.COMMUNITY_SURVEY,
               references="SPEC §4.4 aquatic plants: species now / reference species"),
     Indicator(id="biota.phytoplankton_density", criterion="biota", name_zh="浮游植物密度",
-              name_en="phytoplankton density", applies_to=LAKE, inputs=("phytoplankton",),
-              unit="10^4 cells/L", compute=compute_phytoplankton_density,
+              name_en="phytoplankton density", applies_to=LAKE,
+              inputs=InputSpec(TableInput("phytoplankton")),
+              unit="10^4 cells/L", kernel=phytoplankton_density,
               params=NoParams,
               details=fields.PHYTOPLANKTON_DENSITY,
               references="SPEC §4.4 phytoplankton density: mean density"),
     Indicator(id="biota.macrophyte_cover", criterion="biota", name_zh="大型水生植物覆盖度",
-              name_en="macrophyte cover", applies_to=LAKE, inputs=("macrophyte_plots",),
-              unit="%", compute=compute_macrophyte_cover,
+              name_en="macrophyte cover", applies_to=LAKE,
+              inputs=InputSpec(TableInput("macrophyte_plots", by="segment")),
+              unit="%", kernel=macrophyte_cover,
               params=NoParams,
               details=fields.MACROPHYTE_COVER,
               references="SPEC §4.4 macrophyte cover: surveyed cover"),

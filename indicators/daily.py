@@ -13,9 +13,7 @@ import pandas as pd
 
 from health_eval.issues import Issue
 
-from .frames import records
 from .hydrology import daily_coverage
-from .stations import segment_rows
 
 
 def checked_coverage(dataset, table: str, rows: pd.DataFrame, value: str, min_coverage: float
@@ -65,14 +63,35 @@ def coverage_details(coverage: pd.DataFrame) -> pd.Series:
                            coverage["coverage"])], index=coverage.index, dtype=object)
 
 
-def daily_station_rows(links: pd.DataFrame, table: pd.DataFrame,
-                        detail_columns: dict[str, str]) -> pd.DataFrame:
-    """Segment rows of a daily-series indicator: value, days used, status and details."""
-    table = table.copy()
-    table.loc[~table["sufficient"], "value"] = np.nan
-    status = np.where(~table["sufficient"] | table["value"].isna(), "insufficient_data", "ok")
-    details = [dict(station_id=station, **c, **d) for station, c, d in zip(
-        table.index, coverage_details(table), records(table, detail_columns))]
-    return segment_rows(links, pd.DataFrame({
-        "station_id": table.index, "value": table["value"].to_numpy(),
-        "n_obs": table["days_with_data"].to_numpy(), "status": status, "details": details}))
+def coverage_applied(table: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """Per-station rows of a daily-series indicator with the minimum-data rule applied.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per station of the series: ``station_id``, ``value`` and optionally
+        ``details`` (a dict per station).
+    coverage : DataFrame
+        :func:`checked_coverage` of the series.
+
+    Returns
+    -------
+    DataFrame
+        ``station_id, value, n_obs, status, details`` for every station of ``coverage``: a
+        station below its minimum coverage has no value; it and a station without a value are
+        ``insufficient_data``; ``n_obs`` is the days with data; the details start with the
+        station and its coverage.
+    """
+    joined = coverage.join(table.set_index("station_id"))
+    value = joined["value"].to_numpy(dtype=float).copy()
+    sufficient = joined["sufficient"].to_numpy(dtype=bool)
+    value[~sufficient] = np.nan
+    own = (joined["details"].tolist() if "details" in joined
+           else [{} for _ in range(len(joined))])
+    details = [dict(station_id=station, **c, **(d if isinstance(d, dict) else {}))
+               for station, c, d in zip(joined.index, coverage_details(joined), own)]
+    return pd.DataFrame({
+        "station_id": joined.index, "value": value,
+        "n_obs": joined["days_with_data"].to_numpy(),
+        "status": np.where(~sufficient | np.isnan(value), "insufficient_data", "ok"),
+        "details": details})

@@ -12,16 +12,6 @@ from health_eval.issues import Issue
 from health_eval.lookup import is_in, per_row
 
 
-def rows_of_segments(dataset, context, table: str) -> pd.DataFrame:
-    """Rows of ``table`` (keyed by ``segment_id``) that belong to the segments computed."""
-    return dataset.table(table)[computed_rows(dataset, context, table, "segment_id")]
-
-
-def rows_of_water_bodies(dataset, context, table: str) -> pd.DataFrame:
-    """Rows of ``table`` (keyed by ``water_body_id``) that belong to the water bodies computed."""
-    return dataset.table(table)[computed_rows(dataset, context, table, "water_body_id")]
-
-
 def computed_rows(dataset, context, table: str, key: str) -> np.ndarray:
     """Whether each row of ``table`` has a ``key`` (``segment_id`` or ``water_body_id``) of the
     segments computed (a missing key never has).
@@ -114,3 +104,60 @@ def data_issue(table: str, rule: str, value: str, dataset, **fields) -> Issue:
     """The issue of catalogue rule ``rule`` about ``table`` met while computing, located at its
     file and sheet; ``fields`` are the issue's keys and its rule's template fields."""
     return Issue.of(rule, table=table, value=value, **dataset.location(table), **fields)
+
+
+def period_text(dates: pd.DataFrame, key: str = "station_id",
+                codes: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series:
+    """``first–last`` date (ISO) of each ``key`` group's ``date`` column.
+
+    Parameters
+    ----------
+    dates : DataFrame
+        ``key`` and ``date`` (datetime64; NaT is skipped).
+    key : str
+        The column grouped by (missing keys are left out).
+    codes : (ndarray of int, Index), optional
+        ``dates[key]`` already factorised as ``pd.factorize(..., sort=True)`` gives it (the
+        distinct keys may include some of no row); by default it is factorised here.
+
+    Returns
+    -------
+    Series of str
+        Indexed by the distinct keys (sorted, named ``key``); NaN for a group without a date.
+    """
+    if codes is None:
+        codes = pd.factorize(dates[key], sort=True)
+    code, keys = codes
+    first, last, present = _date_span(code, dates["date"].to_numpy(), len(keys))
+    index = keys[present].rename(key)
+    return (pd.Series(first[present], index=index).dt.strftime("%Y-%m-%d") + "–"
+            + pd.Series(last[present], index=index).dt.strftime("%Y-%m-%d"))
+
+
+def _date_span(code: np.ndarray, dates: np.ndarray, groups: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Earliest and latest of ``dates`` (datetime64) in each of ``groups`` groups.
+
+    Parameters
+    ----------
+    code : ndarray of int
+        Each date's group, 0 … ``groups - 1``, or -1 for none.
+    dates : ndarray of datetime64
+    groups : int
+
+    Returns
+    -------
+    (ndarray of datetime64, ndarray of datetime64, ndarray of bool)
+        First and last date of each group (NaT where all of its dates are NaT), and whether the
+        group has a row at all.
+    """
+    nat, latest = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    ticks = dates.view(np.int64)
+    # one slot more than there are groups: code -1 indexes it, and it is dropped at the end
+    first = np.full(groups + 1, latest)
+    last = np.full(groups + 1, nat)
+    np.minimum.at(first, code, np.where(np.isnat(dates), latest, ticks))
+    np.maximum.at(last, code, ticks)           # NaT is the smallest tick: never the latest
+    first[last == nat] = nat                   # a group whose dates are all NaT
+    present = np.bincount(code + 1, minlength=groups + 1)[1:] > 0
+    return first[:-1].view(dates.dtype), last[:-1].view(dates.dtype), present

@@ -67,10 +67,7 @@ def effective_values(samples: pd.DataFrame, below_detection: str = "half"
             f"got {below_detection!r}"
         )
     effective = _floats(samples["value"]).copy()
-    if "below_detection" in samples.columns:
-        bd = samples["below_detection"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    else:
-        bd = np.zeros(len(samples), dtype=bool)
+    bd = _flags(samples)
     # only the below-detection rows change: no temporaries over millions of samples
     below = np.flatnonzero(bd)
     limit = (_floats(samples["detection_limit"])[below] if "detection_limit" in samples.columns
@@ -79,6 +76,16 @@ def effective_values(samples: pd.DataFrame, below_detection: str = "half"
     effective[below] = BELOW_DETECTION_POLICIES[below_detection] * np.where(
         np.isnan(limit), measured, limit)
     return effective, bd
+
+
+def _flags(samples: pd.DataFrame) -> np.ndarray:
+    """The ``below_detection`` flag of each sample (bool; a missing flag or column: False)."""
+    if "below_detection" not in samples.columns:
+        return np.zeros(len(samples), dtype=bool)
+    flags = samples["below_detection"]
+    if flags.dtype == np.bool_:      # plain flags already (the input stage's): no copy
+        return flags.to_numpy()
+    return flags.astype("boolean").fillna(False).to_numpy(dtype=bool)
 
 
 def _floats(column: pd.Series) -> np.ndarray:
@@ -91,7 +98,7 @@ def _floats(column: pd.Series) -> np.ndarray:
 def station_means(
     samples: pd.DataFrame,
     *,
-    below_detection: str = "half",
+    below_detection: str | None = "half",
     parameters: Sequence[str] | None = None,
     station_codes: tuple[np.ndarray, pd.Index] | None = None,
     parameter_codes: tuple[np.ndarray, pd.Index] | None = None,
@@ -115,8 +122,10 @@ def station_means(
         ``value`` (float) [unit of the parameter: mg/L, pH dimensionless, 个/L],
         ``below_detection`` (bool, optional: missing column or NA → False) and
         ``detection_limit`` (float, optional) [unit of the parameter].
-    below_detection : {"half", "limit"}
-        Below-detection policy [-]: substitute half the detection limit, or the limit itself.
+    below_detection : {"half", "limit"} or None
+        Below-detection policy [-]: substitute half the detection limit, or the limit itself;
+        None when ``value`` holds the substituted values already (``below_detection`` still
+        flags the samples, for the counts).
     parameters : sequence of str, optional
         Keep only these parameter codes; the result then has exactly these columns, in this
         order (all-NaN mean and zero counts for a parameter without samples). By default every
@@ -145,7 +154,10 @@ def station_means(
     if missing:
         raise KeyError(f"samples lack column(s) {missing}")
 
-    effective, bd = effective_values(samples, below_detection)
+    if below_detection is None:    # substituted already (the engine's input stage)
+        effective, bd = _floats(samples["value"]), _flags(samples)
+    else:
+        effective, bd = effective_values(samples, below_detection)
     used = ~np.isnan(effective)
 
     keep = used & samples["station_id"].notna().to_numpy() & samples["parameter"].notna().to_numpy()

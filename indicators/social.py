@@ -1,8 +1,9 @@
 """Indicators of the 社会服务功能 criterion: flood control, supply, use, satisfaction (SPEC §4.5).
 
-Each computes for all segments at once from its raw table (dike reaches, intake daily supply,
-drinking-source samples, shoreline lengths, navigation days, questionnaires); a value supplied in
-``indicator_values`` still wins.
+Each is a kernel over the inputs it declares (dike reaches, intake daily supply,
+drinking-source samples, shoreline lengths, navigation days, questionnaires), resolved for all
+segments at once by the engine's input stage; a value supplied in ``indicator_values`` still
+wins.
 """
 
 from __future__ import annotations
@@ -13,22 +14,20 @@ import numpy as np
 import pandas as pd
 
 from health_eval.indicator_params import NoParams
+from health_eval.inputs import DailyCoverage, Inputs, InputSpec, TableInput
 from health_eval.lookup import is_in, positions_in
-from health_eval.registry import ComputeContext, Indicator, IndicatorValues
+from health_eval.registry import Indicator, IndicatorValues
 
 from . import details as fields
 from . import params
 from .basin import ALL_KINDS, RIVER
-from .daily import checked_coverage, daily_station_rows
-from .frames import data_issue, iso_dates, records, rows_of_segments, weighted_mean
+from .frames import data_issue, iso_dates, records, weighted_mean
 from .gb3838 import classify, evaluated_parameters
 from .hydrology import days_meeting_share
-from .samples import effective_values
-from .stations import evaluation_year_rows, segment_rows
 from .survey import public_satisfaction
 
 
-def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorValues:
+def public_satisfaction_kernel(inputs: Inputs, param) -> IndicatorValues:
     """Public satisfaction (公众满意度, SPEC §4.5) of every segment.
 
     A segment with at least ``min_responses`` responses of its own is scored from them; every
@@ -37,15 +36,15 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     whole water body give ``insufficient_data`` and a ``survey.too_few`` warning. Params: ``respondent_weights``,
     ``min_responses``.
     """
-    weights = context.param("respondent_weights")
-    minimum = int(context.param("min_responses"))
-    responses = dataset.table("questionnaires")
-    responses = responses[is_in(responses["water_body_id"], context.segments["water_body_id"])]
+    weights = param("respondent_weights")
+    minimum = int(param("min_responses"))
+    responses = inputs["questionnaires"]
+    segments = inputs.segments
     own = _survey(responses[responses["segment_id"].notna()], "segment_id", weights, "segment")
-    own = own[(own["n_obs"] >= minimum) & is_in(own["segment_id"], context.segments["segment_id"])]
+    own = own[(own["n_obs"] >= minimum) & is_in(own["segment_id"], segments["segment_id"])]
     whole = _survey(responses, "water_body_id", weights, "water_body")
-    others = context.segments.loc[~is_in(context.segments["segment_id"], own["segment_id"]),
-                                  ["segment_id", "water_body_id"]]
+    others = segments.loc[~is_in(segments["segment_id"], own["segment_id"]),
+                          ["segment_id", "water_body_id"]]
     at = positions_in(others["water_body_id"], whole["water_body_id"])
     broadcast = whole.iloc[at[at >= 0]].assign(   # the water body's row, one per segment
         water_body_id=others["segment_id"].array[at >= 0]).rename(
@@ -54,7 +53,7 @@ def compute_public_satisfaction(dataset, context: ComputeContext) -> IndicatorVa
     rows["status"] = ["insufficient_data" if n < minimum else "ok"
                       for n in rows["n_obs"].tolist()]
     few = whole[whole["n_obs"] < minimum]
-    issues = tuple(data_issue("questionnaires", "survey.too_few", str(wb), dataset,
+    issues = tuple(data_issue("questionnaires", "survey.too_few", str(wb), inputs,
                               water_body_id=str(wb), count=int(n), n=n, minimum=minimum)
                    for wb, n in zip(few["water_body_id"], few["n_obs"].astype(int)))
     return IndicatorValues(table=rows, issues=issues)
@@ -88,12 +87,12 @@ def _pair_counts(first: np.ndarray, second: np.ndarray, n_first: int, n_second: 
     return np.bincount(pairs, minlength=n_first * n_second).reshape(n_first, n_second)
 
 
-def compute_flood_control(dataset, context: ComputeContext) -> IndicatorValues:
+def flood_control(inputs: Inputs, param) -> IndicatorValues:
     """Flood-control compliance (防洪达标率, SPEC §4.5): Σ(L·T·B)/Σ(L·T) × 100 [%].
 
     L reach length [km], T design return period [a], B = 1 where the reach meets its standard.
     """
-    reaches = rows_of_segments(dataset, context, "dike_reaches")
+    reaches = inputs["dike_reaches"]
     frame = reaches.assign(
         weight=reaches["length_km"] * reaches["design_return_period_yr"],
         met=reaches["meets_standard"].astype("boolean").astype(float) * 100)
@@ -107,43 +106,40 @@ def compute_flood_control(dataset, context: ComputeContext) -> IndicatorValues:
         ["segment_id", "value", "n_obs", "details"]])
 
 
-def compute_water_supply(dataset, context: ComputeContext) -> IndicatorValues:
+def water_supply(inputs: Inputs, param) -> pd.DataFrame:
     """Water-supply assurance (供水水量保证程度, SPEC §4.5) of each intake [%].
 
     100 × share of the evaluation year's days on which the supply (flow or level) reached the
-    design value; series below ``min_coverage`` are ``insufficient_data``.
+    design value; series below ``min_coverage`` are ``insufficient_data`` (the engine's
+    minimum-data rule). One row per station of the series.
     """
-    daily, links = evaluation_year_rows(dataset, context, "water_supply",
-                                        columns=("evaluation_year",))
-    coverage, gaps = checked_coverage(dataset, "water_supply", daily, "value",
-                                      float(context.param("min_coverage")))
-    table = coverage.join(days_meeting_share(daily, "station_id", "value", "design_value"))
+    daily = inputs["water_supply"]
+    table = days_meeting_share(daily, "station_id", "value", "design_value")
     table["value"] = table["share"] * 100
-    rows = daily_station_rows(links, table, {"days_meeting": "days_meeting", "days": "days"})
-    return IndicatorValues(table=rows, issues=tuple(gaps))
+    return pd.DataFrame({"station_id": table.index, "value": table["value"].to_numpy(),
+                         "details": records(table, {"days_meeting": "days_meeting",
+                                                    "days": "days"})})
 
 
-def compute_drinking_source(dataset, context: ComputeContext) -> IndicatorValues:
+def drinking_source(inputs: Inputs, param) -> pd.DataFrame:
     """Drinking-source compliance (集中式饮用水水源地水质达标率, SPEC §4.5) of each source [%].
 
     Each sampling event (station and date) meets the standard when its GB 3838 class (the
     evaluated basic items of the water-body kind) is no worse than ``standard_class`` and every
     supplementary item is within ``supplementary_limits``; value = 100 × events meeting / events.
-    Below-detection values enter by the profile's policy.
+    Below-detection values enter by the profile's policy (the input stage). One row per
+    station with events.
     """
-    samples, links = evaluation_year_rows(dataset, context, "drinking_source_samples",
-                                          columns=("kind",))
-    value, _ = effective_values(samples, context.policies.below_detection)
-    limits = {k: float(v) for k, v in context.param("supplementary_limits").items()
+    samples = inputs["drinking_source_samples"]
+    limits = {k: float(v) for k, v in param("supplementary_limits").items()
               if k not in ("source", "confidence")}
-    standard = int(context.param("standard_class"))
+    standard = int(param("standard_class"))
     station_code, stations = pd.factorize(samples["station_id"], sort=True)
     events = [_judged_events(part, kind, limits, standard)       # at most three kinds
-              for kind, part in samples.assign(value=value, station=station_code).groupby("kind")]
+              for kind, part in samples.assign(station=station_code).groupby("kind")]
     if not events:
-        return IndicatorValues(table=pd.DataFrame(columns=["segment_id", "value"]))
-    return IndicatorValues(table=segment_rows(links, _station_compliance(
-        pd.concat(events, ignore_index=True), stations)))
+        return pd.DataFrame(columns=["station_id", "value"])
+    return _station_compliance(pd.concat(events, ignore_index=True), stations)
 
 
 def _judged_events(samples: pd.DataFrame, kind: str, limits: dict[str, float],
@@ -176,9 +172,17 @@ def _judged_events(samples: pd.DataFrame, kind: str, limits: dict[str, float],
     over = extra.gt(pd.Series(limits).reindex(extra.columns)).to_numpy()
     worse = classes["wq_class"].fillna(0).gt(standard).to_numpy()
     fails = worse | over.any(axis=1)
-    names = extra.columns.to_numpy(dtype=object)
-    failing = [sorted(set(limiting if bad else ()).union(names[row])) if fail else []
-               for limiting, bad, row, fail in zip(classes["limiting"], worse, over, fails)]
+    names = extra.columns.tolist()
+    failing = np.empty(len(events), dtype=object)
+    failing[:] = [[]] * len(events)         # read-only: only the failed events' lists are used
+    # the names of the limits exceeded, per failed event, from the positions of ``over``
+    row, column = np.nonzero(over)
+    exceeded: dict[int, list[str]] = {}
+    for r, c in zip(row.tolist(), column.tolist()):
+        exceeded.setdefault(r, []).append(names[c])
+    limiting = classes["limiting"].tolist()
+    for r in np.flatnonzero(fails).tolist():
+        failing[r] = sorted(set(limiting[r] if worse[r] else ()).union(exceeded.get(r, ())))
     return events.assign(meets=~fails, failing=failing)
 
 
@@ -253,9 +257,9 @@ def _station_compliance(events: pd.DataFrame, stations: pd.Index) -> pd.DataFram
                          "n_obs": counted[with_events], "details": details})
 
 
-def compute_shoreline_management(dataset, context: ComputeContext) -> IndicatorValues:
+def shoreline_management(inputs: Inputs, param) -> IndicatorValues:
     """Shoreline use management index (岸线利用管理指数, SPEC §4.5): (Lo − Lu + Lr)/Lo [-]."""
-    lengths = rows_of_segments(dataset, context, "shoreline_lengths")
+    lengths = inputs["shoreline_lengths"]
     total = lengths["shoreline_km"].where(lengths["shoreline_km"] > 0)
     table = lengths.assign(value=(total - lengths["developed_km"] + lengths["legalised_km"])
                            / total, n_obs=1)
@@ -265,9 +269,9 @@ def compute_shoreline_management(dataset, context: ComputeContext) -> IndicatorV
     return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
 
 
-def compute_navigation(dataset, context: ComputeContext) -> IndicatorValues:
+def navigation(inputs: Inputs, param) -> IndicatorValues:
     """Navigation assurance (通航保证率, SPEC §4.5): days navigable to standard / days [%]."""
-    days = rows_of_segments(dataset, context, "navigation")
+    days = inputs["navigation"]
     period = days["days_in_period"].where(days["days_in_period"] > 0)
     table = days.assign(value=100 * days["days_meeting_standard"] / period,
                         n_obs=days["days_in_period"])
@@ -279,41 +283,47 @@ def compute_navigation(dataset, context: ComputeContext) -> IndicatorValues:
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(id="social.flood_control", criterion="social", name_zh="防洪达标率",
               name_en="flood control compliance", applies_to=ALL_KINDS,
-              inputs=("dike_reaches",), unit="%",
-              compute=compute_flood_control,
+              inputs=InputSpec(TableInput("dike_reaches", by="segment")), unit="%",
+              kernel=flood_control,
               params=NoParams,
               details=fields.FLOOD_CONTROL,
               references="SPEC §4.5 flood control: Σ(L·T·B)/Σ(L·T)"),
     Indicator(id="social.water_supply", criterion="social", name_zh="供水水量保证程度",
               name_en="water supply assurance", applies_to=ALL_KINDS,
-              inputs=("water_supply", "stations"), unit="%",
-              compute=compute_water_supply,
+              inputs=InputSpec(TableInput("water_supply", carry=("evaluation_year",),
+                                          minimum=DailyCoverage("value")),
+                               TableInput("stations", by="all")), unit="%",
+              kernel=water_supply,
               params=params.WaterSupplyParams,
               details=fields.WATER_SUPPLY,
               references="SPEC §4.5 water supply: share of days meeting design supply"),
     Indicator(id="social.drinking_source", criterion="social",
               name_zh="集中式饮用水水源地水质达标率", name_en="drinking-water source compliance",
-              applies_to=ALL_KINDS, inputs=("drinking_source_samples", "stations"), unit="%",
-              compute=compute_drinking_source,
+              applies_to=ALL_KINDS, inputs=InputSpec(
+                  TableInput("drinking_source_samples", carry=("kind",), below_detection=True),
+                  TableInput("stations", by="all")), unit="%",
+              kernel=drinking_source,
               params=params.DrinkingSourceParams,
               details=fields.DRINKING_SOURCE,
               references="SPEC §4.5 drinking source: share of evaluations meeting the standard"),
     Indicator(id="social.shoreline_management", criterion="social", name_zh="岸线利用管理指数",
               name_en="shoreline use management index", applies_to=ALL_KINDS,
-              inputs=("shoreline_lengths",),
-              compute=compute_shoreline_management,
+              inputs=InputSpec(TableInput("shoreline_lengths", by="segment")),
+              kernel=shoreline_management,
               params=NoParams,
               details=fields.SHORELINE_MANAGEMENT,
               references="SPEC §4.5 shoreline management: (Lo − Lu + Lr)/Lo"),
     Indicator(id="social.navigation", criterion="social", name_zh="通航保证率",
-              name_en="navigation assurance", applies_to=RIVER, inputs=("navigation",), unit="%",
-              compute=compute_navigation,
+              name_en="navigation assurance", applies_to=RIVER,
+              inputs=InputSpec(TableInput("navigation", by="segment")), unit="%",
+              kernel=navigation,
               params=NoParams,
               details=fields.NAVIGATION,
               references="SPEC §4.5 navigation: share of the year navigable to standard"),
     Indicator(id="social.public_satisfaction", criterion="social", name_zh="公众满意度",
-              name_en="public satisfaction", applies_to=ALL_KINDS, inputs=("questionnaires",),
-              unit="分", compute=compute_public_satisfaction,
+              name_en="public satisfaction", applies_to=ALL_KINDS,
+              inputs=InputSpec(TableInput("questionnaires", by="water_body")),
+              unit="分", kernel=public_satisfaction_kernel,
               params=params.PublicSatisfactionParams,
               details=fields.PUBLIC_SATISFACTION,
               references="SPEC §4.5 public satisfaction: respondent-weighted mean score"),

@@ -2,8 +2,9 @@
 
 SPEC §1.1: several stations or plots in one segment are scored one by one and combined by the
 profile's station policy; a segment without a station of its own may use its neighbour's (the
-``station_fallback`` policy). Every indicator that reads a station table (samples, daily flows,
-levels, intakes) goes through :func:`evaluation_year_rows`, so the rules are the same for all.
+``station_fallback`` policy). Every station table an indicator declares (samples, daily flows,
+levels, intakes) is read through :func:`station_rows` by the input stage
+(:mod:`health_eval.input_stage`), so the rules are the same for all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from health_eval.inputs import EVALUATION_YEAR, Period
 from health_eval.lookup import is_in, per_row, positions_in, row_years, station_years
 
 
@@ -39,47 +41,91 @@ def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
         ``segment_id, station_id, borrowed_from``: ``borrowed_from`` is the neighbour segment
         whose station was used, <NA> for a segment's own stations.
     """
-    segment_ids = segments["segment_id"]
-    at_segment, at_station = _matches(segment_ids, stations["segment_id"])
-    frames = [_links(segment_ids, stations, at_segment, at_station, borrowed_from=None)]
-    if fallback == "neighbour" and "neighbour_segment_id" in segments:
-        served = np.zeros(len(segments), dtype=bool)
-        served[at_segment] = True
-        lacking = ~served & segments["neighbour_segment_id"].notna().to_numpy(dtype=bool)
-        neighbours = segments["neighbour_segment_id"][lacking]
-        at_lacking, at_station = _matches(neighbours, stations["segment_id"])
-        frames.append(_links(segment_ids[lacking], stations, at_lacking, at_station,
-                             borrowed_from=neighbours))
-    return pd.concat(frames, ignore_index=True)
+    return serving_links(station_pairs(stations, segments), np.ones(len(stations), dtype=bool),
+                         fallback)
 
 
-def _links(segment_ids: pd.Series, stations: pd.DataFrame, at_segment: np.ndarray,
-           at_station: np.ndarray, borrowed_from: pd.Series | None) -> pd.DataFrame:
-    """``segment_id, station_id, borrowed_from`` (all strings) of matched pairs.
+class StationPairs(NamedTuple):
+    """Every (segment, station) pair that may serve: the segment's own stations and its
+    neighbour's, as positions, worked out once for all station tables (see
+    :func:`serving_links`).
+
+    Attributes
+    ----------
+    own_segment, own_station : ndarray of int
+        Positions in ``segments`` and ``stations`` of each station in its segment (by segment,
+        then station).
+    lent_segment, lent_station : ndarray of int
+        The same for each station of a segment's ``neighbour_segment_id``.
+    segment_ids, station_ids, neighbour_ids : ExtensionArray of str
+        ``segments["segment_id"]``, ``stations["station_id"]`` and
+        ``segments["neighbour_segment_id"]`` as strings (<NA> where missing).
+    """
+
+    own_segment: np.ndarray
+    own_station: np.ndarray
+    lent_segment: np.ndarray
+    lent_station: np.ndarray
+    segment_ids: pd.api.extensions.ExtensionArray
+    station_ids: pd.api.extensions.ExtensionArray
+    neighbour_ids: pd.api.extensions.ExtensionArray
+
+
+def station_pairs(stations: pd.DataFrame, segments: pd.DataFrame) -> StationPairs:
+    """The :class:`StationPairs` of ``stations`` (``station_id, segment_id``) and ``segments``
+    (``segment_id`` and optionally ``neighbour_segment_id``)."""
+    own_segment, own_station = _matches(segments["segment_id"], stations["segment_id"])
+    neighbour = (segments["neighbour_segment_id"] if "neighbour_segment_id" in segments
+                 else pd.Series(pd.NA, index=segments.index, dtype="string"))
+    has_neighbour = neighbour.notna().to_numpy(dtype=bool)
+    at, lent_station = _matches(neighbour[has_neighbour], stations["segment_id"])
+    return StationPairs(own_segment, own_station, np.flatnonzero(has_neighbour)[at],
+                        lent_station, segments["segment_id"].astype("string").array,
+                        stations["station_id"].astype("string").array,
+                        neighbour.astype("string").array)
+
+
+def serving_links(pairs: StationPairs, serving: np.ndarray, fallback: str) -> pd.DataFrame:
+    """``segment_id, station_id, borrowed_from`` of the stations that serve each segment.
 
     Parameters
     ----------
-    segment_ids : Series
-        The segments served.
-    stations : DataFrame
-        ``station_id`` of every station.
-    at_segment, at_station : ndarray of int
-        Positions of each pair in ``segment_ids`` and ``stations`` (:func:`_matches`).
-    borrowed_from : Series or None
-        The neighbour whose stations each of ``segment_ids`` borrows; None for own stations
-        (<NA>).
+    pairs : StationPairs
+    serving : ndarray of bool
+        Per station (row of the stations of ``pairs``): whether it can serve (has data for the
+        indicator at hand).
+    fallback : {"neighbour", "none"}
+        ``neighbour``: a segment without a serving station of its own takes its neighbour's
+        serving stations; ``none`` never borrows.
+
+    Returns
+    -------
+    DataFrame
+        Own stations first (by segment, then station), then borrowed ones; ``borrowed_from``
+        is the lending neighbour, <NA> for own stations.
     """
+    keep = serving[pairs.own_station]
+    own_segment, own_station = pairs.own_segment[keep], pairs.own_station[keep]
+    frames = [_links(pairs, own_segment, own_station, lent=False)]
+    if fallback == "neighbour":
+        served = np.zeros(len(pairs.segment_ids), dtype=bool)
+        served[own_segment] = True
+        keep = serving[pairs.lent_station] & ~served[pairs.lent_segment]
+        frames.append(_links(pairs, pairs.lent_segment[keep], pairs.lent_station[keep],
+                             lent=True))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _links(pairs: StationPairs, at_segment: np.ndarray, at_station: np.ndarray, *,
+           lent: bool) -> pd.DataFrame:
+    """``segment_id, station_id, borrowed_from`` (all strings) of the pairs at ``at_segment``
+    and ``at_station``; ``borrowed_from`` the segment's neighbour where ``lent``, else <NA>."""
     index = pd.RangeIndex(len(at_segment))
-    lent = (pd.Series(pd.NA, index=index, dtype="string") if borrowed_from is None
-            else _taken_strings(borrowed_from, at_segment, index))
-    return pd.DataFrame({"segment_id": _taken_strings(segment_ids, at_segment, index),
-                         "station_id": _taken_strings(stations["station_id"], at_station, index),
-                         "borrowed_from": lent})
-
-
-def _taken_strings(values: pd.Series, at: np.ndarray, index: pd.RangeIndex) -> pd.Series:
-    """``values`` at positions ``at``, as strings, on ``index``."""
-    return pd.Series(values.astype("string").array.take(at), index=index)
+    lender = (pd.Series(pairs.neighbour_ids.take(at_segment), index=index) if lent
+              else pd.Series(pd.NA, index=index, dtype="string"))
+    return pd.DataFrame({"segment_id": pd.Series(pairs.segment_ids.take(at_segment), index=index),
+                         "station_id": pd.Series(pairs.station_ids.take(at_station), index=index),
+                         "borrowed_from": lender})
 
 
 def _matches(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -105,17 +151,17 @@ def _matches(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]
     return at_left, grouped[np.repeat(first, count) + within]
 
 
-#: Columns of a station's water body that :func:`evaluation_year_rows` can carry onto its rows.
+#: Columns of a station's water body that :func:`station_rows` can carry onto its rows.
 PLACE_COLUMNS = ("kind", "evaluation_year")
 
 
 class _YearSelection(NamedTuple):
-    """Which rows of a station table :func:`evaluation_year_rows` keeps, and whose they are.
+    """Which rows of a station table :func:`station_rows` keeps, and whose they are.
 
     Attributes
     ----------
     keep : ndarray of bool
-        One flag per row of the table: at a serving station, dated in its evaluation year.
+        One flag per row of the table: at a serving station, dated in its period.
     home_position : ndarray of int
         Of each kept row, its station's row in ``home``.
     home : DataFrame
@@ -130,10 +176,13 @@ class _YearSelection(NamedTuple):
     links: pd.DataFrame
 
 
-def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str] = (),
-                         reads: Sequence[str] | None = None
-                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows of a station table in the evaluation year, and the segments each station serves.
+def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YEAR,
+                 fallback: str | None = None, carry: Sequence[str] = (),
+                 reads: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of a station table in their period, and the segments each station serves.
+
+    The input stage's station policy (:mod:`health_eval.input_stage`): one selection per table,
+    period and fallback for all segments of ``context``.
 
     Parameters
     ----------
@@ -143,7 +192,12 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
     table : str
         A table keyed by ``station_id`` with a ``date`` column (``wq_samples``, ``daily_flow``,
         ``water_level``, ``water_supply``, ``phytoplankton``, ``drinking_source_samples``).
-    columns : sequence of str
+    period : Period
+        The dates kept, relative to the evaluation year of the station's own water body.
+    fallback : {"neighbour", "none"} or None
+        Whether a segment without a station of its own borrows its neighbour's; None follows
+        the profile's ``station_fallback`` policy.
+    carry : sequence of str
         Columns to carry onto every row: of the station's water body (:data:`PLACE_COLUMNS`:
         ``kind``, ``evaluation_year``) or of the ``stations`` table (``mean_flow_m3s``…). Only
         what is asked for is carried: a column repeated over millions of samples costs.
@@ -154,49 +208,44 @@ def evaluation_year_rows(dataset, context, table: str, *, columns: Sequence[str]
     Returns
     -------
     (rows, links)
-        ``rows``: the table's rows at serving stations dated in the evaluation year of the
-        station's own water body, with ``columns`` added;
-        ``links``: ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
-        Both are shared with the other indicators of the evaluation
-        (:meth:`ComputeContext.memo`, key ``("evaluation_year_rows", table, columns, reads)``;
-        the selection of rows behind them, key ``("evaluation_year_selection", table)``, is
-        shared by every ``columns`` and ``reads``): read-only. Rows outside the evaluation year
-        are left out here and reported, once per table and station, by
+        ``rows``: the table's rows at serving stations dated in the period, with ``carry``
+        added; ``links``: ``segment_id, station_id, borrowed_from`` (see
+        :func:`assign_stations`). Both are shared with the other indicators of the evaluation
+        (:meth:`ComputeContext.memo`): read-only. Rows outside the evaluation year are
+        reported, once per table and station, by
         :func:`health_eval.validation.validate_dataset` (rule ``date.outside_evaluation_year``).
     """
+    fallback = fallback or context.policies.station_fallback
     reads = None if reads is None else tuple(reads)
-    return context.memo(("evaluation_year_rows", table, tuple(columns), reads),
-                        lambda: _evaluation_year_rows(dataset, context, table, tuple(columns),
-                                                      reads))
+    key = ("station_rows", table, period, fallback, tuple(carry), reads)
+    return context.memo(key, lambda: _station_rows(dataset, context, table, period, fallback,
+                                                   tuple(carry), reads))
 
 
-def evaluation_year_links(dataset, context, table: str) -> pd.DataFrame:
-    """The ``links`` of :func:`evaluation_year_rows` (which segments each station serves),
-    without building its rows."""
-    return _year_selection(dataset, context, table).links
-
-
-def evaluation_year_codes(dataset, context, table: str, column: str
-                          ) -> tuple[np.ndarray, pd.Index]:
-    """``column`` of the rows of :func:`evaluation_year_rows` as ``pd.factorize(...,
-    sort=True)`` gives it: each row's code, and the distinct values sorted (which may include
-    values of no row).
+def station_row_codes(dataset, context, table: str, column: str, *,
+                      period: Period = EVALUATION_YEAR, fallback: str | None = None
+                      ) -> tuple[np.ndarray, pd.Index]:
+    """``column`` of the rows of :func:`station_rows` as ``pd.factorize(..., sort=True)``
+    gives it: each row's code, and the distinct values sorted (which may include values of no
+    row).
 
     Taken from the whole table's factorisation, which validation and every profile share
     (:meth:`~health_eval.dataset.Dataset.factorized`), so callers need not factorise the rows
-    again; once per context (:meth:`ComputeContext.memo`, key ``("evaluation_year_codes",
-    table, column)``): read-only.
+    again; once per context (:meth:`ComputeContext.memo`): read-only.
     """
+    fallback = fallback or context.policies.station_fallback
+
     def make() -> tuple[np.ndarray, pd.Index]:
         codes, distinct = dataset.factorized(table, column, sort=True)
-        return codes[_year_selection(dataset, context, table).keep], distinct
-    return context.memo(("evaluation_year_codes", table, column), make)
+        return codes[_year_selection(dataset, context, table, period, fallback).keep], distinct
+    return context.memo(("station_row_codes", table, column, period, fallback), make)
 
 
-def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...],
-                          reads: tuple[str, ...] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Build what :func:`evaluation_year_rows` returns from the memoised selection."""
-    selection = _year_selection(dataset, context, table)
+def _station_rows(dataset, context, table: str, period: Period, fallback: str,
+                  columns: tuple[str, ...], reads: tuple[str, ...] | None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build what :func:`station_rows` returns from the memoised selection."""
+    selection = _year_selection(dataset, context, table, period, fallback)
     data = dataset.table(table)
     rows = _rows_where(data if reads is None else data[list(reads)], selection.keep)
     place = tuple(c for c in columns if c in PLACE_COLUMNS)
@@ -209,26 +258,40 @@ def _evaluation_year_rows(dataset, context, table: str, columns: tuple[str, ...]
     return rows, selection.links
 
 
-def _year_selection(dataset, context, table: str) -> _YearSelection:
-    """The :class:`_YearSelection` of ``table``, worked out once per context
-    (:meth:`ComputeContext.memo`, key ``("evaluation_year_selection", table)``): read-only."""
-    return context.memo(("evaluation_year_selection", table),
-                        lambda: _select_year_rows(dataset, context, table))
+def _year_selection(dataset, context, table: str, period: Period, fallback: str
+                    ) -> _YearSelection:
+    """The :class:`_YearSelection` of ``table``, worked out once per context, period and
+    fallback (:meth:`ComputeContext.memo`): read-only."""
+    return context.memo(("station_selection", table, period, fallback),
+                        lambda: _select_rows(dataset, context, table, period, fallback))
 
 
-def _select_year_rows(dataset, context, table: str) -> _YearSelection:
-    """Work out the :class:`_YearSelection` of ``table`` (see :func:`evaluation_year_rows`)."""
+def _select_rows(dataset, context, table: str, period: Period, fallback: str) -> _YearSelection:
+    """Work out the :class:`_YearSelection` of ``table`` (see :func:`station_rows`)."""
     stations = dataset.table("stations")
     station_ids = dataset.factorized(table, "station_id")
-    measured = stations[is_in(stations["station_id"], station_ids[1])]
-    links = assign_stations(measured, context.segments, fallback=context.policies.station_fallback)
+    pairs = context.memo("station_pairs", lambda: station_pairs(stations, context.segments))
+    links = serving_links(pairs, is_in(stations["station_id"], station_ids[1]), fallback)
     home = placed_stations(dataset, context)
     home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
     # each row's station in ``home`` and year by lookups on the distinct values (shared with
     # validation), not a merge of the large table
     position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
-    keep = row_years(dataset.factorized(table, "date")) == year
+    dates = dataset.factorized(table, "date")
+    keep = in_period(row_years(dates), year, period) if period.years else position >= 0
+    if period.months:
+        codes, distinct = dates
+        month = per_row(codes, pd.DatetimeIndex(distinct).month.to_numpy(), 0)
+        keep &= np.isin(month, period.months)
     return _YearSelection(keep=keep, home_position=position[keep], home=home, links=links)
+
+
+def in_period(row_year: np.ndarray, evaluation_year: np.ndarray, period: Period) -> np.ndarray:
+    """Whether each row's year [a] lies in the ``period.years`` calendar years ending with its
+    evaluation year [a] (NaN in either: no)."""
+    if period.years == 1:       # whole years: one comparison over millions of rows, not three
+        return row_year == evaluation_year
+    return (row_year <= evaluation_year) & (row_year > evaluation_year - period.years)
 
 
 def _carry(rows: pd.DataFrame, carried: pd.DataFrame) -> None:
@@ -314,60 +377,3 @@ def _with_lender(details: np.ndarray, borrowed_from: pd.Series) -> list[dict]:
     for row, lender in zip(np.flatnonzero(borrowed).tolist(), borrowed_from[borrowed].tolist()):
         details[row] = dict(details[row], borrowed_from=lender)
     return details
-
-
-def period_text(dates: pd.DataFrame, key: str = "station_id",
-                codes: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series:
-    """``first–last`` date (ISO) of each ``key`` group's ``date`` column.
-
-    Parameters
-    ----------
-    dates : DataFrame
-        ``key`` and ``date`` (datetime64; NaT is skipped).
-    key : str
-        The column grouped by (missing keys are left out).
-    codes : (ndarray of int, Index), optional
-        ``dates[key]`` already factorised as ``pd.factorize(..., sort=True)`` gives it (the
-        distinct keys may include some of no row); by default it is factorised here.
-
-    Returns
-    -------
-    Series of str
-        Indexed by the distinct keys (sorted, named ``key``); NaN for a group without a date.
-    """
-    if codes is None:
-        codes = pd.factorize(dates[key], sort=True)
-    code, keys = codes
-    first, last, present = _date_span(code, dates["date"].to_numpy(), len(keys))
-    index = keys[present].rename(key)
-    return (pd.Series(first[present], index=index).dt.strftime("%Y-%m-%d") + "–"
-            + pd.Series(last[present], index=index).dt.strftime("%Y-%m-%d"))
-
-
-def _date_span(code: np.ndarray, dates: np.ndarray, groups: int
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Earliest and latest of ``dates`` (datetime64) in each of ``groups`` groups.
-
-    Parameters
-    ----------
-    code : ndarray of int
-        Each date's group, 0 … ``groups - 1``, or -1 for none.
-    dates : ndarray of datetime64
-    groups : int
-
-    Returns
-    -------
-    (ndarray of datetime64, ndarray of datetime64, ndarray of bool)
-        First and last date of each group (NaT where all of its dates are NaT), and whether the
-        group has a row at all.
-    """
-    nat, latest = np.iinfo(np.int64).min, np.iinfo(np.int64).max
-    ticks = dates.view(np.int64)
-    # one slot more than there are groups: code -1 indexes it, and it is dropped at the end
-    first = np.full(groups + 1, latest)
-    last = np.full(groups + 1, nat)
-    np.minimum.at(first, code, np.where(np.isnat(dates), latest, ticks))
-    np.maximum.at(last, code, ticks)           # NaT is the smallest tick: never the latest
-    first[last == nat] = nat                   # a group whose dates are all NaT
-    present = np.bincount(code + 1, minlength=groups + 1)[1:] > 0
-    return first[:-1].view(dates.dtype), last[:-1].view(dates.dtype), present

@@ -64,7 +64,7 @@ def test_an_empty_table_gives_no_data_never_an_indicator_error(tmp_path, positio
     assert expected_rule in set(told["rule"])
     assert told.loc[told["rule"] == expected_rule, "file"].str.endswith(name).all()
     only_this = [i.id for i in REGISTRY
-                 if [t for t in i.inputs if t not in ("water_bodies", "segments", "stations")]
+                 if [t for t in i.inputs.tables if t not in ("water_bodies", "segments", "stations")]
                  == [table.name]]
     for indicator_id in only_this:
         rows = indicators[indicators["indicator_id"] == indicator_id]

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-from health_eval.indicators.frames import computed_rows, records, rows_of_segments, weighted_mean
+from health_eval.indicators.frames import computed_rows, records, weighted_mean
 
 from health_eval.dataset import Dataset
 
@@ -56,4 +56,3 @@ def test_computed_rows_flag_rows_of_the_segments_computed_by_the_shared_codes():
     # s9 is not computed and a missing segment never is
     assert computed_rows(dataset, context, "outfalls", "segment_id").tolist() == [
         True, False, False, True, True]
-    assert rows_of_segments(dataset, context, "outfalls")["n"].tolist() == [1, 4, 5]

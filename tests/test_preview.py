@@ -153,7 +153,7 @@ def test_the_kinds_of_a_table_are_those_of_the_indicators_that_read_it():
 
     read_by: dict[str, set[str]] = {}
     for indicator in default_registry():
-        for table in indicator.inputs:
+        for table in indicator.inputs.tables:
             read_by.setdefault(table, set()).update(indicator.applies_to)
     every = {"river", "lake", "reservoir"}
     for spec in TABLES:

@@ -23,7 +23,7 @@ def test_builtins_cover_both_profiles():
     assert all(i.computes_from_raw for i in registry)
     for indicator in registry:
         assert indicator.name_zh and indicator.references.startswith("SPEC §")
-        assert set(indicator.inputs) <= _table_names()
+        assert set(indicator.inputs.tables) <= _table_names()
 
 
 def _table_names():

@@ -1,15 +1,10 @@
-"""The frame helpers behind ``evaluation_year_rows``: same rows and dtypes as plain pandas."""
+"""The frame helpers behind ``station_rows``: same rows and dtypes as plain pandas."""
 
 import numpy as np
 import pandas as pd
 import pytest
-from health_eval.indicators.stations import (
-    _matches,
-    _rows_where,
-    _taken,
-    period_text,
-    segment_rows,
-)
+from health_eval.indicators.frames import period_text
+from health_eval.indicators.stations import _matches, _rows_where, _taken, segment_rows
 
 from health_eval.lookup import per_row, row_years
 
@@ -140,14 +135,14 @@ def test_dated_in_at_the_ends_of_the_nanosecond_range():
     assert _dated_in(dates, np.array([3, 2, 2]), years) == [False, False, False]
 
 
-def test_evaluation_year_codes_are_the_rows_own_sorted_factorisation():
+def test_station_row_codes_are_the_rows_own_sorted_factorisation():
     """The codes of the evaluation-year rows, taken from the whole table's shared
     factorisation, equal factorising the rows themselves (sorted); a sample of 2020 at a
     2021 water body is not a row, though its station stays among the distinct values."""
     from health_eval.dataset import load_dataset
     from health_eval.profile import Policies
     from health_eval.registry import ComputeContext
-    from indicators.stations import evaluation_year_codes, evaluation_year_rows
+    from indicators.stations import station_row_codes, station_rows
 
     dataset = load_dataset({
         "water_bodies": pd.DataFrame({"water_body_id": ["W1"], "name": ["清河"],
@@ -163,9 +158,9 @@ def test_evaluation_year_codes_are_the_rows_own_sorted_factorisation():
     })
     segments = dataset.table("segments").assign(kind="river", evaluation_year=2021)
     context = ComputeContext(segments=segments, params={}, policies=Policies())
-    rows, _ = evaluation_year_rows(dataset, context, "wq_samples")
+    rows, _ = station_rows(dataset, context, "wq_samples")
     assert rows["station_id"].tolist() == ["Q2", "Q1", "Q2", "Q1"]
-    codes, distinct = evaluation_year_codes(dataset, context, "wq_samples", "station_id")
+    codes, distinct = station_row_codes(dataset, context, "wq_samples", "station_id")
     assert codes.tolist() == [1, 0, 1, 0] and list(distinct) == ["Q1", "Q2", "Q3"]
-    codes, distinct = evaluation_year_codes(dataset, context, "wq_samples", "parameter")
+    codes, distinct = station_row_codes(dataset, context, "wq_samples", "parameter")
     assert codes.tolist() == [2, 0, 1, 2] and list(distinct) == ["do", "nh3n", "tp"]
