@@ -14,8 +14,8 @@ LANGUAGES = ("zh", "en")
 
 def rules_command(
         as_json: bool = typer.Option(False, "--json", help="JSON records instead of a table."),
-        lang: str | None = typer.Option(None, "--lang", metavar="zh|en",
-                                        help="Meaning in one language (default: both).")
+        lang: str | None = typer.Option(None, "--lang", metavar="LANG",
+                                        help="Meaning in one language, zh or en (default: both).")
 ) -> None:
     """列出问题规则 — list the issue rules: code, severity, fields of the messages, meaning."""
     if lang is not None and lang not in LANGUAGES:
