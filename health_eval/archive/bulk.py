@@ -3,8 +3,10 @@
 A 10,000-segment round has about 200,000 indicator rows: row-by-row binding through SQLAlchemy
 costs more than the evaluation itself. Here the rows go to the driver directly, inside the
 transaction the archive opened: PostgreSQL ``COPY … FROM STDIN (FORMAT csv)`` from one CSV
-text written by pandas, SQLite ``executemany`` of plain tuples. JSON columns are serialised
-once per row (the engine's ``json_serializer``); NaN and NA become NULL.
+text written by pyarrow's CSV writer (strings quoted, so an empty text stays empty and only
+a missing value is NULL; numbers in their shortest exact form), SQLite ``executemany`` of
+tuples built column by column. NaN and NA become NULL. The tables written here hold numbers,
+texts and flags only (the indicators' details go in one compressed array per evaluation).
 """
 
 from __future__ import annotations
@@ -12,11 +14,26 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from .connect import _json
-
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _python_column(values: pd.Series) -> list:
+    """A column as Python values, missing ones None (SQLite stores a float NaN as NULL too)."""
+    if values.dtype.kind == "f":
+        return values.tolist()
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), sink,
+                     pa_csv.WriteOptions(include_header=False))
+    return sink.getvalue().to_pybytes()
 
 
 def bulk_insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> None:
@@ -25,27 +42,19 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> No
         return
     frame = frame.copy()
     for column in table.c:
-        if column.name not in frame:
-            continue
-        if isinstance(column.type, sa.JSON):
-            frame[column.name] = [None if v is None or (isinstance(v, float) and v != v)
-                                  else _json(v) for v in frame[column.name]]
-        elif isinstance(column.type, sa.Integer):
+        if column.name in frame and isinstance(column.type, sa.Integer):
             frame[column.name] = pd.to_numeric(frame[column.name]).astype("Int64")
     names = ", ".join(_quoted(c) for c in frame.columns)
     raw = conn.connection.dbapi_connection
     if conn.dialect.name == "postgresql":
-        text = frame.to_csv(index=False, header=False, na_rep="", lineterminator="\n")
         with raw.cursor() as cursor, cursor.copy(
                 f"COPY {_quoted(table.name)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(text)
+            copy.write(_csv(frame))
         return
-    values = frame.astype(object)
-    values = values.where(values.notna(), None)
+    rows = list(zip(*(_python_column(frame[c]) for c in frame.columns)))
     cursor = raw.cursor()
     try:
         cursor.executemany(f"INSERT INTO {_quoted(table.name)} ({names}) VALUES "
-                           f"({', '.join('?' * len(frame.columns))})",
-                           values.itertuples(index=False, name=None))
+                           f"({', '.join('?' * len(frame.columns))})", rows)
     finally:
         cursor.close()

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from ..atomic import atomic_path
 from ..result import EvaluationResult
 from . import models as m
+from .blobs import CODEC, pack, pack_details, unpack, unpack_details
 from .bulk import bulk_insert
 from .connect import (
     ArchiveError,
@@ -166,7 +167,7 @@ class Archive:
     @staticmethod
     def _file_rows(kept: Mapping[str, bytes], folder: Path | None, files) -> list[dict]:
         rows = [{"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                 "content": data} for name, data in kept.items()]
+                 "content": pack(data), "compression": CODEC} for name, data in kept.items()]
         for file in files:
             path = Path(file)
             name = path.relative_to(folder).as_posix() if folder and path.is_relative_to(
@@ -175,7 +176,7 @@ class Archive:
                 continue
             data = path.read_bytes()
             rows.append({"name": name, "sha256": hashlib.sha256(data).hexdigest(),
-                         "size": len(data), "content": None})
+                         "size": len(data), "content": None, "compression": None})
         return rows
 
     @staticmethod
@@ -197,9 +198,13 @@ class Archive:
                                f"the evaluation year of {', '.join(missing)} is not known "
                                f"(give the input package or the year)")
         table["evaluation_year"] = year.astype(int)
-        table["facts"] = [facts_record(facts.loc[i] if i in facts.index else None)
-                          for i in table["water_body_id"]]
+        known_facts = facts[~facts.index.duplicated()].reindex(table["water_body_id"])
+        table["facts"] = [facts_record(row) for row in known_facts.to_dict("records")]
         table["national_code"] = [f.get("national_code") for f in table["facts"]]
+        details = result.indicators.groupby("water_body_id", sort=False)["details"].agg(
+            list) if "details" in result.indicators else pd.Series(dtype=object)
+        table["details"] = [pack_details(details[i]) if i in details.index else None
+                            for i in table["water_body_id"]]
         return table
 
     def _insert_round(self, conn, result: EvaluationResult, digest: str) -> int:
@@ -267,7 +272,7 @@ class Archive:
         table["round"], table["code"] = round_id, table["water_body_id"]
         table["current"] = False
         columns = ["round", "water_body", "code", "evaluation_year", "revision", "current",
-                   "name", "kind", "profile_id", *CLASS_COLUMNS, *CRITERIA, "facts"]
+                   "name", "kind", "profile_id", *CLASS_COLUMNS, *CRITERIA, "facts", "details"]
         ids = conn.execute(e.insert().returning(e.c.id, sort_by_parameter_order=True),
                            _plain_records(table, columns)).scalars().all()
         table["id"] = ids
@@ -297,7 +302,7 @@ class Archive:
                 (m.indicators, result.indicators,
                  ["segment_id", "indicator_id", "indicator_name", "criterion", "required",
                   "value", "unit", "score", "weight", "base_weight", "status", "source",
-                  "n_obs", "details"])):
+                  "n_obs"])):
             if frame.empty:
                 continue
             rows = frame.assign(evaluation=frame["water_body_id"].map(evaluation_ids))
@@ -389,10 +394,13 @@ class Archive:
         self.round(round_id)
         f = m.files
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(f.c.name, f.c.sha256, f.c.content).where(
+            rows = conn.execute(sa.select(f.c.name, f.c.sha256, f.c.size, f.c.content,
+                                          f.c.compression).where(
                 (f.c.round == round_id) & f.c.content.is_not(None)).order_by(f.c.name)).all()
         written = []
-        for name, sha256, content in rows:
+        for name, sha256, size, content, compression in rows:
+            if compression is not None:
+                content = unpack(content, size)
             if hashlib.sha256(content).hexdigest() != sha256:
                 raise ArchiveError(f"第 {round_id} 轮的 {name} 内容与其 SHA-256 不符",
                                    f"{name} of round {round_id} does not match its SHA-256")
@@ -426,18 +434,40 @@ class Archive:
 
     def evaluation_tables(self, evaluations: Iterable[int]) -> dict[str, pd.DataFrame]:
         """The ``segments``, ``criteria`` and ``indicators`` rows of ``evaluations`` as
-        result tables (with ``evaluation`` and ``water_body_id``)."""
+        result tables (with ``evaluation`` and ``water_body_id``; the indicators with their
+        ``details``).
+
+        Raises
+        ------
+        ArchiveError
+            When an evaluation's details do not match its indicator rows (a damaged archive).
+        """
         ids = list(evaluations)
         e = m.evaluations
         tables = {}
         for name, table in (("segments", m.segments), ("criteria", m.criteria),
                             ("indicators", m.indicators)):
             columns = [c for c in table.c if c.name not in ("id", "evaluation")]
-            frame = self._frame(sa.select(e.c.id.label("evaluation"),
-                                          e.c.code.label("water_body_id"), *columns)
-                                .join(e, e.c.id == table.c.evaluation)
-                                .where(table.c.evaluation.in_(ids)).order_by(table.c.id))
-            tables[name] = frame
+            tables[name] = self._frame(sa.select(e.c.id.label("evaluation"),
+                                                 e.c.code.label("water_body_id"), *columns)
+                                       .join(e, e.c.id == table.c.evaluation)
+                                       .where(table.c.evaluation.in_(ids))
+                                       .order_by(table.c.id))
+        indicators = tables["indicators"]
+        with self.engine.connect() as conn:
+            blobs = dict(conn.execute(sa.select(e.c.id, e.c.details).where(
+                e.c.id.in_(ids))).all())
+        details = np.full(len(indicators), None, dtype=object)
+        for evaluation, rows in indicators.groupby("evaluation").indices.items():
+            stored = unpack_details(blobs.get(evaluation))
+            if len(stored) != len(rows):
+                raise ArchiveError(f"档案中评价 {evaluation} 的指标明细（{len(stored)} 条）与其 "
+                                   f"{len(rows)} 行指标不符",
+                                   f"the details of evaluation {evaluation} ({len(stored)}) do "
+                                   f"not match its {len(rows)} indicator rows")
+            for row, value in zip(rows, stored):
+                details[row] = value
+        indicators["details"] = details
         return tables
 
     def previous(self, result: EvaluationResult, years: Mapping[str, int]
