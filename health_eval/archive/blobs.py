@@ -46,9 +46,14 @@ def unpack(blob: bytes, size: int | None = None) -> bytes:
 def pack_details(details: list) -> bytes:
     """The details of an evaluation's indicator rows (mappings, in row order) as one
     compressed JSON array (keys sorted, numpy values as plain ones, NaN as null)."""
-    from .connect import _json
+    from .connect import _json, _numpy_value
 
-    return pack(_json(details).encode("utf-8"))
+    try:
+        text = json.dumps(details, ensure_ascii=False, sort_keys=True, allow_nan=False,
+                          default=_numpy_value, separators=(",", ":"))
+    except ValueError:                      # a NaN in some row: those rows made plain
+        text = "[" + ",".join(_json(d) for d in details) + "]"
+    return pack(text.encode("utf-8"))
 
 
 def unpack_details(blob: bytes | None) -> list:

@@ -5,14 +5,17 @@ costs more than the evaluation itself. Here the rows go to the driver directly, 
 transaction the archive opened: PostgreSQL ``COPY … FROM STDIN (FORMAT csv)`` from one CSV
 text written by pyarrow's CSV writer (strings quoted, so an empty text stays empty and only
 a missing value is NULL; numbers in their shortest exact form), SQLite ``executemany`` of
-tuples built column by column. NaN and NA become NULL. The tables written here hold numbers,
-texts and flags only (the indicators' details go in one compressed array per evaluation).
+tuples built column by column. NaN and NA become NULL; JSON values are serialised once
+(the engine's ``json_serializer``), binary ones written as PostgreSQL's hex text. Rows whose
+ids are needed at once (the evaluations) get them first (:func:`reserve_ids`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
+
+from .connect import _json
 
 
 def _quoted(name: str) -> str:
@@ -41,12 +44,21 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> No
     if frame.empty:
         return
     frame = frame.copy()
+    postgresql = conn.dialect.name == "postgresql"
     for column in table.c:
-        if column.name in frame and isinstance(column.type, sa.Integer):
-            frame[column.name] = pd.to_numeric(frame[column.name]).astype("Int64")
+        if column.name not in frame:
+            continue
+        values = frame[column.name]
+        if isinstance(column.type, sa.JSON):
+            frame[column.name] = [None if v is None or (isinstance(v, float) and v != v)
+                                  else _json(v) for v in values]
+        elif isinstance(column.type, sa.LargeBinary) and postgresql:
+            frame[column.name] = [None if v is None else "\\x" + v.hex() for v in values]
+        elif isinstance(column.type, sa.Integer):
+            frame[column.name] = pd.to_numeric(values).astype("Int64")
     names = ", ".join(_quoted(c) for c in frame.columns)
     raw = conn.connection.dbapi_connection
-    if conn.dialect.name == "postgresql":
+    if postgresql:
         with raw.cursor() as cursor, cursor.copy(
                 f"COPY {_quoted(table.name)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
             copy.write(_csv(frame))
@@ -58,3 +70,17 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> No
                            f"({', '.join('?' * len(frame.columns))})", rows)
     finally:
         cursor.close()
+
+
+def reserve_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int]:
+    """``count`` new ids of ``table`` (its integer primary key ``id``), to insert rows with
+    them in bulk: PostgreSQL from the column's sequence; SQLite after the largest id (the
+    archive writes inside ``BEGIN IMMEDIATE``: no other writer can take them)."""
+    if count == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        return conn.execute(sa.text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": count}).scalars().all()
+    last = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+    return list(range(last + 1, last + 1 + count))

@@ -82,6 +82,7 @@ evaluations = sa.Table(
     sa.Column("details", sa.LargeBinary),
     sa.UniqueConstraint("round", "water_body", name="uq_evaluation"),
     sa.Index("ix_evaluations_water_body_year", "water_body", "evaluation_year"),
+    sa.Index("ix_evaluations_code_year_round", "code", "evaluation_year", "round"),
 )
 
 segments = sa.Table(

@@ -23,7 +23,7 @@ from ..atomic import atomic_path
 from ..result import EvaluationResult
 from . import models as m
 from .blobs import CODEC, pack, pack_details, unpack, unpack_details
-from .bulk import bulk_insert
+from .bulk import bulk_insert, reserve_ids
 from .connect import (
     ArchiveError,
     archive_url,
@@ -273,9 +273,9 @@ class Archive:
         table["current"] = False
         columns = ["round", "water_body", "code", "evaluation_year", "revision", "current",
                    "name", "kind", "profile_id", *CLASS_COLUMNS, *CRITERIA, "facts", "details"]
-        ids = conn.execute(e.insert().returning(e.c.id, sort_by_parameter_order=True),
-                           _plain_records(table, columns)).scalars().all()
+        ids = reserve_ids(conn, e, len(table))
         table["id"] = ids
+        bulk_insert(conn, e, table[["id", *columns]])
         run_time = result.provenance.get("timestamp") or ""
         both = pd.concat([same[["id", "water_body", "evaluation_year", "run_time"]],
                           table[["id", "water_body", "evaluation_year"]].assign(
@@ -352,16 +352,27 @@ class Archive:
     def list(self, water_body: str | None = None) -> pd.DataFrame:
         """One row per water body and round: ``water_body_id, name, evaluation_year, rhi,
         health_class, health_name, health_label, round, revision, current, digest``, by water
-        body, year and round."""
+        body, year and round.
+
+        One query in the order of the index ``ix_evaluations_code_year_round``, its rows taken
+        from the driver as plain tuples (an archive of the national file holds over 100,000);
+        the digest is the round's, looked up in the few rounds.
+        """
         e, r = m.evaluations, m.rounds
         query = (sa.select(e.c.code.label("water_body_id"), e.c.name, e.c.evaluation_year,
                            e.c.rhi, e.c.health_class, e.c.health_name, e.c.health_label,
-                           e.c.round, e.c.revision, e.c.current, r.c.digest)
-                 .join(r, r.c.id == e.c.round)
+                           e.c.round, e.c.revision, e.c.current)
                  .order_by(e.c.code, e.c.evaluation_year, e.c.round))
         if water_body is not None:
             query = query.where(e.c.water_body == self.water_body_key(water_body))
-        return self._frame(query)
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            table = pd.DataFrame.from_records(result.cursor.fetchall(),
+                                              columns=list(result.keys()))
+            digests = dict(conn.execute(sa.select(r.c.id, r.c.digest)).all())
+        table["current"] = table["current"].astype(bool)       # SQLite gives 0/1
+        table["digest"] = table["round"].map(digests)
+        return table
 
     def round(self, round_id: int) -> dict:
         """A round's record (digest, times, engine, profiles, reading, inputs, options) with its

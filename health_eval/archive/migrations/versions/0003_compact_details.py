@@ -1,7 +1,7 @@
 """Storing a large round fast: each evaluation's indicator details as one compressed JSON
 array (``evaluations.details``) instead of a JSON text per indicator row, and the kept result
 files compressed (``files.compression``; the files stored before stay as they were, empty
-``compression``).
+``compression``); ``archive list`` in the order of an index (code, evaluation year, round).
 
 Revision ID: 0003_compact_details
 Revises: 0002_national_file
@@ -48,6 +48,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("details", sa.LargeBinary))
     with op.batch_alter_table("files") as batch:
         batch.add_column(sa.Column("compression", sa.String(20)))
+    op.create_index("ix_evaluations_code_year_round", "evaluations",
+                    ["code", "evaluation_year", "round"])
     conn = op.get_bind()
     i = _indicators.c
     for part in _evaluation_batches(conn):
@@ -84,3 +86,4 @@ def downgrade() -> None:
         conn.execute(_files.update().where(f.id == key).values(content=unpack(blob, size)))
     _drop_column("files", "compression")
     _drop_column("evaluations", "details")
+    op.drop_index("ix_evaluations_code_year_round", "evaluations")
