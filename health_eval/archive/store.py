@@ -224,35 +224,39 @@ class Archive:
         codes = table["water_body_id"].tolist()
         national = [c for c in table["national_code"] if c]
         w = m.water_bodies
+        columns = (w.c.id, w.c.code, w.c.name, w.c.kind, w.c.national_code)
         known = [r for part in _chunks(codes) for r in conn.execute(
-            sa.select(w.c.id, w.c.code, w.c.national_code).where(w.c.code.in_(part)))]
+            sa.select(*columns).where(w.c.code.in_(part)))]
         known += [r for part in _chunks(national) for r in conn.execute(
-            sa.select(w.c.id, w.c.code, w.c.national_code).where(w.c.national_code.in_(part)))]
+            sa.select(*columns).where(w.c.national_code.in_(part)))]
         by_code = {r.code: r.id for r in known}
         by_national = {r.national_code: r.id for r in known if r.national_code}
+        stored = {r.id: {"code": r.code, "name": r.name, "kind": r.kind,
+                         "national_code": r.national_code} for r in known}
         rows = [{"code": r["water_body_id"], "name": r["name"], "kind": r["kind"],
                  "national_code": r["national_code"]} for r in table.to_dict("records")]
         found = [by_code.get(r["code"]) or by_national.get(r["national_code"]) for r in rows]
-        new = [r for r, k in zip(rows, found) if k is None]
         keys = found
-        if new:
-            created = iter(conn.execute(w.insert().returning(w.c.id, sort_by_parameter_order=True),
-                                        new).scalars().all())
+        if None in found:
+            created = iter(reserve_ids(conn, w, found.count(None)))
             keys = [next(created) if k is None else k for k in found]
-        known_rows = [{f"b_{c}": v for c, v in r.items()} | {"b_key": k}
-                      for r, k in zip(rows, found) if k is not None]
-        if known_rows:                      # today's code, name and kind (national code kept)
+            bulk_insert(conn, w, pd.DataFrame([{"id": k, **r} for r, k, f in zip(
+                rows, keys, found) if f is None]))
+        # today's code, name and kind (the national code kept when none is given today)
+        changed = [{f"b_{c}": v for c, v in r.items()} | {"b_key": k} for r, k in zip(
+            rows, found) if k is not None and stored[k] != {
+                **r, "national_code": r["national_code"] or stored[k]["national_code"]}]
+        if changed:
             conn.execute(w.update().where(w.c.id == sa.bindparam("b_key")).values(
                 code=sa.bindparam("b_code"), name=sa.bindparam("b_name"),
                 kind=sa.bindparam("b_kind"), national_code=sa.func.coalesce(
-                    sa.bindparam("b_national_code"), w.c.national_code)), known_rows)
+                    sa.bindparam("b_national_code"), w.c.national_code)), changed)
         c = m.water_body_codes
         seen = {tuple(r) for part in _chunks(keys) for r in conn.execute(
             sa.select(c.c.water_body, c.c.code).where(c.c.water_body.in_(part)))}
         new = [{"water_body": k, "code": c, "national_code": n, "first_round": round_id}
                for k, c, n in zip(keys, codes, table["national_code"]) if (k, c) not in seen]
-        if new:
-            conn.execute(m.water_body_codes.insert(), new)
+        bulk_insert(conn, c, pd.DataFrame(new))
         return keys
 
     @staticmethod
