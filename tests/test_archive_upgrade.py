@@ -1,6 +1,7 @@
 """Migration 0003 on an archive written at 0002 (SQLite and PostgreSQL): the indicators'
 details, one JSON text per row before, become one compressed array per evaluation, the kept
-files stored before stay readable, and the downgrade gives the rows their details back."""
+files stored before stay readable, and the downgrade gives the rows their details back
+(down to 0001 without losing a row: SQLite's table copy would cascade)."""
 
 import hashlib
 
@@ -71,3 +72,7 @@ def test_upgrade_from_0002_and_back(archive_at_0002, archive_url, tmp_path):
         assert stored_revision(conn) == "0002_national_file"
         rows = conn.execute(sa.select(_indicators.c.details).order_by(sa.text("id"))).scalars()
         assert list(rows) == indicators["details"].tolist()
+    with engine.begin() as conn:                      # and to 0001: no row lost on the way
+        command.downgrade(_alembic_config(conn), "0001_rounds")
+        count = conn.execute(sa.text("SELECT count(*) FROM indicators")).scalar()
+    assert count == len(indicators) == 97
