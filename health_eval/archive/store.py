@@ -12,6 +12,7 @@ import datetime as _dt
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,24 +125,29 @@ class Archive:
         """
         files = [Path(f) for f in files]
         result, kept, folder = self._read_source(source, files)
-        digest = result_digest(kept["result.json"])
-        recorded = self._file_rows(kept, folder, files)
-        table = self._evaluation_frame(result, facts, years)
-        with self.engine.begin() as conn:
-            if self.dialect == "postgresql":
-                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK)))
-            existing = conn.execute(sa.select(m.rounds.c.id).where(
-                m.rounds.c.digest == digest)).scalar()
-            if existing is not None:
-                return Added(existing, False, digest, {})
-            round_id = self._insert_round(conn, result, digest)
-            table["water_body"] = self._water_body_keys(conn, table, round_id)
-            evaluation_ids, revisions = self._insert_evaluations(conn, table, round_id, result)
-            self._insert_parts(conn, result, evaluation_ids)
-            issue_rows = self._issue_rows(result, round_id)
-            if issue_rows:                  # an empty list would insert one blank row
-                conn.execute(m.issues.insert(), issue_rows)
-            conn.execute(m.files.insert(), [{**f, "round": round_id} for f in recorded])
+        # the files are hashed and compressed (C code that lets other threads run) beside the
+        # digest, the details' JSON and the inserts: on two cores most of it costs no time
+        with ThreadPoolExecutor(1) as worker:
+            recorded = worker.submit(self._file_rows, kept, folder, files)
+            digest = result_digest(kept["result.json"])
+            table = self._evaluation_frame(result, facts, years)
+            with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK)))
+                existing = conn.execute(sa.select(m.rounds.c.id).where(
+                    m.rounds.c.digest == digest)).scalar()
+                if existing is not None:
+                    return Added(existing, False, digest, {})
+                round_id = self._insert_round(conn, result, digest)
+                table["water_body"] = self._water_body_keys(conn, table, round_id)
+                evaluation_ids, revisions = self._insert_evaluations(conn, table, round_id,
+                                                                     result)
+                self._insert_parts(conn, result, evaluation_ids)
+                issue_rows = self._issue_rows(result, round_id)
+                if issue_rows:              # an empty list would insert one blank row
+                    conn.execute(m.issues.insert(), issue_rows)
+                conn.execute(m.files.insert(), [{**f, "round": round_id}
+                                                for f in recorded.result()])
         return Added(round_id, True, digest, revisions)
 
     @staticmethod
