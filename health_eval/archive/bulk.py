@@ -33,9 +33,15 @@ def _csv(frame: pd.DataFrame) -> bytes:
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
+    try:
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):     # a text column holding a number too
+        texts = [c for c in frame.columns if frame[c].dtype == object]
+        arrow = pa.Table.from_pandas(frame.assign(**{c: frame[c].map(
+            lambda v: v if isinstance(v, str) or pd.isna(v) else str(v))
+            for c in texts}), preserve_index=False)
     sink = pa.BufferOutputStream()
-    pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), sink,
-                     pa_csv.WriteOptions(include_header=False))
+    pa_csv.write_csv(arrow, sink, pa_csv.WriteOptions(include_header=False))
     return sink.getvalue().to_pybytes()
 
 
