@@ -18,6 +18,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+#: The class columns of an evaluation and of a segment.
+CLASS_COLUMNS = ["rhi", "health_class", "health_label", "health_name"]
+#: The criterion score columns of an evaluation.
+CRITERIA = ["basin", "water", "biota", "social"]
 
 
 def _fk(table: str) -> sa.ForeignKey:
