@@ -3,6 +3,7 @@ show, export, id history, previous round; the migrations build the models' table
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -129,6 +130,12 @@ def test_previous_round_per_water_body(archive_url, demo_rounds):
     assert round(previous.water_bodies["rhi"].iloc[0], 2) == 71.38
     assert len(previous.indicators) == 57 and set(previous.segments["segment_id"]) == {
         "FHGD-01", "FHGD-02", "FHGD-03"}
+    # every indicator row's details as stored: one compressed array per evaluation
+    stored = EvaluationResult.from_json(folder_1 / "result.json").indicators
+    stored = stored[stored["water_body_id"] == "FHGD"]
+    assert previous.indicators["details"].tolist() == stored["details"].tolist()
+    assert previous.indicators["indicator_id"].tolist() == stored["indicator_id"].tolist()
+    assert any(None in d.values() for d in stored["details"] if d)     # nulls kept as null
 
 
 def test_unknown_round_and_water_body(archive_url):
@@ -172,3 +179,27 @@ def test_facts_keep_the_national_fields(demo_rounds):
     assert facts.loc["FHGD", "national_code"] == "DEMO-R-360104-001"
     assert facts.loc["FHGD", "basin_area_km2"] == 36.5
     assert pd.isna(demo_rounds[2021][1].loc["FHGD", "national_code"])
+
+
+def test_texts_stored_as_given(archive_url, demo_rounds):
+    """The long tables go to the database in bulk (PostgreSQL COPY of a CSV text, SQLite
+    executemany): an empty text stays empty, a missing one NULL, a number in a text column its
+    text, and numbers exact."""
+    folder, facts = demo_rounds[2021]
+    result = EvaluationResult.from_json(folder / "result.json")
+    names = result.segments["name"].astype(object)
+    names.iloc[:3] = ["", None, 123]
+    result.segments["name"] = names
+    result.indicators.loc[0, "unit"] = 'a "quoted", text\non two lines'
+    with archive.open(archive_url) as store:
+        store.add(result, facts=facts)
+        tables = store.evaluation_tables([1, 2])
+    by_id = tables["segments"].set_index("segment_id")["name"]
+    first = result.segments["segment_id"].iloc[:3]
+    assert by_id[first.iloc[0]] == "" and pd.isna(by_id[first.iloc[1]])
+    assert by_id[first.iloc[2]] == "123"
+    assert tables["indicators"]["unit"].iloc[0] == 'a "quoted", text\non two lines'
+    stored = tables["indicators"].set_index(["segment_id", "indicator_id"])["score"]
+    given = result.indicators.set_index(["segment_id", "indicator_id"])["score"]
+    assert np.array_equal(stored.reindex(given.index).to_numpy(float),
+                          given.to_numpy(float), equal_nan=True)

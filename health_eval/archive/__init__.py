@@ -12,9 +12,11 @@ A real database behind one interface — SQLAlchemy 2 Core with Alembic migratio
 
 Modules: :mod:`.models` (tables), :mod:`.connect` (URL, engine, schema revision, upgrade),
 :mod:`.facts` (basic facts, content digest), :mod:`.store` (add, list, show, export, history,
-previous round), :mod:`.trend` (Mann–Kendall, Sen's slope, chart, table), :mod:`.sheet` (the
-one-page 体检表). It reads results and the reports' indicator points; the engine knows nothing
-of it, and ``import health_eval`` does not import SQLAlchemy.
+previous round), :mod:`.adding` (what ``add`` reads and inserts), :mod:`.bulk` (the long
+tables' fast inserts), :mod:`.blobs` (compressed files and details), :mod:`.trend`
+(Mann–Kendall, Sen's slope, chart, table), :mod:`.sheet` (the one-page 体检表). It reads
+results and the reports' indicator points; the engine knows nothing of it, and
+``import health_eval`` does not import SQLAlchemy.
 """
 
 from .connect import ArchiveError, archive_url, upgrade

@@ -2,10 +2,12 @@
 
 One row of ``rounds`` is one stored evaluation result (a run), identified by its content
 digest; ``evaluations`` is a water body in a round (its evaluation year, RHI, class, criterion
-scores, the national file's basic facts, revision and current flag); ``segments``, ``criteria``
-and ``indicators`` hang from an evaluation; ``wb_indicators`` holds each indicator's water-body
+scores, the national file's basic facts, revision and current flag, and the ``details`` of its
+indicator rows as one compressed JSON array, :mod:`.blobs`); ``segments``, ``criteria`` and
+``indicators`` hang from an evaluation; ``wb_indicators`` holds each indicator's water-body
 score (segment-weighted) for trends; ``issues`` and ``files`` (result files with their SHA-256,
-``result.json``/``result.xlsx`` kept byte for byte, reports by path and hash) hang from a round.
+``result.json``/``result.xlsx`` kept byte for byte — compressed, ``compression`` naming the
+codec —, reports by path and hash) hang from a round.
 ``water_bodies`` is the lasting identity of a river or lake, ``water_body_codes`` the codes it
 was archived under (its id history). The migrations in ``migrations/versions`` build exactly
 these tables; a test checks that they agree.
@@ -16,6 +18,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+#: The class columns of an evaluation and of a segment.
+CLASS_COLUMNS = ["rhi", "health_class", "health_label", "health_name"]
+#: The criterion score columns of an evaluation.
+CRITERIA = ["basin", "water", "biota", "social"]
 
 
 def _fk(table: str) -> sa.ForeignKey:
@@ -77,8 +83,10 @@ evaluations = sa.Table(
     sa.Column("biota", sa.Float),
     sa.Column("social", sa.Float),
     sa.Column("facts", sa.JSON),
+    sa.Column("details", sa.LargeBinary),
     sa.UniqueConstraint("round", "water_body", name="uq_evaluation"),
     sa.Index("ix_evaluations_water_body_year", "water_body", "evaluation_year"),
+    sa.Index("ix_evaluations_code_year_round", "code", "evaluation_year", "round"),
 )
 
 segments = sa.Table(
@@ -122,7 +130,6 @@ indicators = sa.Table(
     sa.Column("status", sa.String(40)),
     sa.Column("source", sa.String(40)),
     sa.Column("n_obs", sa.Integer),
-    sa.Column("details", sa.JSON),
 )
 
 wb_indicators = sa.Table(
@@ -160,6 +167,7 @@ files = sa.Table(
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("content", sa.LargeBinary),
+    sa.Column("compression", sa.String(20)),
 )
 
 #: Tables whose rows belong to one round (a killed ``add`` must leave none of them).

@@ -20,7 +20,8 @@ import pandas as pd
 from ..yaml_text import load_mapping
 from .connect import ArchiveError
 from .facts import FACT_FIELDS
-from .store import CRITERIA, Archive
+from .models import CRITERIA
+from .store import Archive
 from .trend import CRITERION_NAMES, series_table, trend_sentences, trend_stats
 
 SHEET_FORMATS = (".xlsx", ".docx")

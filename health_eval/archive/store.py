@@ -8,10 +8,10 @@ as it was, and two processes adding at once store each round once.
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +21,9 @@ import sqlalchemy as sa
 
 from ..atomic import atomic_path
 from ..result import EvaluationResult
+from . import adding
 from . import models as m
-from .bulk import bulk_insert
+from .blobs import unpack, unpack_details
 from .connect import (
     ArchiveError,
     archive_url,
@@ -33,14 +34,11 @@ from .connect import (
     stored_revision,
     upgrade,
 )
-from .facts import facts_record, result_digest
+from .facts import result_digest
+from .models import CLASS_COLUMNS, CRITERIA
 
-#: Files kept byte for byte (``archive export`` gives them back); others by path and hash.
-KEPT_FILES = ("result.json", "result.xlsx")
 #: Any key: serialises writers of one PostgreSQL database ("HEAR" for health archive).
 ADVISORY_LOCK = 0x48454152
-CLASS_COLUMNS = ["rhi", "health_class", "health_label", "health_name"]
-CRITERIA = ["basin", "water", "biota", "social"]
 
 
 @dataclass(frozen=True)
@@ -52,24 +50,6 @@ class Added:
     created: bool
     digest: str
     revisions: dict[str, int]
-
-
-def _plain_records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict]:
-    """Rows as dicts of Python values, NaN/NA as None (what the database driver takes)."""
-    columns = [c for c in columns if c in frame]
-    table = frame[columns].astype(object)
-    table = table.where(table.notna(), None)
-    return [dict(zip(columns, row)) for row in table.itertuples(index=False, name=None)]
-
-
-def _chunks(values: list, size: int = 10_000):
-    """``values`` in parts small enough for one ``IN (…)`` (SQLite allows 32,766 parameters)."""
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def _utc_now() -> str:
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 class Archive:
@@ -122,204 +102,31 @@ class Archive:
             When a water body's evaluation year is not known.
         """
         files = [Path(f) for f in files]
-        result, kept, folder = self._read_source(source, files)
-        digest = result_digest(kept["result.json"])
-        recorded = self._file_rows(kept, folder, files)
-        table = self._evaluation_frame(result, facts, years)
-        with self.engine.begin() as conn:
-            if self.dialect == "postgresql":
-                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK)))
-            existing = conn.execute(sa.select(m.rounds.c.id).where(
-                m.rounds.c.digest == digest)).scalar()
-            if existing is not None:
-                return Added(existing, False, digest, {})
-            round_id = self._insert_round(conn, result, digest)
-            table["water_body"] = self._water_body_keys(conn, table, round_id)
-            evaluation_ids, revisions = self._insert_evaluations(conn, table, round_id, result)
-            self._insert_parts(conn, result, evaluation_ids)
-            issue_rows = self._issue_rows(result, round_id)
-            if issue_rows:                  # an empty list would insert one blank row
-                conn.execute(m.issues.insert(), issue_rows)
-            conn.execute(m.files.insert(), [{**f, "round": round_id} for f in recorded])
+        result, kept, folder = adding.read_source(source, files)
+        # the files are hashed and compressed (C code that lets other threads run) beside the
+        # digest, the details' JSON and the inserts: on two cores most of it costs no time
+        with ThreadPoolExecutor(1) as worker:
+            recorded = worker.submit(adding.file_rows, kept, folder, files)
+            digest = result_digest(kept["result.json"])
+            table = adding.evaluation_frame(result, facts, years)
+            with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK)))
+                existing = conn.execute(sa.select(m.rounds.c.id).where(
+                    m.rounds.c.digest == digest)).scalar()
+                if existing is not None:
+                    return Added(existing, False, digest, {})
+                round_id = adding.insert_round(conn, result, digest)
+                table["water_body"] = adding.water_body_keys(conn, table, round_id)
+                evaluation_ids, revisions = adding.insert_evaluations(conn, table, round_id,
+                                                                     result)
+                adding.insert_parts(conn, result, evaluation_ids)
+                issue_rows = adding.issue_rows(result, round_id)
+                if issue_rows:              # an empty list would insert one blank row
+                    conn.execute(m.issues.insert(), issue_rows)
+                conn.execute(m.files.insert(), [{**f, "round": round_id}
+                                                for f in recorded.result()])
         return Added(round_id, True, digest, revisions)
-
-    @staticmethod
-    def _read_source(source, files: list[Path]
-                     ) -> tuple[EvaluationResult, dict[str, bytes], Path | None]:
-        """The result, the files kept byte for byte, and the folder file names are relative
-        to. A result given with its written files keeps those files' bytes."""
-        if isinstance(source, EvaluationResult):
-            written = {p.name: p for p in files if p.name in KEPT_FILES and p.is_file()}
-            kept = {name: path.read_bytes() for name, path in written.items()}
-            if "result.json" not in kept:   # not written: as to_json would write it
-                kept["result.json"] = (source.to_json() + "\n").encode("utf-8")
-            folder = next(iter(written.values())).parent if written else None
-            return source, kept, folder
-        folder = Path(source)
-        path = folder / "result.json"
-        if not path.is_file():
-            raise ArchiveError(f"{folder} 中没有 result.json", f"no result.json in {folder}")
-        kept = {name: (folder / name).read_bytes() for name in KEPT_FILES
-                if (folder / name).is_file()}
-        return EvaluationResult.from_json(kept["result.json"].decode("utf-8")), kept, folder
-
-    @staticmethod
-    def _file_rows(kept: Mapping[str, bytes], folder: Path | None, files) -> list[dict]:
-        rows = [{"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                 "content": data} for name, data in kept.items()]
-        for file in files:
-            path = Path(file)
-            name = path.relative_to(folder).as_posix() if folder and path.is_relative_to(
-                folder) else path.name
-            if name in kept or not path.is_file():
-                continue
-            data = path.read_bytes()
-            rows.append({"name": name, "sha256": hashlib.sha256(data).hexdigest(),
-                         "size": len(data), "content": None})
-        return rows
-
-    @staticmethod
-    def _evaluation_frame(result: EvaluationResult, facts, years) -> pd.DataFrame:
-        table = result.water_bodies.copy()
-        facts = facts if facts is not None else pd.DataFrame(
-            index=pd.Index([], name="water_body_id"))
-        known = facts["evaluation_year"] if "evaluation_year" in facts else pd.Series(
-            dtype="float64")
-        year = table["water_body_id"].map(known)
-        if isinstance(years, Mapping):
-            year = year.fillna(table["water_body_id"].map(years))
-        elif years is not None:
-            year = year.fillna(years)
-        missing = table.loc[year.isna(), "water_body_id"].tolist()
-        if missing:
-            raise ArchiveError(f"不知道这些河湖的评价年份：{', '.join(missing)}（给出输入数据包"
-                               f"或评价年份）",
-                               f"the evaluation year of {', '.join(missing)} is not known "
-                               f"(give the input package or the year)")
-        table["evaluation_year"] = year.astype(int)
-        table["facts"] = [facts_record(facts.loc[i] if i in facts.index else None)
-                          for i in table["water_body_id"]]
-        table["national_code"] = [f.get("national_code") for f in table["facts"]]
-        return table
-
-    def _insert_round(self, conn, result: EvaluationResult, digest: str) -> int:
-        p = result.provenance
-        rest = {k: v for k, v in p.items() if k not in ("inputs", "options", "profiles")}
-        row = {"digest": digest, "stored_at": _utc_now(), "run_time": p.get("timestamp"),
-               "engine_version": p.get("engine_version"), "dataset": p.get("dataset"),
-               "profiles": p.get("profiles"), "reading": p.get("reading") or p.get("readings"),
-               "inputs": p.get("inputs"), "options": p.get("options"), "provenance": rest}
-        return conn.execute(m.rounds.insert().returning(m.rounds.c.id), row).scalar_one()
-
-    @staticmethod
-    def _water_body_keys(conn, table: pd.DataFrame, round_id: int) -> list[int]:
-        """The lasting key of every water body: found by its code, else by its national code
-        (河湖代码; its id changed: the new code is taken and the old one kept in the history),
-        else created."""
-        codes = table["water_body_id"].tolist()
-        national = [c for c in table["national_code"] if c]
-        w = m.water_bodies
-        known = [r for part in _chunks(codes) for r in conn.execute(
-            sa.select(w.c.id, w.c.code, w.c.national_code).where(w.c.code.in_(part)))]
-        known += [r for part in _chunks(national) for r in conn.execute(
-            sa.select(w.c.id, w.c.code, w.c.national_code).where(w.c.national_code.in_(part)))]
-        by_code = {r.code: r.id for r in known}
-        by_national = {r.national_code: r.id for r in known if r.national_code}
-        rows = [{"code": r["water_body_id"], "name": r["name"], "kind": r["kind"],
-                 "national_code": r["national_code"]} for r in table.to_dict("records")]
-        found = [by_code.get(r["code"]) or by_national.get(r["national_code"]) for r in rows]
-        new = [r for r, k in zip(rows, found) if k is None]
-        keys = found
-        if new:
-            created = iter(conn.execute(w.insert().returning(w.c.id, sort_by_parameter_order=True),
-                                        new).scalars().all())
-            keys = [next(created) if k is None else k for k in found]
-        known_rows = [{f"b_{c}": v for c, v in r.items()} | {"b_key": k}
-                      for r, k in zip(rows, found) if k is not None]
-        if known_rows:                      # today's code, name and kind (national code kept)
-            conn.execute(w.update().where(w.c.id == sa.bindparam("b_key")).values(
-                code=sa.bindparam("b_code"), name=sa.bindparam("b_name"),
-                kind=sa.bindparam("b_kind"), national_code=sa.func.coalesce(
-                    sa.bindparam("b_national_code"), w.c.national_code)), known_rows)
-        c = m.water_body_codes
-        seen = {tuple(r) for part in _chunks(keys) for r in conn.execute(
-            sa.select(c.c.water_body, c.c.code).where(c.c.water_body.in_(part)))}
-        new = [{"water_body": k, "code": c, "national_code": n, "first_round": round_id}
-               for k, c, n in zip(keys, codes, table["national_code"]) if (k, c) not in seen]
-        if new:
-            conn.execute(m.water_body_codes.insert(), new)
-        return keys
-
-    @staticmethod
-    def _insert_evaluations(conn, table: pd.DataFrame, round_id: int, result: EvaluationResult
-                            ) -> tuple[dict[str, int], dict[str, int]]:
-        """Insert the round's evaluations; the later run of a water body and year is current."""
-        e, r = m.evaluations, m.rounds
-        earlier = pd.DataFrame(conn.execute(
-            sa.select(e.c.id, e.c.water_body, e.c.evaluation_year, e.c.revision, r.c.run_time)
-            .join(r, r.c.id == e.c.round)
-            .where(e.c.water_body.in_(table["water_body"].tolist()))).all(),
-            columns=["id", "water_body", "evaluation_year", "revision", "run_time"])
-        same = earlier.merge(table[["water_body", "evaluation_year"]])
-        top = same.groupby(["water_body", "evaluation_year"])["revision"].max()
-        keys = pd.MultiIndex.from_frame(table[["water_body", "evaluation_year"]])
-        table["revision"] = (top.reindex(keys).fillna(0).to_numpy() + 1).astype(int)
-        table["round"], table["code"] = round_id, table["water_body_id"]
-        table["current"] = False
-        columns = ["round", "water_body", "code", "evaluation_year", "revision", "current",
-                   "name", "kind", "profile_id", *CLASS_COLUMNS, *CRITERIA, "facts"]
-        ids = conn.execute(e.insert().returning(e.c.id, sort_by_parameter_order=True),
-                           _plain_records(table, columns)).scalars().all()
-        table["id"] = ids
-        run_time = result.provenance.get("timestamp") or ""
-        both = pd.concat([same[["id", "water_body", "evaluation_year", "run_time"]],
-                          table[["id", "water_body", "evaluation_year"]].assign(
-                              run_time=run_time)], ignore_index=True)
-        both["run_time"] = both["run_time"].fillna("")
-        latest = both.sort_values(["run_time", "id"]).groupby(
-            ["water_body", "evaluation_year"])["id"].last()
-        touched = both["id"].tolist()
-        conn.execute(e.update().where(e.c.id.in_(touched)).values(current=False))
-        conn.execute(e.update().where(e.c.id.in_(latest.tolist())).values(current=True))
-        ids_by_code = dict(zip(table["water_body_id"], ids))
-        revisions = dict(zip(table["water_body_id"], table["revision"].astype(int)))
-        return ids_by_code, {k: v for k, v in revisions.items() if v > 1}
-
-    @staticmethod
-    def _insert_parts(conn, result: EvaluationResult, evaluation_ids: dict[str, int]) -> None:
-        from ..reports.diagnosis import indicator_points, water_body_indicators
-
-        for table, frame, columns in (
-                (m.segments, result.segments, ["segment_id", "name", "segment_weight",
-                                               *CLASS_COLUMNS]),
-                (m.criteria, result.criteria, ["segment_id", "criterion", "score", "weight",
-                                               "n_evaluated"]),
-                (m.indicators, result.indicators,
-                 ["segment_id", "indicator_id", "indicator_name", "criterion", "required",
-                  "value", "unit", "score", "weight", "base_weight", "status", "source",
-                  "n_obs", "details"])):
-            if frame.empty:
-                continue
-            rows = frame.assign(evaluation=frame["water_body_id"].map(evaluation_ids))
-            bulk_insert(conn, table, rows[[c for c in ["evaluation", *columns] if c in rows]])
-        if result.indicators.empty:
-            return
-        summary = water_body_indicators(indicator_points(result.indicators, result.segments,
-                                                         result.criteria))
-        summary["evaluation"] = summary["water_body_id"].map(evaluation_ids)
-        bulk_insert(conn, m.wb_indicators, summary[["evaluation", "indicator_id",
-                                                    "indicator_name", "criterion", "score",
-                                                    "points"]])
-
-    @staticmethod
-    def _issue_rows(result: EvaluationResult, round_id: int) -> list[dict]:
-        issues = result.issues.rename(columns={"table": "table_name", "column": "column_name"})
-        if "value" in issues:
-            issues["value"] = issues["value"].map(lambda v: None if v is None or (
-                not isinstance(v, str) and pd.isna(v)) else str(v))
-        return _plain_records(issues.assign(round=round_id),
-                              ["round", "table_name", "file", "sheet", "row", "column_name",
-                               "value", "rule", "severity", "message_zh", "message_en"])
 
     # reading ------------------------------------------------------------------------------
 
@@ -347,16 +154,27 @@ class Archive:
     def list(self, water_body: str | None = None) -> pd.DataFrame:
         """One row per water body and round: ``water_body_id, name, evaluation_year, rhi,
         health_class, health_name, health_label, round, revision, current, digest``, by water
-        body, year and round."""
+        body, year and round.
+
+        One query in the order of the index ``ix_evaluations_code_year_round``, its rows taken
+        from the driver as plain tuples (an archive of the national file holds over 100,000);
+        the digest is the round's, looked up in the few rounds.
+        """
         e, r = m.evaluations, m.rounds
         query = (sa.select(e.c.code.label("water_body_id"), e.c.name, e.c.evaluation_year,
                            e.c.rhi, e.c.health_class, e.c.health_name, e.c.health_label,
-                           e.c.round, e.c.revision, e.c.current, r.c.digest)
-                 .join(r, r.c.id == e.c.round)
+                           e.c.round, e.c.revision, e.c.current)
                  .order_by(e.c.code, e.c.evaluation_year, e.c.round))
         if water_body is not None:
             query = query.where(e.c.water_body == self.water_body_key(water_body))
-        return self._frame(query)
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            table = pd.DataFrame.from_records(result.cursor.fetchall(),
+                                              columns=list(result.keys()))
+            digests = dict(conn.execute(sa.select(r.c.id, r.c.digest)).all())
+        table["current"] = table["current"].astype(bool)       # SQLite gives 0/1
+        table["digest"] = table["round"].map(digests)
+        return table
 
     def round(self, round_id: int) -> dict:
         """A round's record (digest, times, engine, profiles, reading, inputs, options) with its
@@ -389,10 +207,13 @@ class Archive:
         self.round(round_id)
         f = m.files
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(f.c.name, f.c.sha256, f.c.content).where(
+            rows = conn.execute(sa.select(f.c.name, f.c.sha256, f.c.size, f.c.content,
+                                          f.c.compression).where(
                 (f.c.round == round_id) & f.c.content.is_not(None)).order_by(f.c.name)).all()
         written = []
-        for name, sha256, content in rows:
+        for name, sha256, size, content, compression in rows:
+            if compression is not None:
+                content = unpack(content, size)
             if hashlib.sha256(content).hexdigest() != sha256:
                 raise ArchiveError(f"第 {round_id} 轮的 {name} 内容与其 SHA-256 不符",
                                    f"{name} of round {round_id} does not match its SHA-256")
@@ -426,18 +247,40 @@ class Archive:
 
     def evaluation_tables(self, evaluations: Iterable[int]) -> dict[str, pd.DataFrame]:
         """The ``segments``, ``criteria`` and ``indicators`` rows of ``evaluations`` as
-        result tables (with ``evaluation`` and ``water_body_id``)."""
+        result tables (with ``evaluation`` and ``water_body_id``; the indicators with their
+        ``details``).
+
+        Raises
+        ------
+        ArchiveError
+            When an evaluation's details do not match its indicator rows (a damaged archive).
+        """
         ids = list(evaluations)
         e = m.evaluations
         tables = {}
         for name, table in (("segments", m.segments), ("criteria", m.criteria),
                             ("indicators", m.indicators)):
             columns = [c for c in table.c if c.name not in ("id", "evaluation")]
-            frame = self._frame(sa.select(e.c.id.label("evaluation"),
-                                          e.c.code.label("water_body_id"), *columns)
-                                .join(e, e.c.id == table.c.evaluation)
-                                .where(table.c.evaluation.in_(ids)).order_by(table.c.id))
-            tables[name] = frame
+            tables[name] = self._frame(sa.select(e.c.id.label("evaluation"),
+                                                 e.c.code.label("water_body_id"), *columns)
+                                       .join(e, e.c.id == table.c.evaluation)
+                                       .where(table.c.evaluation.in_(ids))
+                                       .order_by(table.c.id))
+        indicators = tables["indicators"]
+        with self.engine.connect() as conn:
+            blobs = dict(conn.execute(sa.select(e.c.id, e.c.details).where(
+                e.c.id.in_(ids))).all())
+        details = np.full(len(indicators), None, dtype=object)
+        for evaluation, rows in indicators.groupby("evaluation").indices.items():
+            stored = unpack_details(blobs.get(evaluation))
+            if len(stored) != len(rows):
+                raise ArchiveError(f"档案中评价 {evaluation} 的指标明细（{len(stored)} 条）与其 "
+                                   f"{len(rows)} 行指标不符",
+                                   f"the details of evaluation {evaluation} ({len(stored)}) do "
+                                   f"not match its {len(rows)} indicator rows")
+            for row, value in zip(rows, stored):
+                details[row] = value
+        indicators["details"] = details
         return tables
 
     def previous(self, result: EvaluationResult, years: Mapping[str, int]

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .connect import ArchiveError
-from .store import CRITERIA, Archive
+from .models import CRITERIA
+from .store import Archive
 
 #: Fewest evaluation years a trend is computed over.
 MIN_ROUNDS = 3

@@ -31,5 +31,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("water_body_codes")
-    with op.batch_alter_table("evaluations") as batch:
-        batch.drop_column("facts")
+    # not Alembic's batch mode: on SQLite it copies ``evaluations`` and drops the old table,
+    # which with foreign keys on deletes every segment, criterion and indicator row
+    op.execute('ALTER TABLE "evaluations" DROP COLUMN "facts"')
