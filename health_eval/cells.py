@@ -214,14 +214,35 @@ def _clean_text(text: pd.Series, factorise: bool) -> tuple[pd.Series, Distinct |
     kept as it is. Finding the distinct texts alone takes half the time of factorising.
     """
     distinct = Distinct.of(text) if factorise else None
-    values = pd.Series(text.unique() if distinct is None else distinct.values)
-    stripped = values.str.strip()
-    if (stripped.eq(values) & stripped.ne("")).all():   # <NA> (blank already) is skipped
+    clean = _clean_already(text)
+    if clean is None:
+        values = pd.Series(text.unique() if distinct is None else distinct.values)
+        stripped = values.str.strip()
+        clean = bool((stripped.eq(values) & stripped.ne("")).all())   # <NA> is skipped
+    if clean:
         return text, distinct
     distinct = Distinct.of(text) if distinct is None else distinct
     stripped = pd.Series(distinct.values).str.strip()
     distinct = distinct.replace(stripped.mask(stripped.eq("")))
     return distinct.column(), distinct
+
+
+#: A text that :meth:`str.strip` would change, or blank: it starts or ends with one of Python's
+#: whitespace characters (:meth:`str.isspace`), or is empty (an RE2 pattern for pyarrow).
+_SPACE = "[\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_UNCLEAN = f"^{_SPACE}|{_SPACE}$|^$"
+
+
+def _clean_already(text: pd.Series) -> bool | None:
+    """Whether no text of an Arrow-backed column needs cleaning (one pass in pyarrow, no
+    distinct texts taken); None for other storage."""
+    if getattr(text.dtype, "storage", None) != "pyarrow":
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    unclean = pc.any(pc.match_substring_regex(pa.array(text.array), _UNCLEAN))
+    return not unclean.as_py()
 
 
 def _scalar_text(value) -> str:

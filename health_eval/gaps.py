@@ -102,9 +102,10 @@ def missing_reasons(inputs: tuple[str, ...], dataset, segments: pd.DataFrame, ke
             holding |= is_in(segments[key], dataset.table(table)[key])
         place_zh = "河段" if key == "segment_id" else "河湖"
         place_en = "segment" if key == "segment_id" else "water body"
+        places = segments[key].tolist()
         for position in np.flatnonzero(~holding).tolist():
             if reasons[position] is None:
-                place = segments[key].iat[position]
+                place = places[position]
                 reasons[position] = _reason(
                     "rows.none", f"表 {zh} 中没有{place_zh} {place} 的数据行",
                     f"table {en} has no row of {place_en} {place}", inputs)
@@ -138,10 +139,11 @@ def _station_reasons(reasons: list[dict | None], dataset, segments: pd.DataFrame
                           f"监测站点", inputs)
         for position in np.flatnonzero(~served).tolist():
             reasons[position] = lacking
+    neighbours = frame["neighbour_segment_id"].tolist()
     for position in np.flatnonzero(~served).tolist():
         if reasons[position] is not None:
             continue
-        neighbour = frame["neighbour_segment_id"].iat[position]
+        neighbour = neighbours[position]
         if fallback == "none":
             borrow_zh = "评价方案不允许借用测站（station_fallback: none）；可为该河段添加测站"
             borrow_en = ("the profile does not borrow stations (station_fallback: none); add a "
@@ -160,9 +162,13 @@ def _station_reasons(reasons: list[dict | None], dataset, segments: pd.DataFrame
             "station.none", f"监测站点 中该河段没有测站有 {zh} 数据，{borrow_zh}",
             f"no station of the segment in 监测站点 (stations) has rows in {en}, {borrow_en}",
             inputs)
+    linked: dict[str, list[str]] = {}
+    for segment, station in zip(links["segment_id"].tolist(), links["station_id"].tolist()):
+        linked.setdefault(segment, []).append(station)
+    segment_ids = segments["segment_id"].tolist()
     for position in np.flatnonzero(served).tolist():
-        segment = segments["segment_id"].iat[position]
-        mine = links.loc[links["segment_id"] == segment, "station_id"].tolist()
+        segment = segment_ids[position]
+        mine = linked[segment]
         reasons[position] = _reason(
             "station.no_rows",
             f"河段 {segment} 的测站 {'、'.join(mine)} 在评价年没有可用的 {zh} 数据（见该表的其他问题）",
