@@ -91,18 +91,33 @@ def classify_rhi(rhi: pd.Series | np.ndarray, classes: list[HealthClass]) -> pd.
         ``health_name`` (e.g. 二类河湖), index as ``rhi``.
     """
     values = np.asarray(rhi, dtype=float)
-    thresholds = np.array([c.min_rhi for c in classes])  # falling
-    reached = values[:, None] >= thresholds[None, :]
-    position = np.where(reached.any(axis=1), reached.argmax(axis=1), len(classes) - 1)
-    known = ~np.isnan(values)
+    index = rhi.index if isinstance(rhi, pd.Series) else None
+    return pd.DataFrame(_classified(values, np.zeros(len(values), dtype=np.int64), [classes]),
+                        index=index)
+
+
+def _classified(rhi: np.ndarray, chosen: np.ndarray, classes: list[list[HealthClass]]
+                ) -> dict[str, object]:
+    """``health_class, health_label, health_name`` of each RHI [score] by the classes
+    ``classes[chosen[i]]`` of its row (NaN RHI: no class), all rows at once."""
+    width = max(len(c) for c in classes)
+    thresholds = np.full((len(classes), width), np.inf)
+    labels = np.full((len(classes), width), None, dtype=object)
+    names = np.full((len(classes), width), None, dtype=object)
+    for row, own in enumerate(classes):
+        thresholds[row, :len(own)] = [c.min_rhi for c in own]          # falling
+        labels[row, :len(own)] = [c.label_zh for c in own]
+        names[row, :len(own)] = [c.name_zh for c in own]
+    counts = np.array([len(c) for c in classes])
+    with np.errstate(invalid="ignore"):
+        reached = rhi[:, None] >= thresholds[chosen]
+    position = np.where(reached.any(axis=1), reached.argmax(axis=1), counts[chosen] - 1)
+    known = ~np.isnan(rhi)
     grades = pd.array(np.where(known, position + 1, 0), dtype="Int64")
     grades[~known] = pd.NA
-    labels = np.array([c.label_zh for c in classes], dtype=object)
-    names = np.array([c.name_zh for c in classes], dtype=object)
-    index = rhi.index if isinstance(rhi, pd.Series) else None
-    return pd.DataFrame({"health_class": grades,
-                         "health_label": np.where(known, labels[position], None),
-                         "health_name": np.where(known, names[position], None)}, index=index)
+    return {"health_class": grades,
+            "health_label": np.where(known, labels[chosen, position], None),
+            "health_name": np.where(known, names[chosen, position], None)}
 
 
 def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
@@ -215,12 +230,10 @@ def with_classes(frame: pd.DataFrame, profiles: dict[str, Profile]) -> pd.DataFr
 
     Rows without a profile (a kind no chosen profile covers) get no class.
     """
-    rhi = frame["rhi"].where(frame["profile_id"].notna())
-    first = next(iter(profiles.values()))
-    parts = [classify_rhi(rhi[frame["profile_id"] == pid], p.classes)
-             for pid, p in profiles.items()]
-    parts.append(classify_rhi(rhi[frame["profile_id"].isna()], first.classes))
-    return frame.join(pd.concat([p for p in parts if len(p)] or parts[-1:]))
+    chosen = pd.Index(list(profiles)).get_indexer(frame["profile_id"].astype(object))
+    rhi = np.where(chosen >= 0, frame["rhi"].to_numpy(dtype=float, na_value=np.nan), np.nan)
+    return frame.assign(**_classified(rhi, np.maximum(chosen, 0),
+                                      [p.classes for p in profiles.values()]))
 
 
 @dataclass(frozen=True)
