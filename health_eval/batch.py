@@ -308,7 +308,7 @@ def _plain_floats(values) -> list[float | None]:
     large values and near-ties take ``round`` itself.
     """
     x = np.asarray(values, dtype=float)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         scaled = x * 1e8
         easy = (np.abs(scaled) < 2.0 ** 40) & (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-3)
     plain = np.where(easy, np.rint(np.where(easy, scaled, 0.0)) / 1e8, 0.0).tolist()
