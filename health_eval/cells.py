@@ -214,7 +214,7 @@ def _clean_text(text: pd.Series, factorise: bool) -> tuple[pd.Series, Distinct |
     kept as it is. Finding the distinct texts alone takes half the time of factorising.
     """
     distinct = Distinct.of(text) if factorise else None
-    clean = _clean_already(text)
+    clean = _clean_already(text if distinct is None else pd.Series(distinct.values))
     if clean is None:
         values = pd.Series(text.unique() if distinct is None else distinct.values)
         stripped = values.str.strip()
@@ -234,14 +234,14 @@ _UNCLEAN = f"^{_SPACE}|{_SPACE}$|^$"
 
 
 def _clean_already(text: pd.Series) -> bool | None:
-    """Whether no text of an Arrow-backed column needs cleaning (one pass in pyarrow, no
-    distinct texts taken); None for other storage."""
+    """Whether no text of an Arrow-backed column needs cleaning, asked of its distinct texts
+    in pyarrow (no pandas string methods); None for other storage."""
     if getattr(text.dtype, "storage", None) != "pyarrow":
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    unclean = pc.any(pc.match_substring_regex(pa.array(text.array), _UNCLEAN))
+    unclean = pc.any(pc.match_substring_regex(pc.unique(pa.array(text.array)), _UNCLEAN))
     return not unclean.as_py()
 
 
