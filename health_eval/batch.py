@@ -269,18 +269,20 @@ def _means(codes: np.ndarray, value: np.ndarray, score: np.ndarray, counted: np.
            part: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per group code, the mean value and score of its ``counted`` rows (NaN without any).
 
-    pandas sums a group-by mean with or without Kahan compensation depending on whether the
-    codes come sorted; grouping each indicator's rows on their own keeps the means bit for bit
-    what a per-indicator group-by gives, whatever the other indicators' rows look like.
+    pandas sums a group-by mean one way when the group codes come sorted and another (Kahan
+    compensated) when they do not. To keep every mean bit for bit what a group-by of one
+    indicator's rows gives, the indicators whose rows come in key order are grouped together,
+    and the others together: two group-bys whatever the number of indicators.
     """
     group_value, group_score = np.full(n, np.nan), np.full(n, np.nan)
-    bounds = np.flatnonzero(np.r_[True, part[1:] != part[:-1], True]) if len(part) else []
-    for start, stop in zip(bounds[:-1], bounds[1:]):
-        mine = np.arange(start, stop)[counted[start:stop]]
-        if not len(mine):
+    mine, rows = codes[counted], part[counted]
+    falling = (np.diff(mine) < 0) & (rows[1:] == rows[:-1])
+    unsorted = np.isin(rows, rows[1:][falling])
+    for chosen in (~unsorted, unsorted):
+        if not chosen.any():
             continue
-        means = pd.DataFrame({"value": value[mine], "score": score[mine]}).groupby(
-            codes[mine]).mean()
+        means = pd.DataFrame({"value": value[counted][chosen], "score": score[counted][chosen]}
+                             ).groupby(mine[chosen]).mean()
         group_value[means.index] = means["value"].to_numpy()
         group_score[means.index] = means["score"].to_numpy()
     return group_value, group_score
