@@ -13,10 +13,11 @@ Prints one JSON line per figure group, then a summary line:
 
   each the median of ``--repeat`` rounds, the three timed in turn within each round so that a
   busy machine slows them alike; ``cpu`` gives the same ratios in CPU seconds of this process.
-- ``scale``: ``benchmarks/run.py`` for 1,000 and 10,000 segments in fresh processes:
-  ``evaluate_s / load_s`` (pyarrow floor) per size (target ≤ 4), ``growth_1k_to_10k``
-  (target ≤ 11), ``peak_rss_mb`` at 10,000 (target ≤ 1,200) and ``batch_vs_loop`` of 200
-  water bodies (keep ≥ 50).
+- ``scale``: ``benchmarks/run.py``'s measurements for 1,000 and 10,000 segments (``--sizes``),
+  each step in a fresh process: ``evaluate_s / load_s`` (pyarrow floor) per size and ``ratio``
+  at 10,000 (target ≤ 4), ``growth`` 1,000 → 10,000 (target ≤ 11), ``peak_rss_mb`` at 10,000
+  (target ≤ 1,200) and ``batch_vs_loop`` of 200 water bodies (keep ≥ 50), with the CPU
+  seconds of each step (``cpu_s``) to tell a slow engine from a busy machine.
 
 The summary gives the 1-minute load average before and after and the CPU count. Run from the
 repository root::
@@ -82,17 +83,17 @@ def measure_demo(repeat: int) -> dict:
     }
 
 
-def measure_scale(seed: int) -> dict:
-    """1,000 and 10,000 segments and ``batch_vs_loop`` through ``benchmarks/run.py``'s fresh
+def measure_scale(seed: int, sizes: tuple[int, int], batch_water_bodies: int) -> dict:
+    """The two package sizes and ``batch_vs_loop`` through ``benchmarks/run.py``'s fresh
     processes (the same measurements as ``run.py``)."""
     import shutil
     import tempfile
 
-    from run import BATCH_WATER_BODIES, _child
+    from run import _child
 
-    batch = _child("--batch-only", str(BATCH_WATER_BODIES), "--seed", str(seed))
+    batch = _child("--batch-only", str(batch_water_bodies), "--seed", str(seed))
     cases = {}
-    for n in (1000, 10000):
+    for n in sizes:
         folder = Path(tempfile.mkdtemp(prefix=f"health_eval_engine_{n}_"))
         try:
             _child("--write", str(n), "--folder", str(folder), "--seed", str(seed))
@@ -103,11 +104,13 @@ def measure_scale(seed: int) -> dict:
         cases[n] = {"load_s": floor["load_s"], "evaluate_s": line["evaluate_s"],
                     "coerce_s": line["coerce_s"], "score_s": line["score_s"],
                     "ratio": round(line["evaluate_s"] / floor["load_s"], 2),
-                    "peak_rss_mb": line["peak_rss_mb"]}
+                    "cpu_s": line["cpu_s"], "peak_rss_mb": line["peak_rss_mb"]}
+    small, large = sizes
     return {"segments": {str(n): case for n, case in cases.items()},
-            "ratio_10k": cases[10000]["ratio"],
-            "growth_1k_to_10k": round(cases[10000]["evaluate_s"] / cases[1000]["evaluate_s"], 2),
-            "peak_rss_mb_10k": cases[10000]["peak_rss_mb"],
+            "ratio": cases[large]["ratio"],
+            "growth": round(cases[large]["evaluate_s"] / cases[small]["evaluate_s"], 2),
+            "growth_segments": [small, large],
+            "peak_rss_mb": cases[large]["peak_rss_mb"],
             "batch_vs_loop": batch["batch_vs_loop"], "batch_water_bodies": batch["water_bodies"]}
 
 
@@ -117,11 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
     parser.add_argument("--demo-only", action="store_true",
                         help="only the demo figures (no 1k/10k or batch_vs_loop processes)")
+    parser.add_argument("--sizes", type=int, nargs=2, default=(1000, 10000),
+                        metavar=("SMALL", "LARGE"), help="segments of the two synthetic "
+                        "packages (growth is LARGE over SMALL; ratio and RSS are LARGE's)")
+    parser.add_argument("--batch-water-bodies", type=int, default=200,
+                        help="water bodies of the batch_vs_loop package")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
     print(json.dumps({"demo": measure_demo(args.repeat)}), flush=True)
     if not args.demo_only:
-        print(json.dumps({"scale": measure_scale(args.seed)}), flush=True)
+        print(json.dumps({"scale": measure_scale(args.seed, tuple(args.sizes),
+                                                 args.batch_water_bodies)}), flush=True)
     print(json.dumps({"summary": {"cpus": os.cpu_count(), "load_average": [
         round(load_before, 2), round(os.getloadavg()[0], 2)]}}), flush=True)
     return 0

@@ -193,9 +193,13 @@ def _computed_rows(parts: list[Computed], space: dict, width: int) -> _Rows:
     part = np.repeat(np.arange(len(parts)), sizes)
     value = np.concatenate([p.value for p in parts])
     status = np.concatenate([p.status for p in parts])
-    key_codes = np.concatenate([
-        space[p.key][1].get_indexer(pd.array(p.keys, dtype="string")) if len(p.keys)
-        else np.empty(0, dtype=np.int64) for p in parts])
+    keys = np.concatenate([p.keys for p in parts])
+    scope = np.repeat([p.key for p in parts], sizes) if len(keys) else np.empty(0, dtype=object)
+    key_codes = np.full(len(keys), -1, dtype=np.int64)
+    for key, (_, uniques) in space.items():           # one lookup per scope
+        mine = np.flatnonzero(scope == key)
+        if len(mine):
+            key_codes[mine] = uniques.get_indexer(pd.array(keys[mine], dtype="string"))
     code = np.where(key_codes >= 0, part * width + key_codes, -1)
     ok = status == "ok"
     score = np.full(len(value), np.nan)

@@ -208,13 +208,18 @@ def _normalise(used: UsedIndicator, result: ComputeResult, key: str, positions: 
             raise ValueError(f"indicator {indicator_id} returned unknown status {unknown}")
     else:
         status = np.full(len(result), "ok", dtype=object)
-    n_obs = (pd.to_numeric(result["n_obs"], errors="coerce").to_numpy(dtype=float,
-                                                                       na_value=np.nan)
-             if "n_obs" in result else None)
     return _computed(used, positions, result[key].to_numpy(dtype=object),
-                     result["value"].astype(float).to_numpy(dtype=float), status, n_obs,
+                     result["value"].to_numpy(dtype=float, na_value=np.nan), status,
+                     _counts(result["n_obs"]) if "n_obs" in result else None,
                      result["details"].tolist() if "details" in result else None,
                      stationed), issues
+
+
+def _counts(n_obs: pd.Series) -> np.ndarray:
+    """``n_obs`` as float64, NaN where not a number."""
+    if pd.api.types.is_numeric_dtype(n_obs.dtype):
+        return n_obs.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(n_obs, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def is_evaluated(status: pd.Series, score: pd.Series) -> pd.Series:
