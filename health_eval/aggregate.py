@@ -27,7 +27,11 @@ def effective_weights(indicators: pd.DataFrame) -> pd.Series:
     """
     counted = indicators["base_weight"].astype(float).where(
         is_evaluated(indicators["status"], indicators["score"]), 0.0)
-    total = counted.groupby([indicators["segment_id"], indicators["criterion"]]).transform("sum")
+    # (segment, criterion) as one integer, numbered in the order of the sorted pairs
+    segment, _ = pd.factorize(indicators["segment_id"], sort=True)
+    criterion, criteria = pd.factorize(indicators["criterion"], sort=True)
+    key = segment.astype(np.int64) * (len(criteria) + 1) + criterion
+    total = counted.groupby(key).transform("sum")
     return counted / total.where(total > 0)
 
 
@@ -48,11 +52,21 @@ def criterion_scores(indicators: pd.DataFrame, criteria_weights: pd.DataFrame) -
         ``water_body_id, segment_id, criterion, score, weight, n_evaluated`` — score NaN where no
         indicator of the criterion was evaluated.
     """
-    evaluated = indicators["weight"].fillna(0.0) > 0
-    contribution = (indicators["weight"] * indicators["score"]).where(evaluated, 0.0)
+    weight = indicators["weight"].to_numpy(dtype=float, na_value=np.nan)
+    evaluated = np.nan_to_num(weight, nan=0.0) > 0
+    contribution = np.where(evaluated, weight * indicators["score"].to_numpy(
+        dtype=float, na_value=np.nan), 0.0)
     keys = ["profile_id", "water_body_id", "segment_id", "criterion"]
-    table = pd.DataFrame({"contribution": contribution, "n_evaluated": evaluated.astype(int)}
-                         ).join(indicators[keys]).groupby(keys, sort=False).sum().reset_index()
+    # a segment id names one segment of one water body and profile: (segment, criterion) is
+    # the key, grouped as integer codes in order of appearance
+    segment, _ = pd.factorize(indicators["segment_id"])
+    criterion, criteria = pd.factorize(indicators["criterion"])
+    key = segment.astype(np.int64) * (len(criteria) + 1) + criterion
+    sums = pd.DataFrame({"contribution": contribution, "n_evaluated": evaluated.astype(int)}
+                        ).groupby(key, sort=False).sum()
+    _, first = np.unique(key, return_index=True)
+    table = indicators[keys].iloc[np.sort(first)].reset_index(drop=True).assign(
+        contribution=sums["contribution"].to_numpy(), n_evaluated=sums["n_evaluated"].to_numpy())
     table["score"] = table["contribution"].where(table["n_evaluated"] > 0)
     table = table.merge(criteria_weights, on=["profile_id", "criterion"], how="left")
     return table.drop(columns="contribution")
