@@ -111,7 +111,8 @@ def measure_scale(seed: int, sizes: tuple[int, int], batch_water_bodies: int) ->
             "growth": round(cases[large]["evaluate_s"] / cases[small]["evaluate_s"], 2),
             "growth_segments": [small, large],
             "peak_rss_mb": cases[large]["peak_rss_mb"],
-            "batch_vs_loop": batch["batch_vs_loop"], "batch_water_bodies": batch["water_bodies"]}
+            "batch_vs_loop": batch["batch_vs_loop"], "batch_water_bodies": batch["water_bodies"],
+            "batch_s": batch["batch_s"], "loop_s": batch["loop_s"], "batch_cpu_s": batch["cpu_s"]}
 
 
 def main(argv: list[str] | None = None) -> int:
