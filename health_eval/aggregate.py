@@ -27,7 +27,11 @@ def effective_weights(indicators: pd.DataFrame) -> pd.Series:
     """
     counted = indicators["base_weight"].astype(float).where(
         is_evaluated(indicators["status"], indicators["score"]), 0.0)
-    total = counted.groupby([indicators["segment_id"], indicators["criterion"]]).transform("sum")
+    # (segment, criterion) as one integer, numbered in the order of the sorted pairs
+    segment, _ = pd.factorize(indicators["segment_id"], sort=True)
+    criterion, criteria = pd.factorize(indicators["criterion"], sort=True)
+    key = segment.astype(np.int64) * (len(criteria) + 1) + criterion
+    total = counted.groupby(key).transform("sum")
     return counted / total.where(total > 0)
 
 
@@ -48,11 +52,21 @@ def criterion_scores(indicators: pd.DataFrame, criteria_weights: pd.DataFrame) -
         ``water_body_id, segment_id, criterion, score, weight, n_evaluated`` — score NaN where no
         indicator of the criterion was evaluated.
     """
-    evaluated = indicators["weight"].fillna(0.0) > 0
-    contribution = (indicators["weight"] * indicators["score"]).where(evaluated, 0.0)
+    weight = indicators["weight"].to_numpy(dtype=float, na_value=np.nan)
+    evaluated = np.nan_to_num(weight, nan=0.0) > 0
+    contribution = np.where(evaluated, weight * indicators["score"].to_numpy(
+        dtype=float, na_value=np.nan), 0.0)
     keys = ["profile_id", "water_body_id", "segment_id", "criterion"]
-    table = pd.DataFrame({"contribution": contribution, "n_evaluated": evaluated.astype(int)}
-                         ).join(indicators[keys]).groupby(keys, sort=False).sum().reset_index()
+    # a segment id names one segment of one water body and profile: (segment, criterion) is
+    # the key, grouped as integer codes in order of appearance
+    segment, _ = pd.factorize(indicators["segment_id"])
+    criterion, criteria = pd.factorize(indicators["criterion"])
+    key = segment.astype(np.int64) * (len(criteria) + 1) + criterion
+    sums = pd.DataFrame({"contribution": contribution, "n_evaluated": evaluated.astype(int)}
+                        ).groupby(key, sort=False).sum()
+    _, first = np.unique(key, return_index=True)
+    table = indicators[keys].iloc[np.sort(first)].reset_index(drop=True).assign(
+        contribution=sums["contribution"].to_numpy(), n_evaluated=sums["n_evaluated"].to_numpy())
     table["score"] = table["contribution"].where(table["n_evaluated"] > 0)
     table = table.merge(criteria_weights, on=["profile_id", "criterion"], how="left")
     return table.drop(columns="contribution")
@@ -91,18 +105,33 @@ def classify_rhi(rhi: pd.Series | np.ndarray, classes: list[HealthClass]) -> pd.
         ``health_name`` (e.g. 二类河湖), index as ``rhi``.
     """
     values = np.asarray(rhi, dtype=float)
-    thresholds = np.array([c.min_rhi for c in classes])  # falling
-    reached = values[:, None] >= thresholds[None, :]
-    position = np.where(reached.any(axis=1), reached.argmax(axis=1), len(classes) - 1)
-    known = ~np.isnan(values)
+    index = rhi.index if isinstance(rhi, pd.Series) else None
+    return pd.DataFrame(_classified(values, np.zeros(len(values), dtype=np.int64), [classes]),
+                        index=index)
+
+
+def _classified(rhi: np.ndarray, chosen: np.ndarray, classes: list[list[HealthClass]]
+                ) -> dict[str, object]:
+    """``health_class, health_label, health_name`` of each RHI [score] by the classes
+    ``classes[chosen[i]]`` of its row (NaN RHI: no class), all rows at once."""
+    width = max(len(c) for c in classes)
+    thresholds = np.full((len(classes), width), np.inf)
+    labels = np.full((len(classes), width), None, dtype=object)
+    names = np.full((len(classes), width), None, dtype=object)
+    for row, own in enumerate(classes):
+        thresholds[row, :len(own)] = [c.min_rhi for c in own]          # falling
+        labels[row, :len(own)] = [c.label_zh for c in own]
+        names[row, :len(own)] = [c.name_zh for c in own]
+    counts = np.array([len(c) for c in classes])
+    with np.errstate(invalid="ignore"):
+        reached = rhi[:, None] >= thresholds[chosen]
+    position = np.where(reached.any(axis=1), reached.argmax(axis=1), counts[chosen] - 1)
+    known = ~np.isnan(rhi)
     grades = pd.array(np.where(known, position + 1, 0), dtype="Int64")
     grades[~known] = pd.NA
-    labels = np.array([c.label_zh for c in classes], dtype=object)
-    names = np.array([c.name_zh for c in classes], dtype=object)
-    index = rhi.index if isinstance(rhi, pd.Series) else None
-    return pd.DataFrame({"health_class": grades,
-                         "health_label": np.where(known, labels[position], None),
-                         "health_name": np.where(known, names[position], None)}, index=index)
+    return {"health_class": grades,
+            "health_label": np.where(known, labels[chosen, position], None),
+            "health_name": np.where(known, names[chosen, position], None)}
 
 
 def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
@@ -202,12 +231,10 @@ def with_classes(frame: pd.DataFrame, profiles: dict[str, Profile]) -> pd.DataFr
 
     Rows without a profile (a kind no chosen profile covers) get no class.
     """
-    rhi = frame["rhi"].where(frame["profile_id"].notna())
-    first = next(iter(profiles.values()))
-    parts = [classify_rhi(rhi[frame["profile_id"] == pid], p.classes)
-             for pid, p in profiles.items()]
-    parts.append(classify_rhi(rhi[frame["profile_id"].isna()], first.classes))
-    return frame.join(pd.concat([p for p in parts if len(p)] or parts[-1:]))
+    chosen = pd.Index(list(profiles)).get_indexer(frame["profile_id"].astype(object))
+    rhi = np.where(chosen >= 0, frame["rhi"].to_numpy(dtype=float, na_value=np.nan), np.nan)
+    return frame.assign(**_classified(rhi, np.maximum(chosen, 0),
+                                      [p.classes for p in profiles.values()]))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ segment RHI → water-body RHI → classes → :class:`EvaluationResult` (ARCHIT
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -69,7 +70,8 @@ def resolve_profiles(profile: ProfileLike | Mapping[str, ProfileLike] | None,
     for kind, item in chosen.items():
         key = id(item)
         if key not in cache:
-            cache[key] = load_profile(item, registry)
+            default = isinstance(item, str) and item in DEFAULT_PROFILES.values()
+            cache[key] = _default_profile(item) if default else load_profile(item, registry)
         by_kind[kind] = cache[key]
     if options:
         unknown = sorted(set(options) - set(Policies.model_fields))
@@ -78,6 +80,13 @@ def resolve_profiles(profile: ProfileLike | Mapping[str, ProfileLike] | None,
                                f"options are policies: {sorted(Policies.model_fields)}")
         by_kind = {kind: _with_policies(p, options) for kind, p in by_kind.items()}
     return by_kind
+
+
+@functools.cache
+def _default_profile(profile_id: str) -> Profile:
+    """A packaged default profile, loaded once per process (packaged data and profiles do
+    not change; a Profile is frozen)."""
+    return load_profile(profile_id)
 
 
 def _with_policies(profile: Profile, options: Mapping[str, Any]) -> Profile:

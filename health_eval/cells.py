@@ -208,20 +208,57 @@ def _no_text(n: int) -> pd.Series:
 
 def _clean_text(text: pd.Series, factorise: bool) -> tuple[pd.Series, Distinct | None]:
     """Strip surrounding whitespace, blank text becoming <NA>; the text, and it factorised
-    when asked to or when it had to be cleaned (else None).
+    when asked to or when it had to be stripped (else None).
 
-    Each distinct text is cleaned once; a column that needs no cleaning (the usual case) is
-    kept as it is. Finding the distinct texts alone takes half the time of factorising.
+    Each distinct text is checked and cleaned once; a column that needs no cleaning (the usual
+    case) is kept as it is, and one whose only blemish is empty cells (a CSV's blanks) has them
+    blanked by pyarrow.
     """
     distinct = Distinct.of(text) if factorise else None
-    values = pd.Series(text.unique() if distinct is None else distinct.values)
-    stripped = values.str.strip()
-    if (stripped.eq(values) & stripped.ne("")).all():   # <NA> (blank already) is skipped
+    state = _text_state(text if distinct is None else pd.Series(distinct.values))
+    if state is None:
+        values = pd.Series(text.unique() if distinct is None else distinct.values)
+        stripped = values.str.strip()
+        state = "clean" if (stripped.eq(values) & stripped.ne("")).all() else "dirty"
+    if state == "clean":
         return text, distinct
+    if state == "blanks" and distinct is None:
+        return _blanked(text), None
     distinct = Distinct.of(text) if distinct is None else distinct
     stripped = pd.Series(distinct.values).str.strip()
     distinct = distinct.replace(stripped.mask(stripped.eq("")))
     return distinct.column(), distinct
+
+
+#: Python's whitespace characters (:meth:`str.isspace`) as an RE2 class (for pyarrow): a text
+#: starting or ending with one is changed by :meth:`str.strip`.
+_SPACE = "[\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_EDGE_SPACE = f"^{_SPACE}|{_SPACE}$"
+
+
+def _text_state(text: pd.Series) -> str | None:
+    """How much cleaning an Arrow-backed text column needs, asked of its distinct texts in
+    pyarrow: ``clean`` (none), ``blanks`` (empty texts only, no whitespace to strip) or
+    ``dirty``; None for other storage."""
+    if getattr(text.dtype, "storage", None) != "pyarrow":
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    distinct = pc.unique(pa.array(text.array))
+    if pc.any(pc.match_substring_regex(distinct, _EDGE_SPACE)).as_py():
+        return "dirty"
+    return "blanks" if pc.any(pc.equal(distinct, "")).as_py() else "clean"
+
+
+def _blanked(text: pd.Series) -> pd.Series:
+    """An Arrow-backed text column with its empty texts <NA>."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(text.array)
+    blanked = pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
+    return pd.Series(pd.array(blanked, dtype=TEXT_DTYPE))
 
 
 def _scalar_text(value) -> str:

@@ -303,14 +303,24 @@ def _read_csv(path: Path, shown: str, spec: TableSpec) -> RawTable:
         raise InputError([Origin(spec.name, shown, None).issue(
             "csv.unclosed_quote", "error", row=quote, value=text.splitlines()[quote - 1][:80])])
     try:
-        width = max(map(len, csv.reader(io.StringIO(text))), default=0)
-        grid = pd.read_csv(io.StringIO(text), header=None, names=range(width), index_col=False,
-                           dtype=str, keep_default_na=False, skip_blank_lines=False)
+        grid = _csv_grid(text)
     except (csv.Error, pd.errors.ParserError) as exc:
         raise _file_error(spec.name, shown, "file.unreadable", detail=str(exc)) from exc
     except pd.errors.EmptyDataError:
         grid = pd.DataFrame()
     return RawTable(spec, grid, None, shown, None, sha, warnings=warnings)
+
+
+def _csv_grid(text: str) -> pd.DataFrame:
+    """The cells of a CSV text as strings, columns numbered from 0. Rows may be ragged: when a
+    row is longer than the first, the grid is read again as wide as the longest row."""
+    options = {"header": None, "index_col": False, "dtype": str, "keep_default_na": False,
+               "skip_blank_lines": False}
+    try:
+        return pd.read_csv(io.StringIO(text), **options)
+    except pd.errors.ParserError:
+        width = max(map(len, csv.reader(io.StringIO(text))), default=0)
+        return pd.read_csv(io.StringIO(text), names=range(width), **options)
 
 
 def _without_stray_boms(text: str, origin: Origin) -> tuple[str, list[Issue]]:
@@ -328,6 +338,8 @@ def _unclosed_quote_line(text: str) -> int | None:
     """The line (1-based) where a double quote opens a field that no quote closes before the
     end of the file, or None. A quote doubled inside a quoted field (``""``) counts twice, so
     the parity of the count says whether a field is open at the end of a line."""
+    if text.count('"') % 2 == 0:       # an even number of odd lines: every field closed
+        return None
     open_at, number = None, 0
     for number, line in enumerate(text.split("\n"), start=1):
         if line.count('"') % 2:

@@ -127,6 +127,7 @@ class _Checks:
         self._sinks: dict[str, Sink] = {}
         self._rows: dict[str, np.ndarray] = {}
         self._errors: dict[tuple[str, str], np.ndarray] = {}
+        self._numbers: dict[tuple[str, str], np.ndarray] = {}
 
     def frame(self, table: str) -> pd.DataFrame | None:
         """The table when it is given with rows, else None."""
@@ -143,6 +144,12 @@ class _Checks:
         """``pd.factorize`` of a column of ``table`` (codes, -1 where blank, and the distinct
         values), shared with the indicators (:meth:`~health_eval.dataset.Dataset.factorized`)."""
         return self.dataset.factorized(table, column)
+
+    def numbers(self, table: str, column: str) -> np.ndarray:
+        """A numeric column of ``table`` as float64 (NaN where blank), read once per call."""
+        if (table, column) not in self._numbers:
+            self._numbers[table, column] = _numbers(self.dataset.tables[table], column)
+        return self._numbers[table, column]
 
     def sink(self, table: str) -> Sink:
         """The capped sink of ``table``'s issues."""
@@ -253,8 +260,10 @@ def _check_bounds(checks: _Checks) -> None:
         frame = checks.frame(bound.table)
         if frame is None:
             continue
-        values = _numbers(frame, bound.column)
-        _flag_range(checks, bound, _outside(values, bound.low, bound.high), frame[bound.column])
+        values = checks.numbers(bound.table, bound.column)
+        bad = _outside(values, bound.low, bound.high)
+        if bad.any():
+            _flag_range(checks, bound, bad, frame[bound.column])
 
 
 def _errors_first(bounds):
@@ -284,7 +293,7 @@ def _check_parameters(checks: _Checks) -> None:
         frame = checks.frame(table)
         if frame is None:
             continue
-        values = _numbers(frame, "value")
+        values = checks.numbers(table, "value")
         codes, present = checks.codes(table, "parameter")
         rows = _rows_by_code(codes, len(present))
         for bound in _errors_first(_parameter_bounds()):
@@ -317,7 +326,8 @@ def _check_ordered(checks: _Checks) -> None:
         frame = checks.frame(rule.table)
         if frame is None:
             continue
-        values, limits = _numbers(frame, rule.column), _numbers(frame, rule.limit)
+        values, limits = checks.numbers(rule.table, rule.column), checks.numbers(rule.table,
+                                                                                rule.limit)
         with np.errstate(invalid="ignore"):
             bad = np.flatnonzero(values > limits)
         checks.each(rule.table, "value.exceeds", rule.severity, bad, rule.column,
@@ -454,10 +464,7 @@ def _check_evaluation_year(checks: _Checks) -> None:
     stations = checks.frame("stations")
     if stations is None:
         return
-    years = stations[["station_id", "segment_id"]].merge(
-        checks.dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
-        checks.dataset.table("water_bodies")[["water_body_id", "evaluation_year"]],
-        on="water_body_id").drop_duplicates("station_id")
+    years = _station_evaluation_years(checks.dataset, stations)
     for table in DATED_STATION_TABLES:
         frame = checks.frame(table)
         if frame is None:
@@ -474,14 +481,29 @@ def _check_evaluation_year(checks: _Checks) -> None:
                    year=lambda station, by_station=by_station: by_station[station])
 
 
+def _station_evaluation_years(dataset, stations: pd.DataFrame) -> pd.DataFrame:
+    """``station_id, evaluation_year`` of every station placed in a segment of a water body
+    (the first row of a repeated id), by positional lookups rather than two merges."""
+    segments = dataset.table("segments").drop_duplicates("segment_id")
+    water_bodies = dataset.table("water_bodies").drop_duplicates("water_body_id")
+    at_segment = pd.Index(segments["segment_id"]).get_indexer(stations["segment_id"])
+    home = np.append(segments["water_body_id"].astype(object).to_numpy(), None)[at_segment]
+    at_water_body = pd.Index(water_bodies["water_body_id"].astype(object)).get_indexer(home)
+    placed = (at_segment >= 0) & (at_water_body >= 0)
+    return pd.DataFrame({
+        "station_id": stations["station_id"].to_numpy()[placed],
+        "evaluation_year": water_bodies["evaluation_year"].iloc[at_water_body[placed]].array,
+    }).drop_duplicates("station_id")
+
+
 def _check_kinds(checks: _Checks) -> None:
     """Rows of a table whose indicators are of other kinds of water body than the row's
     (``TableSpec.kinds``: lake areas given for a river, daily flows for a lake): not used,
     one warning per water body (``table.kind_mismatch``). A row's water body is found through
-    its water body, segment or station."""
-    kind = _lookup(checks.frame("water_bodies"), "water_body_id", "kind")
-    home = _lookup(checks.frame("segments"), "segment_id", "water_body_id")
-    place = _lookup(checks.frame("stations"), "station_id", "segment_id")
+    its water body, segment or station, on the table's distinct ids only."""
+    kind = _Lookup(checks.frame("water_bodies"), "water_body_id", "kind")
+    home = _Lookup(checks.frame("segments"), "segment_id", "water_body_id")
+    place = _Lookup(checks.frame("stations"), "station_id", "segment_id")
     labels = dict(zip(WATER_BODY_KINDS, WATER_BODY_KIND_LABELS))
     for spec in TABLES:
         frame = checks.frame(spec.name)
@@ -489,12 +511,12 @@ def _check_kinds(checks: _Checks) -> None:
             continue
         column = next(c for c in ("water_body_id", "segment_id", "station_id") if c in frame)
         codes, distinct = checks.codes(spec.name, column)
-        ids = pd.Series(distinct, dtype=object)
-        segment = ids.map(place) if column == "station_id" else ids
-        water_body = ids if column == "water_body_id" else segment.map(home)
-        kinds = water_body.map(kind)
-        wrong = (kinds.notna() & ~kinds.isin(spec.kinds)).to_numpy(dtype=bool)
-        by_value = dict(zip(ids, zip(water_body, kinds)))
+        ids = np.asarray(distinct, dtype=object)
+        segment = place.get(ids) if column == "station_id" else ids
+        water_body = ids if column == "water_body_id" else home.get(segment)
+        kinds = kind.get(water_body)
+        wrong = ~pd.isna(kinds) & ~pd.Index(kinds).isin(list(spec.kinds))
+        by_value = {v: (w, k) for v, w, k in zip(ids[wrong], water_body[wrong], kinds[wrong])}
         _per_value(checks, spec.name, column, frame[column], per_row(codes, wrong, False),
                    "table.kind_mismatch", zh=spec.zh,
                    water_body=lambda v, by_value=by_value: by_value[v][0],
@@ -502,13 +524,19 @@ def _check_kinds(checks: _Checks) -> None:
                    kinds="/".join(labels[k] for k in spec.kinds))
 
 
-def _lookup(frame: pd.DataFrame | None, key: str, column: str) -> pd.Series:
-    """``column`` by ``key`` (first row of a repeated key; empty without the table)."""
-    if frame is None:
-        return pd.Series(dtype=object)
-    first = frame.drop_duplicates(key)
-    return pd.Series(first[column].astype(object).to_numpy(),
-                     index=first[key].astype(object).to_numpy())
+class _Lookup:
+    """``column`` by ``key`` of a table (first row of a repeated key; nothing without the
+    table), looked up by position."""
+
+    def __init__(self, frame: pd.DataFrame | None, key: str, column: str):
+        first = (frame if frame is not None else pd.DataFrame({key: [], column: []})
+                 ).drop_duplicates(key)
+        self.keys = pd.Index(first[key].astype(object).to_numpy())
+        self.values = np.append(first[column].astype(object).to_numpy(), None)
+
+    def get(self, ids: np.ndarray) -> np.ndarray:
+        """The value of each of ``ids`` (objects), None where it is not a key."""
+        return self.values[self.keys.get_indexer(ids)]
 
 
 def _per_value(checks: _Checks, table: str, column: str, values: pd.Series,

@@ -136,3 +136,25 @@ def test_benchmark_without_the_memory_settings():
     case, summary = [json.loads(line) for line in completed.stdout.splitlines()]
     assert case["segments"] == 100 and case["batch_vs_loop"] is None
     assert summary["summary"]["memory"]["settings"] == {}
+
+
+def test_engine_benchmark_prints_the_issue_figures_as_ratios_of_its_own_timings():
+    completed = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "engine.py"),
+                                "--repeat", "1", "--sizes", "50", "100",
+                                "--batch-water-bodies", "3"],
+                               capture_output=True, text=True, timeout=300, check=True)
+    demo, scale, summary = [json.loads(line) for line in completed.stdout.splitlines()]
+    demo, scale = demo["demo"], scale["scale"]
+    assert demo["csv_files"] == 27
+    assert demo["folder_ratio"] == pytest.approx(
+        demo["evaluate_folder_s"] / demo["read_csv_s"], rel=0.02, abs=0.1)
+    assert demo["dataset_ratio"] == pytest.approx(
+        demo["evaluate_dataset_s"] / demo["read_csv_s"], rel=0.02, abs=0.1)
+    assert set(scale["segments"]) == {"50", "100"} and scale["growth_segments"] == [50, 100]
+    large = scale["segments"]["100"]
+    assert scale["ratio"] == pytest.approx(large["evaluate_s"] / large["load_s"], rel=0.02)
+    assert scale["growth"] == pytest.approx(
+        large["evaluate_s"] / scale["segments"]["50"]["evaluate_s"], rel=0.02)
+    assert scale["peak_rss_mb"] == large["peak_rss_mb"] > 0
+    assert scale["batch_water_bodies"] == 3 and scale["batch_vs_loop"] > 0
+    assert summary["summary"]["cpus"] >= 1 and len(summary["summary"]["load_average"]) == 2

@@ -95,7 +95,7 @@ def import_into(raws: list[RawTable], issues: list[Issue], package: str | None =
         importers' added), and one provenance record per imported file or sheet.
     """
     chosen = [importer(k) for k in kinds] if kinds else list(IMPORTERS.values())
-    refs = References.from_raws(raws)
+    refs = None                          # the package's ids, read when a file is imported
     imported: list[Imported] = []
     consumed: set[tuple[str | None, str | None]] = set()
     for source, explicit in _candidates(issues, package, files):
@@ -106,6 +106,7 @@ def import_into(raws: list[RawTable], issues: list[Issue], package: str | None =
                     "import.not_recognised", "error", kind=", ".join(i.name for i in chosen),
                     detail="header, title row or layout not found"))
             continue
+        refs = refs if refs is not None else References.from_raws(raws)
         imported.append(spec.read(source, refs, dict(options or {})))
         consumed.add((source.file, source.sheet))
     issues = [i for i in issues if not (i.rule == "table.unknown"

@@ -1,0 +1,379 @@
+"""Computed rows of every indicator of a profile → the long indicator table, in one batch.
+
+:func:`health_eval.compute.indicator_table` runs each indicator's ``compute`` and hands the
+normalised rows (:class:`Computed`) here. Everything after that is done once for all indicators
+and segments (ARCHITECTURE §2): the rows are concatenated with an indicator code; each value is
+scored with its indicator's rule (one numpy call per rule); several stations (or plots) of one
+segment are combined by the station policy with one group-by over (indicator, key) (SPEC §1.1);
+the combined rows are looked up onto every (indicator, applicable segment) pair by one positional
+index — a whole-water-body value reaching each of its segments; segments left without a row are
+``no_data`` with their cause (:mod:`health_eval.gaps`); values supplied in ``indicator_values``
+win (ARCHITECTURE §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .registry import AnyRule, Indicator
+
+#: Details of a segment whose indicator takes only a supplied value and has none.
+SUPPLIED_ONLY = {
+    "reason": "supplied_only",
+    "reason_zh": "该指标只能直接赋值（指标直接赋值 表），未提供",
+    "reason_en": "the indicator takes only a supplied value (指标直接赋值, indicator_values); "
+                 "none is given"}
+
+
+@dataclass(frozen=True)
+class Computed:
+    """One indicator's computed rows, normalised, and the segments it is evaluated for.
+
+    Parameters
+    ----------
+    definition : Indicator
+    rule : scoring rule
+        The rule the profile scores it with.
+    constants : tuple
+        ``indicator_id, indicator_name, criterion, required, base_weight, unit`` of its rows.
+    keys : ndarray of object
+        The scope's key of each computed row (``segment_id`` or ``water_body_id``).
+    value : ndarray of float
+        The computed values [the indicator's unit].
+    status : ndarray of object
+        One of :data:`~health_eval.registry.STATUSES` per row.
+    n_obs : ndarray of float
+        Observations behind each row (NaN where not said).
+    details : list or None
+        A dict per row (None: the compute gave none, each row gets ``{}``).
+    stationed : bool
+        Whether the rows are per station (or plot), to be combined per key.
+    positions : ndarray of int
+        Positions, in the profile's segment frame, of the segments the indicator applies to.
+    """
+
+    definition: Indicator
+    rule: AnyRule
+    constants: tuple
+    keys: np.ndarray
+    value: np.ndarray
+    status: np.ndarray
+    n_obs: np.ndarray
+    details: list | None
+    stationed: bool
+    positions: np.ndarray
+
+    @property
+    def key(self) -> str:
+        """The key column of the indicator's scope."""
+        return "segment_id" if self.definition.scope == "segment" else "water_body_id"
+
+
+#: Columns built per output row from :attr:`Computed.constants`.
+CONSTANT_COLUMNS = ("indicator_id", "indicator_name", "criterion", "required", "base_weight",
+                    "unit")
+
+Explain = Callable[[Computed, np.ndarray], list[dict]]
+
+
+def indicator_rows(parts: list[Computed], segments: pd.DataFrame, combination: str,
+                   supplied: pd.DataFrame, explain: Explain) -> pd.DataFrame:
+    """The long indicator table of ``parts`` (one row per indicator × applicable segment).
+
+    Parameters
+    ----------
+    parts : list of Computed
+        Every indicator computed, in the profile's order (the rows keep it).
+    segments : DataFrame
+        The profile's segments (``water_body_id, segment_id`` …); ``positions`` index it.
+    combination : {"mean", "worst"}
+        The profile's ``station_combination`` policy.
+    supplied : DataFrame
+        The ``indicator_values`` table.
+    explain : callable
+        ``explain(part, positions)``: the details of the segments at ``positions`` (of
+        ``segments``) that have no value of ``part`` (:func:`~health_eval.gaps.missing_reasons`).
+
+    Returns
+    -------
+    DataFrame
+        ``water_body_id, segment_id`` (string), ``value, status, score, n_obs`` (Int64),
+        ``details``, the :data:`CONSTANT_COLUMNS` and ``source``.
+    """
+    ids = segments[["water_body_id", "segment_id"]].astype("string").reset_index(drop=True)
+    space = {key: _code_space(ids[key]) for key in ("segment_id", "water_body_id")}
+    width = max(len(uniques) for _, uniques in space.values()) + 1
+    rows = _computed_rows(parts, space, width)
+    combined = _combine(rows, [p.stationed for p in parts], combination)
+
+    base = np.concatenate([space[p.key][0][p.positions] for p in parts])
+    sizes = np.array([len(p.positions) for p in parts])
+    target = np.repeat(np.arange(len(parts)), sizes) * width + base
+    slot = np.full(len(parts) * width, -1, dtype=np.int64)
+    known = combined.code >= 0
+    slot[combined.code[known]] = np.flatnonzero(known)
+    found = np.where(base >= 0, slot[np.where(base >= 0, target, 0)], -1)
+    missing = found < 0
+    safe = np.where(missing, 0, found)
+
+    status = combined.status[safe] if len(combined.code) else np.empty(len(found), object)
+    status[missing] = "no_data"
+    value = np.where(missing, np.nan, _take(combined.value, safe))
+    score = np.where(missing, np.nan, _take(combined.score, safe))
+    n_obs = np.where(missing, np.nan, _take(combined.n_obs, safe))
+    details = [None if m else combined.details[f] for m, f in zip(missing.tolist(),
+                                                                   found.tolist())]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    for part, start, size in zip(parts, starts.tolist(), sizes.tolist()):
+        gaps = np.flatnonzero(missing[start:start + size])
+        if len(gaps):
+            for position, reason in zip((start + gaps).tolist(),
+                                        explain(part, part.positions[gaps])):
+                details[position] = reason
+
+    positions = np.concatenate([p.positions for p in parts])
+    index = pd.RangeIndex(len(positions))
+    table = pd.DataFrame({
+        "water_body_id": ids["water_body_id"].array.take(positions),
+        "segment_id": ids["segment_id"].array.take(positions),
+        "value": value,
+        "status": pd.Series(status, index=index, dtype=object),
+        "score": score,
+        "n_obs": pd.array(n_obs, dtype="Int64"),
+        "details": pd.Series(details, index=index, dtype=object).array,
+        **{column: np.repeat(np.array([p.constants[i] for p in parts],
+                                      dtype=bool if column == "required"
+                                      else float if column == "base_weight" else object), sizes)
+           for i, column in enumerate(CONSTANT_COLUMNS)},
+        # object dtype whatever the values, so that results of different data stack alike
+        "source": pd.Series(np.where(status == "no_data", None, "computed"), index=index,
+                            dtype=object),
+    }, index=index)
+    return _apply_supplied(table, parts, starts, sizes, supplied)
+
+
+def _take(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``values[positions]``, or NaN for each position when there are no values at all."""
+    return values[positions] if len(values) else np.full(len(positions), np.nan)
+
+
+def _code_space(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """The code of every id of the segment frame and the distinct ids (their index), coded in
+    sorted order: stations are then grouped in the order a per-indicator group-by by key used,
+    which keeps pandas' floating-point means bit for bit."""
+    codes, uniques = pd.factorize(ids, sort=True)
+    return codes, pd.Index(uniques)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Computed rows of all indicators, concatenated and scored.
+
+    ``part`` is the indicator's position in the batch, ``code`` = ``part × width + key code``
+    (-1 for a key that names no segment or water body evaluated).
+    """
+
+    part: np.ndarray
+    code: np.ndarray
+    value: np.ndarray
+    score: np.ndarray
+    status: np.ndarray
+    n_obs: np.ndarray
+    details: list
+
+
+def _computed_rows(parts: list[Computed], space: dict, width: int) -> _Rows:
+    """Concatenate the parts' rows, score the ``ok`` ones with their rule and mark ``ok`` rows
+    without a value ``no_data``."""
+    sizes = [len(p.keys) for p in parts]
+    part = np.repeat(np.arange(len(parts)), sizes)
+    value = np.concatenate([p.value for p in parts])
+    status = np.concatenate([p.status for p in parts])
+    keys = np.concatenate([p.keys for p in parts])
+    scope = np.repeat([p.key for p in parts], sizes) if len(keys) else np.empty(0, dtype=object)
+    key_codes = np.full(len(keys), -1, dtype=np.int64)
+    for key, (_, uniques) in space.items():           # one lookup per scope
+        mine = np.flatnonzero(scope == key)
+        if len(mine):
+            key_codes[mine] = uniques.get_indexer(pd.array(keys[mine], dtype="string"))
+    code = np.where(key_codes >= 0, part * width + key_codes, -1)
+    ok = status == "ok"
+    score = np.full(len(value), np.nan)
+    stop = 0
+    for p, size in zip(parts, sizes):
+        start, stop = stop, stop + size
+        if size:
+            score[start:stop] = p.rule.score(value[start:stop])
+    score = np.where(ok & ~np.isnan(value), score, np.nan)
+    status[ok & np.isnan(value)] = "no_data"
+    details: list = []
+    for p, size in zip(parts, sizes):
+        details.extend(p.details if p.details is not None else [{} for _ in range(size)])
+    return _Rows(part, code, value, score, status, np.concatenate([p.n_obs for p in parts]),
+                 details)
+
+
+def _combine(rows: _Rows, stationed: list[bool], combination: str) -> _Rows:
+    """Several stations or plots of one key: mean of their scores, or the worst (SPEC §1.1).
+
+    Only stations with an ``ok`` value count; the reported value is the mean of their values
+    (``mean``) or the worst station's value (``worst``), ``n_obs`` their sum, and ``details``
+    lists every station with its own value, score and status. Rows of unstationed indicators
+    pass through; stationed rows without a key are left out. One group-by for all indicators.
+    """
+    grouped = np.asarray(stationed, dtype=bool)[rows.part] if len(rows.part) else \
+        np.zeros(0, dtype=bool)
+    if not grouped.any():
+        return rows
+    single = ~grouped
+    members = np.flatnonzero(grouped & (rows.code >= 0))
+    codes, groups = pd.factorize(rows.code[members], sort=True)
+    n = len(groups)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes, minlength=n)
+    stops = np.cumsum(counts)
+    starts = stops - counts
+    value, score = rows.value[members], rows.score[members]
+    status = rows.status[members]
+    stations = [dict(rows.details[m], value=v, score=s, status=t)
+                for m, v, s, t in zip(members.tolist(), _plain_floats(value),
+                                      _plain_floats(score), status.tolist())]
+    ordered = [stations[i] for i in order.tolist()]
+    counted = status == "ok"
+    if combination == "worst":
+        taken = _worst(codes[counted], value[counted], score[counted], n)
+        group_value, group_score = taken
+    else:
+        group_value, group_score = _means(codes, value, score, counted, rows.part[members], n)
+    n_obs = rows.n_obs[members]
+    present = ~np.isnan(n_obs)
+    sums = np.bincount(codes[present], weights=n_obs[present], minlength=n)
+    seen = np.bincount(codes[present], minlength=n)
+    first_status = status[order[starts]]
+    keep = np.flatnonzero(single)
+    return _Rows(
+        part=np.concatenate([rows.part[keep], rows.part[members][order[starts]]]),
+        code=np.concatenate([rows.code[keep], groups]),
+        value=np.concatenate([rows.value[keep], group_value]),
+        score=np.concatenate([rows.score[keep], group_score]),
+        status=np.concatenate([rows.status[keep],
+                               np.where(np.isnan(group_score), first_status, "ok")
+                               .astype(object)]),
+        n_obs=np.concatenate([rows.n_obs[keep], np.where(seen > 0, sums, np.nan)]),
+        details=[rows.details[i] for i in keep.tolist()]
+        + [{"combination": combination, "stations": ordered[a:b]}
+           for a, b in zip(starts.tolist(), stops.tolist())])
+
+
+def _means(codes: np.ndarray, value: np.ndarray, score: np.ndarray, counted: np.ndarray,
+           part: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per group code, the mean value and score of its ``counted`` rows (NaN without any).
+
+    pandas sums a group-by mean one way when the group codes come sorted and another (Kahan
+    compensated) when they do not. To keep every mean bit for bit what a group-by of one
+    indicator's rows gives, the indicators whose rows come in key order are grouped together,
+    and the others together: two group-bys whatever the number of indicators.
+    """
+    group_value, group_score = np.full(n, np.nan), np.full(n, np.nan)
+    mine, rows = codes[counted], part[counted]
+    falling = (np.diff(mine) < 0) & (rows[1:] == rows[:-1])
+    unsorted = np.isin(rows, rows[1:][falling])
+    for chosen in (~unsorted, unsorted):
+        if not chosen.any():
+            continue
+        means = pd.DataFrame({"value": value[counted][chosen], "score": score[counted][chosen]}
+                             ).groupby(mine[chosen]).mean()
+        group_value[means.index] = means["value"].to_numpy()
+        group_score[means.index] = means["score"].to_numpy()
+    return group_value, group_score
+
+
+def _worst(codes: np.ndarray, value: np.ndarray, score: np.ndarray, n: int
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Per group code, the value and score of its lowest-scoring row (the first such row);
+    NaN for a group without a scored row."""
+    scored = np.flatnonzero(~np.isnan(score))
+    order = scored[np.lexsort((scored, score[scored], codes[scored]))]
+    first = order[np.r_[True, codes[order][1:] != codes[order][:-1]]] if len(order) else order
+    group_value, group_score = np.full(n, np.nan), np.full(n, np.nan)
+    group_value[codes[first]] = value[first]
+    group_score[codes[first]] = score[first]
+    return group_value, group_score
+
+
+def _plain_floats(values) -> list[float | None]:
+    """Details numbers: None for NaN, else rounded to 8 decimals (no 1.7000000000000002).
+
+    Exactly Python's ``round(v, 8)``, vectorised: away from a tie the nearest integer to
+    ``v × 10⁸`` is ``rint`` of the floating product (its error is below 2⁻¹³ while
+    ``|v × 10⁸| < 2⁴⁰``) and dividing it by 10⁸ rounds correctly, as ``round`` does; NaN,
+    large values and near-ties take ``round`` itself.
+    """
+    x = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = x * 1e8
+        easy = (np.abs(scaled) < 2.0 ** 40) & (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-3)
+    plain = np.where(easy, np.rint(np.where(easy, scaled, 0.0)) / 1e8, 0.0).tolist()
+    for position in np.flatnonzero(~easy).tolist():
+        v = float(x[position])
+        plain[position] = None if v != v else round(v, 8)
+    return plain
+
+
+def _apply_supplied(table: pd.DataFrame, parts: list[Computed], starts: np.ndarray,
+                    sizes: np.ndarray, supplied: pd.DataFrame) -> pd.DataFrame:
+    """Let values supplied in ``indicator_values`` win over computed ones (ARCHITECTURE §4).
+
+    A supplied row with a segment applies to that segment; one without a segment applies to every
+    segment of its water body that has no segment-level supplied value. The computed value, if
+    any, is kept in ``details`` for comparison. Supplied rows are matched by one merge on
+    (indicator, segment) and one on (indicator, water body).
+    """
+    if supplied.empty:
+        return table
+    keys = ["indicator_id", "segment_id", "water_body_id"]
+    by_segment = supplied[supplied["segment_id"].notna()][["indicator_id", "segment_id",
+                                                           "value", "note"]]
+    whole = supplied[supplied["segment_id"].isna()][["indicator_id", "water_body_id", "value",
+                                                     "note"]]
+    matched = table[keys].merge(by_segment, on=keys[:2], how="left").merge(
+        whole, on=["indicator_id", "water_body_id"], how="left", suffixes=("", "_wb"))
+    value = matched["value"].fillna(matched["value_wb"]).to_numpy(dtype=float)
+    note = matched["note"].fillna(matched["note_wb"])
+    hit = ~np.isnan(value)
+    if not hit.any():
+        return table
+    score = table["score"].to_numpy(dtype=float, copy=True)
+    for part, start, size in zip(parts, starts.tolist(), sizes.tolist()):
+        mine = start + np.flatnonzero(hit[start:start + size])
+        if len(mine):
+            score[mine] = part.rule.score(value[mine])
+    details = table["details"].tolist()
+    computed = table["value"].to_numpy(dtype=float)
+    for position, text in zip(np.flatnonzero(hit).tolist(), note[hit].tolist()):
+        details[position] = _supplied_details(text, computed[position], details[position])
+    table = table.copy()
+    table["details"] = details
+    table.loc[hit, "value"] = value[hit]
+    table["score"] = score
+    table.loc[hit, "status"] = "supplied"
+    table.loc[hit, "source"] = "supplied"
+    return table
+
+
+def _supplied_details(note, computed_value: float, computed_details: dict) -> dict:
+    """Details of a supplied value: its note, and what the engine computed, if anything."""
+    details = {"supplied_note": None if pd.isna(note) else str(note)}
+    (value,) = _plain_floats([computed_value])
+    if value is not None:
+        details.update(computed_value=value, computed_details=computed_details)
+    return details
+
+
+def supplied_only_reasons(definition: Indicator, count: int) -> list[dict]:
+    """The details of ``count`` segments of an indicator that takes only supplied values."""
+    return [{**SUPPLIED_ONLY, "inputs": list(definition.inputs.tables)}] * count
