@@ -362,11 +362,15 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
     # the rows of an inner merge on station_id, in its order, found by position
     at_link, at_station = _matches(links["station_id"], per_station["station_id"])
     index = pd.RangeIndex(len(at_link))
-    rows = links.take(at_link).set_axis(index)
-    for column in per_station.columns.drop("station_id"):
-        rows[column] = per_station[column].take(at_station).set_axis(index)
-    rows["details"] = _with_lender(rows["details"].to_numpy(), rows.pop("borrowed_from"))
-    return rows
+    # one frame built from its columns (each taken once), not a column inserted at a time
+    columns = {column: pd.Series(links[column].array.take(at_link), index=index, copy=False)
+               for column in ("segment_id", "station_id")}
+    columns.update({column: pd.Series(per_station[column].array.take(at_station), index=index,
+                                      copy=False)
+                    for column in per_station.columns.drop("station_id")})
+    lender = pd.Series(links["borrowed_from"].array.take(at_link), index=index, copy=False)
+    columns["details"] = _with_lender(columns["details"].to_numpy(), lender)
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 def _with_lender(details: np.ndarray, borrowed_from: pd.Series) -> list[dict]:
