@@ -105,27 +105,20 @@ def serving_links(pairs: StationPairs, serving: np.ndarray, fallback: str) -> pd
         is the lending neighbour, <NA> for own stations.
     """
     keep = serving[pairs.own_station]
-    own_segment, own_station = pairs.own_segment[keep], pairs.own_station[keep]
-    frames = [_links(pairs, own_segment, own_station, lent=False)]
+    at_segment, at_station = [pairs.own_segment[keep]], [pairs.own_station[keep]]
     if fallback == "neighbour":
         served = np.zeros(len(pairs.segment_ids), dtype=bool)
-        served[own_segment] = True
+        served[at_segment[0]] = True
         keep = serving[pairs.lent_station] & ~served[pairs.lent_segment]
-        frames.append(_links(pairs, pairs.lent_segment[keep], pairs.lent_station[keep],
-                             lent=True))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _links(pairs: StationPairs, at_segment: np.ndarray, at_station: np.ndarray, *,
-           lent: bool) -> pd.DataFrame:
-    """``segment_id, station_id, borrowed_from`` (all strings) of the pairs at ``at_segment``
-    and ``at_station``; ``borrowed_from`` the segment's neighbour where ``lent``, else <NA>."""
-    index = pd.RangeIndex(len(at_segment))
-    lender = (pd.Series(pairs.neighbour_ids.take(at_segment), index=index) if lent
-              else pd.Series(pd.NA, index=index, dtype="string"))
-    return pd.DataFrame({"segment_id": pd.Series(pairs.segment_ids.take(at_segment), index=index),
-                         "station_id": pd.Series(pairs.station_ids.take(at_station), index=index),
-                         "borrowed_from": lender})
+        at_segment.append(pairs.lent_segment[keep])
+        at_station.append(pairs.lent_station[keep])
+    # own stations lend nothing: their lender is taken at -1 (missing)
+    at_lender = np.concatenate([np.full(len(at_segment[0]), -1)] + at_segment[1:])
+    at_segment, at_station = np.concatenate(at_segment), np.concatenate(at_station)
+    return pd.DataFrame({"segment_id": pairs.segment_ids.take(at_segment),
+                         "station_id": pairs.station_ids.take(at_station),
+                         "borrowed_from": pairs.neighbour_ids.take(at_lender, allow_fill=True)},
+                        index=pd.RangeIndex(len(at_segment)), copy=False)
 
 
 def _matches(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
