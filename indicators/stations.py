@@ -298,10 +298,21 @@ def placed_stations(dataset, context) -> pd.DataFrame:
     the stations table), ``segment_id``, ``water_body_id``, ``kind`` and ``evaluation_year``.
     Worked out once per context (:meth:`ComputeContext.memo`): read-only."""
     def place() -> pd.DataFrame:
-        stations = dataset.table("stations")
-        return stations[["station_id", "segment_id"]].assign(row=np.arange(len(stations))).merge(
-            dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
-            context.water_bodies, on="water_body_id")
+        # the inner merges stations → segments → water bodies (keys unique: catalogue rule),
+        # in the stations' order, as lookups by position
+        stations, segments = dataset.table("stations"), dataset.table("segments")
+        water_bodies = context.water_bodies
+        at_segment = positions_in(stations["segment_id"], segments["segment_id"])
+        water_body = segments["water_body_id"].array.take(at_segment, allow_fill=True)
+        at_body = positions_in(pd.Series(water_body), water_bodies["water_body_id"])
+        row = np.flatnonzero(at_body >= 0)
+        index = pd.RangeIndex(len(row))
+        return pd.DataFrame(
+            {"station_id": stations["station_id"].array.take(row),
+             "segment_id": stations["segment_id"].array.take(row), "row": row,
+             "water_body_id": water_body.take(row),
+             **{column: water_bodies[column].array.take(at_body[row])
+                for column in ("kind", "evaluation_year")}}, index=index, copy=False)
     return context.memo("placed_stations", place)
 
 
