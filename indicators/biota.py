@@ -145,11 +145,11 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
     taxon_code, taxon_names = pd.factorize(taxon, sort=True)
     sites = pd.Index(np.asarray(site_names, dtype=object), name="site_id")
     pair = site_code.astype(np.int64) * len(taxon_names) + taxon_code   # (site, taxon), sorted
-    totals = pd.Series(count).groupby(pair, sort=True).sum()
-    totals = totals[totals.to_numpy() > 0]
-    present = pd.DataFrame({"site": totals.index.to_numpy() // len(taxon_names),
-                            "taxon": totals.index.to_numpy() % len(taxon_names),
-                            "n": totals.to_numpy()})
+    pairs, pair_code = np.unique(pair, return_inverse=True)
+    totals = np.bincount(pair_code, weights=count, minlength=len(pairs))
+    kept = totals > 0
+    present = pd.DataFrame({"site": pairs[kept] // len(taxon_names),
+                            "taxon": pairs[kept] % len(taxon_names), "n": totals[kept]})
 
     # attributes worked out once per taxon, then taken by each present taxon's row in ``taxa``
     at = positions_in(pd.Series(taxon_names), taxa["taxon"])[present["taxon"].to_numpy()]
@@ -173,30 +173,31 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
                        .to_numpy(dtype=float, na_value=np.nan), np.nan)
                  if "tolerance" in taxa else np.full(len(present), np.nan))
     present["unknown_tolerance"] = np.isnan(tolerance)
-    present["tolerant_n"] = np.where(tolerance >= tolerant_min, present["n"], 0.0)
+    n = present["n"].to_numpy()
     site_of = present["site"].to_numpy()
-    individuals = pd.Series(present["n"].to_numpy()).groupby(site_of, sort=True).sum()
-    p = present["n"].to_numpy() / individuals.reindex(site_of).to_numpy()
-    present["h"] = -p * np.log(p)
-
-    # one pass of sums per site over every column; sites without a taxon present get NaN
-    codes = pd.RangeIndex(len(sites))
-    counted_columns = ["ept", "unknown_tolerance", "unknown_order"]
-    sums = present.astype(dict.fromkeys(counted_columns, np.int64)).groupby(
-        "site", sort=True)[["tolerant_n", "h", *counted_columns]].sum().reindex(codes)
-    counts = sums[counted_columns].fillna(0).astype(int)
-    individuals = individuals.reindex(codes, fill_value=0.0)
-    counted = individuals.where(individuals > 0)
+    # one bincount per sum over the sites (sites without a taxon present: 0 or NaN)
+    individuals = np.bincount(site_of, weights=n, minlength=len(sites))
+    p = n / individuals[site_of]
+    shannon = np.bincount(site_of, weights=-p * np.log(p), minlength=len(sites))
+    tolerant_n = np.bincount(site_of, weights=np.where(tolerance >= tolerant_min, n, 0.0),
+                             minlength=len(sites))
+    dominant = np.full(len(sites), np.nan)
+    np.fmax.at(dominant, site_of, n)
+    sampled = np.bincount(site_of, minlength=len(sites)) > 0
+    counted = np.where(individuals > 0, individuals, np.nan)
     return pd.DataFrame({
         "taxa_richness": np.bincount(site_of, minlength=len(sites)),
-        "ept_richness": counts["ept"],
-        "dominant_pct": present.groupby("site")["n"].max().reindex(codes) / counted * 100.0,
-        "tolerant_pct": sums["tolerant_n"] / counted * 100.0,
-        "shannon": sums["h"] + 0.0,      # + 0.0: one taxon gives 0, not −0
-        "individuals": individuals.to_numpy(),
-        "unknown_tolerance_taxa": counts["unknown_tolerance"],
-        "unknown_order_taxa": counts["unknown_order"],
-    }).set_axis(sites)
+        "ept_richness": np.bincount(site_of[present["ept"].to_numpy(dtype=bool)],
+                                    minlength=len(sites)),
+        "dominant_pct": dominant / counted * 100.0,
+        "tolerant_pct": np.where(sampled, tolerant_n, np.nan) / counted * 100.0,
+        "shannon": np.where(sampled, shannon, np.nan) + 0.0,   # + 0.0: one taxon gives 0, not −0
+        "individuals": individuals,
+        "unknown_tolerance_taxa": np.bincount(site_of[present["unknown_tolerance"].to_numpy()],
+                                              minlength=len(sites)),
+        "unknown_order_taxa": np.bincount(site_of[present["unknown_order"].to_numpy(dtype=bool)],
+                                          minlength=len(sites)),
+    }, index=sites)
 
 
 def _reference_sites(sites: pd.Index, reference: Collection[Any] | None) -> pd.Index:
