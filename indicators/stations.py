@@ -371,7 +371,7 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
                for column in ("segment_id", "station_id")}
     columns.update({column: pd.Series(per_station[column].array.take(at_station), index=index,
                                       copy=False)
-                    for column in per_station.columns.drop("station_id")})
+                    for column in per_station.columns if column != "station_id"})
     lender = pd.Series(links["borrowed_from"].array.take(at_link), index=index, copy=False)
     columns["details"] = _with_lender(columns["details"].to_numpy(), lender)
     return pd.DataFrame(columns, index=index, copy=False)
