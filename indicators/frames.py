@@ -33,15 +33,16 @@ def weighted_mean(frame: pd.DataFrame, key: str, value: str, weight: str) -> pd.
         Index ``key``; ``value`` (NaN where the weights sum to 0), ``n`` (rows used),
         ``weight`` (their total weight).
     """
-    usable = frame[frame[value].notna() & frame[weight].notna()]
-    codes, keys = pd.factorize(usable[key], sort=True)
-    grouped = codes >= 0                       # rows without a key belong to no group
-    values = usable[value].to_numpy(dtype=float, na_value=np.nan)[grouped]
-    weights = usable[weight].to_numpy(dtype=float, na_value=np.nan)[grouped]
-    codes = codes[grouped]
-    sums = pd.DataFrame({"product": values * weights, "weight": weights}).groupby(codes).sum()
-    total = sums["weight"].to_numpy()
-    return pd.DataFrame({"value": sums["product"].to_numpy() / np.where(total > 0, total, np.nan),
+    usable = (frame[value].notna() & frame[weight].notna()).to_numpy(dtype=bool)
+    codes, keys = pd.factorize(frame[key], sort=True)
+    grouped = usable & (codes >= 0)            # rows without a key belong to no group
+    present = np.bincount(codes[grouped], minlength=len(keys)) > 0
+    codes, keys = (np.cumsum(present) - 1)[codes[grouped]], keys[present]
+    values = frame[value].to_numpy(dtype=float, na_value=np.nan)[grouped]
+    weights = frame[weight].to_numpy(dtype=float, na_value=np.nan)[grouped]
+    total = np.bincount(codes, weights=weights, minlength=len(keys))
+    product = np.bincount(codes, weights=values * weights, minlength=len(keys))
+    return pd.DataFrame({"value": product / np.where(total > 0, total, np.nan),
                          "n": np.bincount(codes, minlength=len(keys)), "weight": total},
                         index=pd.Index(keys, name=key))
 
