@@ -171,7 +171,8 @@ class _YearSelection(NamedTuple):
 
 def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YEAR,
                  fallback: str | None = None, carry: Sequence[str] = (),
-                 reads: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 reads: Sequence[str] | None = None, shared: bool = True
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of a station table in their period, and the segments each station serves.
 
     The input stage's station policy (:mod:`health_eval.input_stage`): one selection per table,
@@ -197,6 +198,10 @@ def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YE
     reads : sequence of str, optional
         The table's own columns the caller reads, in this order; by default all of them. A
         column left out is not filtered (strings cost, over millions of samples).
+    shared : bool
+        Keep the rows for the other indicators of the evaluation (default); False for a
+        caller that keeps what it makes of them instead (the station selection is shared
+        either way).
 
     Returns
     -------
@@ -204,15 +209,18 @@ def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YE
         ``rows``: the table's rows at serving stations dated in the period, with ``carry``
         added; ``links``: ``segment_id, station_id, borrowed_from`` (see
         :func:`assign_stations`). Both are shared with the other indicators of the evaluation
-        (:meth:`ComputeContext.memo`): read-only. Rows outside the evaluation year are
+        (:meth:`ComputeContext.memo`, unless not ``shared``): read-only. Rows outside the evaluation year are
         reported, once per table and station, by
         :func:`health_eval.validation.validate_dataset` (rule ``date.outside_evaluation_year``).
     """
     fallback = fallback or context.policies.station_fallback
     reads = None if reads is None else tuple(reads)
-    key = ("station_rows", table, period, fallback, tuple(carry), reads)
-    return context.memo(key, lambda: _station_rows(dataset, context, table, period, fallback,
-                                                   tuple(carry), reads))
+
+    def make() -> tuple[pd.DataFrame, pd.DataFrame]:
+        return _station_rows(dataset, context, table, period, fallback, tuple(carry), reads)
+    if not shared:
+        return make()
+    return context.memo(("station_rows", table, period, fallback, tuple(carry), reads), make)
 
 
 def station_row_codes(dataset, context, table: str, column: str, *,
