@@ -130,9 +130,10 @@ def period_text(dates: pd.DataFrame, key: str = "station_id",
         codes = pd.factorize(dates[key], sort=True)
     code, keys = codes
     first, last, present = _date_span(code, dates["date"].to_numpy(), len(keys))
-    index = keys[present].rename(key)
-    return (pd.Series(first[present], index=index).dt.strftime("%Y-%m-%d") + "–"
-            + pd.Series(last[present], index=index).dt.strftime("%Y-%m-%d"))
+    first, last = (pd.Series(days[present]) for days in (first, last))
+    text = pd.Series(iso_dates(first) + "–" + iso_dates(last), dtype="str")
+    text[first.isna().to_numpy()] = np.nan      # a group whose dates are all NaT
+    return text.set_axis(keys[present].rename(key))
 
 
 def _date_span(code: np.ndarray, dates: np.ndarray, groups: int
