@@ -143,22 +143,20 @@ def bank_stability_elements(plots: pd.DataFrame,
     if unset:
         raise ValueError(f"bank elements lack {unset}; given: {sorted(elements)}")
 
-    scores = pd.DataFrame(index=plots.index)
+    columns = {}
     for column, score_column, kind in _BANK_ELEMENTS:     # the five elements, not the plots
         if kind == "curve":
             values = pd.to_numeric(plots[column], errors="coerce")
             x = values.to_numpy(dtype=float, na_value=np.nan)
-            scores[score_column] = _element_curve(elements[column], column).score(x)
+            columns[score_column] = _element_curve(elements[column], column).score(x)
         else:
-            scores[score_column] = _code_scores(plots[column], elements[column], column)
-
-    score_columns = [score_column for _, score_column, _ in _BANK_ELEMENTS]
-    missing = scores[score_columns].isna().to_numpy()
+            columns[score_column] = _code_scores(plots[column], elements[column], column)
+    scores = pd.DataFrame(columns, index=plots.index)
+    missing = scores.isna().to_numpy()
     # the mean of all five, never of fewer: a plot with a missing element stays NaN
-    scores["bank_stability"] = scores[score_columns].mean(axis=1, skipna=False)
-    scores["missing_elements"] = _missing_labels(missing, [column for column, _, _ in
-                                                          _BANK_ELEMENTS])
-    return scores
+    return scores.assign(
+        bank_stability=scores.mean(axis=1, skipna=False),
+        missing_elements=_missing_labels(missing, [column for column, _, _ in _BANK_ELEMENTS]))
 
 
 def _code_scores(codes: pd.Series, scores: Mapping[str, Any], name: str) -> np.ndarray:
