@@ -361,8 +361,18 @@ def _group_bounds(value: np.ndarray, reference: np.ndarray, group_code: np.ndarr
         ``percentile`` and ``max`` [metric unit].
     """
     basis = reference & ~np.isnan(value) & (group_code >= 0)
-    by_group = pd.Series(value[basis]).groupby(group_code[basis], sort=True)
-    return pd.DataFrame({"percentile": by_group.quantile(quantile), "max": by_group.max()})
+    order = np.lexsort((value[basis], group_code[basis]))     # by group, then value
+    values, groups = value[basis][order], group_code[basis][order]
+    codes, counts = np.unique(groups, return_counts=True)
+    starts = np.cumsum(counts) - counts
+    # linear interpolation between the two ranks around quantile × (n − 1), as pandas does
+    position = quantile * (counts - 1)
+    below = np.floor(position).astype(np.int64)
+    fraction = position - below
+    low = values[starts + below]
+    high = values[starts + np.minimum(below + 1, counts - 1)]
+    return pd.DataFrame({"percentile": np.where(fraction == 0, low, low + (high - low) * fraction),
+                         "max": values[starts + counts - 1]}, index=codes)
 
 
 def benthic_ibi(samples: pd.DataFrame, taxa: pd.DataFrame,
