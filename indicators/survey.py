@@ -62,8 +62,33 @@ def public_satisfaction(responses: pd.DataFrame, weights: Mapping[str, float] | 
         total = frame["weight"].sum()
         return float(frame["weighted"].sum() / total) if total > 0 else float("nan")
     keys = [by] if isinstance(by, str) else list(by)
-    sums = frame.groupby([responses[key] for key in keys], sort=True).sum()
-    return sums["weighted"] / sums["weight"]
+    group, index = _group_codes(responses, keys)
+    kept = group >= 0
+
+    def total(column: np.ndarray) -> np.ndarray:       # per group, NaN counting as nothing
+        return np.bincount(group[kept], weights=np.where(np.isnan(column), 0.0, column)[kept],
+                           minlength=len(index))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.Series(total(frame["weighted"].to_numpy()) / total(weight), index=index)
+
+
+def _group_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Index]:
+    """Each row's group of the columns ``keys`` (-1 where one is missing) and the groups, sorted
+    (the index of a group-by of ``frame`` by ``keys``: a MultiIndex for several keys)."""
+    group = np.zeros(len(frame), dtype=np.int64)
+    uniques = []
+    for key in keys:
+        code, distinct = pd.factorize(frame[key], sort=True)
+        group = np.where((group < 0) | (code < 0), -1, group * len(distinct) + code)
+        uniques.append(distinct)
+    present, group[group >= 0] = np.unique(group[group >= 0], return_inverse=True)
+    levels = []
+    for distinct in reversed(uniques):            # the last key varies fastest
+        levels.insert(0, distinct.take(present % len(distinct)))
+        present = present // len(distinct)
+    index = (pd.Index(levels[0], name=keys[0]) if len(keys) == 1
+             else pd.MultiIndex.from_arrays(levels, names=keys))
+    return group, index
 
 
 # Bank stability (岸坡稳定性, SPEC §4.1): the five elements of a survey plot, in output order.
