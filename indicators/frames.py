@@ -64,6 +64,11 @@ def records(frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 4) 
 
 def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
     """The cells of ``column`` as plain Python objects (see :func:`records`)."""
+    if column.dtype == np.float64:         # the most common: NaN is the only missing value
+        numbers = column.to_numpy()
+        values = np.round(numbers, decimals).astype(object)
+        values[np.isnan(numbers)] = None
+        return values
     missing = column.isna().to_numpy()
     text = False
     if pd.api.types.is_float_dtype(column.dtype):
