@@ -232,14 +232,12 @@ def station_row_codes(dataset, context, table: str, column: str, *,
 
     Taken from the whole table's factorisation, which validation and every profile share
     (:meth:`~health_eval.dataset.Dataset.factorized`), so callers need not factorise the rows
-    again; once per context (:meth:`ComputeContext.memo`): read-only.
+    again. Not kept in the shared store (a code per row of millions): callers keep what they
+    make of them.
     """
     fallback = fallback or context.policies.station_fallback
-
-    def make() -> tuple[np.ndarray, pd.Index]:
-        codes, distinct = dataset.factorized(table, column, sort=True)
-        return codes[_year_selection(dataset, context, table, period, fallback).keep], distinct
-    return context.memo(("station_row_codes", table, column, period, fallback), make)
+    codes, distinct = dataset.factorized(table, column, sort=True)
+    return codes[_year_selection(dataset, context, table, period, fallback).keep], distinct
 
 
 def _station_rows(dataset, context, table: str, period: Period, fallback: str,
