@@ -50,17 +50,21 @@ def fish_retention_table(species: pd.DataFrame) -> pd.DataFrame:
         ``foei`` [-] (NaN where ``historical`` is 0).
     """
     unique = species.drop_duplicates(["water_body_id", "species", "period"])
-    is_current = unique["period"] == "current"
-    native = unique["native"].fillna(False).astype(bool)
-    flags = pd.DataFrame({
-        "water_body_id": unique["water_body_id"],
-        "historical": (unique["period"] == "historical").astype(int),
-        "current_native": (is_current & native).astype(int),
-        "current_non_native": (is_current & ~native).astype(int),
-    })
-    table = flags.groupby("water_body_id", sort=True).sum()
-    table["foei"] = table["current_native"] / table["historical"].where(table["historical"] > 0)
-    return table
+    code, water_bodies = pd.factorize(unique["water_body_id"], sort=True)
+    grouped = code >= 0                     # rows without a water body belong to none
+    period = unique["period"].to_numpy(dtype=object)[grouped]
+    native = unique["native"].fillna(False).to_numpy(dtype=bool)[grouped]
+    code = code[grouped]
+
+    def count(flag: np.ndarray) -> np.ndarray:
+        return np.bincount(code[flag], minlength=len(water_bodies))
+    historical = count(period == "historical")
+    current_native = count((period == "current") & native)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        foei = current_native / np.where(historical > 0, historical, np.nan)
+    return pd.DataFrame({"historical": historical, "current_native": current_native,
+                         "current_non_native": count((period == "current") & ~native),
+                         "foei": foei}, index=pd.Index(water_bodies, name="water_body_id"))
 
 
 # --- Benthic index of biotic integrity (B-IBI, SPEC §4.4) ---------------------------------------
