@@ -145,15 +145,24 @@ def indicator_rows(parts: list[Computed], segments: pd.DataFrame, combination: s
         "score": score,
         "n_obs": pd.array(n_obs, dtype="Int64"),
         "details": pd.Series(details, index=index, dtype=object).array,
-        **{column: np.repeat(np.array([p.constants[i] for p in parts],
-                                      dtype=bool if column == "required"
-                                      else float if column == "base_weight" else object), sizes)
-           for i, column in enumerate(CONSTANT_COLUMNS)},
+        **{column: _constant(parts, i, column, sizes) for i, column in enumerate(CONSTANT_COLUMNS)},
         # object dtype whatever the values, so that results of different data stack alike
         "source": pd.Series(np.where(status == "no_data", None, "computed"), index=index,
                             dtype=object),
     }, index=index)
     return _apply_supplied(table, parts, starts, sizes, supplied)
+
+
+def _constant(parts: list[Computed], i: int, column: str, sizes: np.ndarray):
+    """Constant ``i`` (``column`` of :data:`CONSTANT_COLUMNS`) of each part, repeated over its
+    rows; a text column typed once on the parts with rows (as pandas would type all the rows),
+    then repeated by position."""
+    shown = np.flatnonzero(sizes)
+    values = np.array([parts[k].constants[i] for k in shown],
+                      dtype=bool if column == "required" else float if column == "base_weight"
+                      else object)
+    at = np.repeat(np.arange(len(shown)), sizes[shown])
+    return values[at] if values.dtype != object else pd.Series(values).array.take(at)
 
 
 def _take(values: np.ndarray, positions: np.ndarray) -> np.ndarray:

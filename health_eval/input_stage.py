@@ -119,18 +119,21 @@ def _station_table(dataset, context: ComputeContext, wanted: TableInput
     carry = wanted.carry
     if wanted.minimum is not None and "evaluation_year" not in carry:
         carry += ("evaluation_year",)
-    rows, links = station_rows(dataset, context, wanted.table, period=wanted.dated_period,
-                               fallback=fallback, carry=carry, reads=wanted.columns)
+
+    def rows_and_links(shared: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return station_rows(dataset, context, wanted.table, period=wanted.dated_period,
+                            fallback=fallback, carry=carry, reads=wanted.columns, shared=shared)
     if not wanted.below_detection:
-        return rows, links
+        return rows_and_links(True)
     policy = context.policies.below_detection
 
-    def substituted() -> pd.DataFrame:
+    def substituted() -> tuple[pd.DataFrame, pd.DataFrame]:
+        rows, links = rows_and_links(False)     # the rows as read serve this substitution only
         value, below = effective_values(rows, policy)
-        return rows.assign(value=value, below_detection=below)
+        return rows.assign(value=value, below_detection=below), links
     key = ("below_detection", wanted.table, wanted.dated_period, fallback, carry, wanted.columns,
            policy)
-    return context.memo(key, substituted), links
+    return context.memo(key, substituted)
 
 
 def _keyed_table(dataset, context: ComputeContext, wanted: TableInput) -> pd.DataFrame:

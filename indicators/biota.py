@@ -50,17 +50,21 @@ def fish_retention_table(species: pd.DataFrame) -> pd.DataFrame:
         ``foei`` [-] (NaN where ``historical`` is 0).
     """
     unique = species.drop_duplicates(["water_body_id", "species", "period"])
-    is_current = unique["period"] == "current"
-    native = unique["native"].fillna(False).astype(bool)
-    flags = pd.DataFrame({
-        "water_body_id": unique["water_body_id"],
-        "historical": (unique["period"] == "historical").astype(int),
-        "current_native": (is_current & native).astype(int),
-        "current_non_native": (is_current & ~native).astype(int),
-    })
-    table = flags.groupby("water_body_id", sort=True).sum()
-    table["foei"] = table["current_native"] / table["historical"].where(table["historical"] > 0)
-    return table
+    code, water_bodies = pd.factorize(unique["water_body_id"], sort=True)
+    grouped = code >= 0                     # rows without a water body belong to none
+    period = unique["period"].to_numpy(dtype=object)[grouped]
+    native = unique["native"].fillna(False).to_numpy(dtype=bool)[grouped]
+    code = code[grouped]
+
+    def count(flag: np.ndarray) -> np.ndarray:
+        return np.bincount(code[flag], minlength=len(water_bodies))
+    historical = count(period == "historical")
+    current_native = count((period == "current") & native)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        foei = current_native / np.where(historical > 0, historical, np.nan)
+    return pd.DataFrame({"historical": historical, "current_native": current_native,
+                         "current_non_native": count((period == "current") & ~native),
+                         "foei": foei}, index=pd.Index(water_bodies, name="water_body_id"))
 
 
 # --- Benthic index of biotic integrity (B-IBI, SPEC §4.4) ---------------------------------------
@@ -145,11 +149,11 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
     taxon_code, taxon_names = pd.factorize(taxon, sort=True)
     sites = pd.Index(np.asarray(site_names, dtype=object), name="site_id")
     pair = site_code.astype(np.int64) * len(taxon_names) + taxon_code   # (site, taxon), sorted
-    totals = pd.Series(count).groupby(pair, sort=True).sum()
-    totals = totals[totals.to_numpy() > 0]
-    present = pd.DataFrame({"site": totals.index.to_numpy() // len(taxon_names),
-                            "taxon": totals.index.to_numpy() % len(taxon_names),
-                            "n": totals.to_numpy()})
+    pairs, pair_code = np.unique(pair, return_inverse=True)
+    totals = np.bincount(pair_code, weights=count, minlength=len(pairs))
+    kept = totals > 0
+    present = pd.DataFrame({"site": pairs[kept] // len(taxon_names),
+                            "taxon": pairs[kept] % len(taxon_names), "n": totals[kept]})
 
     # attributes worked out once per taxon, then taken by each present taxon's row in ``taxa``
     at = positions_in(pd.Series(taxon_names), taxa["taxon"])[present["taxon"].to_numpy()]
@@ -173,30 +177,31 @@ def benthic_metrics(samples: pd.DataFrame, taxa: pd.DataFrame, *, tolerant_min: 
                        .to_numpy(dtype=float, na_value=np.nan), np.nan)
                  if "tolerance" in taxa else np.full(len(present), np.nan))
     present["unknown_tolerance"] = np.isnan(tolerance)
-    present["tolerant_n"] = np.where(tolerance >= tolerant_min, present["n"], 0.0)
+    n = present["n"].to_numpy()
     site_of = present["site"].to_numpy()
-    individuals = pd.Series(present["n"].to_numpy()).groupby(site_of, sort=True).sum()
-    p = present["n"].to_numpy() / individuals.reindex(site_of).to_numpy()
-    present["h"] = -p * np.log(p)
-
-    # one pass of sums per site over every column; sites without a taxon present get NaN
-    codes = pd.RangeIndex(len(sites))
-    counted_columns = ["ept", "unknown_tolerance", "unknown_order"]
-    sums = present.astype(dict.fromkeys(counted_columns, np.int64)).groupby(
-        "site", sort=True)[["tolerant_n", "h", *counted_columns]].sum().reindex(codes)
-    counts = sums[counted_columns].fillna(0).astype(int)
-    individuals = individuals.reindex(codes, fill_value=0.0)
-    counted = individuals.where(individuals > 0)
+    # one bincount per sum over the sites (sites without a taxon present: 0 or NaN)
+    individuals = np.bincount(site_of, weights=n, minlength=len(sites))
+    p = n / individuals[site_of]
+    shannon = np.bincount(site_of, weights=-p * np.log(p), minlength=len(sites))
+    tolerant_n = np.bincount(site_of, weights=np.where(tolerance >= tolerant_min, n, 0.0),
+                             minlength=len(sites))
+    dominant = np.full(len(sites), np.nan)
+    np.fmax.at(dominant, site_of, n)
+    sampled = np.bincount(site_of, minlength=len(sites)) > 0
+    counted = np.where(individuals > 0, individuals, np.nan)
     return pd.DataFrame({
         "taxa_richness": np.bincount(site_of, minlength=len(sites)),
-        "ept_richness": counts["ept"],
-        "dominant_pct": present.groupby("site")["n"].max().reindex(codes) / counted * 100.0,
-        "tolerant_pct": sums["tolerant_n"] / counted * 100.0,
-        "shannon": sums["h"] + 0.0,      # + 0.0: one taxon gives 0, not −0
-        "individuals": individuals.to_numpy(),
-        "unknown_tolerance_taxa": counts["unknown_tolerance"],
-        "unknown_order_taxa": counts["unknown_order"],
-    }).set_axis(sites)
+        "ept_richness": np.bincount(site_of[present["ept"].to_numpy(dtype=bool)],
+                                    minlength=len(sites)),
+        "dominant_pct": dominant / counted * 100.0,
+        "tolerant_pct": np.where(sampled, tolerant_n, np.nan) / counted * 100.0,
+        "shannon": np.where(sampled, shannon, np.nan) + 0.0,   # + 0.0: one taxon gives 0, not −0
+        "individuals": individuals,
+        "unknown_tolerance_taxa": np.bincount(site_of[present["unknown_tolerance"].to_numpy()],
+                                              minlength=len(sites)),
+        "unknown_order_taxa": np.bincount(site_of[present["unknown_order"].to_numpy(dtype=bool)],
+                                          minlength=len(sites)),
+    }, index=sites)
 
 
 def _reference_sites(sites: pd.Index, reference: Collection[Any] | None) -> pd.Index:
@@ -360,8 +365,18 @@ def _group_bounds(value: np.ndarray, reference: np.ndarray, group_code: np.ndarr
         ``percentile`` and ``max`` [metric unit].
     """
     basis = reference & ~np.isnan(value) & (group_code >= 0)
-    by_group = pd.Series(value[basis]).groupby(group_code[basis], sort=True)
-    return pd.DataFrame({"percentile": by_group.quantile(quantile), "max": by_group.max()})
+    order = np.lexsort((value[basis], group_code[basis]))     # by group, then value
+    values, groups = value[basis][order], group_code[basis][order]
+    codes, counts = np.unique(groups, return_counts=True)
+    starts = np.cumsum(counts) - counts
+    # linear interpolation between the two ranks around quantile × (n − 1), as pandas does
+    position = quantile * (counts - 1)
+    below = np.floor(position).astype(np.int64)
+    fraction = position - below
+    low = values[starts + below]
+    high = values[starts + np.minimum(below + 1, counts - 1)]
+    return pd.DataFrame({"percentile": np.where(fraction == 0, low, low + (high - low) * fraction),
+                         "max": values[starts + counts - 1]}, index=codes)
 
 
 def benthic_ibi(samples: pd.DataFrame, taxa: pd.DataFrame,

@@ -33,15 +33,16 @@ def weighted_mean(frame: pd.DataFrame, key: str, value: str, weight: str) -> pd.
         Index ``key``; ``value`` (NaN where the weights sum to 0), ``n`` (rows used),
         ``weight`` (their total weight).
     """
-    usable = frame[frame[value].notna() & frame[weight].notna()]
-    codes, keys = pd.factorize(usable[key], sort=True)
-    grouped = codes >= 0                       # rows without a key belong to no group
-    values = usable[value].to_numpy(dtype=float, na_value=np.nan)[grouped]
-    weights = usable[weight].to_numpy(dtype=float, na_value=np.nan)[grouped]
-    codes = codes[grouped]
-    sums = pd.DataFrame({"product": values * weights, "weight": weights}).groupby(codes).sum()
-    total = sums["weight"].to_numpy()
-    return pd.DataFrame({"value": sums["product"].to_numpy() / np.where(total > 0, total, np.nan),
+    usable = (frame[value].notna() & frame[weight].notna()).to_numpy(dtype=bool)
+    codes, keys = pd.factorize(frame[key], sort=True)
+    grouped = usable & (codes >= 0)            # rows without a key belong to no group
+    present = np.bincount(codes[grouped], minlength=len(keys)) > 0
+    codes, keys = (np.cumsum(present) - 1)[codes[grouped]], keys[present]
+    values = frame[value].to_numpy(dtype=float, na_value=np.nan)[grouped]
+    weights = frame[weight].to_numpy(dtype=float, na_value=np.nan)[grouped]
+    total = np.bincount(codes, weights=weights, minlength=len(keys))
+    product = np.bincount(codes, weights=values * weights, minlength=len(keys))
+    return pd.DataFrame({"value": product / np.where(total > 0, total, np.nan),
                          "n": np.bincount(codes, minlength=len(keys)), "weight": total},
                         index=pd.Index(keys, name=key))
 
@@ -63,6 +64,11 @@ def records(frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 4) 
 
 def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
     """The cells of ``column`` as plain Python objects (see :func:`records`)."""
+    if column.dtype == np.float64:         # the most common: NaN is the only missing value
+        numbers = column.to_numpy()
+        values = np.round(numbers, decimals).astype(object)
+        values[np.isnan(numbers)] = None
+        return values
     missing = column.isna().to_numpy()
     text = False
     if pd.api.types.is_float_dtype(column.dtype):
@@ -129,9 +135,10 @@ def period_text(dates: pd.DataFrame, key: str = "station_id",
         codes = pd.factorize(dates[key], sort=True)
     code, keys = codes
     first, last, present = _date_span(code, dates["date"].to_numpy(), len(keys))
-    index = keys[present].rename(key)
-    return (pd.Series(first[present], index=index).dt.strftime("%Y-%m-%d") + "–"
-            + pd.Series(last[present], index=index).dt.strftime("%Y-%m-%d"))
+    first, last = (pd.Series(days[present]) for days in (first, last))
+    text = pd.Series(iso_dates(first) + "–" + iso_dates(last), dtype="str")
+    text[first.isna().to_numpy()] = np.nan      # a group whose dates are all NaT
+    return text.set_axis(keys[present].rename(key))
 
 
 def _date_span(code: np.ndarray, dates: np.ndarray, groups: int

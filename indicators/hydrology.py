@@ -40,7 +40,9 @@ _MONTHS = tuple(range(1, 13))
 def _floats(values) -> np.ndarray:
     """``values`` as a float ndarray, pandas NA → NaN, non-numbers → NaN."""
     if isinstance(values, pd.DataFrame):
-        return values.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        if not all(pd.api.types.is_numeric_dtype(t) for t in values.dtypes):   # numbers as is
+            values = values.apply(pd.to_numeric, errors="coerce")
+        return values.to_numpy(dtype=float, na_value=np.nan)
     if isinstance(values, (pd.Series, pd.Index)):
         return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     return np.asarray(values, dtype=float)
@@ -261,21 +263,18 @@ def monthly_flow_table(monthly: pd.DataFrame) -> pd.DataFrame:
     if dup.any():
         ids = rows.loc[dup, "water_body_id"].unique().tolist()
         raise ValueError(f"several rows for one month (more than one year?) for {ids}")
-    wide = rows.set_index(["water_body_id", "month"])[["measured", "natural"]].unstack("month")
-    wide = wide.sort_index()
-    measured = wide["measured"].reindex(columns=list(_MONTHS))
-    natural = wide["natural"].reindex(columns=list(_MONTHS))
-    complete = measured.notna() & natural.notna()
-    table = pd.DataFrame(
-        {
-            "fd": flow_deviation(measured, natural),
-            "months": complete.sum(axis=1).astype(np.int64),
-            "q_mean_natural": natural.mean(axis=1, skipna=False),
-        },
-        index=measured.index,
-    )
-    table.index.name = "water_body_id"
-    return table
+    # one row per water body (sorted), one column per month, filled at each row's cell
+    code, bodies = pd.factorize(rows["water_body_id"], sort=True)
+    month = rows["month"].to_numpy() - 1
+    measured = np.full((len(bodies), len(_MONTHS)), np.nan)
+    natural = np.full((len(bodies), len(_MONTHS)), np.nan)
+    measured[code, month] = rows["measured"].to_numpy()
+    natural[code, month] = rows["natural"].to_numpy()
+    complete = ~(np.isnan(measured) | np.isnan(natural))
+    return pd.DataFrame({"fd": _fd_rows(measured, natural),
+                         "months": complete.sum(axis=1).astype(np.int64),
+                         "q_mean_natural": natural.mean(axis=1)},
+                        index=pd.Index(bodies, name="water_body_id"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -105,27 +105,20 @@ def serving_links(pairs: StationPairs, serving: np.ndarray, fallback: str) -> pd
         is the lending neighbour, <NA> for own stations.
     """
     keep = serving[pairs.own_station]
-    own_segment, own_station = pairs.own_segment[keep], pairs.own_station[keep]
-    frames = [_links(pairs, own_segment, own_station, lent=False)]
+    at_segment, at_station = [pairs.own_segment[keep]], [pairs.own_station[keep]]
     if fallback == "neighbour":
         served = np.zeros(len(pairs.segment_ids), dtype=bool)
-        served[own_segment] = True
+        served[at_segment[0]] = True
         keep = serving[pairs.lent_station] & ~served[pairs.lent_segment]
-        frames.append(_links(pairs, pairs.lent_segment[keep], pairs.lent_station[keep],
-                             lent=True))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _links(pairs: StationPairs, at_segment: np.ndarray, at_station: np.ndarray, *,
-           lent: bool) -> pd.DataFrame:
-    """``segment_id, station_id, borrowed_from`` (all strings) of the pairs at ``at_segment``
-    and ``at_station``; ``borrowed_from`` the segment's neighbour where ``lent``, else <NA>."""
-    index = pd.RangeIndex(len(at_segment))
-    lender = (pd.Series(pairs.neighbour_ids.take(at_segment), index=index) if lent
-              else pd.Series(pd.NA, index=index, dtype="string"))
-    return pd.DataFrame({"segment_id": pd.Series(pairs.segment_ids.take(at_segment), index=index),
-                         "station_id": pd.Series(pairs.station_ids.take(at_station), index=index),
-                         "borrowed_from": lender})
+        at_segment.append(pairs.lent_segment[keep])
+        at_station.append(pairs.lent_station[keep])
+    # own stations lend nothing: their lender is taken at -1 (missing)
+    at_lender = np.concatenate([np.full(len(at_segment[0]), -1)] + at_segment[1:])
+    at_segment, at_station = np.concatenate(at_segment), np.concatenate(at_station)
+    return pd.DataFrame({"segment_id": pairs.segment_ids.take(at_segment),
+                         "station_id": pairs.station_ids.take(at_station),
+                         "borrowed_from": pairs.neighbour_ids.take(at_lender, allow_fill=True)},
+                        index=pd.RangeIndex(len(at_segment)), copy=False)
 
 
 def _matches(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -178,7 +171,8 @@ class _YearSelection(NamedTuple):
 
 def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YEAR,
                  fallback: str | None = None, carry: Sequence[str] = (),
-                 reads: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 reads: Sequence[str] | None = None, shared: bool = True
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of a station table in their period, and the segments each station serves.
 
     The input stage's station policy (:mod:`health_eval.input_stage`): one selection per table,
@@ -204,6 +198,10 @@ def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YE
     reads : sequence of str, optional
         The table's own columns the caller reads, in this order; by default all of them. A
         column left out is not filtered (strings cost, over millions of samples).
+    shared : bool
+        Keep the rows for the other indicators of the evaluation (default); False for a
+        caller that keeps what it makes of them instead (the station selection is shared
+        either way).
 
     Returns
     -------
@@ -211,15 +209,18 @@ def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YE
         ``rows``: the table's rows at serving stations dated in the period, with ``carry``
         added; ``links``: ``segment_id, station_id, borrowed_from`` (see
         :func:`assign_stations`). Both are shared with the other indicators of the evaluation
-        (:meth:`ComputeContext.memo`): read-only. Rows outside the evaluation year are
+        (:meth:`ComputeContext.memo`, unless not ``shared``): read-only. Rows outside the evaluation year are
         reported, once per table and station, by
         :func:`health_eval.validation.validate_dataset` (rule ``date.outside_evaluation_year``).
     """
     fallback = fallback or context.policies.station_fallback
     reads = None if reads is None else tuple(reads)
-    key = ("station_rows", table, period, fallback, tuple(carry), reads)
-    return context.memo(key, lambda: _station_rows(dataset, context, table, period, fallback,
-                                                   tuple(carry), reads))
+
+    def make() -> tuple[pd.DataFrame, pd.DataFrame]:
+        return _station_rows(dataset, context, table, period, fallback, tuple(carry), reads)
+    if not shared:
+        return make()
+    return context.memo(("station_rows", table, period, fallback, tuple(carry), reads), make)
 
 
 def station_row_codes(dataset, context, table: str, column: str, *,
@@ -231,14 +232,12 @@ def station_row_codes(dataset, context, table: str, column: str, *,
 
     Taken from the whole table's factorisation, which validation and every profile share
     (:meth:`~health_eval.dataset.Dataset.factorized`), so callers need not factorise the rows
-    again; once per context (:meth:`ComputeContext.memo`): read-only.
+    again. Not kept in the shared store (a code per row of millions): callers keep what they
+    make of them.
     """
     fallback = fallback or context.policies.station_fallback
-
-    def make() -> tuple[np.ndarray, pd.Index]:
-        codes, distinct = dataset.factorized(table, column, sort=True)
-        return codes[_year_selection(dataset, context, table, period, fallback).keep], distinct
-    return context.memo(("station_row_codes", table, column, period, fallback), make)
+    codes, distinct = dataset.factorized(table, column, sort=True)
+    return codes[_year_selection(dataset, context, table, period, fallback).keep], distinct
 
 
 def _station_rows(dataset, context, table: str, period: Period, fallback: str,
@@ -305,10 +304,21 @@ def placed_stations(dataset, context) -> pd.DataFrame:
     the stations table), ``segment_id``, ``water_body_id``, ``kind`` and ``evaluation_year``.
     Worked out once per context (:meth:`ComputeContext.memo`): read-only."""
     def place() -> pd.DataFrame:
-        stations = dataset.table("stations")
-        return stations[["station_id", "segment_id"]].assign(row=np.arange(len(stations))).merge(
-            dataset.table("segments")[["segment_id", "water_body_id"]], on="segment_id").merge(
-            context.water_bodies, on="water_body_id")
+        # the inner merges stations → segments → water bodies (keys unique: catalogue rule),
+        # in the stations' order, as lookups by position
+        stations, segments = dataset.table("stations"), dataset.table("segments")
+        water_bodies = context.water_bodies
+        at_segment = positions_in(stations["segment_id"], segments["segment_id"])
+        water_body = segments["water_body_id"].array.take(at_segment, allow_fill=True)
+        at_body = positions_in(pd.Series(water_body), water_bodies["water_body_id"])
+        row = np.flatnonzero(at_body >= 0)
+        index = pd.RangeIndex(len(row))
+        return pd.DataFrame(
+            {"station_id": stations["station_id"].array.take(row),
+             "segment_id": stations["segment_id"].array.take(row), "row": row,
+             "water_body_id": water_body.take(row),
+             **{column: water_bodies[column].array.take(at_body[row])
+                for column in ("kind", "evaluation_year")}}, index=index, copy=False)
     return context.memo("placed_stations", place)
 
 
@@ -362,11 +372,15 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
     # the rows of an inner merge on station_id, in its order, found by position
     at_link, at_station = _matches(links["station_id"], per_station["station_id"])
     index = pd.RangeIndex(len(at_link))
-    rows = links.take(at_link).set_axis(index)
-    for column in per_station.columns.drop("station_id"):
-        rows[column] = per_station[column].take(at_station).set_axis(index)
-    rows["details"] = _with_lender(rows["details"].to_numpy(), rows.pop("borrowed_from"))
-    return rows
+    # one frame built from its columns (each taken once), not a column inserted at a time
+    columns = {column: pd.Series(links[column].array.take(at_link), index=index, copy=False)
+               for column in ("segment_id", "station_id")}
+    columns.update({column: pd.Series(per_station[column].array.take(at_station), index=index,
+                                      copy=False)
+                    for column in per_station.columns if column != "station_id"})
+    lender = pd.Series(links["borrowed_from"].array.take(at_link), index=index, copy=False)
+    columns["details"] = _with_lender(columns["details"].to_numpy(), lender)
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 def _with_lender(details: np.ndarray, borrowed_from: pd.Series) -> list[dict]:

@@ -62,8 +62,33 @@ def public_satisfaction(responses: pd.DataFrame, weights: Mapping[str, float] | 
         total = frame["weight"].sum()
         return float(frame["weighted"].sum() / total) if total > 0 else float("nan")
     keys = [by] if isinstance(by, str) else list(by)
-    sums = frame.groupby([responses[key] for key in keys], sort=True).sum()
-    return sums["weighted"] / sums["weight"]
+    group, index = _group_codes(responses, keys)
+    kept = group >= 0
+
+    def total(column: np.ndarray) -> np.ndarray:       # per group, NaN counting as nothing
+        return np.bincount(group[kept], weights=np.where(np.isnan(column), 0.0, column)[kept],
+                           minlength=len(index))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.Series(total(frame["weighted"].to_numpy()) / total(weight), index=index)
+
+
+def _group_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Index]:
+    """Each row's group of the columns ``keys`` (-1 where one is missing) and the groups, sorted
+    (the index of a group-by of ``frame`` by ``keys``: a MultiIndex for several keys)."""
+    group = np.zeros(len(frame), dtype=np.int64)
+    uniques = []
+    for key in keys:
+        code, distinct = pd.factorize(frame[key], sort=True)
+        group = np.where((group < 0) | (code < 0), -1, group * len(distinct) + code)
+        uniques.append(distinct)
+    present, group[group >= 0] = np.unique(group[group >= 0], return_inverse=True)
+    levels = []
+    for distinct in reversed(uniques):            # the last key varies fastest
+        levels.insert(0, distinct.take(present % len(distinct)))
+        present = present // len(distinct)
+    index = (pd.Index(levels[0], name=keys[0]) if len(keys) == 1
+             else pd.MultiIndex.from_arrays(levels, names=keys))
+    return group, index
 
 
 # Bank stability (岸坡稳定性, SPEC §4.1): the five elements of a survey plot, in output order.
@@ -143,22 +168,20 @@ def bank_stability_elements(plots: pd.DataFrame,
     if unset:
         raise ValueError(f"bank elements lack {unset}; given: {sorted(elements)}")
 
-    scores = pd.DataFrame(index=plots.index)
+    columns = {}
     for column, score_column, kind in _BANK_ELEMENTS:     # the five elements, not the plots
         if kind == "curve":
             values = pd.to_numeric(plots[column], errors="coerce")
             x = values.to_numpy(dtype=float, na_value=np.nan)
-            scores[score_column] = _element_curve(elements[column], column).score(x)
+            columns[score_column] = _element_curve(elements[column], column).score(x)
         else:
-            scores[score_column] = _code_scores(plots[column], elements[column], column)
-
-    score_columns = [score_column for _, score_column, _ in _BANK_ELEMENTS]
-    missing = scores[score_columns].isna().to_numpy()
+            columns[score_column] = _code_scores(plots[column], elements[column], column)
+    scores = pd.DataFrame(columns, index=plots.index)
+    missing = scores.isna().to_numpy()
     # the mean of all five, never of fewer: a plot with a missing element stays NaN
-    scores["bank_stability"] = scores[score_columns].mean(axis=1, skipna=False)
-    scores["missing_elements"] = _missing_labels(missing, [column for column, _, _ in
-                                                          _BANK_ELEMENTS])
-    return scores
+    return scores.assign(
+        bank_stability=scores.mean(axis=1, skipna=False),
+        missing_elements=_missing_labels(missing, [column for column, _, _ in _BANK_ELEMENTS]))
 
 
 def _code_scores(codes: pd.Series, scores: Mapping[str, Any], name: str) -> np.ndarray:

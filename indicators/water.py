@@ -194,19 +194,37 @@ def sediment(inputs: Inputs, param) -> IndicatorValues:
     issues = [data_issue("sediment_samples", "screening.missing", str(site), inputs,
                          count=int(n), n=n)
               for site, n in unusable.groupby("site_id").size().items()]
-    per_metal = frame.dropna(subset=["ratio"]).groupby(
-        ["segment_id", "site_id", "metal"])["ratio"].agg(["mean", "size"]).reset_index()
-    per_metal = per_metal.sort_values(["segment_id", "site_id", "mean"],
-                                      ascending=[True, True, False])
-    worst = per_metal.drop_duplicates(["segment_id", "site_id"])
-    samples_per_site = per_metal.groupby(["segment_id", "site_id"])["size"].sum()
-    table = worst.set_index(["segment_id", "site_id"]).assign(
-        n_obs=samples_per_site).reset_index()
+    table = _worst_metal(frame)
     table["details"] = records(table, {"site_id": "site_id", "metal": "limiting_metal",
                                        "mean": "max_ratio"})
     table = table.rename(columns={"site_id": "station_id", "mean": "value"})
     return IndicatorValues(table=table[["segment_id", "station_id", "value", "n_obs", "details"]],
                            issues=tuple(issues))
+
+
+def _worst_metal(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per segment and site (sorted), the metal of the highest mean ``ratio`` [-] (the first in
+    name order on a tie): ``segment_id, site_id, metal, mean`` and ``n_obs`` (rows with a
+    ratio); rows without a ratio, segment, site or metal are left out."""
+    codes = [pd.factorize(frame[column], sort=True) for column in ("segment_id", "site_id",
+                                                                   "metal")]
+    ratio = frame["ratio"].to_numpy(dtype=float, na_value=np.nan)
+    usable = ~np.isnan(ratio)
+    for code, _ in codes:
+        usable &= code >= 0
+    (segment, segments), (site, sites), (metal, metals) = codes
+    pair = segment[usable].astype(np.int64) * len(sites) + site[usable]
+    groups, at = np.unique(pair * len(metals) + metal[usable], return_inverse=True)
+    size = np.bincount(at, minlength=len(groups))
+    mean = np.bincount(at, weights=ratio[usable], minlength=len(groups)) / size
+    group_pair, group_metal = groups // len(metals), groups % len(metals)
+    order = np.lexsort((group_metal, -mean, group_pair))      # worst metal first in its pair
+    first = order[np.r_[True, np.diff(group_pair[order]) != 0]] if len(order) else order
+    pairs, n_obs = np.unique(pair, return_counts=True)
+    return pd.DataFrame({"segment_id": segments.take(group_pair[first] // len(sites)),
+                         "site_id": sites.take(group_pair[first] % len(sites)),
+                         "metal": metals.take(group_metal[first]), "mean": mean[first],
+                         "n_obs": n_obs}, index=pd.RangeIndex(len(first)))
 
 
 def _screening_by_ph(samples: pd.DataFrame, values) -> pd.Series:
