@@ -10,7 +10,6 @@ files). Exit 1, with the issues written and no workbook, when an issue is an err
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,25 +20,12 @@ from .io import IMPORTER_NAMES
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["IMPORT_HELP", "import_command", "safe_cell"]
+__all__ = ["IMPORT_HELP", "import_command"]
 
 IMPORT_HELP = (f"Read bureau files with these importers ({', '.join(IMPORTER_NAMES)}); default: "
                f"any importer that recognises a file of the package.")
-#: Characters that start a formula in a spreadsheet, and control characters.
-_FORMULA_START = ("=", "+", "-", "@")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ACCOUNT_HEADERS = {"importer": "导入方式", "file": "文件", "sheet": "工作表", "table": "数据表",
                    "read": "读取行数", "used": "可用行数", "rejected": "剔除行数", "notes": "说明"}
-
-
-def safe_cell(value):
-    """A cell as written to a workbook: text without control characters, and text that a
-    spreadsheet would take for a formula prefixed with ``'``; other values as they are."""
-    if isinstance(value, str):
-        value = _CONTROL.sub("", value)
-        if value.startswith(_FORMULA_START):
-            return "'" + value
-    return value
 
 
 def import_command(
@@ -59,6 +45,7 @@ def import_command(
     from .dataset import load_dataset
     from .issues import InputError, issues_frame, sort_issues
     from .result import write_issues
+    from .sheets import Sheet, write_workbook
     from .tables import table_spec
     from .validation import validate_dataset
 
@@ -76,15 +63,16 @@ def import_command(
         raise typer.Exit(1) from exc
     issues = sort_issues(issues_frame(validate_dataset(dataset).issues))
     tables = list(dict.fromkeys(record["table"] for record in dataset.imports))
-    with atomic_path(out) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as book:
-        for name in tables:
-            spec = table_spec(name)
-            _template_form(dataset.tables[name], spec).to_excel(book, sheet_name=spec.zh,
-                                                                index=False)
-        accounts = pd.DataFrame(dataset.imports)[list(ACCOUNT_HEADERS)].rename(
-            columns=ACCOUNT_HEADERS)
-        accounts.map(safe_cell).to_excel(book, sheet_name="导入记录", index=False)
-        issues.map(safe_cell).to_excel(book, sheet_name="问题清单", index=False)
+    sheets = []
+    for name in tables:
+        spec = table_spec(name)
+        tidy = _template_form(dataset.tables[name], spec)
+        sheets.append(Sheet(spec.zh, tidy, list(tidy.columns)))
+    accounts = pd.DataFrame(dataset.imports)[list(ACCOUNT_HEADERS)]
+    sheets += [Sheet("导入记录", accounts, list(ACCOUNT_HEADERS.values())),
+               Sheet("问题清单", issues, list(issues.columns))]
+    with atomic_path(out) as temporary:
+        write_workbook(temporary, sheets)
     _show(issues)
     for record in dataset.imports:
         typer.echo(f"{record['file']}{' [' + record['sheet'] + ']' if record['sheet'] else ''}"
@@ -111,7 +99,7 @@ def _template_form(frame: pd.DataFrame, spec) -> pd.DataFrame:
             values = values.dt.date
         elif column is not None and column.dtype == "bool":
             values = values.map({True: "是", False: "否"})
-        values = values.astype(object).where(values.notna(), None).map(safe_cell)
+        values = values.astype(object).where(values.notna(), None)
         columns[header(column) if column is not None else name] = values
     return pd.DataFrame(columns)
 

@@ -11,7 +11,6 @@ from importer_fixtures import cnemc_rows, demo_table, package, station_names, wr
 from typer.testing import CliRunner
 
 from health_eval.cli import app, demo_path
-from health_eval.cli_import import safe_cell
 
 runner = CliRunner()
 
@@ -81,9 +80,24 @@ def test_run_and_validate_find_the_same(tmp_path, export):
     assert refused.exit_code == 1 and "import.not_recognised" in refused.output
 
 
-def test_safe_cell_neutralises_formulas_and_control_characters():
-    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert safe_cell("a\x07b") == "ab" and safe_cell("-5") == "'-5" and safe_cell(-5) == -5
+def test_the_tidy_workbook_keeps_formula_like_text_as_text(tmp_path, export):
+    """A bureau column headed like a formula reaches the tidy sheet and the issue list as the
+    text it is (text cells, Excel's quote prefix), never as a formula."""
+    rows = pd.read_csv(export, dtype=str, keep_default_na=False)
+    rows["=HYPERLINK(\"x\")"] = "1"
+    rows.to_csv(export, index=False)
+    out = tmp_path / "tidy.xlsx"
+    result = runner.invoke(app, ["import", "cnemc", str(export), "--package", str(demo_path()),
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    cells = [(sheet.title, cell) for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for _, c in cells if c.data_type == "f"]
+    formula_like = [(title, c) for title, c in cells
+                    if isinstance(c.value, str) and c.value.startswith("=")]
+    assert {title for title, _ in formula_like} == {"水质监测数据", "问题清单"}
+    assert all(c.value == "=HYPERLINK" and c.data_type == "s" and c.quotePrefix
+               for _, c in formula_like)
 
 
 def test_a_damaged_workbook_in_a_package_is_a_warning(tmp_path):
