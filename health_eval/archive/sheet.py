@@ -11,7 +11,6 @@ Written as ``.xlsx`` (one sheet) or ``.docx`` (through the report's Word writer)
 from __future__ import annotations
 
 import os
-import re
 from importlib import resources
 from pathlib import Path
 
@@ -25,8 +24,6 @@ from .store import Archive
 from .trend import CRITERION_NAMES, series_table, trend_sentences, trend_stats
 
 SHEET_FORMATS = (".xlsx", ".docx")
-#: Characters no spreadsheet cell or XML may hold.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def class_meanings() -> dict:
@@ -160,24 +157,20 @@ def sheet_document(archive: Archive, water_body: str, round_id: int | None = Non
                   sections, "zh")
 
 
-def _plain(value) -> str | float | int | None:
-    """A cell value that is never a formula and holds no control character."""
-    if isinstance(value, str):
-        return _CONTROL.sub("", value)
-    return value
-
-
 def write_rows(path: str | os.PathLike, sheets: dict[str, list[list]]) -> None:
     """Write plain rows to an xlsx workbook, one sheet per key; text is stored as text (a
-    leading ``=`` never becomes a formula)."""
+    leading ``=`` never becomes a formula) with control characters shown as the project's
+    other writers show them (:func:`health_eval.sheets.clean_text`)."""
     from openpyxl import Workbook
+
+    from ..sheets import clean_text
 
     book = Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for row in rows:
-            sheet.append([_plain(v) for v in row])
+            sheet.append([clean_text(v) if isinstance(v, str) else v for v in row])
         for cells in sheet.iter_rows():
             for c in cells:
                 if isinstance(c.value, str) and c.data_type == "f":
