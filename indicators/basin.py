@@ -17,14 +17,15 @@ from health_eval.indicator_params import NoParams
 from health_eval.inputs import Inputs, InputSpec, TableInput
 from health_eval.registry import Indicator, IndicatorValues
 from health_eval.scoring import parse_rule
+from health_eval.vocabulary import LAKE_KINDS, RIVER_KINDS
 
 from . import details as fields
 from . import params
 from .frames import data_issue, records, weighted_mean
 from .survey import bank_stability_elements
 
-RIVER = frozenset({"river"})
-LAKE = frozenset({"lake", "reservoir"})
+RIVER = frozenset(RIVER_KINDS)
+LAKE = frozenset(LAKE_KINDS)
 ALL_KINDS = RIVER | LAKE
 
 

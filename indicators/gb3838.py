@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from health_eval.vocabulary import WATER_BODY_KINDS
+
 __all__ = [
     "CLASS_LABELS",
     "KINDS",
@@ -30,7 +32,7 @@ __all__ = [
 CLASS_LABELS: dict[int, str] = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ", 5: "Ⅴ", 6: "劣Ⅴ"}
 
 #: Water-body kinds accepted by :func:`limits`; reservoirs use the lake limits.
-KINDS: tuple[str, ...] = ("river", "lake", "reservoir")
+KINDS: tuple[str, ...] = WATER_BODY_KINDS
 
 _NAN = float("nan")
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..vocabulary import CRITERIA as VOCABULARY_CRITERIA
+
 metadata = sa.MetaData()
 #: The class columns of an evaluation and of a segment.
 CLASS_COLUMNS = ["rhi", "health_class", "health_label", "health_name"]
 #: The criterion score columns of an evaluation.
-CRITERIA = ["basin", "water", "biota", "social"]
+CRITERIA = list(VOCABULARY_CRITERIA)
 
 
 def _fk(table: str) -> sa.ForeignKey:
