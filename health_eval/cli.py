@@ -200,7 +200,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         if extra:
             result.issues = sort_issues(pd.concat([result.issues, issues_frame(extra)],
                                                   ignore_index=True))
-    written = result.write(out, tuple(formats))
+    written = result.write(out, tuple(formats),
+                           _plan_sheets(result, profile, options, reports, regions, formats))
     written += write_issues(result.issues, out)
     stored = None
     if archive is not None:                 # the health archive: health_eval/cli_archive.py
@@ -227,6 +228,19 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         stored.add(result, out, written)
     if not result.ok:
         raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+def _plan_sheets(result: EvaluationResult, profile, options: dict, reports, regions,
+                 formats: list[str]) -> tuple:
+    """The plan sheet of result.xlsx (:mod:`health_eval.reports.plan_sheet`), when it is
+    written."""
+    if "xlsx" not in formats:
+        return ()
+    from .api import resolve_profiles
+    from .reports.plan_sheet import plan_sheet
+
+    return (plan_sheet(result, resolve_profiles(profile, options).values(),
+                       reports.measures if reports is not None else None, regions),)
 
 
 def _archive_water_bodies(folder) -> pd.DataFrame:

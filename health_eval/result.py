@@ -203,9 +203,12 @@ class EvaluationResult:
         with atomic_path(path) as temporary:
             self._write_excel(temporary)
 
-    def write(self, folder: str | os.PathLike, formats: tuple[str, ...] = OUTPUT_FORMATS
-              ) -> list[Path]:
+    def write(self, folder: str | os.PathLike, formats: tuple[str, ...] = OUTPUT_FORMATS,
+              extra_sheets: tuple[Sheet, ...] = ()) -> list[Path]:
         """Write ``result.json`` and/or ``result.xlsx`` into ``folder``, all or nothing.
+
+        ``extra_sheets`` are added to ``result.xlsx`` after the tables (the CLI adds the
+        plan, :mod:`health_eval.reports.plan_sheet`).
 
         Every file is written under a temporary name first; only when all succeeded are they
         renamed into place, so a failure leaves the previous outputs untouched.
@@ -219,10 +222,10 @@ class EvaluationResult:
             if ".json" in temporary:
                 temporary[".json"].write_text(self.to_json() + "\n", encoding="utf-8")
             if ".xlsx" in temporary:
-                self._write_excel(temporary[".xlsx"])
+                self._write_excel(temporary[".xlsx"], extra_sheets)
         return targets
 
-    def _write_excel(self, path: Path) -> None:
+    def _write_excel(self, path: Path, extra_sheets: tuple[Sheet, ...] = ()) -> None:
         """The workbook through the one writer path (:func:`health_eval.sheets.write_workbook`:
         formulas and control characters neutralised, headers bold and frozen)."""
         sheets = []
@@ -237,7 +240,7 @@ class EvaluationResult:
              for k, v in sorted(self.provenance.items())], columns=["key", "value"])
         sheets.append(Sheet(SHEET_NAMES_ZH["provenance"], provenance,
                             _excel_headers("provenance", provenance.columns)))
-        write_workbook(path, sheets)
+        write_workbook(path, [*sheets, *extra_sheets])
 
 
 def write_issues(issues: pd.DataFrame, folder: str | os.PathLike) -> list[Path]:

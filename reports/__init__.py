@@ -10,8 +10,9 @@ body, ``report.html`` (one self-contained page, plotly.js embedded once, opens o
 
 Sections: basic facts, conclusion, (comparison), indicator scores, problem diagnosis (RHI points
 lost, weak indicators and what drove them), plan revision (measures from ``measures.yaml`` and
-the computed next-class targets), data quality, appendix (methods, scoring tables,
-provenance). Modules: :mod:`.context` (shared inputs), :mod:`.diagnosis`, :mod:`.targets`,
+the least-effort plan that lifts the water body one class, with raw-value targets), data
+quality, appendix (methods, scoring tables, provenance). Modules: :mod:`.context` (shared
+inputs), :mod:`.diagnosis`, :mod:`.plan` and :mod:`.plan_lp` (the plan), :mod:`.plan_sheet`,
 :mod:`.compare`, :mod:`.quality`, :mod:`.measures`, :mod:`.profiles`, :mod:`.content` and
 :mod:`.summary` (the report as data), :mod:`.figures`, :mod:`.render` (HTML), :mod:`.docx`
 (Word), :mod:`.writer`, :mod:`.text` (visible text of a page).

@@ -37,7 +37,6 @@ from .document import (
 from .locale import MISSING
 from .profiles import confidence_counts, rule_of, source_text, sub_rules
 from .quality import issues_for, not_evaluated, renormalised
-from .targets import floor_for_gain, next_class, value_for_score
 
 #: Floating-point noise ignored when a target is rounded up or down (0.69 stays 0.69).
 ROUNDING_SLACK = 1e-6
@@ -504,7 +503,7 @@ class WaterBodyReport:
         weak = self.points[self.points["weak"]]
         weak_ids = [i for i in self.summary["indicator_id"] if i in set(weak["indicator_id"])]
         blocks: list[Block] = [Paragraph(t("plan.intro"))]
-        blocks += self._target_blocks(weak_ids)
+        blocks += self._target_blocks()
         blocks.append(Heading(t("plan.measures_heading")))
         choice = self.c.measures(self.id)
         catalogue = choice.catalogue
@@ -543,66 +542,64 @@ class WaterBodyReport:
                        t.pick(m.summary_zh, m.summary_en), t("list_separator").join(
                            m.departments)] for m in measures])
 
-    def _target_blocks(self, weak_ids: list[str]) -> list[Block]:
+    def _target_blocks(self) -> list[Block]:
+        """The plan that lifts the water body one class (:mod:`.plan`)."""
         t = self.t
         blocks: list[Block] = [Heading(t("plan.targets_heading"))]
-        if not finite(self.rhi):
-            return blocks + [Paragraph(t("plan.no_rhi"), "note")]
-        if self.profile is None:
-            return blocks + [Paragraph(t("plan.no_profile"), "note")]
-        target = next_class(self.rhi, self.profile.classes)
-        if target is None:
+        plan, steps = self.c.plans.of(self.id)
+        if plan["status"] in ("no_rhi", "no_profile"):
+            return blocks + [Paragraph(t(f"plan.{plan['status']}"), "note")]
+        if plan["status"] == "best":
             return blocks + [Paragraph(t("plan.best_class", rhi=self.score(self.rhi)))]
-        gap = target.min_rhi - self.rhi
+        target = plan["target"]
         target_text = self.c.class_text({"health_class": target.grade,
                                          "health_name": target.name_zh,
                                          "health_label": target.label_zh}, self.profile)
         blocks.append(Paragraph(t("plan.gap", rhi=self.score(self.rhi),
                                   health_class=self.c.class_text(self.row, self.profile),
                                   target=target_text, threshold=t.num(target.min_rhi, 0),
-                                  gap=t.num(gap, 2))))
-        if not weak_ids:
-            return blocks + [Paragraph(t("plan.no_weak_target"))]
-        rows = []
-        for indicator_id in weak_ids:
-            mine = self.points[(self.points["indicator_id"] == indicator_id)
-                               & self.points["evaluated"]]
-            summary = self.summary[self.summary["indicator_id"] == indicator_id].iloc[0]
-            floor = floor_for_gain(mine["score"].astype(float), mine["points"], gap)
-            rows.append([self.indicator(indicator_id), Cell(self.score(summary["score"]),
-                                                            numeric=True),
-                         Cell(t.num(summary["points"], 3), numeric=True),
-                         Cell(self.score(floor) if floor is not None else MISSING, numeric=True),
-                         self._value_needed(indicator_id, floor, mine),
-                         t("plan.alone_ok") if floor is not None else
-                         t("plan.alone_unreachable")])
-        blocks.append(table([t("scores.indicator"), t("plan.current_score"),
-                             t("plan.points_per_score"), t("plan.score_needed"),
-                             t("plan.value_needed"), t("plan.note")], rows))
-        together = self.points[self.points["indicator_id"].isin(weak_ids)
-                               & self.points["evaluated"]]
-        floor = floor_for_gain(together["score"].astype(float), together["points"], gap)
-        blocks.append(Paragraph(
-            t("plan.common_floor", floor=self.score(floor), target=target_text)
-            if floor is not None else t("plan.common_unreachable", target=target_text)))
+                                  gap=t.num(plan["gap"], 2))))
+        blocks.append(Paragraph(t(f"plan.method_{plan['status']}")))
+        rows = [[self.indicator(r["indicator_id"]),
+                 self.segment_names(r["segment_ids"]),
+                 self._value_change(r),
+                 Cell(self.score(r["score"]), numeric=True),
+                 Cell(self.score(r["reached_score"]), numeric=True),
+                 Cell(t.num(r["rhi_gain"], 2), numeric=True),
+                 t("list_separator").join(r["departments"]) or t("plan.no_department")]
+                for r in steps.to_dict("records")]
+        blocks.append(table([t("scores.indicator"), t("conclusion.segment"),
+                             t("plan.value_change"), t("plan.current_score"),
+                             t("plan.target_score"), t("plan.rhi_gain"),
+                             t("plan.departments")], rows))
+        reached = self.c.class_text(self._class_of(plan["rhi_reached"]), self.profile)
+        blocks.append(Paragraph(t("plan.reached" if plan["status"] != "unreachable"
+                                  else "plan.unreachable", rhi=self.score(plan["rhi_reached"]),
+                                  health_class=reached, target=target_text)))
         return blocks
 
-    def _value_needed(self, indicator_id: str, floor: float | None, rows: pd.DataFrame) -> str:
+    def _class_of(self, rhi: float) -> dict[str, Any]:
+        """The class fields of an RHI under the water body's profile."""
+        band = max((c for c in self.profile.classes if c.min_rhi <= rhi + 1e-9),
+                   key=lambda c: c.min_rhi)
+        return {"health_class": band.grade, "health_name": band.name_zh,
+                "health_label": band.label_zh}
+
+    def _value_change(self, step: Mapping[str, Any]) -> str:
+        """``from VALUE to TARGET UNIT`` of one improvement (the target rounded to the safe
+        side), or the score change when the rule cannot be inverted."""
         t = self.t
-        rule = rule_of(self.profile, indicator_id, self.c.registry)
-        if floor is None or rule is None:
-            return MISSING
-        target = value_for_score(rule, floor)
-        if target is None:
-            return t("plan.value_unreachable")
-        unit = self.unit(next((u for u in rows["unit"] if isinstance(u, str) and u), ""))
-        at_least = target.relation == ">="
-        text = t(f"plan.relation_{'ge' if at_least else 'le'}",
-                 value=self.value(target.value, "up" if at_least else "down"), unit=unit).strip()
+        if not finite(step["target_value"]):
+            return t("plan.score_only", score=self.score(step["target_score"]))
+        at_least = step["relation"] == ">="
+        rule = rule_of(self.profile, step["indicator_id"], self.c.registry)
+        text = t(f"plan.change_{'up' if at_least else 'down'}", value=self.value(step["value"]),
+                 target=self.value(step["target_value"], "up" if at_least else "down"),
+                 unit=self.unit(step["unit"])).strip()
         if isinstance(rule, IdentityRule):
             text = t("plan.composite", text=text)
-        if abs(target.score - floor) > 1e-6:
-            text += t("plan.step_score", score=self.score(target.score))
+        if abs(step["reached_score"] - step["target_score"]) > 1e-6:
+            text += t("plan.step_score", score=self.score(step["reached_score"]))
         return text
 
     # 6 ------------------------------------------------------------------------------------

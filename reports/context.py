@@ -20,6 +20,7 @@ from .diagnosis import indicator_points, priority_rows, water_body_indicators, w
 from .locale import MISSING, Texts
 from .measure_choice import Choice, MeasureCatalogues, measure_catalogues
 from .measures import Catalogue
+from .plan import PlanTables, build_plans
 from .profiles import ProfileInfo, resolve_profile
 from .quality import issue_owners
 from .render import css_colour
@@ -71,6 +72,11 @@ class ReportContext:
     def indicator_summary(self) -> pd.DataFrame:
         """Water body × indicator scores and points lost, ranked by loss."""
         return water_body_indicators(self.points)
+
+    @cached_property
+    def plans(self) -> PlanTables:
+        """The plan of every water body (:func:`.plan.build_plans`)."""
+        return build_plans(self)
 
     @cached_property
     def previous_summary(self) -> pd.DataFrame | None:

@@ -16,7 +16,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from health_eval.profile import format_validation_error
 from health_eval.yaml_text import load_mapping
@@ -45,12 +52,25 @@ class ReportSettings(_Model):
         Issues listed in a report's data-quality section; the rest are counted.
     class_colours : dict of int to str
         Colour of each class grade, used when the result's profile cannot be loaded.
+    plan_effort : dict of str to float
+        Effort of raising an indicator's score by one point, relative to the others, by
+        indicator id [effort / score point]; an indicator not named costs 1. The plan
+        (:mod:`.plan`) is the cheapest set of score gains under these costs.
     """
 
     weak_below: float = Field(ge=0, le=100)
     mandatory_weak_below: float = Field(ge=0, le=100)
     max_issues_listed: int = Field(ge=0)
     class_colours: dict[int, str]
+    plan_effort: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("plan_effort")
+    @classmethod
+    def _positive_effort(cls, effort: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in effort.items() if not v > 0 or v == float("inf")}
+        if bad:
+            raise ValueError(f"plan_effort must be positive finite numbers, got {bad}")
+        return effort
 
 
 class SourceRef(_Model):

@@ -4,7 +4,7 @@ Basic facts (河湖名称, 河湖代码, 最高层级河湖长, 河流长度 or 
 health facts (健康评价依据, 评价指标, 健康评价得分, 健康状态), what the class means for
 management (``class_meanings.yaml``, its source named), criterion and indicator scores with the
 change since the previous evaluation year, and the plan's targets (the next class, and the
-common score floor of the indicators that reaches it, :mod:`health_eval.reports.targets`).
+fewest score points of the indicators that reach it, :mod:`health_eval.reports.plan_lp`).
 Written as ``.xlsx`` (one sheet) or ``.docx`` (through the report's Word writer).
 """
 
@@ -71,7 +71,10 @@ def _basis(archive: Archive, round_id: int, profile_id: str | None) -> str:
 
 
 def _targets(rhi: float, scores: pd.DataFrame, profile_id: str | None) -> list[str]:
-    from ..reports.targets import floor_for_gain, next_class
+    import numpy as np
+
+    from ..reports.plan import next_class
+    from ..reports.plan_lp import solve_gains
     from .trend import _class_bands
 
     target = next_class(rhi, _class_bands(profile_id))
@@ -79,17 +82,18 @@ def _targets(rhi: float, scores: pd.DataFrame, profile_id: str | None) -> list[s
         return ["已为最高类别：保持现状 / already the best class: keep it"]
     gap = target.min_rhi - rhi
     rows = scores.dropna(subset=["score"])
-    floor = floor_for_gain(rows["score"].astype(float).tolist(),
-                           rows["points"].astype(float).tolist(), gap)
+    score = rows["score"].astype(float).to_numpy()
+    solved = solve_gains(np.zeros(len(rows), dtype=np.int64), rows["points"].astype(float),
+                         100.0 - score, np.ones(len(rows)), np.array([gap]), score)
     lines = [f"目标：{target.name_zh}（{target.label_zh}，RHI ≥ {target.min_rhi:g}），"
              f"尚差 {gap:.1f} 分"]
-    if floor is None:
+    if not solved.reachable[0]:
         lines.append("各指标赋分提至 100 仍不足以达到目标类别")
         return lines
-    below = rows[rows["score"].astype(float) < floor]
-    lines.append(f"各指标赋分均不低于 {floor:.1f} 分即可达到；需提升的指标："
-                 + "、".join(f"{r['indicator_name']}（{r['score']:.1f} → {floor:.1f}）"
-                            for r in below.to_dict("records")))
+    raised = solved.gains > 1e-9
+    lines.append("提分最少的方案：" + "、".join(
+        f"{name}（{s:.1f} → {s + g:.1f}）" for name, s, g in
+        zip(rows["indicator_name"][raised], score[raised], solved.gains[raised])))
     return lines
 
 
