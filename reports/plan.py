@@ -102,13 +102,16 @@ def plan_variables(points: pd.DataFrame, whole_water_body: set[str], weak_only: 
     rows = points[keep].assign(score=score[keep])
     rows = rows.assign(key=rows["segment_id"].where(~rows["indicator_id"].isin(whole_water_body),
                                                     ""))
-    grouped = rows.groupby(["water_body_id", "indicator_id", "key", "score"], sort=False)
+    keys = ["water_body_id", "indicator_id", "key", "score"]
+    rows = rows.sort_values([*keys, "segment_id"], kind="stable")
+    grouped = rows.groupby(keys, sort=False)
     table = grouped.agg(indicator_name=("indicator_name", "first"),
                         criterion=("criterion", "first"), required=("required", "any"),
                         priority=("priority", "any"), value=("value", "first"),
-                        unit=("unit", "first"), points=("points", "sum"),
-                        segment_ids=("segment_id", list)).reset_index()
-    table["segment_ids"] = [tuple(s) for s in table["segment_ids"]]
+                        unit=("unit", "first"), points=("points", "sum")).reset_index()
+    starts = np.flatnonzero(np.diff(grouped.ngroup().to_numpy())) + 1
+    table["segment_ids"] = [tuple(s) for s in np.split(rows["segment_id"].to_numpy(), starts)
+                            ] if len(rows) else []
     table["whole_water_body"] = table["key"] == ""
     return table.sort_values(["water_body_id", "indicator_id", "key"], kind="stable",
                              ignore_index=True)
@@ -129,8 +132,11 @@ def _solve(variables: pd.DataFrame, gaps: pd.Series, efforts: dict[str, dict[str
     """Gains of ``variables`` closing ``gaps`` (by water body id); reachable per water body."""
     ids = list(gaps.index)
     group = variables["water_body_id"].map({w: k for k, w in enumerate(ids)}).to_numpy(int)
-    costs = np.array([efforts[w].get(i, 1.0) for w, i in
-                      zip(variables["water_body_id"], variables["indicator_id"])], dtype=float)
+    pairs = {(w, i): e for w, effort in efforts.items() for i, e in effort.items()}
+    costs = np.ones(len(variables))
+    if pairs and len(variables):
+        costs = pd.Series(pairs, dtype=float).reindex(pd.MultiIndex.from_arrays(
+            [variables["water_body_id"], variables["indicator_id"]])).fillna(1.0).to_numpy()
     solved = solve_gains(group, variables["points"].to_numpy(float),
                          100.0 - variables["score"].to_numpy(float), costs,
                          gaps.to_numpy(float), _rank(variables))
@@ -155,15 +161,18 @@ def build_plans(context) -> PlanTables:
     gaps = plans.set_index("water_body_id")["gap"]
     catalogues = {w: context.measures(w).catalogue for w in gaps.index}
     efforts = {w: dict(c.settings.plan_effort) for w, c in catalogues.items()}
-    weak, reachable = _solve(plan_variables(context.points, whole), gaps, efforts)
-    short = gaps.where(~reachable)
-    every, reachable_all = _solve(plan_variables(context.points, whole, weak_only=False),
-                                  short, efforts)
-    solved = pd.concat([weak[~weak["water_body_id"].isin(short.dropna().index)],
-                        every[every["water_body_id"].isin(short.dropna().index)]],
-                       ignore_index=True)
-    plans.loc[plans["water_body_id"].isin(short.dropna().index), "status"] = np.where(
-        reachable_all.reindex(short.dropna().index).to_numpy(bool), "plan_all", "unreachable")
+    points = context.points
+    weak, reachable = _solve(plan_variables(points, whole), gaps, efforts)
+    short = gaps[~reachable]
+    solved = weak[~weak["water_body_id"].isin(short.index)]
+    if len(short):
+        every, reachable_all = _solve(plan_variables(
+            points[points["water_body_id"].isin(short.index)], whole, weak_only=False),
+            short, efforts)
+        solved = pd.concat([solved, every], ignore_index=True)
+        plans.loc[plans["water_body_id"].isin(short.index), "status"] = np.where(
+            reachable_all.reindex(plans["water_body_id"]).dropna().to_numpy(bool),
+            "plan_all", "unreachable")
     steps = _steps(solved[solved["gain"] > GAP_TOLERANCE], context, catalogues)
     totals = steps.groupby("water_body_id")[["rhi_gain", "cost"]].sum()
     plans["rhi_reached"] = plans["rhi"] + plans["water_body_id"].map(
