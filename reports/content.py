@@ -555,6 +555,8 @@ class WaterBodyReport:
         target_text = self.c.class_text({"health_class": target.grade,
                                          "health_name": target.name_zh,
                                          "health_label": target.label_zh}, self.profile)
+        if plan["status"] == "likely":
+            return blocks + [Paragraph(t("plan.likely", target=target_text))]
         blocks.append(Paragraph(t("plan.gap", rhi=self.score(self.rhi),
                                   health_class=self.c.class_text(self.row, self.profile),
                                   target=target_text, threshold=t.num(target.min_rhi, 0),

@@ -16,7 +16,7 @@ RHI reached with all of them at 100. Costs are the catalogue's ``plan_effort`` p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +25,7 @@ import pandas as pd
 from health_eval.profile import HealthClass
 from health_eval.scoring_inverse import value_for_score
 
-from .plan_lp import GAP_TOLERANCE, solve_gains
+from .plan_lp import GAP_TOLERANCE, gap_at_probability, solve_gains
 from .profiles import rule_of
 
 #: Columns of :attr:`PlanTables.steps`.
@@ -51,7 +51,8 @@ class PlanTables:
     plans : DataFrame
         One row per water body: ``water_body_id, rhi, status`` (``plan``: the weak indicators
         close the gap; ``plan_all``: only with the other indicators too; ``unreachable``;
-        ``best``: already the best class; ``no_rhi``; ``no_profile``), ``target`` (the next
+        ``best``: already the best class; ``likely``: enough replicates already reach the next
+        class; ``no_rhi``; ``no_profile``), ``target`` (the next
         :class:`HealthClass` or None), ``gap`` [RHI points], ``rhi_reached`` (RHI after the
         plan, step rules' whole bands counted), ``cost`` (Σ effort × gain).
     steps : DataFrame
@@ -143,20 +144,37 @@ def _solve(variables: pd.DataFrame, gaps: pd.Series, efforts: dict[str, dict[str
     return variables.assign(gain=solved.gains, cost=costs), pd.Series(solved.reachable, ids)
 
 
-def build_plans(context) -> PlanTables:
-    """The plan of every water body of a :class:`~.context.ReportContext`."""
+def build_plans(context, replicate_rhi: Mapping[str, np.ndarray] | None = None,
+                probability: float = 0.8) -> PlanTables:
+    """The plan of every water body of a :class:`~.context.ReportContext`.
+
+    Parameters
+    ----------
+    context : ReportContext
+    replicate_rhi : mapping of water body id to ndarray, optional
+        RHI of every replicate of a confidence run [RHI points]: a water body given here is
+        planned for the gap reached in ``probability`` of its replicates
+        (:func:`.plan_lp.gap_at_probability`) instead of the gap of its reported RHI; status
+        ``likely`` when that many replicates already reach the next class.
+    probability : float
+        Share of the replicates the plan must lift (default 0.8).
+    """
     registry = context.registry
     whole = {i.id for i in registry if i.scope == "water_body"} | {
         i for i, own in context.own_indicators.items() if own.scope == "water_body"}
+    replicate_rhi = replicate_rhi or {}
     plans = []
     for water_body_id, row in context.water_body_rows.items():
         profile, rhi = context.profile(water_body_id), _number(row.get("rhi"))
         target = next_class(rhi, profile.classes) if profile is not None else None
         status = ("no_rhi" if not np.isfinite(rhi) else "no_profile" if profile is None
                   else "best" if target is None else "plan")
+        gap = target.min_rhi - rhi if target is not None else np.nan
+        if target is not None and water_body_id in replicate_rhi:
+            gap = gap_at_probability(replicate_rhi[water_body_id], target.min_rhi, probability)
+            status = "likely" if gap <= GAP_TOLERANCE else status
         plans.append({"water_body_id": water_body_id, "rhi": rhi, "status": status,
-                      "target": target,
-                      "gap": target.min_rhi - rhi if target is not None else np.nan})
+                      "target": target, "gap": gap})
     plans = pd.DataFrame(plans, columns=["water_body_id", "rhi", "status", "target", "gap"])
     gaps = plans.set_index("water_body_id")["gap"]
     catalogues = {w: context.measures(w).catalogue for w in gaps.index}

@@ -34,11 +34,12 @@ fish first, its headroom 30 gives 6 ≥ 3.8: 3.8 / 0.2 = 19 points, 70 → 89, f
 0.85 + 9/20·0.15 = 0.9175.
 """
 
+import numpy as np
 import pandas as pd
 import pytest
 from health_eval.reports import render_html, report_context
 from health_eval.reports.content import WaterBodyReport
-from health_eval.reports.plan import next_class
+from health_eval.reports.plan import build_plans, next_class
 from health_eval.reports.text import visible_text
 
 import health_eval
@@ -159,3 +160,18 @@ def test_points_table_keeps_every_row(tiny):
     points = report_context(result, profiles=[profile]).points
     assert len(points) == len(result.indicators)
     assert isinstance(points, pd.DataFrame)
+
+
+def test_plan_at_probability_from_replicates(tiny):
+    """Replicate RHIs 55 … 59 of R, class 3 at 60: shortfalls 5 … 1; lifting 80 % of them (4 of
+    5) needs the 4th smallest, 4 RHI points: S2 self-purification 4 / 0.36 = 11.111 points.
+    Replicates 59 … 63 give −3: already likely, no plan."""
+    result, profile = tiny
+    context = report_context(result, profiles=[profile])
+    plan, steps = build_plans(context, {"R": np.arange(55.0, 60.0)}).of("R")
+    assert plan["gap"] == pytest.approx(4.0)
+    assert steps["gain"].tolist() == pytest.approx([4 / 0.36])
+    likely, none = build_plans(context, {"R": np.arange(59.0, 64.0)}).of("R")
+    assert likely["status"] == "likely" and none.empty
+    text = [getattr(b, "text", "") for b in WaterBodyReport(context, "R").plan().blocks]
+    assert "尚差 3.80 分" in " ".join(text)       # the report itself keeps the reported RHI
