@@ -12,6 +12,8 @@ from health_eval.reports.plan_lp import (
     plan_at_probability,
     solve_gains,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 POINTS = np.array([0.2, 0.1])
 HEADROOM = np.array([50.0, 30.0])          # 100 − scores 50 and 70
@@ -102,3 +104,27 @@ def test_plan_at_probability_from_replicates():
     short = plan_at_probability(np.arange(60.0, 70.0), 80.0, POINTS, np.array([50.0, 70.0]))
     assert not short.reachable and short.gains == pytest.approx([50.0, 30.0])
     assert short.reached == pytest.approx(0.3)
+
+
+@given(st.lists(st.tuples(st.floats(0.01, 1), st.floats(0, 100), st.floats(0.1, 10)),
+                min_size=1, max_size=8), st.floats(0.1, 60))
+def test_the_programme_costs_what_the_greedy_order_costs(variables, gap):
+    """A single gap row with boxes is a fractional knapsack: raising the variables in the order
+    of effort per RHI point c / p, each to its cap until the gap closes, is optimal. The
+    programme must cost the same, close the gap and keep every gain in its box."""
+    points, headroom, costs = (np.array(v) for v in zip(*variables))
+    solved = solve_gains(np.zeros(len(points), dtype=np.int64), points, headroom, costs,
+                         np.array([gap]))
+    most = points @ headroom
+    assert bool(solved.reachable[0]) == (most >= gap - 1e-9)
+    assert np.all(solved.gains >= 0) and np.all(solved.gains <= headroom + 1e-9)
+    if not solved.reachable[0]:
+        return
+    left, greedy = gap, 0.0
+    for i in np.argsort(costs / points, kind="stable"):
+        take = min(headroom[i], left / points[i])
+        greedy, left = greedy + costs[i] * take, left - points[i] * take
+        if left <= 1e-12:
+            break
+    assert points @ solved.gains >= gap - 1e-6
+    assert costs @ solved.gains == pytest.approx(greedy, rel=1e-3, abs=1e-6)
