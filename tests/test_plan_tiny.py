@@ -141,6 +141,9 @@ def test_weak_rows_short_of_the_gap_bring_in_the_others(tiny_frames, tiny_profil
                                    ("water.self_purification", ("S1",)): 100.0,
                                    ("biota.waterbirds", ("S2",)): 90.0})
     assert plan["rhi_reached"] == pytest.approx(90.0)
+    text = visible_text(render_html(result, "R", profiles=[top], measures=settings))
+    assert "仅提升薄弱指标不能达到；以下为投入最省的全部指标提升组合（线性规划求解）：" in text
+    assert "实施后 RHI 约 90.0，为一类河湖 非常健康。" in text
 
 
 def test_best_class_and_no_profile_give_no_target(tiny, tiny_frames):
@@ -175,3 +178,21 @@ def test_plan_at_probability_from_replicates(tiny):
     assert likely["status"] == "likely" and none.empty
     text = [getattr(b, "text", "") for b in WaterBodyReport(context, "R").plan().blocks]
     assert "尚差 3.80 分" in " ".join(text)       # the report itself keeps the reported RHI
+
+
+def test_unreachable_plan_says_so(tiny_frames, tiny_profile):
+    """Class 1 from 96; S1's sediment row taken out of the evaluation (status no_data, its
+    weight kept) cannot move: every other row at 100 gives 100 − 0.12·40 = 95.2 < 96."""
+    first, _, _, fourth, fifth = tiny_profile["classes"]
+    three = [{**first, "min_rhi": 96.0}, {**fourth, "grade": 2}, {**fifth, "grade": 3}]  # names kept
+    top = load_profile({**tiny_profile, "classes": three})
+    result = health_eval.evaluate(tiny_frames, top)
+    sediment = result.indicators["indicator_id"] == "water.sediment"
+    result.indicators.loc[sediment, "status"] = "no_data"
+    plan, steps = report_context(result, profiles=[top]).plans.of("R")
+    assert plan["status"] == "unreachable" and plan["rhi_reached"] == pytest.approx(95.2)
+    assert (steps["target_score"] == 100).all() and "water.sediment" not in set(
+        steps["indicator_id"])
+    text = visible_text(render_html(result, "R", profiles=[top]))
+    assert "即使各指标均提至 100 分也不能达到；以下为全部指标提至 100 分的情形：" in text
+    assert "全部指标提至 100 分时 RHI 为 95.2（四类河湖 不健康），仍不能升至一类河湖 非常健康。" in text
