@@ -34,8 +34,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .profile import (Profile, ProfileError, check_params, format_validation_error, load_profile,
-                      merge_profile_data)
+from .profile import (
+    Profile,
+    ProfileError,
+    check_params,
+    format_validation_error,
+    load_profile,
+    merge_profile_data,
+)
 from .scoring import Confidence
 from .yaml_text import load_mapping
 
@@ -143,6 +149,13 @@ def get_reading(name: str) -> Reading:
         raise ProfileError(f"未知的方案解读“{name}”，可用：{known} / "
                            f"unknown reading {name!r}; known readings: {known}")
     return readings[name]
+
+
+def reading_titles(name: str) -> tuple[str, str]:
+    """The Chinese and English titles of reading ``name`` (the name itself when unknown: a
+    result written by another version)."""
+    reading = _packaged().get(name)
+    return (reading.title_zh, reading.title_en) if reading else (name, name)
 
 
 def available_readings(profile: Profile | str | None = None) -> list[Reading]:
