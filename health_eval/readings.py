@@ -264,7 +264,7 @@ def changed_keys(before: Profile, after: Profile) -> list[str]:
 
 
 def _differences(old: Any, new: Any, path: tuple[str, ...]) -> Iterable[str]:
-    rule = "rule" in (old or {}) or "rule" in (new or {})
+    rule = any(isinstance(side, Mapping) and "rule" in side for side in (old, new))
     if isinstance(old, Mapping) and isinstance(new, Mapping) and not rule:
         for key in sorted(set(old) | set(new)):
             yield from _differences(old.get(key), new.get(key), path + (str(key),))
