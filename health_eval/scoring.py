@@ -17,7 +17,15 @@ from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    field_validator,
+    model_serializer,
+)
 
 Confidence = Literal["V", "P", "R"]
 
@@ -56,6 +64,15 @@ class CurveRule(_Rule):
     points: list[tuple[float, float]] = Field(min_length=2)
     mode: Literal["linear", "step"] = "linear"
     node: Literal["upper", "lower"] = "upper"
+
+    @model_serializer(mode="wrap")
+    def _without_default_node(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """The default ``node`` is left out of the dump: a profile's digest stays what it was
+        before node membership existed (results and archives record digests)."""
+        data = handler(self)
+        if self.node == "upper":
+            data.pop("node", None)
+        return data
 
     @field_validator("points")
     @classmethod
