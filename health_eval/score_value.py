@@ -16,6 +16,7 @@ import numpy as np
 from .profile import Profile, ProfileError, load_profile
 from .readings import DEFAULT_READING, apply_reading
 from .scoring import CurveRule, DeductionRule, IdentityRule, RatioRule, parse_rule
+from .tables import code_key, table_spec
 
 if TYPE_CHECKING:
     from .registry import AnyRule
@@ -71,7 +72,7 @@ def score_value(indicator: str, value: str | float, profile: Any = None,
     for candidate in chosen:
         found = _rule(candidate, indicator, registry)
         if found is not None:
-            rule, definition = found
+            rule, definition, part = found
             break
     else:
         known = ", ".join(sorted(set().union(*(p.used_indicators for p in chosen))))
@@ -79,10 +80,11 @@ def score_value(indicator: str, value: str | float, profile: Any = None,
         raise ProfileError(f"指标“{indicator}”不在评价方案 {tried} 中，可用：{known} / "
                            f"indicator {indicator!r} is not in profile {tried}; known: {known}")
     x = _value(value, rule)
+    suffix = f" · {part}" if part else ""
     record = {"indicator": indicator,
-              "name_zh": definition.name_zh if definition else indicator,
-              "name_en": definition.name_en if definition else indicator,
-              "value": x, "unit": definition.unit if definition else "",
+              "name_zh": (definition.name_zh if definition else indicator) + suffix,
+              "name_en": (definition.name_en if definition else indicator) + suffix,
+              "value": x, "unit": definition.unit if definition and not part else "",
               "score": float(rule.score(_as_input(x, rule))[0]),
               "profile": candidate.id, "reading": reading or DEFAULT_READING,
               "rule": rule.rule, "mode": None, "node_membership": None, "position": None,
@@ -91,20 +93,23 @@ def score_value(indicator: str, value: str | float, profile: Any = None,
     return record
 
 
-def _rule(profile: Profile, indicator: str, registry) -> tuple[AnyRule, Any] | None:
-    """The rule scoring ``indicator`` (or a rule parameter ``indicator.param``) in ``profile``
-    and the indicator's definition; None when the profile has neither."""
+def _rule(profile: Profile, indicator: str, registry
+          ) -> tuple[AnyRule, Any, str | None] | None:
+    """The rule scoring ``indicator`` (or a rule parameter ``indicator.param``) in ``profile``,
+    the indicator's definition and the parameter's name; None when the profile has neither."""
     used = profile.used_indicators
     own = {o.id: o for o in profile.own_indicators}
+
+    def definition(indicator_id: str) -> Any:
+        return own.get(indicator_id) or (registry.get(indicator_id)
+                                         if indicator_id in registry else None)
     if indicator in used:
-        definition = own.get(indicator) or (registry.get(indicator)
-                                             if indicator in registry else None)
-        rule = used[indicator].scoring or getattr(definition, "default_scoring", None)
-        return (rule, definition) if rule is not None else None
+        rule = used[indicator].scoring or getattr(definition(indicator), "default_scoring", None)
+        return (rule, definition(indicator), None) if rule is not None else None
     base, _, name = indicator.rpartition(".")
     param = used[base].params.get(name) if base in used else None
     if isinstance(param, Mapping) and "rule" in param:
-        return parse_rule(param), None
+        return parse_rule(param), definition(base), name
     return None
 
 
@@ -112,7 +117,8 @@ def _value(text: str | float, rule: AnyRule) -> float | dict[str, float]:
     """The value as a number, or item counts by category for a deduction rule."""
     if isinstance(rule, DeductionRule) and isinstance(text, str) and "=" in text:
         pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
-        counts = {k.strip(): _number(v) for k, v in pairs}
+        synonyms = _severity().code_synonyms()
+        counts = {synonyms.get(code_key(k), k.strip()): _number(v) for k, v in pairs}
         unknown = sorted(set(counts) - set(rule.per_item))
         if unknown:
             raise ProfileError(f"未知扣分类别 {unknown}，可用：{sorted(rule.per_item)} / unknown "
@@ -153,10 +159,22 @@ def _how(rule: AnyRule, x: Any, score: float) -> dict[str, Any]:
         return {"explanation_zh": f"值即得分，限于 0–100 → {score:g}",
                 "explanation_en": f"the value is the score, clipped to 0–100 → {score:g}"}
     items = x if isinstance(x, dict) else dict.fromkeys(rule.per_item, x)
-    terms = " − ".join(f"{n:g} × {rule.per_item[k]:g} ({k})" for k, n in items.items())
-    return {"explanation_zh": f"扣分法：{rule.start:g} − {terms}，不低于 {rule.floor:g} → {score:g}",
-            "explanation_en": f"deduction: {rule.start:g} − {terms}, floor {rule.floor:g} "
+    column = _severity()
+    labels = dict(zip(column.codes, column.code_labels))
+
+    def terms(name: dict[str, str]) -> str:
+        return " − ".join(f"{n:g} × {rule.per_item[k]:g} ({name.get(k, k)})"
+                          for k, n in items.items())
+    return {"explanation_zh": f"扣分法：{rule.start:g} − {terms(labels)}，不低于 {rule.floor:g} "
+                              f"→ {score:g}",
+            "explanation_en": f"deduction: {rule.start:g} − {terms({})}, floor {rule.floor:g} "
                               f"→ {score:g}"}
+
+
+def _severity():
+    """The severity column of the 四乱 table: its codes and their Chinese labels (一般, 较严重,
+    重大), which a deduction's categories are written in."""
+    return table_spec("shoreline_problems").column("severity")
 
 
 def _curve_how(rule: CurveRule, x: float, score: float) -> dict[str, Any]:

@@ -62,9 +62,12 @@ def test_score_ratio_and_grade_of_bibi():
 def test_score_a_rule_parameter_and_a_deduction():
     # EF1 25 % in [20, 30): 80→100 interpolated 90
     assert score_json("water.eco_flow.ef1", "25")["score"] == pytest.approx(90.0)
-    # 四乱: 100 − 2 × 5 − 1 × 25 = 65
+    # 四乱: 100 − 2 × 5 − 1 × 25 = 65, the categories by code or by their Chinese names
     assert score_json("basin.shoreline_violations.four_problems",
                       "general=2,serious=1")["score"] == 65.0
+    chinese = score_json("basin.shoreline_violations.four_problems", "一般=2,较严重=1")
+    assert chinese["score"] == 65.0
+    assert chinese["explanation_zh"] == "扣分法：100 − 2 × 5 (一般) − 1 × 25 (较严重)，不低于 0 → 65"
 
 
 def test_score_text_says_the_rule_and_band():
