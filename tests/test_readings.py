@@ -270,3 +270,19 @@ def test_step_never_scores_above_linear_and_lower_never_above_upper(xs, ys, risi
     # off the breakpoints the membership does not matter
     off = [v not in xs for v in values]
     assert (lower[off] == upper[off]).all()
+
+
+@pytest.mark.parametrize(("lang", "row", "verified"), [
+    ("zh", "方案解读 | 档下限赋分（阶梯）", "与评价所用方案一致（摘要相符）"),
+    ("en", "Method reading | band floor (step)", "the profile applied (digest matches)")])
+def test_the_report_names_the_reading_beside_the_profile(lang, row, verified):
+    from health_eval.reports import render_html
+    from health_eval.reports.text import visible_text
+
+    result = health_eval.evaluate(demo_path(), reading="band-floor")
+    text = visible_text(render_html(result, "FHGD", lang=lang))
+    assert row in text.splitlines()
+    # the report found the profile the result applied: the packaged one read with band-floor
+    assert verified in text
+    default = visible_text(render_html(health_eval.evaluate(demo_path()), "FHGD", lang=lang))
+    assert not [line for line in default.splitlines() if line.startswith(row.split(" | ")[0])]
