@@ -25,6 +25,7 @@ from .issue_keys import with_keys
 from .issues import InputError, Issue, issues_frame, sort_issues
 from .lookup import is_in
 from .profile import Policies, Profile, ProfileError, format_validation_error, load_profile
+from .readings import read_profiles, reading_of
 from .registry import IndicatorRegistry, default_registry
 from .result import ROW_ORDER, EvaluationResult
 from .supplied import check_supplied
@@ -164,6 +165,7 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
              profile: ProfileLike | Mapping[str, ProfileLike] | None = None, *,
              registry: IndicatorRegistry | None = None,
              progress: Callable[[str, int, int], None] | None = None,
+             reading: str | None = None,
              **options: Any) -> EvaluationResult:
     """Evaluate the health of every water body in ``dataset``.
 
@@ -179,6 +181,9 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         Indicator definitions; default the built-ins plus installed plugins.
     progress : callable, optional
         ``progress(step, done, total)`` after each indicator of each profile (a progress bar).
+    reading : str, optional
+        A method reading applied to every profile (:mod:`health_eval.readings`;
+        ``band-floor``…); recorded in the provenance. Default: the profiles as they are.
     **options
         Policy overrides for this run (``missing_mandatory``, ``station_combination``,
         ``below_detection``, ``rounding``); recorded in the provenance.
@@ -202,7 +207,8 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     registry = registry if registry is not None else default_registry()
     present = set(dataset.table("water_bodies")["kind"].dropna())
     profiles_by_kind = {kind: chosen for kind, chosen
-                        in resolve_profiles(profile, options, registry).items()
+                        in read_profiles(resolve_profiles(profile, options, registry),
+                                         reading).items()
                         if kind in present}          # the profiles of the kinds evaluated
     profiles = profiles_by_id(profiles_by_kind)
     validation = validate_dataset(dataset)
@@ -288,8 +294,10 @@ def _provenance(dataset: Dataset, profiles: dict[str, Profile], options: Mapping
         "dataset": dataset.name,
         "inputs": dataset.input_hashes(),
         "profiles": {pid: {"digest": p.digest(), "extends": p.extends_chain, "title": p.title_zh,
-                           "source": p.source, "policies": p.policies.model_dump()}
+                           "source": p.source, "policies": p.policies.model_dump(),
+                           "reading": reading_of(p)}
                      for pid, p in sorted(profiles.items())},
+        "reading": ", ".join(sorted({reading_of(p) for p in profiles.values()})) or None,
         "rows": dict(sorted(rows.items())),
         **({"imports": dataset.imports} if dataset.imports else {}),
         "options": dict(sorted(options.items())),

@@ -26,6 +26,7 @@ import typer
 
 from .cli_archive import ARCHIVE_HELP, archive_app
 from .cli_import import IMPORT_HELP, import_command
+from .cli_readings import read_choice, reading_option, readings_command, score_command
 from .cli_rules import rules_command
 from .measures_cli import measures_app
 from .memory import tune_for_evaluation
@@ -42,6 +43,8 @@ profile_app = typer.Typer(no_args_is_help=True, help="评价方案 / method prof
 app.add_typer(profile_app, name="profile")
 app.command("import")(import_command)
 app.command("rules")(rules_command)
+app.command("readings")(readings_command)
+app.command("score")(score_command)
 app.add_typer(measures_app, name="measures")
 app.add_typer(archive_app, name="archive")
 
@@ -399,13 +402,14 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP),
         timezone: str = _timezone_option(),
         archive: str | None = typer.Option(None, "--archive", envvar="HEALTH_EVAL_ARCHIVE",
-                                           help=ARCHIVE_HELP)) -> None:
+                                           help=ARCHIVE_HELP),
+        reading: str | None = reading_option()) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
     reports = _report_request(report, previous, measures, lang, timezone, self_contained,
                               docx_template)
     source = _load(dataset, importer, out) if importer else dataset
-    _run_and_report(source, _profile_choice(profile), out, _parse_formats(format),
-                    _options(option), reports, executor, archive)
+    _run_and_report(source, read_choice(_profile_choice(profile), reading), out,
+                    _parse_formats(format), _options(option), reports, executor, archive)
 
 
 def _load(dataset: Path, importers: list[str], out: Path):
@@ -459,7 +463,8 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
              option: list[str] = typer.Option([], "--option", "-o",
                                               help="As for run: policy override KEY=VALUE."),
              importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP),
-             timezone: str = _timezone_option()) -> None:
+             timezone: str = _timezone_option(),
+             reading: str | None = reading_option()) -> None:
     """检查输入数据 — every check run makes, in one pass and without evaluating output: read
     the package, apply the rules, place segments and supplied values, and preview which
     mandatory indicators will have no data (and why); write every problem to issues.xlsx and
@@ -471,7 +476,7 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
     typer.echo(f"检查时间 checked at: {_local_now(timezone)}")
     with _user_errors():
         try:
-            checked = check_package(dataset, _profile_choice(profile),
+            checked = check_package(dataset, read_choice(_profile_choice(profile), reading),
                                     importers=importer or None, **_options(option))
         except InputError as exc:               # unreadable: the reading problems are the table
             _refuse(exc.issues, out)

@@ -298,7 +298,8 @@ def format_validation_error(exc: ValidationError, origin: str) -> str:
 
 
 def load_profile(profile: str | Path | Mapping[str, Any] | Profile,
-                 registry: IndicatorRegistry | None = None) -> Profile:
+                 registry: IndicatorRegistry | None = None, reading: str | None = None
+                 ) -> Profile:
     """Load a profile: a packaged id, a YAML path, a mapping, or a Profile (returned as is).
 
     Parameters
@@ -308,6 +309,9 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile,
         The indicators that will evaluate it: each one's ``params`` are checked against its
         model (default: the built-ins plus the plugins installed when first asked). Indicators
         the registry does not know are left to evaluation, which names them.
+    reading : str, optional
+        A method reading applied to the profile loaded
+        (:func:`health_eval.readings.apply_reading`; an unknown name is a ProfileError).
 
     Raises
     ------
@@ -316,6 +320,10 @@ def load_profile(profile: str | Path | Mapping[str, Any] | Profile,
         invalid, an indicator's parameter included (the message names the file and every bad
         key path, ``indicators.water.eco_flow.params.min_coverag``).
     """
+    if reading is not None:
+        from .readings import apply_reading
+
+        return apply_reading(load_profile(profile, registry), reading)
     if isinstance(profile, Profile):
         return profile
     if isinstance(profile, Mapping):

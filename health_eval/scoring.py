@@ -17,7 +17,15 @@ from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    field_validator,
+    model_serializer,
+)
 
 Confidence = Literal["V", "P", "R"]
 
@@ -43,13 +51,28 @@ class CurveRule(_Rule):
     mode : {"linear", "step"}
         ``linear`` interpolates between breakpoints; ``step`` gives a value inside a band the score
         of the band's worse end (for a rising curve its lower bound: a fish retention of 0.769
-        with breakpoints 0.75→60, 0.85→80 scores 60). A value exactly at a breakpoint scores that
-        breakpoint in both modes. Beyond the ends both modes clamp.
+        with breakpoints 0.75→60, 0.85→80 scores 60). Beyond the ends both modes clamp.
+    node : {"upper", "lower"}
+        In ``step`` mode, the band a value exactly at a breakpoint belongs to: ``upper`` the
+        higher-scoring of its two bands, so it scores the breakpoint's own score (a table read
+        "≥ 95 %: 100", "≤ 40: 100"); ``lower`` the lower-scoring band, so it scores that band's
+        floor (flood control 95 % with breakpoints 90→75, 95→100 scores 75). No effect in
+        ``linear`` mode, where a breakpoint scores its own score.
     """
 
     rule: Literal["curve"] = "curve"
     points: list[tuple[float, float]] = Field(min_length=2)
     mode: Literal["linear", "step"] = "linear"
+    node: Literal["upper", "lower"] = "upper"
+
+    @model_serializer(mode="wrap")
+    def _without_default_node(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """The default ``node`` is left out of the dump: a profile's digest stays what it was
+        before node membership existed (results and archives record digests)."""
+        data = handler(self)
+        if self.node == "upper":
+            data.pop("node", None)
+        return data
 
     @field_validator("points")
     @classmethod
@@ -75,6 +98,23 @@ class CurveRule(_Rule):
         """``rising`` when a larger value never scores lower, else ``falling``."""
         return "rising" if self.points[-1][1] >= self.points[0][1] else "falling"
 
+    def locate(self, values: np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Where ``values`` [indicator unit] fall among the breakpoints.
+
+        Returns
+        -------
+        band : ndarray of int
+            ``k`` for a value in ``[x_k, x_k+1)``; −1 below the first breakpoint and
+            ``len(points) − 1`` at or above the last.
+        at_node : ndarray of bool
+            True where the value equals a breakpoint (``x_band``).
+        """
+        x = np.asarray(values, dtype=float)
+        xs = np.array([p[0] for p in self.points])
+        band = np.searchsorted(xs, x, side="right") - 1
+        at_node = (band >= 0) & (x == xs[np.clip(band, 0, len(xs) - 1)])
+        return band, at_node
+
     def score(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """Score ``values`` [indicator unit]; NaN stays NaN."""
         x = np.asarray(values, dtype=float)
@@ -83,10 +123,15 @@ class CurveRule(_Rule):
         if self.mode == "linear":
             scores = np.interp(x, xs, ys)
         else:
-            band = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 1)
-            upper = np.minimum(band + 1, len(xs) - 1)
-            on_breakpoint = (x == xs[band]) | (x <= xs[0]) | (x >= xs[-1])
-            scores = np.where(on_breakpoint, ys[band], np.minimum(ys[band], ys[upper]))
+            band, at_node = self.locate(x)
+            last = len(xs) - 1
+            here = ys[np.clip(band, 0, last)]
+            above = ys[np.clip(band + 1, 0, last)]        # beyond an end: the end's own score
+            below = ys[np.clip(band - 1, 0, last)]
+            inside = np.minimum(here, above)              # the band's floor (worse end)
+            node = here if self.node == "upper" else np.minimum(here, np.minimum(above, below))
+            beyond = (band < 0) | (band >= last)          # clamped to the end's score
+            scores = np.where(at_node, node, np.where(beyond, here, inside))
         return np.where(np.isnan(x), np.nan, scores)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from health_eval.display_names import column_label, file_label, table_label
 from health_eval.profile import Profile
+from health_eval.readings import DEFAULT_READING, reading_titles
 from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
 from . import figures
@@ -204,6 +205,8 @@ class WaterBodyReport:
                  else self.info.title)
         rows = [(t("basic.profile"), t("basic.profile_text", id=self.info.id,
                                         title=title or MISSING))]
+        if self.info.recorded.get("reading", DEFAULT_READING) != DEFAULT_READING:
+            rows.append((t("basic.reading"), t.pick(*reading_titles(self.info.recorded["reading"]))))
         source = self.profile.source if self.profile else self.info.recorded.get("source")
         if source:
             rows.append((t("basic.profile_source"), self.source(source)))

@@ -68,7 +68,7 @@ def resolve_profile(result: EvaluationResult, profile_id: str,
     candidate = candidates.get(profile_id)
     if candidate is None:
         try:
-            candidate = load_profile(profile_id)
+            candidate = load_profile(profile_id, reading=recorded.get("reading"))
         except ProfileError:
             return ProfileInfo(profile_id, None, "unavailable", recorded)
     candidate = _with_recorded_policies(candidate, recorded)

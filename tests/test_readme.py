@@ -48,7 +48,8 @@ def test_readme_own_indicator_loads():
 def test_readme_commands_exist():
     commands = set(re.findall(r"^health-eval (\w+)", README, flags=re.M))
     assert commands == {"demo", "run", "validate", "tables", "indicators", "profiles", "profile",
-                        "schema", "serve", "template", "import", "measures", "archive", "rules"}
+                        "schema", "serve", "template", "import", "measures", "archive", "rules",
+                        "readings", "score"}
     for command in commands:
         assert CliRunner().invoke(app, [command, "--help"]).exit_code == 0, command
 

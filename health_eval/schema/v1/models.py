@@ -262,6 +262,10 @@ class ProfileProvenance(_Response):
     title: str | None
     source: str | None
     policies: dict[str, Any]
+    reading: str | None = Field(default=None,
+                                description="The method reading the profile was read with "
+                                            "(``interpolate``: as it is; ``health-eval "
+                                            "readings``).")
 
 
 class TableRows(_Response):
@@ -287,6 +291,9 @@ class Provenance(_Response):
     rows: dict[str, TableRows] = Field(default_factory=dict,
                                        description="Rows read / used / rejected per table.")
     options: dict[str, Any]
+    reading: str | None = Field(default=None,
+                                description="The method reading(s) applied to the profiles "
+                                            "(``interpolate``: the profiles as they are).")
     timestamp: str
 
 
