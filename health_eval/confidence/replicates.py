@@ -1,0 +1,121 @@
+"""Replicates as extra water bodies: one Dataset holding every bootstrap replicate.
+
+Replicate ``r`` of water body ``FHGD`` is the water body ``FHGD\x1fr`` (and so for its
+segments, stations, plots, sites, questionnaires: every ``…_id`` column but ``indicator_id``),
+so that one evaluation of the replicate Dataset evaluates every replicate at once, the
+indicators seeing extra water bodies (ARCHITECTURE §2). The resampled tables are drawn by their
+:class:`~health_eval.confidence.plans.Plan`; the others are repeated as they are. Tables with no
+id column (``benthos_taxa``) are shared, not repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from .plans import PLANS, draw
+
+__all__ = ["SEPARATOR", "Replicates", "repeat_table", "replicate_dataset"]
+
+#: Between an id and its replicate number (a control character no input id holds).
+SEPARATOR = "\x1f"
+
+
+def _is_id(column: str) -> bool:
+    """Whether ``column`` names something of one water body (and so is made per replicate)."""
+    return column.endswith("_id") and column != "indicator_id"
+
+
+@dataclass(frozen=True)
+class Replicates:
+    """The replicate Dataset and how to read its ids back.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    count : int
+        Replicates in it.
+    segment_ids, water_body_ids : pandas.Index
+        Every replicate segment (water body) id, replicate by replicate: position
+        ``r × n + i`` is replicate ``r`` of the ``i``-th segment (water body) of the input.
+    """
+
+    dataset: Dataset
+    count: int
+    segment_ids: pd.Index
+    water_body_ids: pd.Index
+
+
+def _suffixed(column: pd.Series, rows: np.ndarray, replicate: np.ndarray, count: int
+              ) -> pd.array:
+    """``column[rows]`` with each id made the id of its replicate (missing stays missing)."""
+    codes, uniques = pd.factorize(column)
+    names = np.array([f"{u}{SEPARATOR}{r}" for u in uniques.astype(str) for r in range(count)],
+                     dtype=object)
+    taken = codes[rows]
+    values = np.where(taken >= 0, names[np.maximum(taken, 0) * count + replicate]
+                      if len(names) else None, None)
+    return pd.array(values, dtype=column.dtype)
+
+
+def repeat_table(frame: pd.DataFrame, count: int, name: str = "",
+                 rng: np.random.Generator | None = None) -> pd.DataFrame:
+    """``count`` replicates of one table (ids made per replicate, replicate by replicate),
+    resampled by the plan of table ``name`` when ``rng`` is given and it has one."""
+    plan = PLANS.get(name) if rng is not None else None
+    if plan is None:
+        replicate = np.repeat(np.arange(count), len(frame))
+        rows = slot = np.tile(np.arange(len(frame)), count)
+        taken = frame.take(rows)
+    else:
+        replicate, rows, slot = draw(frame, plan, count, rng)
+        if plan.unit:           # whole units drawn: the slot's stratum and unit ids
+            taken = frame.take(rows)
+            for column in plan.strata + plan.unit:
+                taken[column] = frame[column].take(slot).array
+        else:                   # the slot's row, its measured columns drawn
+            taken = frame.take(slot)
+            for column in (c for c in plan.measured if c in frame):
+                taken[column] = frame[column].take(rows).array
+    taken = taken.reset_index(drop=True)
+    for column in filter(_is_id, frame.columns):
+        taken[column] = _suffixed(frame[column], slot, replicate, count)
+    return taken
+
+
+def replicate_dataset(dataset: Dataset, tables: Iterable[str], count: int,
+                      rng: np.random.Generator, resample: bool = True) -> Replicates:
+    """``count`` bootstrap replicates of the given tables of ``dataset`` as one Dataset.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The input (already read and validated).
+    tables : iterable of str
+        The tables to put in (table codes; absent ones are skipped).
+    count : int
+        Replicates.
+    rng : numpy.random.Generator
+        The draws, in the order of the dataset's tables.
+    resample : bool
+        False: repeat every table as it is (replicates differ only by what is done after).
+    """
+    wanted = set(tables)
+    frames = {}
+    for name, frame in dataset.tables.items():
+        if name not in wanted:
+            continue
+        if not any(_is_id(c) for c in frame.columns):
+            frames[name] = frame
+        else:
+            frames[name] = repeat_table(frame, count, name, rng if resample else None)
+    replicated = Dataset(tables=frames, sources=dict(dataset.sources), issues=[],
+                         name=dataset.name)
+    return Replicates(
+        dataset=replicated, count=count,
+        segment_ids=pd.Index(frames["segments"]["segment_id"].astype(object)),
+        water_body_ids=pd.Index(frames["water_bodies"]["water_body_id"].astype(object)))
