@@ -174,7 +174,8 @@ def _check_reports(reports, result: EvaluationResult) -> None:
 
 
 def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict,
-                    reports=None, executor: str = "local", archive: str | None = None) -> None:
+                    reports=None, executor: str = "local", archive: str | None = None,
+                    confidence: dict | None = None) -> None:
     import pandas as pd
 
     from .dataset import Dataset, load_dataset
@@ -186,7 +187,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         try:
             if executor == "local":                 # read once: also for the archive
                 dataset = load_dataset(dataset)
-            result = evaluator(dataset, profile, progress=progress, **options)
+            result = evaluator(dataset, profile, progress=progress, **options,
+                               **(confidence or {}))
         except InputError as exc:
             _refuse(exc.issues, out)
     regions = {}
@@ -296,6 +298,29 @@ MEASURES_HELP = ("Measure catalogue (.xlsx from 'health-eval measures template',
                  "district (所在区域), repeatable (reports).")
 LANG_HELP = "Report language: zh or en."
 TIMEZONE_HELP = "Time zone of the times shown (IANA name)."
+CONFIDENCE_HELP = ("Confidence of class: N bootstrap replicates (1–10,000) of the raw samples, "
+                   "plots, sites and questionnaires; RHI interval and class probabilities.")
+SEED_HELP = "Seed of the --confidence draws (default 0): the same seed, the same result."
+SPREAD_HELP = ("With --confidence: draw the criterion and indicator weights around the "
+               "profile's (Dirichlet, spread 0–1, e.g. 0.1).")
+
+
+def _confidence(replicates: int | None, seed: int | None, spread: float | None,
+                executor: str) -> dict:
+    """The ``evaluate`` arguments of ``--confidence``, ``--seed``, ``--weights-spread``,
+    checked before evaluating (a bad one: exit 2)."""
+    from .confidence import ConfidenceError, check_arguments
+
+    try:
+        check_arguments(replicates, seed, spread)
+    except ConfidenceError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--confidence") from exc
+    if replicates is None:
+        return {}
+    if executor != "local":
+        raise typer.BadParameter("重抽样只在本机执行 / --confidence runs with the local "
+                                 "executor only", param_hint="--executor")
+    return {"confidence": replicates, "seed": seed, "weights_spread": spread}
 
 
 def _timezone_option():
@@ -385,13 +410,19 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         importer: list[str] = typer.Option([], "--import", help=IMPORT_HELP),
         timezone: str = _timezone_option(),
         archive: str | None = typer.Option(None, "--archive", envvar="HEALTH_EVAL_ARCHIVE",
-                                           help=ARCHIVE_HELP)) -> None:
+                                           help=ARCHIVE_HELP),
+        confidence: int | None = typer.Option(None, "--confidence", metavar="N",
+                                              help=CONFIDENCE_HELP),
+        seed: int | None = typer.Option(None, "--seed", help=SEED_HELP),
+        weights_spread: float | None = typer.Option(None, "--weights-spread", metavar="X",
+                                                    help=SPREAD_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
     reports = _report_request(report, previous, measures, lang, timezone, self_contained,
                               docx_template)
+    replicates = _confidence(confidence, seed, weights_spread, executor)
     source = _load(dataset, importer, out) if importer else dataset
     _run_and_report(source, _profile_choice(profile), out, _parse_formats(format),
-                    _options(option), reports, executor, archive)
+                    _options(option), reports, executor, archive, replicates)
 
 
 def _load(dataset: Path, importers: list[str], out: Path):

@@ -1,7 +1,7 @@
 """Replicates as extra water bodies: one Dataset holding every bootstrap replicate.
 
 Replicate ``r`` of water body ``FHGD`` is the water body ``FHGD\x1fr`` (and so for its
-segments, stations, plots, sites, questionnaires: every ``…_id`` column but ``indicator_id``),
+segments, stations, plots, sites, questionnaires: every ``…_id`` column but those of :data:`SHARED_IDS`),
 so that one evaluation of the replicate Dataset evaluates every replicate at once, the
 indicators seeing extra water bodies (ARCHITECTURE §2). The resampled tables are drawn by their
 :class:`~health_eval.confidence.plans.Plan`; the others are repeated as they are. Tables with no
@@ -25,9 +25,13 @@ __all__ = ["SEPARATOR", "Replicates", "repeat_table", "replicate_dataset"]
 SEPARATOR = "\x1f"
 
 
+#: ``…_id`` columns that name no part of a water body: the same in every replicate.
+SHARED_IDS = ("indicator_id", "profile_id")
+
+
 def _is_id(column: str) -> bool:
     """Whether ``column`` names something of one water body (and so is made per replicate)."""
-    return column.endswith("_id") and column != "indicator_id"
+    return column.endswith("_id") and column not in SHARED_IDS
 
 
 @dataclass(frozen=True)
