@@ -110,12 +110,17 @@ def with_confidence(result: EvaluationResult, dataset: Dataset,
         "replicates": replicates, "seed": seed, "weights_spread": weights_spread,
         "profile_sets": len(profile_sets),
         "resampled": sorted(n for n in PLANS if dataset.has(n))}}
+    indicators = indicators.sort_values(["water_body_id", "segment_id", "rank"],
+                                        na_position="first", kind="stable")
     return replace(result, provenance=provenance,
-                   confidence_water_bodies=_known(water_bodies, result.water_bodies),
-                   confidence_segments=_known(segment_rows, result.segments),
-                   confidence_indicators=indicators.sort_values(
-                       ["water_body_id", "segment_id", "rank"], na_position="first",
-                       kind="stable").reset_index(drop=True))
+                   confidence_water_bodies=_ids(_known(water_bodies, result.water_bodies)),
+                   confidence_segments=_ids(_known(segment_rows, result.segments)),
+                   confidence_indicators=_ids(indicators.reset_index(drop=True)))
+
+
+def _ids(table: pd.DataFrame) -> pd.DataFrame:
+    """Ids as text (``string``, missing: NA), as in the result's other tables."""
+    return table.astype({c: "string" for c in ("water_body_id", "segment_id") if c in table})
 
 
 def _known(table: pd.DataFrame, evaluated: pd.DataFrame) -> pd.DataFrame:
