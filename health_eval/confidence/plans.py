@@ -110,6 +110,9 @@ def draw(frame: pd.DataFrame, plan: Plan, replicates: int, rng: np.random.Genera
     slot_count = count[unit_stratum]
     picks = (rng.random((replicates, n_units)) * slot_count).astype(np.int64)
     chosen = members[first[unit_stratum] + picks]                 # (replicates, slots)
+    if not plan.unit:                                             # a unit is its row
+        return (np.repeat(np.arange(replicates), n_units), chosen.ravel(),
+                np.tile(np.arange(n_units), replicates))
     lengths = size[chosen].ravel()
     offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
     drawn = rows[np.repeat(start[chosen].ravel(), lengths) + np.arange(lengths.sum()) - offsets]

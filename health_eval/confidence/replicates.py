@@ -54,41 +54,68 @@ class Replicates:
     water_body_ids: pd.Index
 
 
+#: Columns whose factorisation the replicate Dataset is given (the engine factorises them).
+FACTORISED = ("station_id", "date", "parameter", "segment_id", "water_body_id")
+
+
 def _suffixed(column: pd.Series, rows: np.ndarray, replicate: np.ndarray, count: int
-              ) -> pd.array:
-    """``column[rows]`` with each id made the id of its replicate (missing stays missing)."""
+              ) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray, pd.Index]:
+    """``column[rows]`` with each id made the id of its replicate (missing stays missing),
+    and its factorisation: the distinct ids × replicates are made once, in the column's own
+    string type, and taken."""
     codes, uniques = pd.factorize(column)
-    names = np.array([f"{u}{SEPARATOR}{r}" for u in uniques.astype(str) for r in range(count)],
-                     dtype=object)
+    names = pd.array([f"{u}{SEPARATOR}{r}" for u in uniques.astype(str) for r in range(count)],
+                     dtype=column.dtype)
     taken = codes[rows]
-    values = np.where(taken >= 0, names[np.maximum(taken, 0) * count + replicate]
-                      if len(names) else None, None)
-    return pd.array(values, dtype=column.dtype)
+    taken = np.where(taken >= 0, taken * count + replicate, -1)
+    return names.take(taken, allow_fill=True), taken, pd.Index(names)
+
+
+def _taken(column: pd.Series, rows: np.ndarray, factorise: bool
+           ) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray | None, pd.Index | None]:
+    """``column[rows]`` and, when ``factorise``, its factorisation (the input's codes taken)."""
+    if not factorise:
+        return column.array.take(rows), None, None
+    codes, uniques = pd.factorize(column)
+    return column.array.take(rows), codes[rows], uniques
 
 
 def repeat_table(frame: pd.DataFrame, count: int, name: str = "",
-                 rng: np.random.Generator | None = None) -> pd.DataFrame:
+                 rng: np.random.Generator | None = None, dataset: Dataset | None = None
+                 ) -> pd.DataFrame:
     """``count`` replicates of one table (ids made per replicate, replicate by replicate),
-    resampled by the plan of table ``name`` when ``rng`` is given and it has one."""
+    resampled by the plan of table ``name`` when ``rng`` is given and it has one.
+
+    Each column is taken once: ids from the slots (made per replicate), a row plan's measured
+    columns from the drawn rows and its other columns from the slots, a unit plan's columns
+    from the drawn units but its strata and unit from the slots. With ``dataset``, the
+    factorisations of the :data:`FACTORISED` columns are returned in ``dataset``'s store
+    (:meth:`~health_eval.dataset.Dataset.share_factorized`) once the table is in it.
+    """
     plan = PLANS.get(name) if rng is not None else None
     if plan is None:
         replicate = np.repeat(np.arange(count), len(frame))
         rows = slot = np.tile(np.arange(len(frame)), count)
-        taken = frame.take(rows)
+        drawn: set[str] = set()
     else:
         replicate, rows, slot = draw(frame, plan, count, rng)
-        if plan.unit:           # whole units drawn: the slot's stratum and unit ids
-            taken = frame.take(rows)
-            for column in plan.strata + plan.unit:
-                taken[column] = frame[column].take(slot).array
-        else:                   # the slot's row, its measured columns drawn
-            taken = frame.take(slot)
-            for column in (c for c in plan.measured if c in frame):
-                taken[column] = frame[column].take(rows).array
-    taken = taken.reset_index(drop=True)
-    for column in filter(_is_id, frame.columns):
-        taken[column] = _suffixed(frame[column], slot, replicate, count)
-    return taken
+        drawn = (set(frame.columns) - set(plan.strata + plan.unit) if plan.unit
+                 else set(plan.measured))
+    columns, known = {}, {}
+    for column in frame.columns:
+        if _is_id(column):
+            columns[column], *factors = _suffixed(frame[column], slot, replicate, count)
+        else:
+            columns[column], *factors = _taken(frame[column], rows if column in drawn else slot,
+                                               dataset is not None and column in FACTORISED)
+        if dataset is not None and column in FACTORISED:
+            known[column] = factors
+    table = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+    if dataset is not None:
+        dataset.tables[name] = table
+        for column, (codes, distinct) in known.items():
+            dataset.share_factorized(name, column, codes, distinct)
+    return table
 
 
 def replicate_dataset(dataset: Dataset, tables: Iterable[str], count: int,
@@ -109,16 +136,15 @@ def replicate_dataset(dataset: Dataset, tables: Iterable[str], count: int,
         False: repeat every table as it is (replicates differ only by what is done after).
     """
     wanted = set(tables)
-    frames = {}
+    replicated = Dataset(tables={}, sources=dict(dataset.sources), issues=[], name=dataset.name)
+    frames = replicated.tables
     for name, frame in dataset.tables.items():
         if name not in wanted:
             continue
         if not any(_is_id(c) for c in frame.columns):
             frames[name] = frame
         else:
-            frames[name] = repeat_table(frame, count, name, rng if resample else None)
-    replicated = Dataset(tables=frames, sources=dict(dataset.sources), issues=[],
-                         name=dataset.name)
+            repeat_table(frame, count, name, rng if resample else None, replicated)
     return Replicates(
         dataset=replicated, count=count,
         segment_ids=pd.Index(frames["segments"]["segment_id"].astype(object)),
