@@ -28,7 +28,6 @@ import os
 import resource
 import statistics
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -36,12 +35,7 @@ for path in (HERE, HERE.parent):            # synthetic.py; health_eval if not i
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-
-def _timed(function) -> tuple[float, float]:
-    """Wall and CPU seconds of one call of ``function``."""
-    t0, c0 = time.perf_counter(), time.process_time()
-    function()
-    return time.perf_counter() - t0, time.process_time() - c0
+from engine import _timed  # noqa: E402  (wall and CPU seconds of one call)
 
 
 def measure(name: str, dataset, replicates: int, repeat: int) -> dict:

@@ -223,12 +223,31 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     decimals = max((p["policies"]["rounding"] for p in result.provenance["profiles"].values()),
                    default=1)
     typer.echo(summary_table(result, decimals))
+    _print_confidence(result, decimals)
     _print_issues(result.issues)
     typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))
     if stored is not None:
         stored.add(result, out, written)
     if not result.ok:
         raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+def _print_confidence(result: EvaluationResult, decimals: int) -> None:
+    """One line per water body of a confidence run: the share of resamples in the class
+    reported and the RHI interval."""
+    import pandas as pd
+
+    table = result.confidence_water_bodies
+    if table is None:
+        return
+    n = result.provenance["confidence"]["replicates"]
+    typer.echo(f"\n可信度 confidence ({n} 次重抽样 resamples):")
+    for row in table.to_dict("records"):
+        if not row["replicates"] or pd.isna(row["health_class"]):
+            continue
+        typer.echo(f"  {row['water_body_id']}: {100 * row['p_reported']:.0f}% 为所报类别 "
+                   f"in the class reported; RHI p05–p95 {row['rhi_p05']:.{decimals}f}–"
+                   f"{row['rhi_p95']:.{decimals}f}")
 
 
 def _archive_water_bodies(folder) -> pd.DataFrame:

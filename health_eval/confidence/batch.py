@@ -85,16 +85,22 @@ def _split(profile: Profile, keep: set[str]) -> Profile:
 
 
 def _varying(dataset: Dataset, profiles: dict[str, Profile], registry: IndicatorRegistry
-             ) -> tuple[set[str], set[str]]:
-    """Ids of the indicators that read a resampled table present, and the tables they read."""
+             ) -> tuple[set[str], dict[str, set[str] | None]]:
+    """Ids of the indicators that read a resampled table present, and the tables they read
+    with the columns they declare (None: all)."""
     resampled = {name for name in PLANS if dataset.has(name)}
-    ids, tables = set(), set()
+    ids: set[str] = set()
+    tables: dict[str, set[str] | None] = {}
     for profile in profiles.values():
         for used in used_indicators(profile, registry):
-            read = set(used.definition.inputs.tables)
-            if read & resampled:
-                ids.add(used.definition.id)
-                tables |= read
+            inputs = used.definition.inputs.inputs
+            if not {i.table for i in inputs} & resampled:
+                continue
+            ids.add(used.definition.id)
+            for read in inputs:
+                known = tables.get(read.table, set())
+                tables[read.table] = (None if known is None or read.columns is None
+                                      else known | set(read.columns))
     return ids, tables
 
 
@@ -129,7 +135,7 @@ def run_batch(dataset: Dataset, by_kind: dict[str, Profile], registry: Indicator
     once, _ = place_segments(dataset, by_kind, registry)
     fixed, _ = score_indicators(dataset, once, {k: _split(p, set(p.used_indicators) - varying)
                                                 for k, p in profiles.items()}, registry)
-    replicas = replicate_dataset(dataset, tables | set(BASE_TABLES), count, rng)
+    replicas = replicate_dataset(dataset, {**dict.fromkeys(BASE_TABLES), **tables}, count, rng)
     segments, _ = place_segments(replicas.dataset, by_kind, registry)
     drawn, _ = score_indicators(replicas.dataset, segments,
                                 {k: _split(p, varying) for k, p in profiles.items()}, registry)

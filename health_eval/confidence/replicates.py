@@ -10,7 +10,7 @@ id column (``benthos_taxa``) are shared, not repeated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,16 +118,18 @@ def repeat_table(frame: pd.DataFrame, count: int, name: str = "",
     return table
 
 
-def replicate_dataset(dataset: Dataset, tables: Iterable[str], count: int,
-                      rng: np.random.Generator, resample: bool = True) -> Replicates:
+def replicate_dataset(dataset: Dataset, tables: Mapping[str, Collection[str] | None],
+                      count: int, rng: np.random.Generator, resample: bool = True
+                      ) -> Replicates:
     """``count`` bootstrap replicates of the given tables of ``dataset`` as one Dataset.
 
     Parameters
     ----------
     dataset : Dataset
         The input (already read and validated).
-    tables : iterable of str
-        The tables to put in (table codes; absent ones are skipped).
+    tables : mapping of str to collection of str or None
+        The tables to put in (table codes; absent ones are skipped), each with the columns
+        read (the ids are kept besides) or None for all.
     count : int
         Replicates.
     rng : numpy.random.Generator
@@ -135,12 +137,13 @@ def replicate_dataset(dataset: Dataset, tables: Iterable[str], count: int,
     resample : bool
         False: repeat every table as it is (replicates differ only by what is done after).
     """
-    wanted = set(tables)
     replicated = Dataset(tables={}, sources=dict(dataset.sources), issues=[], name=dataset.name)
     frames = replicated.tables
     for name, frame in dataset.tables.items():
-        if name not in wanted:
+        if name not in tables:
             continue
+        if tables[name] is not None:
+            frame = frame[[c for c in frame.columns if c in tables[name] or _is_id(c)]]
         if not any(_is_id(c) for c in frame.columns):
             frames[name] = frame
         else:
