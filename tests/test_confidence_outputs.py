@@ -87,6 +87,15 @@ def test_report_section_says_it_in_words(result, tmp_path):
     assert len(written) >= 4
 
 
+def test_report_section_in_english(result):
+    report = build_report(report_context(result, lang="en"), "XH")
+    section = next(s for s in report.sections if s.key == "confidence")
+    assert section.title == "3 Confidence of the class"
+    row = result.confidence_water_bodies.set_index("water_body_id").loc["XH"]
+    verdict = f"{100 * row['p_reported']:.0f}% of the resamples give Class 2"
+    assert any(verdict in getattr(b, "text", "") for b in section.blocks)
+
+
 def test_no_section_without_a_confidence_run():
     plain = he.evaluate(demo_path())
     report = build_report(report_context(plain), "XH")
