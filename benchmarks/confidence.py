@@ -45,15 +45,9 @@ def measure(name: str, dataset, replicates: int, repeat: int) -> dict:
     health_eval.evaluate(dataset)                         # warm-up
     steps = {"evaluate_s": lambda: health_eval.evaluate(dataset),
              "confidence_s": lambda: health_eval.evaluate(dataset, confidence=replicates)}
-    wall: dict[str, list[float]] = {k: [] for k in steps}
-    cpu: dict[str, list[float]] = {k: [] for k in steps}
-    for _ in range(repeat):
-        for key, step in steps.items():
-            w, c = _timed(step)
-            wall[key].append(w)
-            cpu[key].append(c)
-    median = {k: statistics.median(v) for k, v in wall.items()}
-    median_cpu = {k: statistics.median(v) for k, v in cpu.items()}
+    rounds = [[_timed(step) for step in steps.values()] for _ in range(repeat)]   # in turn
+    median, median_cpu = ({k: statistics.median(r[i][clock] for r in rounds)
+                           for i, k in enumerate(steps)} for clock in (0, 1))
     return {"case": name, "replicates": replicates,
             "segments": len(dataset.table("segments")),
             **{k: round(v, 3) for k, v in median.items()},
