@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -166,6 +166,8 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
              registry: IndicatorRegistry | None = None,
              progress: Callable[[str, int, int], None] | None = None,
              reading: str | None = None,
+             confidence: int | None = None, seed: int | None = None,
+             weights_spread: float | None = None, readings: Sequence[str] | None = None,
              **options: Any) -> EvaluationResult:
     """Evaluate the health of every water body in ``dataset``.
 
@@ -184,6 +186,14 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     reading : str, optional
         A method reading applied to every profile (:mod:`health_eval.readings`;
         ``band-floor``…); recorded in the provenance. Default: the profiles as they are.
+    confidence, seed, weights_spread : optional
+        Replicates (1…10,000) of a confidence-of-class run (:mod:`health_eval.confidence`),
+        the seed of its draws (default 0) and the spread of its weights (0…1; None: the
+        profile's weights); the result then has its ``confidence_*`` tables.
+    readings : sequence of str, optional
+        With ``confidence``: the method readings the replicates are split among, each applied
+        over the profiles of this evaluation (``["interpolate", "band-floor"]``); default all
+        replicates under the profiles of the evaluation.
     **options
         Policy overrides for this run (``missing_mandatory``, ``station_combination``,
         ``below_detection``, ``rounding``); recorded in the provenance.
@@ -202,7 +212,14 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         error (every problem, warnings included, not only the first).
     ProfileError
         For a profile that cannot be loaded or an option that is not a policy.
+    ConfidenceError
+        For ``confidence``, ``seed`` or ``weights_spread`` out of range.
     """
+    if confidence is not None or weights_spread is not None or seed is not None or readings:
+        from .confidence import ConfidenceError, check_arguments
+        check_arguments(confidence, seed, weights_spread)
+        if readings and confidence is None:
+            raise ConfidenceError("readings 需要 confidence / readings need confidence")
     dataset = load_dataset(dataset)
     registry = registry if registry is not None else default_registry()
     present = set(dataset.table("water_bodies")["kind"].dropna())
@@ -217,21 +234,11 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         raise InputError(validation.issues + issues + [indicators_skipped()])
     issues = validation.issues + issues
 
-    frames = []
-    steps = _step_counter(progress, sum(len(p.used_indicators) for p in profiles.values()))
-    for profile_id, chosen in sorted(profiles.items()):
-        mine = segments[segments["profile_id"] == profile_id]
-        if mine.empty:
-            continue
-        table, found = indicator_table(dataset, mine, chosen, registry, steps)
-        frames.append(table.assign(profile_id=profile_id))
-        issues.extend(found)
-    indicators = (pd.concat(frames, ignore_index=True) if frames
-                  else pd.DataFrame(columns=list(INDICATOR_COLUMNS) + ["profile_id"]))
+    indicators, found = score_indicators(dataset, segments, profiles, registry, progress)
     totals = aggregate(indicators, segments, profiles)
-    issues.extend(totals.issues)
+    issues.extend(found + totals.issues)
 
-    return EvaluationResult(
+    result = EvaluationResult(
         water_bodies=_water_body_table(dataset, totals.water_bodies),
         segments=totals.segments[["water_body_id", "segment_id", "name", "profile_id",
                                   "segment_weight", "rhi", "health_class", "health_label",
@@ -244,6 +251,36 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         issues=with_keys(_unique_issues(issues), dataset),
         provenance=_provenance(dataset, profiles, options, row_accounts(dataset, validation)),
     )
+    if confidence is not None:
+        from .confidence import reading_sets, with_confidence
+        from .readings import apply_reading
+        result = with_confidence(result, dataset,
+                                 reading_sets(profiles_by_kind, readings, apply_reading), registry,
+                                 replicates=confidence, seed=seed, weights_spread=weights_spread)
+        if readings:
+            result.provenance["confidence"]["readings"] = list(readings)
+    return result
+
+
+def score_indicators(dataset: Dataset, segments: pd.DataFrame, profiles: dict[str, Profile],
+                     registry: IndicatorRegistry,
+                     progress: Callable[[str, int, int], None] | None = None
+                     ) -> tuple[pd.DataFrame, list[Issue]]:
+    """The long indicator table (with ``profile_id``) of the placed ``segments``
+    (:func:`place_segments`), each profile's indicators computed for all its segments at once
+    (:func:`~health_eval.compute.indicator_table`), and the problems met."""
+    frames, issues = [], []
+    steps = _step_counter(progress, sum(len(p.used_indicators) for p in profiles.values()))
+    for profile_id, chosen in sorted(profiles.items()):
+        mine = segments[segments["profile_id"] == profile_id]
+        if mine.empty:
+            continue
+        table, found = indicator_table(dataset, mine, chosen, registry, steps)
+        frames.append(table.assign(profile_id=profile_id))
+        issues.extend(found)
+    indicators = (pd.concat(frames, ignore_index=True) if frames
+                  else pd.DataFrame(columns=list(INDICATOR_COLUMNS) + ["profile_id"]))
+    return indicators, issues
 
 
 def _step_counter(progress: Callable[[str, int, int], None] | None, total: int

@@ -177,7 +177,8 @@ def _check_reports(reports, result: EvaluationResult) -> None:
 
 
 def _run_and_report(dataset, profile, out: Path, formats: list[str], options: dict,
-                    reports=None, executor: str = "local", archive: str | None = None) -> None:
+                    reports=None, executor: str = "local", archive: str | None = None,
+                    confidence: dict | None = None) -> None:
     import pandas as pd
 
     from .dataset import Dataset, load_dataset
@@ -189,7 +190,8 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         try:
             if executor == "local":                 # read once: also for the archive
                 dataset = load_dataset(dataset)
-            result = evaluator(dataset, profile, progress=progress, **options)
+            result = evaluator(dataset, profile, progress=progress, **options,
+                               **(confidence or {}))
         except InputError as exc:
             _refuse(exc.issues, out)
     regions = {}
@@ -225,6 +227,7 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
     decimals = max((p["policies"]["rounding"] for p in result.provenance["profiles"].values()),
                    default=1)
     typer.echo(summary_table(result, decimals))
+    _print_confidence(result, decimals)
     _print_issues(result.issues)
     typer.echo("\n" + "\n".join(f"已写出 written: {p}" for p in written))
     if stored is not None:
@@ -244,6 +247,22 @@ def _plan_sheets(result: EvaluationResult, profile, options: dict, reports, regi
 
     return (plan_sheet(result, resolve_profiles(profile, options).values(),
                        reports.measures if reports is not None else None, regions),)
+def _print_confidence(result: EvaluationResult, decimals: int) -> None:
+    """One line per water body of a confidence run: the share of resamples in the class
+    reported and the RHI interval."""
+    import pandas as pd
+
+    table = result.confidence_water_bodies
+    if table is None:
+        return
+    n = result.provenance["confidence"]["replicates"]
+    typer.echo(f"\n可信度 confidence ({n} 次重抽样 resamples):")
+    for row in table.to_dict("records"):
+        if not row["replicates"] or pd.isna(row["health_class"]):
+            continue
+        typer.echo(f"  {row['water_body_id']}: {100 * row['p_reported']:.0f}% 为所报类别 "
+                   f"in the class reported; RHI p05–p95 {row['rhi_p05']:.{decimals}f}–"
+                   f"{row['rhi_p95']:.{decimals}f}")
 
 
 def _archive_water_bodies(folder) -> pd.DataFrame:
@@ -313,6 +332,44 @@ MEASURES_HELP = ("Measure catalogue (.xlsx from 'health-eval measures template',
                  "district (所在区域), repeatable (reports).")
 LANG_HELP = "Report language: zh or en."
 TIMEZONE_HELP = "Time zone of the times shown (IANA name)."
+CONFIDENCE_HELP = ("Confidence of class: N bootstrap replicates (1–10,000) of the raw samples, "
+                   "plots, sites and questionnaires; RHI interval and class probabilities.")
+SEED_HELP = "Seed of the --confidence draws (default 0): the same seed, the same result."
+SPREAD_HELP = ("With --confidence: draw the criterion and indicator weights around the "
+               "profile's (Dirichlet, spread 0–1, e.g. 0.1).")
+READINGS_HELP = ("With --confidence: split the replicates among these method readings "
+                 "(comma-separated, e.g. interpolate,band-floor; see `health-eval readings`), "
+                 "each applied over the profile of the run.")
+
+
+def _confidence(replicates: int | None, seed: int | None, spread: float | None,
+                readings: str | None, executor: str) -> dict:
+    """The ``evaluate`` arguments of ``--confidence``, ``--seed``, ``--weights-spread`` and
+    ``--readings``, checked before evaluating (a bad one: exit 2)."""
+    from .confidence import ConfidenceError, check_arguments
+    from .profile import ProfileError
+    from .readings import get_reading
+
+    try:
+        check_arguments(replicates, seed, spread)
+    except ConfidenceError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--confidence") from exc
+    names = [name.strip() for name in readings.split(",")] if readings else []
+    if names and replicates is None:
+        raise typer.BadParameter("--readings 需要 --confidence / --readings needs --confidence",
+                                 param_hint="--readings")
+    try:
+        for name in names:
+            get_reading(name)
+    except ProfileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--readings") from exc
+    if replicates is None:
+        return {}
+    if executor != "local":
+        raise typer.BadParameter("重抽样只在本机执行 / --confidence runs with the local "
+                                 "executor only", param_hint="--executor")
+    return {"confidence": replicates, "seed": seed, "weights_spread": spread,
+            "readings": names or None}
 
 
 def _timezone_option():
@@ -403,13 +460,22 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         timezone: str = _timezone_option(),
         archive: str | None = typer.Option(None, "--archive", envvar="HEALTH_EVAL_ARCHIVE",
                                            help=ARCHIVE_HELP),
-        reading: str | None = reading_option()) -> None:
+        reading: str | None = reading_option(),
+        confidence: int | None = typer.Option(None, "--confidence", metavar="N",
+                                              help=CONFIDENCE_HELP),
+        seed: int | None = typer.Option(None, "--seed", help=SEED_HELP),
+        weights_spread: float | None = typer.Option(None, "--weights-spread", metavar="X",
+                                                    help=SPREAD_HELP),
+        readings: str | None = typer.Option(None, "--readings", metavar="R1,R2",
+                                            help=READINGS_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
     reports = _report_request(report, previous, measures, lang, timezone, self_contained,
                               docx_template)
+    replicates = _confidence(confidence, seed, weights_spread, readings, executor)
     source = _load(dataset, importer, out) if importer else dataset
     _run_and_report(source, read_choice(_profile_choice(profile), reading), out,
-                    _parse_formats(format), _options(option), reports, executor, archive)
+                    _parse_formats(format), _options(option), reports, executor, archive,
+                    replicates)
 
 
 def _load(dataset: Path, importers: list[str], out: Path):

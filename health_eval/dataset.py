@@ -163,6 +163,14 @@ class Dataset:
             self._factorized[name, column, sort] = cached
         return cached[1], cached[2]
 
+    def share_factorized(self, name: str, column: str, codes: np.ndarray,
+                         distinct: pd.Index) -> None:
+        """Record the factorisation of ``column`` of table ``name`` when it is known without
+        factorising (the confidence replicates: each id made from its input's code): codes
+        (-1 where missing) into ``distinct``, which may hold values of no row;
+        :meth:`factorized` then returns it."""
+        self._factorized[name, column, False] = (self.table(name), codes, distinct)
+
     def location(self, name: str) -> dict[str, str | None]:
         """``{"file": …, "sheet": …}`` of table ``name``, for locating issues (None if unknown)."""
         source = self.sources.get(name)

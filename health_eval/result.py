@@ -27,8 +27,12 @@ from .sheets import Sheet, write_csv, write_workbook
 from .vocabulary import CRITERIA_ZH
 
 TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
+#: Tables of a confidence run (:mod:`health_eval.confidence`), in a result only with one.
+CONFIDENCE_TABLES: tuple[str, ...] = ("confidence_water_bodies", "confidence_segments",
+                                      "confidence_indicators")
 OUTPUT_FORMATS: tuple[str, ...] = ("json", "xlsx")
-INTEGER_COLUMNS = ("health_class", "n_obs", "row", "n_evaluated", "evaluation_year")
+INTEGER_COLUMNS = ("health_class", "n_obs", "row", "n_evaluated", "evaluation_year",
+                   "replicates", "rank")
 
 #: The order of each table's rows (the issues have their own, see ``issues.sort_issues``).
 ROW_ORDER: dict[str, list[str]] = {
@@ -39,7 +43,9 @@ ROW_ORDER: dict[str, list[str]] = {
 }
 
 SHEET_NAMES_ZH = {"water_bodies": "河湖", "segments": "河段", "criteria": "准则层",
-                  "indicators": "指标", "issues": "问题清单", "provenance": "溯源"}
+                  "indicators": "指标", "issues": "问题清单", "provenance": "溯源",
+                  "confidence_water_bodies": "可信度_河湖", "confidence_segments": "可信度_河段",
+                  "confidence_indicators": "可信度_关键指标"}
 #: Headers that mean something else in one table (the issues' ``value`` is the offending value).
 TABLE_HEADERS_ZH = {"issues": {"value": "问题值", "count": "涉及条数"}}
 HEADERS_ZH = {
@@ -54,6 +60,10 @@ HEADERS_ZH = {
     "source": "数据来源", "n_obs": "样本数", "details": "计算依据", "table": "数据表",
     "file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "rule": "规则",
     "severity": "严重程度", "message_zh": "说明", "message_en": "说明（英文）",
+    "replicates": "有效重抽样次数", "rhi_p05": "RHI第5百分位", "rhi_median": "RHI中位数",
+    "rhi_p95": "RHI第95百分位", "p_reported": "所报类别的概率",
+    **{f"p_class_{k}": f"{n}类概率" for k, n in enumerate("一二三四五", start=1)},
+    "variance_share": "对RHI方差的贡献占比", "rank": "排序",
     **CRITERIA_ZH,
 }
 
@@ -114,6 +124,8 @@ class EvaluationResult:
     provenance : dict
         Engine version, profiles (id, digest, extends chain), input file hashes, options and the
         timestamp.
+    confidence_water_bodies, confidence_segments, confidence_indicators : DataFrame or None
+        The tables of a confidence run (:mod:`health_eval.confidence`); None without one.
     """
 
     water_bodies: pd.DataFrame
@@ -122,6 +134,13 @@ class EvaluationResult:
     indicators: pd.DataFrame
     issues: pd.DataFrame
     provenance: dict[str, Any] = field(default_factory=dict)
+    confidence_water_bodies: pd.DataFrame | None = None
+    confidence_segments: pd.DataFrame | None = None
+    confidence_indicators: pd.DataFrame | None = None
+
+    def _tables(self) -> list[str]:
+        """The tables this result holds: :data:`TABLE_NAMES`, then any confidence table."""
+        return [*TABLE_NAMES, *(n for n in CONFIDENCE_TABLES if getattr(self, n) is not None)]
 
     @classmethod
     def concat(cls, results: list[EvaluationResult], provenance: dict[str, Any]
@@ -165,7 +184,7 @@ class EvaluationResult:
         """The response of the JSON contract (:class:`health_eval.schema.v1.EvaluateResponse`):
         every table as a list of records under its name, ``provenance`` and ``schema_version``.
         """
-        data: dict[str, Any] = {name: _records(getattr(self, name)) for name in TABLE_NAMES}
+        data: dict[str, Any] = {name: _records(getattr(self, name)) for name in self._tables()}
         data["provenance"] = _plain(self.provenance)
         data["schema_version"] = SCHEMA_VERSION
         return data
@@ -187,7 +206,7 @@ class EvaluationResult:
             text = Path(source).read_text(encoding="utf-8")
         data = json.loads(text)
         tables = {}
-        for name in TABLE_NAMES:
+        for name in [*TABLE_NAMES, *(n for n in CONFIDENCE_TABLES if n in data)]:
             frame = pd.DataFrame.from_records(data[name])
             if name == "issues":       # a result written before the issues had keys
                 frame = frame.reindex(columns=[*frame.columns, *(
@@ -229,7 +248,7 @@ class EvaluationResult:
         """The workbook through the one writer path (:func:`health_eval.sheets.write_workbook`:
         formulas and control characters neutralised, headers bold and frozen)."""
         sheets = []
-        for name in TABLE_NAMES:
+        for name in self._tables():
             frame = getattr(self, name).copy()
             if "details" in frame:
                 frame["details"] = [json.dumps(_plain(d), ensure_ascii=False, sort_keys=True)

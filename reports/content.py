@@ -19,6 +19,7 @@ from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRul
 from . import figures
 from .archive_notes import archive_notes
 from .compare import compare_indicators, compare_parts, round_years
+from .confidence import confidence_section
 from .context import ReportContext
 from .diagnosis import data_periods, drivers, finite
 from .document import (
@@ -156,7 +157,7 @@ class WaterBodyReport:
     def build(self) -> Report:
         """The whole report."""
         t = self.t
-        sections = [self.basic(), self.conclusion()]
+        sections = [self.basic(), self.conclusion(), *filter(None, [confidence_section(self)])]
         if self.c.previous is not None:
             sections.append(self.comparison())
         sections += [self.scores(), self.diagnosis(), self.plan(), self.quality(),

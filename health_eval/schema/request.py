@@ -54,11 +54,14 @@ class RequestArguments:
         A packaged id, an inline mapping, or a mapping of kind to either.
     options : dict
         Policy overrides.
+    confidence : dict
+        ``confidence, seed, weights_spread`` of a confidence request (empty without one).
     """
 
     tables: dict[str, list[dict[str, Any]]]
     profile: str | dict[str, Any] | None
     options: dict[str, Any] = field(default_factory=dict)
+    confidence: dict[str, Any] = field(default_factory=dict)
 
     @property
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -182,7 +185,10 @@ def request_arguments(request: EvaluateRequest | Mapping[str, Any],
                                f"option {key} is {merged[key]!r} in the request and {value!r} "
                                f"beside it")
         merged[key] = value
-    return RequestArguments(tables=request.tables, profile=chosen, options=merged)
+    confidence = {"confidence": request.confidence, "seed": request.seed,
+                  "weights_spread": request.weights_spread} if request.confidence else {}
+    return RequestArguments(tables=request.tables, profile=chosen, options=merged,
+                            confidence=confidence)
 
 
 def evaluate_request(request: EvaluateRequest | Mapping[str, Any] | RequestArguments,
@@ -218,6 +224,7 @@ def evaluate_request(request: EvaluateRequest | Mapping[str, Any] | RequestArgum
         request = request_arguments(request, profile, options)
     elif profile is not None or options:
         raise TypeError("give profile and options inside the RequestArguments")
-    result = evaluate(request.load(), request.profile, registry=registry, **request.options)
+    result = evaluate(request.load(), request.profile, registry=registry, **request.options,
+                      **request.confidence)
     return dataclasses.replace(result, provenance={**result.provenance,
                                                    "inputs": request.inputs})

@@ -158,6 +158,16 @@ class EvaluateRequest(_Request):
                     "mapping}. Left out: mwr2020-river for rivers, mwr2020-lake for lakes "
                     "and reservoirs.", json_schema_extra=_any_of)] = None
     options: PolicyOverrides = Field(default_factory=PolicyOverrides)  # type: ignore[valid-type]
+    confidence: int | None = Field(
+        default=None, ge=1, le=10_000,
+        description="Confidence of class: bootstrap replicates of the raw samples, plots, sites "
+                    "and questionnaires (README: Confidence of class); left out: none.")
+    seed: int | None = Field(default=None, ge=0,
+                             description="Seed of the confidence draws (default 0).")
+    weights_spread: float | None = Field(
+        default=None, ge=0, le=1,
+        description="With confidence: spread of the criterion and indicator weights drawn "
+                    "around the profile's (Dirichlet, concentration 1/spread²).")
 
 
 class WaterBodyRow(_Response):
@@ -252,6 +262,35 @@ class IssueRow(_Response):
                                           "several.")
 
 
+class ConfidenceRow(_Response):
+    """Confidence of the class of one water body (``segment_id`` absent) or segment, and one
+    more ``p_class_k`` key per class: the share of replicates in class k (they sum to 1)."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, float | None]
+
+    water_body_id: str
+    segment_id: str | None = None
+    replicates: int = Field(description="Replicates with an RHI.")
+    rhi_p05: float | None
+    rhi_median: float | None
+    rhi_p95: float | None
+    health_class: int | None = Field(description="The class reported (of the evaluation).")
+    p_reported: float | None = Field(description="Share of replicates in the class reported.")
+
+
+class ConfidenceIndicatorRow(_Response):
+    """An indicator whose variation moves the RHI of a water body (``segment_id`` null) or
+    segment: its share of the variance of the RHI over the replicates."""
+
+    water_body_id: str
+    segment_id: str | None
+    indicator_id: str
+    indicator_name: str | None
+    variance_share: float | None = Field(description="cov(contribution, RHI) / var(RHI).")
+    rank: int | None = Field(description="1: the indicator that moves the RHI most.")
+
+
 class ProfileProvenance(_Response):
     """One profile applied: which exact method (digest) and what it extends."""
 
@@ -307,6 +346,13 @@ class EvaluateResponse(_Response):
     indicators: list[IndicatorRow]
     issues: list[IssueRow]
     provenance: Provenance
+    confidence_water_bodies: list[ConfidenceRow] | None = Field(
+        default=None, description="With a confidence request: one row per water body.")
+    confidence_segments: list[ConfidenceRow] | None = Field(
+        default=None, description="With a confidence request: one row per segment.")
+    confidence_indicators: list[ConfidenceIndicatorRow] | None = Field(
+        default=None, description="With a confidence request: the indicators that move each "
+                                  "RHI most.")
 
 
 class ValidateResponse(_Response):
