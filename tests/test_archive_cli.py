@@ -77,7 +77,7 @@ def test_demo_two_years_in_the_archive(archive_url, tmp_path):
     assert (tmp_path / "back" / "result.json").read_bytes() == (
         tmp_path / "y2021" / "result.json").read_bytes()
     upgraded = _invoke("archive", "upgrade", "--archive", archive_url)
-    assert upgraded.strip().endswith("0003_compact_details → 0003_compact_details")
+    assert upgraded.strip().endswith("0004_details_in_result → 0004_details_in_result")
 
 
 def test_add_an_output_folder(tmp_path, demo_rounds):

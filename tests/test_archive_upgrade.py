@@ -55,7 +55,7 @@ def test_upgrade_from_0002_and_back(archive_at_0002, archive_url, tmp_path):
     engine, indicators, data = archive_at_0002
     with pytest.raises(archive.ArchiveError, match="archive upgrade"):
         archive.open(archive_url)
-    assert upgrade(engine) == ("0002_national_file", "0003_compact_details")
+    assert upgrade(engine) == ("0002_national_file", "0004_details_in_result")
     with archive.open(archive_url) as store:
         tables = store.evaluation_tables([1, 2])
         (exported,) = store.export(1, tmp_path / "back")
