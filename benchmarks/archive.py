@@ -2,7 +2,8 @@
 
 - ``store``: a synthetic ``--segments`` round (``benchmarks/synthetic.py``) evaluated, written
   (``result.json``) and stored as ``health-eval run --archive`` stores it, into SQLite and into
-  PostgreSQL: ``store_s`` ÷ ``evaluate_s`` (target ≤ 0.5).
+  PostgreSQL: ``store_s`` ÷ ``evaluate_s`` (target ≤ 0.5). The reports package is imported
+  first, as ``run`` has it imported (the reports are written before the round is stored).
 - ``trend``: the same 1,000 water bodies (10,000 segments) stored ``--rounds`` times (as
   successive evaluation years); ``archive trend ID --out DIR`` of one water body (series,
   Mann–Kendall and Sen, chart and table written): in-process seconds (target ≤ 2 s).
@@ -118,6 +119,7 @@ def main() -> None:
         facts = frames["water_bodies"].set_index("water_body_id")
         stores = {"sqlite": f"sqlite:///{work / 'archive.db'}", "postgresql": _database(server)}
         if cases & {"store", "trend"}:
+            import health_eval.reports.diagnosis  # noqa: F401 - run --archive has it imported
             for backend, url in stores.items():
                 with health_archive.open(url) as store:
                     _, store_s = _timed(store.add, result, facts=facts, files=written)

@@ -103,12 +103,13 @@ class Archive:
         """
         files = [Path(f) for f in files]
         result, kept, folder = adding.read_source(source, files)
-        # the files are hashed and compressed (C code that lets other threads run) beside the
-        # digest, the details' JSON and the inserts: on two cores most of it costs no time
-        with ThreadPoolExecutor(1) as worker:
+        # the digest, and the files hashed and compressed, are C code that lets other threads
+        # run: beside the evaluations' table and the inserts, on two cores they cost no time
+        with ThreadPoolExecutor(2) as worker:
             recorded = worker.submit(adding.file_rows, kept, folder, files)
-            digest = result_digest(kept["result.json"])
+            digested = worker.submit(result_digest, kept["result.json"])
             table = adding.evaluation_frame(result, facts, years)
+            digest = digested.result()
             with self.engine.begin() as conn:
                 if self.dialect == "postgresql":
                     conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK)))
