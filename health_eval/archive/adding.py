@@ -9,7 +9,6 @@ by national code), revisions and the current flag, and the long tables in bulk
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ from .bulk import bulk_insert, reserve_ids
 from .connect import ArchiveError
 from .facts import facts_record
 from .models import CLASS_COLUMNS, CRITERIA
+from .times import utc_now
 
 #: Files kept byte for byte (``archive export`` gives them back); others by path and hash.
 KEPT_FILES = ("result.json", "result.xlsx")
@@ -41,11 +41,6 @@ def _chunks(values: list, size: int = 10_000):
     """``values`` in parts small enough for one ``IN (…)`` (SQLite allows 32,766 parameters)."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
-
-
-def _utc_now() -> str:
-    """Now in UTC, ISO 8601 to the second."""
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def read_source(source, files: list[Path]
@@ -122,7 +117,7 @@ def insert_round(conn, result: EvaluationResult, digest: str) -> int:
     the rest of the provenance); its id."""
     p = result.provenance
     rest = {k: v for k, v in p.items() if k not in ("inputs", "options", "profiles")}
-    row = {"digest": digest, "stored_at": _utc_now(), "run_time": p.get("timestamp"),
+    row = {"digest": digest, "stored_at": utc_now(), "run_time": p.get("timestamp"),
            "engine_version": p.get("engine_version"), "dataset": p.get("dataset"),
            "profiles": p.get("profiles"), "reading": p.get("reading") or p.get("readings"),
            "inputs": p.get("inputs"), "options": p.get("options"), "provenance": rest}
