@@ -167,4 +167,4 @@ def test_concurrent_adds_store_each_round_once(archive_url, demo_rounds):
     assert sum("nothing stored" in o for o in outputs) == 2
     counts = _counts(archive_url)
     assert counts["rounds"] == 2 and counts["evaluations"] == 4 and counts["water_bodies"] == 2
-    assert counts["criteria"] == 2 * 20
+    assert counts["indicators"] == 2 * 97

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from ..result import EvaluationResult
 from . import models as m
-from .blobs import CODEC, pack, pack_rows
+from .blobs import CODEC, pack
 from .bulk import bulk_insert, reserve_ids
 from .connect import ArchiveError
 from .facts import facts_record
@@ -112,28 +112,15 @@ def evaluation_frame(result: EvaluationResult, facts, years) -> pd.DataFrame:
     return table
 
 
-#: The columns of a round's indicator rows (:func:`indicator_rows`).
-INDICATOR_COLUMNS = ["water_body_id", "segment_id", "indicator_id", "indicator_name", "criterion",
-                     "required", "value", "unit", "score", "weight", "base_weight", "status",
-                     "source", "n_obs"]
-
-
-def indicator_rows(result: EvaluationResult) -> bytes:
-    """The round's indicator rows without their details, as one Parquet file (:mod:`.blobs`)."""
-    return pack_rows(result.indicators[[c for c in INDICATOR_COLUMNS
-                                        if c in result.indicators]])
-
-
-def insert_round(conn, result: EvaluationResult, digest: str, rows: bytes) -> int:
+def insert_round(conn, result: EvaluationResult, digest: str) -> int:
     """Insert the round's record (digest, times, engine, profiles, reading, inputs, options,
-    the rest of the provenance, its indicator ``rows``); its id."""
+    the rest of the provenance); its id."""
     p = result.provenance
     rest = {k: v for k, v in p.items() if k not in ("inputs", "options", "profiles")}
     row = {"digest": digest, "stored_at": utc_now(), "run_time": p.get("timestamp"),
            "engine_version": p.get("engine_version"), "dataset": p.get("dataset"),
            "profiles": p.get("profiles"), "reading": p.get("reading") or p.get("readings"),
-           "inputs": p.get("inputs"), "options": p.get("options"), "provenance": rest,
-           "indicator_rows": rows}
+           "inputs": p.get("inputs"), "options": p.get("options"), "provenance": rest}
     return conn.execute(m.rounds.insert().returning(m.rounds.c.id), row).scalar_one()
 
 
@@ -216,15 +203,19 @@ def insert_evaluations(conn, table: pd.DataFrame, round_id: int, result: Evaluat
 
 
 def insert_parts(conn, result: EvaluationResult, evaluation_ids: dict[str, int]) -> None:
-    """Insert the segments and criteria (in bulk) and each indicator's water-body score (the
-    points-weighted mean of the report, for trends)."""
+    """Insert the segments, criteria and indicator rows (in bulk) and each indicator's
+    water-body score (the points-weighted mean of the report, for trends)."""
     from ..reports.diagnosis import indicator_points, water_body_indicators
 
     for table, frame, columns in (
             (m.segments, result.segments, ["segment_id", "name", "segment_weight",
                                            *CLASS_COLUMNS]),
             (m.criteria, result.criteria, ["segment_id", "criterion", "score", "weight",
-                                           "n_evaluated"])):
+                                           "n_evaluated"]),
+            (m.indicators, result.indicators,
+             ["segment_id", "indicator_id", "indicator_name", "criterion", "required",
+              "value", "unit", "score", "weight", "base_weight", "status", "source",
+              "n_obs"])):
         if frame.empty:
             continue
         rows = frame.assign(evaluation=frame["water_body_id"].map(evaluation_ids))

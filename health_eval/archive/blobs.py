@@ -1,5 +1,5 @@
-"""Compressed values of the archive: the kept result files, a round's indicator rows (one
-Parquet file), and the indicator rows' details read back from the kept ``result.json``.
+"""Compressed values of the archive: the kept result files, and the indicator rows' details
+read back from the kept ``result.json``.
 
 ``result.json`` of a 10,000-segment round is about 130 MB of text; Zstandard (level 1, through
 pyarrow's codec) makes it about 7 MB in a fraction of the time gzip takes, so storing a round
@@ -7,11 +7,7 @@ is no longer the writing of the file again. ``files.compression`` names the code
 or empty: stored as is, as migrations 0001/0002 stored them); ``files.size`` is the size of the
 file itself and the SHA-256 is checked on the way out.
 
-The indicator rows of a round (192,000 at 10,000 segments) are one Parquet file (Zstandard) in
-``rounds.indicator_rows`` (since migration 0004): inserting them as SQL rows took longer than
-half the evaluation on either database. Nothing queries them across rounds (trends read the
-water-body scores of ``wb_indicators``); :func:`unpack_rows` reads the rows of some water bodies
-back. The ``details`` of the indicator rows are kept once, in the round's ``result.json`` (since
+The ``details`` of the indicator rows are kept once, in the round's ``result.json`` (since
 migration 0004): encoding them again (192,000 JSON texts at 10,000 segments) cost more than
 the whole rest of storing a round. :func:`stored_details` reads them back through the
 engine's own reader. :func:`pack_details`/:func:`unpack_details` are the one compressed JSON
@@ -50,30 +46,6 @@ def unpack(blob: bytes, size: int | None = None) -> bytes:
         return _codec().decompress(blob, decompressed_size=size, asbytes=True)
     with pa.input_stream(pa.py_buffer(blob), compression=CODEC) as stream:
         return stream.read()
-
-
-def pack_rows(frame: pd.DataFrame) -> bytes:
-    """``frame``'s rows as one Parquet file (Zstandard level :data:`LEVEL`)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .bulk import arrow_table
-
-    sink = pa.BufferOutputStream()
-    pq.write_table(arrow_table(frame), sink, compression=CODEC, compression_level=LEVEL)
-    return sink.getvalue().to_pybytes()
-
-
-def unpack_rows(blob: bytes, water_bodies: list[str]) -> pd.DataFrame:
-    """The rows :func:`pack_rows` stored whose ``water_body_id`` is one of ``water_bodies``
-    (texts as Python strings, missing values as None/NaN/NA as pandas reads them)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(pa.BufferReader(blob))
-    table = table.filter(pc.is_in(table["water_body_id"], pa.array(water_bodies, pa.string())))
-    return table.to_pandas()
 
 
 def stored_details(result_json: bytes) -> pd.DataFrame:

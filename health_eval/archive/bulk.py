@@ -1,6 +1,6 @@
-"""Fast inserts of a round's long tables (segments, criteria, indicator summaries).
+"""Fast inserts of a round's long tables (segments, criteria, indicators, indicator summaries).
 
-A 10,000-segment round has 40,000 criterion rows: row-by-row binding through SQLAlchemy
+A 10,000-segment round has about 200,000 indicator rows: row-by-row binding through SQLAlchemy
 costs more than the evaluation itself. Here the rows go to the driver directly, inside the
 transaction the archive opened: PostgreSQL ``COPY … FROM STDIN (FORMAT csv)`` from one CSV
 text written by pyarrow's CSV writer (strings quoted, so an empty text stays empty and only
@@ -29,25 +29,19 @@ def _python_column(values: pd.Series) -> list:
     return values.astype(object).where(values.notna(), None).tolist()
 
 
-def arrow_table(frame: pd.DataFrame):
-    """``frame`` as a pyarrow table (a text column holding a number too: all its values text)."""
-    import pyarrow as pa
-
-    try:
-        return pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        texts = [c for c in frame.columns if frame[c].dtype == object]
-        return pa.Table.from_pandas(frame.assign(**{c: frame[c].map(
-            lambda v: v if isinstance(v, str) or pd.isna(v) else str(v))
-            for c in texts}), preserve_index=False)
-
-
 def _csv(frame: pd.DataFrame) -> bytes:
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
+    try:
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):     # a text column holding a number too
+        texts = [c for c in frame.columns if frame[c].dtype == object]
+        arrow = pa.Table.from_pandas(frame.assign(**{c: frame[c].map(
+            lambda v: v if isinstance(v, str) or pd.isna(v) else str(v))
+            for c in texts}), preserve_index=False)
     sink = pa.BufferOutputStream()
-    pa_csv.write_csv(arrow_table(frame), sink, pa_csv.WriteOptions(include_header=False))
+    pa_csv.write_csv(arrow, sink, pa_csv.WriteOptions(include_header=False))
     return sink.getvalue().to_pybytes()
 
 

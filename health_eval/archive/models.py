@@ -1,14 +1,13 @@
 """The archive's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
 One row of ``rounds`` is one stored evaluation result (a run), identified by its content
-digest, with its indicator rows as one Parquet file (``indicator_rows``, :mod:`.blobs`; their
-``details`` are kept in the round's ``result.json``); ``evaluations`` is a water body in a
-round (its evaluation year, RHI, class, criterion scores, the national file's basic facts,
-revision and current flag); ``segments`` and ``criteria`` hang from an evaluation;
-``wb_indicators`` holds each indicator's water-body score (segment-weighted) for trends;
-``issues`` (with their structured keys) and ``files`` (result files with their SHA-256,
-``result.json``/``result.xlsx`` kept byte for byte — compressed, ``compression`` naming the
-codec —, reports by path and hash) hang from a round.
+digest; ``evaluations`` is a water body in a round (its evaluation year, RHI, class, criterion
+scores, the national file's basic facts, revision and current flag); ``segments``, ``criteria``
+and ``indicators`` hang from an evaluation (the indicator rows' ``details`` are kept in the
+round's ``result.json`` only, :mod:`.blobs`); ``wb_indicators`` holds each indicator's water-body
+score (segment-weighted) for trends; ``issues`` (with their structured keys) and ``files``
+(result files with their SHA-256, ``result.json``/``result.xlsx`` kept byte for byte —
+compressed, ``compression`` naming the codec —, reports by path and hash) hang from a round.
 ``water_bodies`` is the lasting identity of a river or lake, ``water_body_codes`` the codes it
 was archived under (its id history). The migrations in ``migrations/versions`` build exactly
 these tables; a test checks that they agree.
@@ -44,7 +43,6 @@ rounds = sa.Table(
     sa.Column("inputs", sa.JSON),
     sa.Column("options", sa.JSON),
     sa.Column("provenance", sa.JSON),
-    sa.Column("indicator_rows", sa.LargeBinary),
 )
 
 water_bodies = sa.Table(
@@ -116,6 +114,25 @@ criteria = sa.Table(
     sa.Column("n_evaluated", sa.Integer),
 )
 
+indicators = sa.Table(
+    "indicators", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("evaluation", sa.Integer, _fk("evaluations"), nullable=False, index=True),
+    sa.Column("segment_id", sa.String(200), nullable=False),
+    sa.Column("indicator_id", sa.String(200), nullable=False),
+    sa.Column("indicator_name", sa.Text),
+    sa.Column("criterion", sa.String(40)),
+    sa.Column("required", sa.Boolean),
+    sa.Column("value", sa.Float),
+    sa.Column("unit", sa.Text),
+    sa.Column("score", sa.Float),
+    sa.Column("weight", sa.Float),
+    sa.Column("base_weight", sa.Float),
+    sa.Column("status", sa.String(40)),
+    sa.Column("source", sa.String(40)),
+    sa.Column("n_obs", sa.Integer),
+)
+
 wb_indicators = sa.Table(
     "wb_indicators", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -159,5 +176,5 @@ files = sa.Table(
 )
 
 #: Tables whose rows belong to one round (a killed ``add`` must leave none of them).
-ROUND_TABLES = (rounds, evaluations, segments, criteria, wb_indicators, issues, files,
+ROUND_TABLES = (rounds, evaluations, segments, criteria, indicators, wb_indicators, issues, files,
                 water_body_codes)

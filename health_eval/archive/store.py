@@ -23,7 +23,7 @@ from ..atomic import atomic_path
 from ..result import EvaluationResult
 from . import adding
 from . import models as m
-from .blobs import stored_details, unpack, unpack_rows
+from .blobs import stored_details, unpack
 from .connect import (
     ArchiveError,
     archive_url,
@@ -105,10 +105,9 @@ class Archive:
         result, kept, folder = adding.read_source(source, files)
         # the digest, and the files hashed and compressed, are C code that lets other threads
         # run: beside the evaluations' table and the inserts, on two cores they cost no time
-        with ThreadPoolExecutor(3) as worker:
+        with ThreadPoolExecutor(2) as worker:
             recorded = worker.submit(adding.file_rows, kept, folder, files)
             digested = worker.submit(result_digest, kept["result.json"])
-            rows = worker.submit(adding.indicator_rows, result)
             table = adding.evaluation_frame(result, facts, years)
             digest = digested.result()
             with self.engine.begin() as conn:
@@ -118,7 +117,7 @@ class Archive:
                     m.rounds.c.digest == digest)).scalar()
                 if existing is not None:
                     return Added(existing, False, digest, {})
-                round_id = adding.insert_round(conn, result, digest, rows.result())
+                round_id = adding.insert_round(conn, result, digest)
                 table["water_body"] = adding.water_body_keys(conn, table, round_id)
                 evaluation_ids, revisions = adding.insert_evaluations(conn, table, round_id,
                                                                      result)
@@ -277,32 +276,18 @@ class Archive:
             archive).
         """
         ids = list(evaluations)
-        e, r = m.evaluations, m.rounds
+        e = m.evaluations
         tables = {}
-        for name, table in (("segments", m.segments), ("criteria", m.criteria)):
+        for name, table in (("segments", m.segments), ("criteria", m.criteria),
+                            ("indicators", m.indicators)):
             columns = [c for c in table.c if c.name not in ("id", "evaluation")]
-            tables[name] = self._frame(sa.select(e.c.id.label("evaluation"),
+            rounds = [e.c.round] if name == "indicators" else []
+            tables[name] = self._frame(sa.select(e.c.id.label("evaluation"), *rounds,
                                                  e.c.code.label("water_body_id"), *columns)
                                        .join(e, e.c.id == table.c.evaluation)
                                        .where(table.c.evaluation.in_(ids))
                                        .order_by(table.c.id))
-        chosen = self._frame(sa.select(e.c.id, e.c.round, e.c.code).where(e.c.id.in_(ids))
-                             .order_by(e.c.round))
-        parts = []
-        for round_id, codes in chosen.groupby("round", sort=True):
-            with self.engine.connect() as conn:
-                blob = conn.execute(sa.select(r.c.indicator_rows).where(
-                    r.c.id == int(round_id))).scalar()
-            if blob is None:
-                continue
-            rows = unpack_rows(blob, codes["code"].tolist())
-            parts.append(rows.assign(round=int(round_id), evaluation=rows["water_body_id"].map(
-                dict(zip(codes["code"], codes["id"])))))
-        indicators = (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=["round", "evaluation", *adding.INDICATOR_COLUMNS]))
-        rounds = indicators.pop("round")
-        tables["indicators"] = indicators[["evaluation", *[c for c in indicators
-                                                            if c != "evaluation"]]]
+        rounds = tables["indicators"].pop("round")
         if details:
             tables["indicators"]["details"] = self._details(tables["indicators"], rounds)
         return tables

@@ -1,24 +1,16 @@
-"""Storing a large round faster: a round's indicator rows become one Parquet file
-(``rounds.indicator_rows``; the ``indicators`` table dropped), their details are kept once, in
-the round's ``result.json`` (``evaluations.details`` dropped: encoding them a second time cost
-more than the rest of storing); the issues keep their structured keys (water body, segment,
-indicator, count; empty for the issues stored before).
+"""Storing a large round faster: the indicator rows' details are kept once, in the round's
+``result.json`` (``evaluations.details`` dropped: encoding them a second time cost more than
+the rest of storing); the issues keep their structured keys (water body, segment, indicator,
+count; empty for the issues stored before).
 
 Revision ID: 0004_details_in_result
 Revises: 0003_compact_details
 """
 
-import pandas as pd
 import sqlalchemy as sa
 from alembic import op
 
-from health_eval.archive.blobs import (
-    pack_details,
-    pack_rows,
-    stored_details,
-    unpack,
-    unpack_rows,
-)
+from health_eval.archive.blobs import pack_details, stored_details, unpack
 
 revision = "0004_details_in_result"
 down_revision = "0003_compact_details"
@@ -32,17 +24,9 @@ ISSUE_KEYS = {"water_body_id": sa.String(200), "segment_id": sa.String(200),
 _evaluations = sa.table("evaluations", sa.column("id", sa.Integer),
                         sa.column("round", sa.Integer), sa.column("code", sa.String),
                         sa.column("details", sa.LargeBinary))
-#: The indicator rows' columns as revision 0003 had them (after ``id`` and ``evaluation``).
-ROW_COLUMNS = {"segment_id": sa.String(200), "indicator_id": sa.String(200),
-               "indicator_name": sa.Text, "criterion": sa.String(40), "required": sa.Boolean,
-               "value": sa.Float, "unit": sa.Text, "score": sa.Float, "weight": sa.Float,
-               "base_weight": sa.Float, "status": sa.String(40), "source": sa.String(40),
-               "n_obs": sa.Integer}
 _indicators = sa.table("indicators", sa.column("id", sa.Integer),
-                       sa.column("evaluation", sa.Integer),
-                       *[sa.column(name, kind) for name, kind in ROW_COLUMNS.items()])
-_rounds = sa.table("rounds", sa.column("id", sa.Integer),
-                   sa.column("indicator_rows", sa.LargeBinary))
+                       sa.column("evaluation", sa.Integer), sa.column("segment_id", sa.String),
+                       sa.column("indicator_id", sa.String))
 _files = sa.table("files", sa.column("round", sa.Integer), sa.column("name", sa.String),
                   sa.column("size", sa.BigInteger), sa.column("content", sa.LargeBinary),
                   sa.column("compression", sa.String))
@@ -56,19 +40,6 @@ def upgrade() -> None:
     with op.batch_alter_table("issues") as batch:
         for name, kind in ISSUE_KEYS.items():
             batch.add_column(sa.Column(name, kind))
-    with op.batch_alter_table("rounds") as batch:
-        batch.add_column(sa.Column("indicator_rows", sa.LargeBinary))
-    conn = op.get_bind()
-    e, i = _evaluations.c, _indicators.c
-    for (round_id,) in conn.execute(sa.select(_rounds.c.id)).all():
-        rows = conn.execute(sa.select(e.code.label("water_body_id"), *[i[c] for c in ROW_COLUMNS])
-                            .join(_indicators, i.evaluation == e.id).where(e.round == round_id)
-                            .order_by(i.id))
-        frame = pd.DataFrame(rows.all(), columns=list(rows.keys())).astype({"n_obs": "Int64"})
-        if not frame.empty:
-            conn.execute(_rounds.update().where(_rounds.c.id == round_id)
-                         .values(indicator_rows=pack_rows(frame)))
-    op.drop_table("indicators")
 
 
 def _round_blobs(conn, round_id: int, size, content, compression) -> list[dict]:
@@ -85,32 +56,12 @@ def _round_blobs(conn, round_id: int, size, content, compression) -> list[dict]:
     return [{"key": k, "blob": pack_details(v)} for k, v in blobs.items()]
 
 
-def _restore_rows(conn) -> None:
-    """The ``indicators`` table of revision 0003, its rows from each round's Parquet file."""
-    op.create_table(
-        "indicators",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("evaluation", sa.Integer, sa.ForeignKey("evaluations.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
-        *[sa.Column(name, kind, nullable=name not in ("segment_id", "indicator_id"))
-          for name, kind in ROW_COLUMNS.items()])
-    e = _evaluations.c
-    for round_id, blob in conn.execute(sa.select(_rounds.c.id, _rounds.c.indicator_rows).where(
-            _rounds.c.indicator_rows.is_not(None)).order_by(_rounds.c.id)).all():
-        keys = dict(conn.execute(sa.select(e.code, e.id).where(e.round == round_id)).all())
-        rows = unpack_rows(blob, list(keys))
-        rows = rows.assign(evaluation=rows.pop("water_body_id").map(keys)).astype(object)
-        conn.execute(_indicators.insert(), rows.where(rows.notna(), None).to_dict("records"))
-    op.execute('ALTER TABLE "rounds" DROP COLUMN "indicator_rows"')
-
-
 def downgrade() -> None:
     for name in ISSUE_KEYS:
         op.execute(f'ALTER TABLE "issues" DROP COLUMN "{name}"')
-    conn = op.get_bind()
-    _restore_rows(conn)
     with op.batch_alter_table("evaluations") as batch:
         batch.add_column(sa.Column("details", sa.LargeBinary))
+    conn = op.get_bind()
     f = _files.c
     for round_id, size, content, compression in conn.execute(
             sa.select(f.round, f.size, f.content, f.compression).where(
