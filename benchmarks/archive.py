@@ -2,7 +2,10 @@
 
 - ``store``: a synthetic ``--segments`` round (``benchmarks/synthetic.py``) evaluated, written
   (``result.json``) and stored as ``health-eval run --archive`` stores it, into SQLite and into
-  PostgreSQL: ``store_s`` ÷ ``evaluate_s`` (target ≤ 0.5).
+  PostgreSQL: ``store_s`` ÷ ``evaluate_s`` (target ≤ 0.5). The reports package is imported
+  first, as ``run`` has it imported (the reports are written before the round is stored).
+  ``cpu_ratio``: the same in CPU seconds (the process's threads, plus the PostgreSQL backend's
+  when its ``/proc`` entry is readable: a local server), steadier on a busy machine.
 - ``trend``: the same 1,000 water bodies (10,000 segments) stored ``--rounds`` times (as
   successive evaluation years); ``archive trend ID --out DIR`` of one water body (series,
   Mann–Kendall and Sen, chart and table written): in-process seconds (target ≤ 2 s).
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -58,6 +62,34 @@ def _timed(function, *args, **kwargs):
     start = time.perf_counter()
     value = function(*args, **kwargs)
     return value, time.perf_counter() - start
+
+
+def _process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of process ``pid`` (``/proc/PID/stat``; None: unreadable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _store_cpu(store, add) -> tuple[float, float | None]:
+    """Wall seconds of ``add()`` and its CPU seconds: this process's threads, plus on
+    PostgreSQL the backend's of the pooled connection ``add`` uses (None: not readable)."""
+    import sqlalchemy as sa
+
+    pid = None
+    if store.dialect == "postgresql":
+        with store.engine.connect() as conn:
+            pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    server = 0.0 if pid is None else _process_cpu(pid)
+    cpu = time.process_time()
+    _, wall = _timed(add)
+    cpu = time.process_time() - cpu
+    if pid is not None:
+        after = _process_cpu(pid)
+        cpu = None if server is None or after is None else cpu + after - server
+    return wall, cpu
 
 
 def _year_copy(result: EvaluationResult, k: int) -> EvaluationResult:
@@ -112,21 +144,27 @@ def main() -> None:
         server = pg_cluster.start(cluster)
     try:
         frames = synthetic.generate(options.segments)
+        cpu = time.process_time()
         result, evaluate_s = _timed(evaluate, frames)
+        evaluate_cpu = time.process_time() - cpu
         out = work / "run"
         written = result.write(out, ("json",))
         facts = frames["water_bodies"].set_index("water_body_id")
         stores = {"sqlite": f"sqlite:///{work / 'archive.db'}", "postgresql": _database(server)}
         if cases & {"store", "trend"}:
+            import health_eval.reports.diagnosis  # noqa: F401 - run --archive has it imported
             for backend, url in stores.items():
                 with health_archive.open(url) as store:
-                    _, store_s = _timed(store.add, result, facts=facts, files=written)
+                    store_s, store_cpu = _store_cpu(store, lambda: store.add(
+                        result, facts=facts, files=written))
                 print(json.dumps({"case": "store", "backend": backend,
                                   "segments": options.segments,
                                   "indicator_rows": len(result.indicators),
                                   "evaluate_s": round(evaluate_s, 2),
                                   "store_s": round(store_s, 2),
-                                  "ratio": round(store_s / evaluate_s, 2)}), flush=True)
+                                  "ratio": round(store_s / evaluate_s, 2),
+                                  "cpu_ratio": None if store_cpu is None else round(
+                                      store_cpu / evaluate_cpu, 2)}), flush=True)
         if "trend" in cases:
             with health_archive.open(stores["sqlite"]) as store:
                 for k in range(1, options.rounds):

@@ -111,15 +111,17 @@ def list_rounds(water_body: str | None = typer.Option(None, "--water-body",
 @archive_app.command("show")
 def show(round_id: int = typer.Argument(..., metavar="ROUND"),
          archive: str | None = archive_option()) -> None:
-    """查看一轮评价 — a round: provenance, water bodies, files."""
+    """查看一轮评价 — a round: provenance, water bodies, files (times in local time)."""
+    from .archive.times import local_text
     from .cli import format_table
 
     with _opened(archive) as store:
         record = store.round(round_id)
     profiles = ", ".join(f"{k} ({str((v or {}).get('digest', ''))[:12]})"
                          for k, v in (record["profiles"] or {}).items())
-    typer.echo(f"第 {round_id} 轮 round {round_id}: 评价时间 run {record['run_time']}, "
-               f"存入 stored {record['stored_at']}, health_eval {record['engine_version']}\n"
+    typer.echo(f"第 {round_id} 轮 round {round_id}: 评价时间 run {local_text(record['run_time'])}, "
+               f"存入 stored {local_text(record['stored_at'])}, health_eval "
+               f"{record['engine_version']}\n"
                f"摘要 digest {record['digest']}\n方案 profiles {profiles}\n"
                f"解读 reading {record['reading'] or '—'}; 选项 options {record['options'] or {}}\n"
                f"输入文件 input files {len(record['inputs'] or {})}")

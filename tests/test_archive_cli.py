@@ -2,11 +2,14 @@
 on SQLite and PostgreSQL: two rounds, the automatic comparison named in the report, the list,
 the health sheet (xlsx, docx), the trend files, export and upgrade."""
 
+import json
+
 import docx
 import openpyxl
 from archive_backends import *  # noqa: F403 - fixtures
 from typer.testing import CliRunner
 
+from health_eval.archive.times import local_text
 from health_eval.cli import app
 
 runner = CliRunner()
@@ -41,6 +44,10 @@ def test_demo_two_years_in_the_archive(archive_url, tmp_path):
     assert "FHGD" not in one and one.count("象湖") == 2
     shown = _invoke("archive", "show", 2, "--archive", archive_url)
     assert "mwr2020-river" in shown and "FHGD/report.html" in shown and "result.json" in shown
+    run_time = json.loads((tmp_path / "y2022" / "result.json").read_text("utf-8"))[
+        "provenance"]["timestamp"]
+    assert f"评价时间 run {local_text(run_time)}," in shown     # local time, no offset
+    assert "+00:00" not in shown.splitlines()[0]
 
     _invoke("archive", "sheet", "FHGD", "--out", tmp_path / "FHGD.xlsx", "--archive",
             archive_url)
@@ -77,7 +84,7 @@ def test_demo_two_years_in_the_archive(archive_url, tmp_path):
     assert (tmp_path / "back" / "result.json").read_bytes() == (
         tmp_path / "y2021" / "result.json").read_bytes()
     upgraded = _invoke("archive", "upgrade", "--archive", archive_url)
-    assert upgraded.strip().endswith("0003_compact_details → 0003_compact_details")
+    assert upgraded.strip().endswith("0004_details_in_result → 0004_details_in_result")
 
 
 def test_add_an_output_folder(tmp_path, demo_rounds):

@@ -84,8 +84,8 @@ def test_older_schema_needs_archive_upgrade(archive_url, demo_rounds):
     with pytest.raises(archive.ArchiveError) as refused:
         archive.open(archive_url)
     assert "health-eval archive upgrade" in refused.value.message_en
-    assert "0001_rounds → 0003_compact_details" in refused.value.message_en
-    assert "0002_national_file, 0003_compact_details" in refused.value.message_en
+    assert "0001_rounds → 0004_details_in_result" in refused.value.message_en
+    assert "0002_national_file, 0003_compact_details, 0004_details_in_result" in refused.value.message_en
     upgraded = runner.invoke(app, ["archive", "upgrade", "--archive", archive_url])
     assert upgraded.exit_code == 0
     assert upgraded.output.strip().endswith(f"0001_rounds → {head_revision()}")

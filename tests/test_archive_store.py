@@ -1,6 +1,7 @@
 """The health archive's store on SQLite and PostgreSQL: add, no-op re-add, revisions, list,
 show, export, id history, previous round; the migrations build the models' tables."""
 
+import datetime
 import json
 
 import numpy as np
@@ -11,6 +12,7 @@ from archive_backends import *  # noqa: F403 - fixtures
 
 from health_eval import archive
 from health_eval.archive import models as m
+from health_eval.archive.times import local_text
 from health_eval.result import EvaluationResult
 
 
@@ -28,6 +30,10 @@ def test_add_list_show_export(archive_url, demo_rounds, tmp_path):
         record = store.round(added.round)
         written = store.export(added.round, tmp_path / "back")
         counts = {t.name: _count(store, t) for t in m.ROUND_TABLES}
+        with store.engine.connect() as conn:
+            (issue,) = conn.execute(sa.select(m.issues.c.rule, m.issues.c.water_body_id,
+                                              m.issues.c.segment_id, m.issues.c.indicator_id,
+                                              m.issues.c.count)).all()
     assert added.created and not again.created and again.round == added.round
     assert table["water_body_id"].tolist() == ["FHGD", "XH"]
     assert table["rhi"].round(1).tolist() == [71.4, 81.8]
@@ -38,6 +44,8 @@ def test_add_list_show_export(archive_url, demo_rounds, tmp_path):
     assert counts["rounds"] == 1 and counts["evaluations"] == 2 and counts["segments"] == 5
     assert counts["criteria"] == 20 and counts["indicators"] == 97
     assert counts["wb_indicators"] == 19 + 20 and counts["issues"] == 1
+    # the issue (a gap in FHGD-HY03's daily flow) with its structured keys
+    assert issue == ("series.gaps", "FHGD", "FHGD-03", None, 12)
     assert record["profiles"]["mwr2020-river"]["digest"] == json.loads(
         (folder / "result.json").read_text("utf-8"))["provenance"]["profiles"][
             "mwr2020-river"]["digest"]
@@ -95,6 +103,14 @@ def test_a_result_without_issues(archive_url, demo_rounds):
         assert _count(store, m.issues) == 0 and _count(store, m.evaluations) == 2
 
 
+def test_times_shown_in_local_time():
+    east_8 = datetime.timezone(datetime.timedelta(hours=8))
+    assert local_text("2026-12-07T18:05:09+00:00", east_8) == "2026-12-08 02:05:09"
+    assert local_text("2021-12-31T00:00:00+08:00", east_8) == "2021-12-31 00:00:00"
+    assert local_text("2021-12-31T00:00:00") == "2021-12-31 00:00:00"     # no offset: as is
+    assert local_text(None) == "—" and local_text("unknown") == "unknown"
+
+
 def test_year_required_and_id_history(archive_url, demo_rounds):
     folder, facts = demo_rounds[2022]
     with archive.open(archive_url) as store:
@@ -124,17 +140,20 @@ def test_previous_round_per_water_body(archive_url, demo_rounds):
         assert store.previous(current, {"FHGD": 2022, "XH": 2022}) == (None, {})
         added = store.add(folder_1, facts=facts_1)
         previous, rounds = store.previous(current, {"FHGD": 2022, "XH": 2021})
+        (evaluation,) = store.history("FHGD")["evaluation"].tolist()
+        tables = store.evaluation_tables([evaluation])
     assert rounds["FHGD"]["round"] == added.round and rounds["FHGD"]["evaluation_year"] == 2021
     assert "XH" not in rounds                           # no earlier year for XH (2021)
     assert previous.water_bodies["water_body_id"].tolist() == ["FHGD"]
     assert round(previous.water_bodies["rhi"].iloc[0], 2) == 71.38
     assert len(previous.indicators) == 57 and set(previous.segments["segment_id"]) == {
         "FHGD-01", "FHGD-02", "FHGD-03"}
-    # every indicator row's details as stored: one compressed array per evaluation
+    assert "details" not in previous.indicators         # a comparison reads none
+    # every indicator row's details as stored: read back from the round's result.json
     stored = EvaluationResult.from_json(folder_1 / "result.json").indicators
     stored = stored[stored["water_body_id"] == "FHGD"]
-    assert previous.indicators["details"].tolist() == stored["details"].tolist()
     assert previous.indicators["indicator_id"].tolist() == stored["indicator_id"].tolist()
+    assert tables["indicators"]["details"].tolist() == stored["details"].tolist()
     assert any(None in d.values() for d in stored["details"] if d)     # nulls kept as null
 
 

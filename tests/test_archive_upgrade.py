@@ -11,6 +11,7 @@ from alembic import command
 from archive_backends import *  # noqa: F403 - fixtures
 
 from health_eval import archive
+from health_eval.archive.blobs import unpack_details
 from health_eval.archive.connect import _alembic_config, create_engine, stored_revision, upgrade
 from health_eval.result import EvaluationResult
 
@@ -21,6 +22,7 @@ _evaluations = sa.table("evaluations", *[sa.column(c) for c in (
     "id", "round", "water_body", "code", "evaluation_year", "revision", "current")])
 _indicators = sa.table("indicators", sa.column("evaluation"), sa.column("segment_id"),
                        sa.column("indicator_id"), sa.column("details", sa.JSON))
+ISSUE_KEYS = {"water_body_id", "segment_id", "indicator_id", "count"}
 _files = sa.table("files", sa.column("round"), sa.column("name"), sa.column("sha256"),
                   sa.column("size"), sa.column("content", sa.LargeBinary))
 
@@ -55,7 +57,7 @@ def test_upgrade_from_0002_and_back(archive_at_0002, archive_url, tmp_path):
     engine, indicators, data = archive_at_0002
     with pytest.raises(archive.ArchiveError, match="archive upgrade"):
         archive.open(archive_url)
-    assert upgrade(engine) == ("0002_national_file", "0003_compact_details")
+    assert upgrade(engine) == ("0002_national_file", "0004_details_in_result")
     with archive.open(archive_url) as store:
         tables = store.evaluation_tables([1, 2])
         (exported,) = store.export(1, tmp_path / "back")
@@ -76,3 +78,29 @@ def test_upgrade_from_0002_and_back(archive_at_0002, archive_url, tmp_path):
         command.downgrade(_alembic_config(conn), "0001_rounds")
         count = conn.execute(sa.text("SELECT count(*) FROM indicators")).scalar()
     assert count == len(indicators) == 97
+
+
+def test_0004_details_read_from_result_json_and_back(archive_at_0002, archive_url):
+    """0003 → 0004: the details blobs are dropped (read from result.json instead), the issues
+    gain their keys; back to 0003: every evaluation's blob again, equal to 0003's."""
+    engine, indicators, _ = archive_at_0002
+    assert upgrade(engine, "0003_compact_details")[1] == "0003_compact_details"
+    blobs = "SELECT id, details FROM evaluations ORDER BY id"
+    with engine.connect() as conn:
+        before = [(k, unpack_details(v)) for k, v in conn.execute(sa.text(blobs)).all()]
+    assert upgrade(engine) == ("0003_compact_details", "0004_details_in_result")
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        assert "details" not in {c["name"] for c in inspector.get_columns("evaluations")}
+        assert {c["name"] for c in inspector.get_columns("issues")} >= ISSUE_KEYS
+    with archive.open(archive_url) as store:
+        back = store.evaluation_tables([1, 2])["indicators"]
+    assert back["details"].tolist() == indicators["details"].tolist()
+
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0003_compact_details")
+        after = [(k, unpack_details(v)) for k, v in conn.execute(sa.text(blobs)).all()]
+        assert not ISSUE_KEYS & {c["name"] for c in sa.inspect(conn).get_columns("issues")}
+    fhgd = indicators["water_body_id"] == "FHGD"
+    assert after == before == [(1, indicators.loc[fhgd, "details"].tolist()),
+                               (2, indicators.loc[~fhgd, "details"].tolist())]

@@ -1,15 +1,14 @@
 """Adding a result to the archive: what ``Archive.add`` reads, computes and inserts.
 
 The files kept byte for byte (``result.json``, ``result.xlsx``: compressed, with their
-SHA-256), the evaluations of the round (evaluation year, basic facts, each evaluation's
-indicator details as one compressed JSON array), the lasting water-body keys (by code, else
+SHA-256; the indicator rows' details are kept there only, :mod:`.blobs`), the evaluations of
+the round (evaluation year, basic facts), the lasting water-body keys (by code, else
 by national code), revisions and the current flag, and the long tables in bulk
 (:mod:`.bulk`). Every function here runs inside the add's one transaction or before it.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -19,11 +18,12 @@ import sqlalchemy as sa
 
 from ..result import EvaluationResult
 from . import models as m
-from .blobs import CODEC, pack, pack_details
+from .blobs import CODEC, pack
 from .bulk import bulk_insert, reserve_ids
 from .connect import ArchiveError
 from .facts import facts_record
 from .models import CLASS_COLUMNS, CRITERIA
+from .times import utc_now
 
 #: Files kept byte for byte (``archive export`` gives them back); others by path and hash.
 KEPT_FILES = ("result.json", "result.xlsx")
@@ -41,11 +41,6 @@ def _chunks(values: list, size: int = 10_000):
     """``values`` in parts small enough for one ``IN (…)`` (SQLite allows 32,766 parameters)."""
     for start in range(0, len(values), size):
         yield values[start:start + size]
-
-
-def _utc_now() -> str:
-    """Now in UTC, ISO 8601 to the second."""
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def read_source(source, files: list[Path]
@@ -86,8 +81,8 @@ def file_rows(kept: Mapping[str, bytes], folder: Path | None, files) -> list[dic
 
 
 def evaluation_frame(result: EvaluationResult, facts, years) -> pd.DataFrame:
-    """The round's water bodies with their evaluation year, basic facts (JSON-ready), national
-    code and the compressed details of their indicator rows (in row order).
+    """The round's water bodies with their evaluation year, basic facts (JSON-ready) and
+    national code.
 
     Raises
     ------
@@ -114,10 +109,6 @@ def evaluation_frame(result: EvaluationResult, facts, years) -> pd.DataFrame:
     known_facts = facts[~facts.index.duplicated()].reindex(table["water_body_id"])
     table["facts"] = [facts_record(row) for row in known_facts.to_dict("records")]
     table["national_code"] = [f.get("national_code") for f in table["facts"]]
-    details = result.indicators.groupby("water_body_id", sort=False)["details"].agg(
-        list) if "details" in result.indicators else pd.Series(dtype=object)
-    table["details"] = [pack_details(details[i]) if i in details.index else None
-                        for i in table["water_body_id"]]
     return table
 
 
@@ -126,7 +117,7 @@ def insert_round(conn, result: EvaluationResult, digest: str) -> int:
     the rest of the provenance); its id."""
     p = result.provenance
     rest = {k: v for k, v in p.items() if k not in ("inputs", "options", "profiles")}
-    row = {"digest": digest, "stored_at": _utc_now(), "run_time": p.get("timestamp"),
+    row = {"digest": digest, "stored_at": utc_now(), "run_time": p.get("timestamp"),
            "engine_version": p.get("engine_version"), "dataset": p.get("dataset"),
            "profiles": p.get("profiles"), "reading": p.get("reading") or p.get("readings"),
            "inputs": p.get("inputs"), "options": p.get("options"), "provenance": rest}
@@ -192,7 +183,7 @@ def insert_evaluations(conn, table: pd.DataFrame, round_id: int, result: Evaluat
     table["round"], table["code"] = round_id, table["water_body_id"]
     table["current"] = False
     columns = ["round", "water_body", "code", "evaluation_year", "revision", "current",
-               "name", "kind", "profile_id", *CLASS_COLUMNS, *CRITERIA, "facts", "details"]
+               "name", "kind", "profile_id", *CLASS_COLUMNS, *CRITERIA, "facts"]
     ids = reserve_ids(conn, e, len(table))
     table["id"] = ids
     bulk_insert(conn, e, table[["id", *columns]])
@@ -240,11 +231,13 @@ def insert_parts(conn, result: EvaluationResult, evaluation_ids: dict[str, int])
 
 
 def issue_rows(result: EvaluationResult, round_id: int) -> list[dict]:
-    """The ``issues`` rows of the round (values as text)."""
+    """The ``issues`` rows of the round (values as text) with their structured keys (the
+    water body, segment and indicator concerned, :mod:`health_eval.issue_keys`; ``count``)."""
     issues = result.issues.rename(columns={"table": "table_name", "column": "column_name"})
     if "value" in issues:
         issues["value"] = issues["value"].map(lambda v: None if v is None or (
             not isinstance(v, str) and pd.isna(v)) else str(v))
     return _plain_records(issues.assign(round=round_id),
                           ["round", "table_name", "file", "sheet", "row", "column_name",
-                           "value", "rule", "severity", "message_zh", "message_en"])
+                           "value", "rule", "severity", "message_zh", "message_en",
+                           "water_body_id", "segment_id", "indicator_id", "count"])

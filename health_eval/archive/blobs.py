@@ -1,5 +1,5 @@
-"""Compressed values of the archive: the kept result files and each evaluation's indicator
-details.
+"""Compressed values of the archive: the kept result files, and the indicator rows' details
+read back from the kept ``result.json``.
 
 ``result.json`` of a 10,000-segment round is about 130 MB of text; Zstandard (level 1, through
 pyarrow's codec) makes it about 7 MB in a fraction of the time gzip takes, so storing a round
@@ -7,15 +7,20 @@ is no longer the writing of the file again. ``files.compression`` names the code
 or empty: stored as is, as migrations 0001/0002 stored them); ``files.size`` is the size of the
 file itself and the SHA-256 is checked on the way out.
 
-The ``details`` of the indicator rows of one evaluation (a water body in a round) are one
-Zstandard-compressed JSON array in ``evaluations.details``, in the order of the rows' ids: one
-JSON text per evaluation instead of one per row (192,000 at 10,000 segments), which is what
-made storing slow. The JSON is strict (NaN and ±inf as null, as ``result.json`` holds them).
+The ``details`` of the indicator rows are kept once, in the round's ``result.json`` (since
+migration 0004): encoding them again (192,000 JSON texts at 10,000 segments) cost more than
+the whole rest of storing a round. :func:`stored_details` reads them back through the
+engine's own reader. :func:`pack_details`/:func:`unpack_details` are the one compressed JSON
+array per evaluation that revision 0003 kept in ``evaluations.details`` (its migrations only).
 """
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CODEC = "zstd"
 #: Zstandard level 1: about 20× smaller JSON at several hundred MB/s.
@@ -41,6 +46,16 @@ def unpack(blob: bytes, size: int | None = None) -> bytes:
         return _codec().decompress(blob, decompressed_size=size, asbytes=True)
     with pa.input_stream(pa.py_buffer(blob), compression=CODEC) as stream:
         return stream.read()
+
+
+def stored_details(result_json: bytes) -> pd.DataFrame:
+    """The details of a stored ``result.json``'s indicator rows: ``water_body_id, segment_id,
+    indicator_id, details`` (one row each, in the file's order), read by
+    :meth:`~health_eval.result.EvaluationResult.from_json` (whatever form it gives them)."""
+    from ..result import EvaluationResult
+
+    indicators = EvaluationResult.from_json(result_json.decode("utf-8")).indicators
+    return indicators[["water_body_id", "segment_id", "indicator_id", "details"]]
 
 
 def pack_details(details: list) -> bytes:

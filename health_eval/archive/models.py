@@ -2,12 +2,12 @@
 
 One row of ``rounds`` is one stored evaluation result (a run), identified by its content
 digest; ``evaluations`` is a water body in a round (its evaluation year, RHI, class, criterion
-scores, the national file's basic facts, revision and current flag, and the ``details`` of its
-indicator rows as one compressed JSON array, :mod:`.blobs`); ``segments``, ``criteria`` and
-``indicators`` hang from an evaluation; ``wb_indicators`` holds each indicator's water-body
-score (segment-weighted) for trends; ``issues`` and ``files`` (result files with their SHA-256,
-``result.json``/``result.xlsx`` kept byte for byte — compressed, ``compression`` naming the
-codec —, reports by path and hash) hang from a round.
+scores, the national file's basic facts, revision and current flag); ``segments``, ``criteria``
+and ``indicators`` hang from an evaluation (the indicator rows' ``details`` are kept in the
+round's ``result.json`` only, :mod:`.blobs`); ``wb_indicators`` holds each indicator's water-body
+score (segment-weighted) for trends; ``issues`` (with their structured keys) and ``files``
+(result files with their SHA-256, ``result.json``/``result.xlsx`` kept byte for byte —
+compressed, ``compression`` naming the codec —, reports by path and hash) hang from a round.
 ``water_bodies`` is the lasting identity of a river or lake, ``water_body_codes`` the codes it
 was archived under (its id history). The migrations in ``migrations/versions`` build exactly
 these tables; a test checks that they agree.
@@ -85,7 +85,6 @@ evaluations = sa.Table(
     sa.Column("biota", sa.Float),
     sa.Column("social", sa.Float),
     sa.Column("facts", sa.JSON),
-    sa.Column("details", sa.LargeBinary),
     sa.UniqueConstraint("round", "water_body", name="uq_evaluation"),
     sa.Index("ix_evaluations_water_body_year", "water_body", "evaluation_year"),
     sa.Index("ix_evaluations_code_year_round", "code", "evaluation_year", "round"),
@@ -159,6 +158,10 @@ issues = sa.Table(
     sa.Column("severity", sa.String(20)),
     sa.Column("message_zh", sa.Text),
     sa.Column("message_en", sa.Text),
+    sa.Column("water_body_id", sa.String(200)),
+    sa.Column("segment_id", sa.String(200)),
+    sa.Column("indicator_id", sa.String(200)),
+    sa.Column("count", sa.Integer),
 )
 
 files = sa.Table(

@@ -23,7 +23,7 @@ from ..atomic import atomic_path
 from ..result import EvaluationResult
 from . import adding
 from . import models as m
-from .blobs import unpack, unpack_details
+from .blobs import stored_details, unpack
 from .connect import (
     ArchiveError,
     archive_url,
@@ -103,12 +103,13 @@ class Archive:
         """
         files = [Path(f) for f in files]
         result, kept, folder = adding.read_source(source, files)
-        # the files are hashed and compressed (C code that lets other threads run) beside the
-        # digest, the details' JSON and the inserts: on two cores most of it costs no time
-        with ThreadPoolExecutor(1) as worker:
+        # the digest, and the files hashed and compressed, are C code that lets other threads
+        # run: beside the evaluations' table and the inserts, on two cores they cost no time
+        with ThreadPoolExecutor(2) as worker:
             recorded = worker.submit(adding.file_rows, kept, folder, files)
-            digest = result_digest(kept["result.json"])
+            digested = worker.submit(result_digest, kept["result.json"])
             table = adding.evaluation_frame(result, facts, years)
+            digest = digested.result()
             with self.engine.begin() as conn:
                 if self.dialect == "postgresql":
                     conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK)))
@@ -201,22 +202,38 @@ class Archive:
             f.c.round == round_id).order_by(f.c.name))
         return record
 
-    def export(self, round_id: int, out_dir: str | os.PathLike) -> list[Path]:
-        """Write the round's ``result.json``/``result.xlsx`` into ``out_dir`` as they were
-        stored (atomically; the SHA-256 is checked)."""
-        self.round(round_id)
+    def _kept(self, round_id: int, name: str | None = None) -> dict[str, bytes]:
+        """The files of a round kept byte for byte (all, or the one ``name``), by name, as
+        they were stored (the SHA-256 is checked).
+
+        Raises
+        ------
+        ArchiveError
+            When a file does not match its SHA-256 (a damaged archive).
+        """
         f = m.files
+        query = sa.select(f.c.name, f.c.sha256, f.c.size, f.c.content, f.c.compression).where(
+            (f.c.round == round_id) & f.c.content.is_not(None)).order_by(f.c.name)
+        if name is not None:
+            query = query.where(f.c.name == name)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(f.c.name, f.c.sha256, f.c.size, f.c.content,
-                                          f.c.compression).where(
-                (f.c.round == round_id) & f.c.content.is_not(None)).order_by(f.c.name)).all()
-        written = []
+            rows = conn.execute(query).all()
+        kept = {}
         for name, sha256, size, content, compression in rows:
             if compression is not None:
                 content = unpack(content, size)
             if hashlib.sha256(content).hexdigest() != sha256:
                 raise ArchiveError(f"第 {round_id} 轮的 {name} 内容与其 SHA-256 不符",
                                    f"{name} of round {round_id} does not match its SHA-256")
+            kept[name] = bytes(content)
+        return kept
+
+    def export(self, round_id: int, out_dir: str | os.PathLike) -> list[Path]:
+        """Write the round's ``result.json``/``result.xlsx`` into ``out_dir`` as they were
+        stored (atomically; the SHA-256 is checked)."""
+        self.round(round_id)
+        written = []
+        for name, content in self._kept(round_id).items():
             target = Path(out_dir) / name
             target.parent.mkdir(parents=True, exist_ok=True)
             with atomic_path(target) as temporary:
@@ -245,15 +262,18 @@ class Archive:
                            .where(w.c.evaluation.in_(list(evaluations)))
                            .order_by(w.c.evaluation, w.c.indicator_id))
 
-    def evaluation_tables(self, evaluations: Iterable[int]) -> dict[str, pd.DataFrame]:
+    def evaluation_tables(self, evaluations: Iterable[int], *, details: bool = True
+                          ) -> dict[str, pd.DataFrame]:
         """The ``segments``, ``criteria`` and ``indicators`` rows of ``evaluations`` as
         result tables (with ``evaluation`` and ``water_body_id``; the indicators with their
-        ``details``).
+        ``details`` when ``details``: read from each round's kept ``result.json``, which costs
+        parsing that file — a few seconds for 10,000 segments).
 
         Raises
         ------
         ArchiveError
-            When an evaluation's details do not match its indicator rows (a damaged archive).
+            When an indicator row has no details in its round's ``result.json`` (a damaged
+            archive).
         """
         ids = list(evaluations)
         e = m.evaluations
@@ -261,27 +281,33 @@ class Archive:
         for name, table in (("segments", m.segments), ("criteria", m.criteria),
                             ("indicators", m.indicators)):
             columns = [c for c in table.c if c.name not in ("id", "evaluation")]
-            tables[name] = self._frame(sa.select(e.c.id.label("evaluation"),
+            rounds = [e.c.round] if name == "indicators" else []
+            tables[name] = self._frame(sa.select(e.c.id.label("evaluation"), *rounds,
                                                  e.c.code.label("water_body_id"), *columns)
                                        .join(e, e.c.id == table.c.evaluation)
                                        .where(table.c.evaluation.in_(ids))
                                        .order_by(table.c.id))
-        indicators = tables["indicators"]
-        with self.engine.connect() as conn:
-            blobs = dict(conn.execute(sa.select(e.c.id, e.c.details).where(
-                e.c.id.in_(ids))).all())
-        details = np.full(len(indicators), None, dtype=object)
-        for evaluation, rows in indicators.groupby("evaluation").indices.items():
-            stored = unpack_details(blobs.get(evaluation))
-            if len(stored) != len(rows):
-                raise ArchiveError(f"档案中评价 {evaluation} 的指标明细（{len(stored)} 条）与其 "
-                                   f"{len(rows)} 行指标不符",
-                                   f"the details of evaluation {evaluation} ({len(stored)}) do "
-                                   f"not match its {len(rows)} indicator rows")
-            for row, value in zip(rows, stored):
-                details[row] = value
-        indicators["details"] = details
+        rounds = tables["indicators"].pop("round")
+        if details:
+            tables["indicators"]["details"] = self._details(tables["indicators"], rounds)
         return tables
+
+    def _details(self, indicators: pd.DataFrame, rounds: pd.Series) -> np.ndarray:
+        """The ``details`` of archived indicator rows (of rounds ``rounds``, row by row)."""
+        keys = ["water_body_id", "segment_id", "indicator_id"]
+        found = np.full(len(indicators), None, dtype=object)
+        for round_id, rows in rounds.groupby(rounds).indices.items():
+            kept = self._kept(int(round_id), "result.json")
+            stored = stored_details(kept["result.json"]) if kept else pd.DataFrame(
+                columns=[*keys, "details"])
+            at = pd.MultiIndex.from_frame(stored[keys].astype(str)).get_indexer(
+                pd.MultiIndex.from_frame(indicators.iloc[rows][keys].astype(str)))
+            if (at < 0).any():
+                raise ArchiveError(f"档案第 {round_id} 轮的 result.json 缺少部分指标行的计算依据",
+                                   f"result.json of round {round_id} in the archive lacks the "
+                                   f"details of some indicator rows")
+            found[rows] = stored["details"].to_numpy(dtype=object)[at]
+        return found
 
     def previous(self, result: EvaluationResult, years: Mapping[str, int]
                  ) -> tuple[EvaluationResult | None, dict[str, dict]]:
@@ -310,7 +336,7 @@ class Archive:
                                        "run_time": times.get(int(r["round"]))}
                   for r in rows}
         tables = {name: table.assign(water_body_id=table.pop("evaluation").map(chosen))
-                  for name, table in self.evaluation_tables(chosen).items()}
+                  for name, table in self.evaluation_tables(chosen, details=False).items()}
         water_bodies = frame.drop(columns=["evaluation", "round", "evaluation_year", "facts"])
         provenance: dict = {"archive_rounds": rounds}
         times = {r["run_time"] for r in rounds.values()}
