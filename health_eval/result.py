@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text_atomic
+from .details_table import Details
 from .display_names import display_issues
 from .issues import KEY_COLUMNS, sort_issues
 from .schema import SCHEMA_VERSION
@@ -107,13 +108,18 @@ class EvaluationResult:
     indicators : DataFrame
         ``water_body_id, segment_id, indicator_id, indicator_name`` (Chinese), ``criterion,
         required, value, unit, score, weight`` (effective), ``base_weight, status, source,
-        n_obs, details``.
+        n_obs``.
     issues : DataFrame
         ``table, file, sheet, row, column, value, rule, severity, message_zh, message_en,
         water_body_id, segment_id, indicator_id, count`` (:data:`health_eval.issues.ISSUE_COLUMNS`).
     provenance : dict
         Engine version, profiles (id, digest, extends chain), input file hashes, options and the
         timestamp.
+    details : Details
+        What each row of ``indicators`` was computed from, columnar
+        (:mod:`health_eval.details_table`): ``details.table(indicator_id)`` an indicator's
+        fields, ``details.row(i)`` the mapping of row ``i``. A ``details`` column of mappings
+        given in ``indicators`` (a result read back from an archive) is taken into it.
     """
 
     water_bodies: pd.DataFrame
@@ -122,6 +128,17 @@ class EvaluationResult:
     indicators: pd.DataFrame
     issues: pd.DataFrame
     provenance: dict[str, Any] = field(default_factory=dict)
+    details: Details | None = None
+
+    def __post_init__(self) -> None:
+        if "details" in self.indicators:
+            mappings = self.indicators["details"].tolist()
+            self.indicators = self.indicators.drop(columns="details")
+            self.details = Details.from_records(mappings, self.indicators["indicator_id"].tolist(),
+                                                _declared())
+        elif self.details is None:
+            self.details = Details.from_records([{}] * len(self.indicators),
+                                                self.indicators.get("indicator_id", []), {})
 
     @classmethod
     def concat(cls, results: list[EvaluationResult], provenance: dict[str, Any]
@@ -147,9 +164,18 @@ class EvaluationResult:
             if name == "issues":
                 table = sort_issues(table.drop_duplicates(ignore_index=True))
             else:
-                table = table.sort_values(ROW_ORDER[name], kind="stable").reset_index(drop=True)
+                table = table.sort_values(ROW_ORDER[name], kind="stable")
+                if name == "indicators":
+                    details = Details.concat([r.details for r in results]).take(
+                        table.index.to_numpy())
+                table = table.reset_index(drop=True)
             tables[name] = table
-        return cls(**tables, provenance=provenance)
+        return cls(**tables, provenance=provenance, details=details)
+
+    def indicators_with_details(self) -> pd.DataFrame:
+        """The indicators table with a ``details`` column of mappings (as ``result.json`` holds
+        them), for a consumer that shows rows one by one."""
+        return self.indicators.assign(details=self.details.records())
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -166,6 +192,8 @@ class EvaluationResult:
         every table as a list of records under its name, ``provenance`` and ``schema_version``.
         """
         data: dict[str, Any] = {name: _records(getattr(self, name)) for name in TABLE_NAMES}
+        for record, details in zip(data["indicators"], self.details.records()):
+            record["details"] = _plain(details)
         data["provenance"] = _plain(self.provenance)
         data["schema_version"] = SCHEMA_VERSION
         return data
@@ -228,9 +256,9 @@ class EvaluationResult:
         sheets = []
         for name in TABLE_NAMES:
             frame = getattr(self, name).copy()
-            if "details" in frame:
+            if name == "indicators":
                 frame["details"] = [json.dumps(_plain(d), ensure_ascii=False, sort_keys=True)
-                                    for d in frame["details"]]
+                                    for d in self.details.records()]
             sheets.append(Sheet(SHEET_NAMES_ZH[name], frame, _excel_headers(name, frame.columns)))
         provenance = pd.DataFrame(
             [(k, json.dumps(_plain(v), ensure_ascii=False, sort_keys=True))
@@ -238,6 +266,13 @@ class EvaluationResult:
         sheets.append(Sheet(SHEET_NAMES_ZH["provenance"], provenance,
                             _excel_headers("provenance", provenance.columns)))
         write_workbook(path, sheets)
+
+
+def _declared() -> dict[str, tuple]:
+    """The declared detail fields of every indicator of the default registry, by id."""
+    from .registry import default_registry
+
+    return {i.id: i.details for i in default_registry()}
 
 
 def write_issues(issues: pd.DataFrame, folder: str | os.PathLike) -> list[Path]:
