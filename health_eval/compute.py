@@ -226,15 +226,14 @@ def _details(definition, result: pd.DataFrame) -> pd.DataFrame:
     mappings (a plugin's; an indicator that declares no fields shows all its keys) is read as
     columns too."""
     columns = result.reset_index(drop=True)
-    mapped = pd.DataFrame(index=columns.index)
+    frame = pd.DataFrame(index=columns.index)
     if "details" in columns:
         found = columns.pop("details").tolist()
-        mapped = pd.DataFrame.from_records([d if isinstance(d, dict) else {} for d in found],
-                                           index=columns.index)
-        columns = columns.join(mapped[mapped.columns.difference(columns.columns)])
-    if not definition.details:
-        return mapped
-    frame = typed_entries(columns, definition.details)
+        frame = pd.DataFrame.from_records([d if isinstance(d, dict) else {} for d in found],
+                                          index=columns.index)
+        columns = columns.join(frame[frame.columns.difference(columns.columns)])
+    if definition.details:
+        frame = typed_entries(columns, definition.details)
     if "borrowed_from" in columns:
         lender = columns["borrowed_from"]
         frame["borrowed_from"] = lender.astype(object).where(lender.notna(), None).to_numpy()

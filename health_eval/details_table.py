@@ -99,12 +99,20 @@ def detail_columns(frame: pd.DataFrame, names: Mapping[str, str], decimals: int 
     columns = {}
     for column, name in names.items():
         values = frame[column]
-        if values.dtype == np.float64:
+        if pd.api.types.is_float_dtype(values.dtype):
             values = values.round(decimals)
         elif pd.api.types.is_datetime64_any_dtype(values.dtype):
             values = values.dt.strftime("%Y-%m-%d").astype(object)
         columns[name] = values.to_numpy()
     return columns
+
+
+def with_details(table: pd.DataFrame, keep: Sequence[str], names: Mapping[str, str],
+                 decimals: int = 4) -> pd.DataFrame:
+    """Columns ``keep`` of ``table`` plus its detail columns ``names`` (column → field, see
+    :func:`detail_columns`): the output frame of a compute."""
+    return pd.DataFrame({**{c: table[c].to_numpy() for c in keep},
+                         **detail_columns(table, names, decimals)})
 
 
 def _cells(column: pd.Series) -> list:
