@@ -35,8 +35,10 @@ from .detail_fields import DetailField
 
 #: Columns the engine adds to each station or plot entry of a combined row.
 STATION_COLUMNS = ("value", "score", "status")
-#: pandas dtype of a declared type (``list``, ``dict``, ``str`` and ``date`` as object cells).
-DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean"}
+#: pandas dtype of a declared type (``date`` as ``YYYY-MM-DD`` text; ``list`` and ``dict`` as
+#: object cells).
+DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean", "str": "string",
+          "date": "string"}
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,9 @@ class DetailPart:
 
 def typed_entries(frame: pd.DataFrame, fields: Sequence[DetailField]) -> pd.DataFrame:
     """The columns of ``frame`` that are declared ``fields`` (all its columns when none are
-    declared), each typed as declared: ``int`` as Int64, ``float`` as float64, ``bool`` as
-    boolean, ``date`` as ``YYYY-MM-DD`` text, the others as they are.
+    declared), each typed as declared (:data:`DTYPES`): ``int`` as Int64, ``float`` as
+    float64, ``bool`` as boolean, ``str`` and ``date`` (``YYYY-MM-DD``) as string, ``list`` and
+    ``dict`` as they are.
 
     Raises
     ------
@@ -86,7 +89,7 @@ def typed_entries(frame: pd.DataFrame, fields: Sequence[DetailField]) -> pd.Data
         column = frame[field.name].reset_index(drop=True)
         if field.type == "date" and pd.api.types.is_datetime64_any_dtype(column.dtype):
             column = column.dt.strftime("%Y-%m-%d").astype(object)
-        elif field.type in DTYPES and column.dtype != DTYPES[field.type]:
+        elif field.type in DTYPES and str(column.dtype) != DTYPES[field.type]:
             column = column.astype(DTYPES[field.type])
         columns[field.name] = column
     return pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))

@@ -131,9 +131,9 @@ def test_previous_round_per_water_body(archive_url, demo_rounds):
     assert len(previous.indicators) == 57 and set(previous.segments["segment_id"]) == {
         "FHGD-01", "FHGD-02", "FHGD-03"}
     # every indicator row's details as stored: one compressed array per evaluation
-    stored = EvaluationResult.from_json(folder_1 / "result.json").indicators
+    stored = EvaluationResult.from_json(folder_1 / "result.json").indicators_with_details()
     stored = stored[stored["water_body_id"] == "FHGD"]
-    assert previous.indicators["details"].tolist() == stored["details"].tolist()
+    assert previous.indicators_with_details()["details"].tolist() == stored["details"].tolist()
     assert previous.indicators["indicator_id"].tolist() == stored["indicator_id"].tolist()
     assert any(None in d.values() for d in stored["details"] if d)     # nulls kept as null
 

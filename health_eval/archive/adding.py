@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ..result import EvaluationResult
 from . import models as m
-from .blobs import CODEC, pack, pack_details
+from .blobs import CODEC, evaluation_details, pack
 from .bulk import bulk_insert, reserve_ids
 from .connect import ArchiveError
 from .facts import facts_record
@@ -114,10 +114,8 @@ def evaluation_frame(result: EvaluationResult, facts, years) -> pd.DataFrame:
     known_facts = facts[~facts.index.duplicated()].reindex(table["water_body_id"])
     table["facts"] = [facts_record(row) for row in known_facts.to_dict("records")]
     table["national_code"] = [f.get("national_code") for f in table["facts"]]
-    details = result.indicators.groupby("water_body_id", sort=False)["details"].agg(
-        list) if "details" in result.indicators else pd.Series(dtype=object)
-    table["details"] = [pack_details(details[i]) if i in details.index else None
-                        for i in table["water_body_id"]]
+    details = evaluation_details(result)
+    table["details"] = [details.get(str(i)) for i in table["water_body_id"]]
     return table
 
 

@@ -56,6 +56,16 @@ def pack_details(details: list) -> bytes:
     return pack(text.encode("utf-8"))
 
 
+def evaluation_details(result) -> dict[str, bytes]:
+    """Per water body of ``result``, the :func:`pack_details` of its indicator rows' details
+    (composed from the result's columnar details, in the rows' order)."""
+    water_bodies = result.indicators["water_body_id"].astype(str).tolist()
+    grouped: dict[str, list] = {}
+    for water_body, details in zip(water_bodies, result.details.records()):
+        grouped.setdefault(water_body, []).append(details)
+    return {water_body: pack_details(rows) for water_body, rows in grouped.items()}
+
+
 def unpack_details(blob: bytes | None) -> list:
     """The list :func:`pack_details` stored (empty for no blob)."""
     return [] if blob is None else json.loads(unpack(blob).decode("utf-8"))
