@@ -220,20 +220,25 @@ def _normalise(used: UsedIndicator, result: ComputeResult, key: str, positions: 
                      _details(used.definition, result), stationed), issues
 
 
+#: Columns of a compute's output that are the engine's, not details.
+OWN_COLUMNS = ("segment_id", "water_body_id", "value", "n_obs", "status", "borrowed_from")
+
+
 def _details(definition, result: pd.DataFrame) -> pd.DataFrame:
     """The detail columns of a compute's output: its declared fields found among the columns,
-    typed as declared, and ``borrowed_from`` of a borrowed station. A ``details`` column of
-    mappings (a plugin's; an indicator that declares no fields shows all its keys) is read as
-    columns too."""
+    typed as declared, and ``borrowed_from`` of a borrowed station. An indicator that declares
+    no fields (a plugin) shows every other column, and the keys of a ``details`` column of
+    mappings if it gives one."""
     columns = result.reset_index(drop=True)
-    frame = pd.DataFrame(index=columns.index)
     if "details" in columns:
         found = columns.pop("details").tolist()
-        frame = pd.DataFrame.from_records([d if isinstance(d, dict) else {} for d in found],
-                                          index=columns.index)
-        columns = columns.join(frame[frame.columns.difference(columns.columns)])
+        mapped = pd.DataFrame.from_records([d if isinstance(d, dict) else {} for d in found],
+                                           index=columns.index)
+        columns = columns.join(mapped[mapped.columns.difference(columns.columns)])
     if definition.details:
         frame = typed_entries(columns, definition.details)
+    else:
+        frame = columns.drop(columns=[c for c in OWN_COLUMNS if c in columns])
     if "borrowed_from" in columns:
         lender = columns["borrowed_from"]
         frame["borrowed_from"] = lender.astype(object).where(lender.notna(), None).to_numpy()
