@@ -240,8 +240,8 @@ def _details(definition, result: pd.DataFrame) -> pd.DataFrame:
     else:
         frame = columns.drop(columns=[c for c in OWN_COLUMNS if c in columns])
     if "borrowed_from" in columns:
-        lender = columns["borrowed_from"]
-        frame["borrowed_from"] = lender.astype(object).where(lender.notna(), None).to_numpy()
+        lender = columns["borrowed_from"].to_numpy(dtype=object, na_value=None)
+        frame["borrowed_from"] = lender
     return frame
 
 

@@ -70,29 +70,26 @@ class DetailPart:
 
 
 def typed_entries(frame: pd.DataFrame, fields: Sequence[DetailField]) -> pd.DataFrame:
-    """The columns of ``frame`` that are declared ``fields`` (all its columns when none are
-    declared), each typed as declared (:data:`DTYPES`): ``int`` as Int64, ``float`` as
-    float64, ``bool`` as boolean, ``str`` and ``date`` (``YYYY-MM-DD``) as string, ``list`` and
-    ``dict`` as they are.
+    """The columns of ``frame`` that are declared ``fields``, each typed as declared
+    (:data:`DTYPES`): ``int`` as Int64, ``float`` as float64, ``bool`` as boolean, ``str`` and
+    ``date`` (``YYYY-MM-DD``) as string, ``list`` and ``dict`` as they are.
 
     Raises
     ------
     TypeError, ValueError
         For a column that does not hold its declared type (the indicator fails, with an issue).
     """
-    if not fields:
-        return frame.reset_index(drop=True)
     columns = {}
     for field in fields:
         if field.name not in frame:
             continue
         column = frame[field.name].reset_index(drop=True)
         if field.type == "date" and pd.api.types.is_datetime64_any_dtype(column.dtype):
-            column = column.dt.strftime("%Y-%m-%d").astype(object)
-        elif field.type in DTYPES and str(column.dtype) != DTYPES[field.type]:
+            column = column.dt.strftime("%Y-%m-%d")
+        if field.type in DTYPES and str(column.dtype) != DTYPES[field.type]:
             column = column.astype(DTYPES[field.type])
-        columns[field.name] = column
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
+        columns[field.name] = column.array
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)
 
 
 def detail_columns(frame: pd.DataFrame, names: Mapping[str, str], decimals: int = 4
@@ -305,10 +302,10 @@ class Details:
         for indicator_id, entries in rows.items():
             fields = declared.get(indicator_id, ())
             frame = pd.DataFrame.from_records(entries, index=pd.RangeIndex(len(entries)))
-            extra = frame[[c for c in frame.columns if c in (*STATION_COLUMNS, "borrowed_from")]]
-            parts.append(DetailPart(indicator_id, fields,
-                                    pd.concat([typed_entries(frame, fields), extra], axis=1),
-                                    inputs.get(indicator_id, ())))
+            if fields:
+                engine = [c for c in frame.columns if c in (*STATION_COLUMNS, "borrowed_from")]
+                frame = pd.concat([typed_entries(frame, fields), frame[engine]], axis=1)
+            parts.append(DetailPart(indicator_id, fields, frame, inputs.get(indicator_id, ())))
         return cls(tuple(parts), part, start, stop, combination, reason, reason_zh, reason_en,
                    supplied, note, computed)
 
