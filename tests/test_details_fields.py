@@ -3,6 +3,7 @@ typed columns of the result's columnar details."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
@@ -16,6 +17,7 @@ import pytest
 from health_eval.cli import demo_path
 from health_eval.detail_fields import ENGINE_FIELDS, DetailField
 from health_eval.registry import default_registry
+from health_eval.result import EvaluationResult
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
@@ -174,3 +176,13 @@ def test_declarations_are_complete_and_unique():
         for field in indicator.details:
             assert field.zh and field.en and field.type in {
                 "int", "float", "str", "bool", "date", "list", "dict"}, (indicator.id, field)
+
+
+def test_details_read_back_from_result_json_compose_the_same_mappings(results):
+    demo, _ = results
+    text = demo.to_json()
+    back = EvaluationResult.from_json(text)
+    assert "details" not in back.indicators
+    assert json.loads(back.to_json())["indicators"] == json.loads(text)["indicators"]
+    # read back, a declared field keeps its type: an int column, not floats
+    assert str(back.details.table("basin.longitudinal_connectivity")["barriers"].dtype) == "Int64"
