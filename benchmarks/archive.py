@@ -100,7 +100,7 @@ def _year_copy(result: EvaluationResult, k: int) -> EvaluationResult:
         shift(result.water_bodies, ["rhi", "basin", "water", "biota", "social"]),
         shift(result.segments, ["rhi"]), shift(result.criteria, ["score"]),
         shift(result.indicators, ["score"]), result.issues,
-        {**result.provenance, "timestamp": f"{2021 + k}-12-31T00:00:00+08:00"})
+        {**result.provenance, "timestamp": f"{2021 + k}-12-31T00:00:00+08:00"}, result.details)
 
 
 def _national(result: EvaluationResult, n: int) -> EvaluationResult:
@@ -120,7 +120,8 @@ def _national(result: EvaluationResult, n: int) -> EvaluationResult:
             out["segment_id"] = out["water_body_id"] + "-01"
         return out
     return EvaluationResult(spread(result.water_bodies, False), spread(result.segments, True),
-                            spread(result.criteria, True), spread(result.indicators, True),
+                            spread(result.criteria, True),
+                            spread(result.indicators_with_details(), True),
                             result.issues.iloc[0:0], dict(result.provenance))
 
 

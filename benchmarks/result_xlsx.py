@@ -35,7 +35,8 @@ def pandas_workbook(result: health_eval.EvaluationResult, path: Path) -> None:
     """Every table of ``result`` by ``DataFrame.to_excel`` (``details`` as JSON text)."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name in TABLE_NAMES:
-            frame = getattr(result, name).copy()
+            frame = (result.indicators_with_details() if name == "indicators"
+                     else getattr(result, name).copy())
             if "details" in frame:
                 frame["details"] = [json.dumps(_plain(d), ensure_ascii=False, sort_keys=True)
                                     for d in frame["details"]]

@@ -134,6 +134,12 @@ def _classified(rhi: np.ndarray, chosen: np.ndarray, classes: list[list[HealthCl
             "health_name": np.where(known, names[chosen, position], None)}
 
 
+#: The cause given for a missing value without a reason of :mod:`health_eval.gaps` (an
+#: ``insufficient_data`` or ``error`` value), zh and en.
+OTHER_ISSUES = ("数据不足或计算出错，原因见该指标的其他问题",
+                "too little data or a failed computation; see the other issues of the indicator")
+
+
 def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
                    ) -> tuple[pd.Series, list[Issue]]:
     """Mandatory indicators without an evaluated value, by the profile's policy (SPEC §1.1).
@@ -151,11 +157,11 @@ def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
                                            for k, p in profiles.items()})
     blocking = (gap & policy.eq("error")).groupby(indicators["segment_id"], sort=False).any()
     issues = []
-    reasons = indicators.loc[gap, "details"].map(_gap_reason)
     columns = ["water_body_id", "indicator_id", "segment_id", "status"]
     columns += ["indicator_name"] if "indicator_name" in indicators else []
     frame = indicators.loc[gap, columns].assign(
-        reason_zh=[r[0] for r in reasons], reason_en=[r[1] for r in reasons])
+        reason_zh=indicators.loc[gap, "reason_zh"].fillna(OTHER_ISSUES[0]),
+        reason_en=indicators.loc[gap, "reason_en"].fillna(OTHER_ISSUES[1]))
     for (water_body, indicator_id, reason_zh, reason_en), rows in frame.groupby(
             ["water_body_id", "indicator_id", "reason_zh", "reason_en"], sort=True):
         severity = "error" if policy[rows.index[0]] == "error" else "warning"
@@ -171,15 +177,6 @@ def mandatory_gaps(indicators: pd.DataFrame, profiles: dict[str, Profile]
             statuses_zh=statuses_zh, reason_zh=reason_zh, reason_en=reason_en,
             phrase=severity))
     return blocking, issues
-
-
-def _gap_reason(details) -> tuple[str, str]:
-    """The cause of a missing value from its ``details`` (:mod:`health_eval.gaps`), or a
-    pointer to the indicator's own issues (an ``insufficient_data`` or ``error`` value)."""
-    if isinstance(details, dict) and details.get("reason_zh"):
-        return details["reason_zh"], details["reason_en"]
-    return ("数据不足或计算出错，原因见该指标的其他问题",
-            "too little data or a failed computation; see the other issues of the indicator")
 
 
 def empty_criteria_issues(criteria: pd.DataFrame, names: dict[str, str] | None = None
@@ -270,7 +267,8 @@ def aggregate(indicators: pd.DataFrame, segments: pd.DataFrame, profiles: dict[s
     ----------
     indicators : DataFrame
         Long indicator table of every segment (``profile_id, water_body_id, segment_id,
-        criterion, indicator_id, required, base_weight, status, score``…).
+        criterion, indicator_id, required, base_weight, status, score``…, and ``reason_zh,
+        reason_en``: why a value is missing, :mod:`health_eval.gaps`).
     segments : DataFrame
         Evaluated segments with ``profile_id`` and ``segment_weight`` (:func:`segment_weights`).
     profiles : dict of str to Profile

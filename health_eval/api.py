@@ -20,6 +20,7 @@ from . import __version__
 from .aggregate import aggregate, segment_weights
 from .compute import INDICATOR_COLUMNS, indicator_table
 from .dataset import Dataset, load_dataset
+from .details_table import Details
 from .gc_pause import gc_paused
 from .issue_keys import with_keys
 from .issues import InputError, Issue, issues_frame, sort_issues
@@ -234,8 +235,10 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         raise InputError(validation.issues + issues + [indicators_skipped()])
     issues = validation.issues + issues
 
-    indicators, found = score_indicators(dataset, segments, profiles, registry, progress)
+    indicators, details, found = score_indicators(dataset, segments, profiles, registry,
+                                                   progress)
     totals = aggregate(indicators, segments, profiles)
+    output, order = _indicator_output(totals.indicators)
     issues.extend(found + totals.issues)
 
     result = EvaluationResult(
@@ -247,9 +250,10 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
         criteria=totals.criteria[["water_body_id", "segment_id", "criterion", "score", "weight",
                                   "n_evaluated"]].sort_values(ROW_ORDER["criteria"])
         .reset_index(drop=True),
-        indicators=_indicator_output(totals.indicators),
+        indicators=output,
         issues=with_keys(_unique_issues(issues), dataset),
         provenance=_provenance(dataset, profiles, options, row_accounts(dataset, validation)),
+        details=details.take(order),
     )
     if confidence is not None:
         from .confidence import reading_sets, with_confidence
@@ -265,22 +269,27 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
 def score_indicators(dataset: Dataset, segments: pd.DataFrame, profiles: dict[str, Profile],
                      registry: IndicatorRegistry,
                      progress: Callable[[str, int, int], None] | None = None
-                     ) -> tuple[pd.DataFrame, list[Issue]]:
-    """The long indicator table (with ``profile_id``) of the placed ``segments``
-    (:func:`place_segments`), each profile's indicators computed for all its segments at once
-    (:func:`~health_eval.compute.indicator_table`), and the problems met."""
-    frames, issues = [], []
+                     ) -> tuple[pd.DataFrame, Details, list[Issue]]:
+    """The long indicator table (with ``profile_id`` and the ``reason_zh``/``reason_en`` of
+    a missing value, as :func:`~health_eval.aggregate.aggregate` takes it) of the placed
+    ``segments`` (:func:`place_segments`), each profile's indicators computed for all its
+    segments at once (:func:`~health_eval.compute.indicator_table`); its columnar details,
+    row for row; and the problems met."""
+    frames, details, issues = [], [], []
     steps = _step_counter(progress, sum(len(p.used_indicators) for p in profiles.values()))
     for profile_id, chosen in sorted(profiles.items()):
         mine = segments[segments["profile_id"] == profile_id]
         if mine.empty:
             continue
-        table, found = indicator_table(dataset, mine, chosen, registry, steps)
+        table, computed, found = indicator_table(dataset, mine, chosen, registry, steps)
         frames.append(table.assign(profile_id=profile_id))
+        details.append(computed)
         issues.extend(found)
     indicators = (pd.concat(frames, ignore_index=True) if frames
                   else pd.DataFrame(columns=list(INDICATOR_COLUMNS) + ["profile_id"]))
-    return indicators, issues
+    stacked = Details.concat(details)
+    return (indicators.assign(reason_zh=stacked.reason_zh, reason_en=stacked.reason_en),
+            stacked, issues)
 
 
 def _step_counter(progress: Callable[[str, int, int], None] | None, total: int
@@ -306,13 +315,15 @@ def _water_body_table(dataset: Dataset, scores: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(ROW_ORDER["water_bodies"]).reset_index(drop=True)
 
 
-def _indicator_output(indicators: pd.DataFrame) -> pd.DataFrame:
+def _indicator_output(indicators: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The result's indicators table in its row order, and the positions its rows had."""
     columns = ["water_body_id", "segment_id", "indicator_id", "indicator_name", "criterion",
                "required", "value", "unit", "score", "weight", "base_weight", "status", "source",
-               "n_obs", "details"]
+               "n_obs"]
     if indicators.empty:
-        return pd.DataFrame(columns=columns)
-    return indicators[columns].sort_values(ROW_ORDER["indicators"]).reset_index(drop=True)
+        return pd.DataFrame(columns=columns), np.empty(0, dtype=np.int64)
+    ordered = indicators[columns].reset_index(drop=True).sort_values(ROW_ORDER["indicators"])
+    return ordered.reset_index(drop=True), ordered.index.to_numpy()
 
 
 def _unique_issues(issues: list[Issue]) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .details_table import DetailPart, Details, plain_floats
 from .registry import AnyRule, Indicator
 
 #: Details of a segment whose indicator takes only a supplied value and has none.
@@ -48,8 +49,9 @@ class Computed:
         One of :data:`~health_eval.registry.STATUSES` per row.
     n_obs : ndarray of float
         Observations behind each row (NaN where not said).
-    details : list or None
-        A dict per row (None: the compute gave none, each row gets ``{}``).
+    details : DataFrame
+        The declared detail fields of each row, as columns typed as declared
+        (:func:`~health_eval.details_table.typed_entries`; no column when the compute gave none).
     stationed : bool
         Whether the rows are per station (or plot), to be combined per key.
     positions : ndarray of int
@@ -63,7 +65,7 @@ class Computed:
     value: np.ndarray
     status: np.ndarray
     n_obs: np.ndarray
-    details: list | None
+    details: pd.DataFrame
     stationed: bool
     positions: np.ndarray
 
@@ -81,7 +83,7 @@ Explain = Callable[[Computed, np.ndarray], list[dict]]
 
 
 def indicator_rows(parts: list[Computed], segments: pd.DataFrame, combination: str,
-                   supplied: pd.DataFrame, explain: Explain) -> pd.DataFrame:
+                   supplied: pd.DataFrame, explain: Explain) -> tuple[pd.DataFrame, Details]:
     """The long indicator table of ``parts`` (one row per indicator × applicable segment).
 
     Parameters
@@ -100,15 +102,16 @@ def indicator_rows(parts: list[Computed], segments: pd.DataFrame, combination: s
 
     Returns
     -------
-    DataFrame
+    (DataFrame, Details)
         ``water_body_id, segment_id`` (string), ``value, status, score, n_obs`` (Int64),
-        ``details``, the :data:`CONSTANT_COLUMNS` and ``source``.
+        the :data:`CONSTANT_COLUMNS` and ``source``; and the details of its rows, columnar.
     """
     ids = segments[["water_body_id", "segment_id"]].astype("string").reset_index(drop=True)
     space = {key: _code_space(ids[key]) for key in ("segment_id", "water_body_id")}
     width = max(len(uniques) for _, uniques in space.values()) + 1
     rows = _computed_rows(parts, space, width)
-    combined = _combine(rows, [p.stationed for p in parts], combination)
+    combined, entries = _combine(rows, [p.details for p in parts],
+                                 [p.stationed for p in parts], combination)
 
     base = np.concatenate([space[p.key][0][p.positions] for p in parts])
     sizes = np.array([len(p.positions) for p in parts])
@@ -125,15 +128,22 @@ def indicator_rows(parts: list[Computed], segments: pd.DataFrame, combination: s
     value = np.where(missing, np.nan, _take(combined.value, safe))
     score = np.where(missing, np.nan, _take(combined.score, safe))
     n_obs = np.where(missing, np.nan, _take(combined.n_obs, safe))
-    details = [None if m else combined.details[f] for m, f in zip(missing.tolist(),
-                                                                   found.tolist())]
+    details = Details.of_parts(
+        [DetailPart(p.definition.id, p.definition.details, e, tuple(p.definition.inputs.tables))
+         for p, e in zip(parts, entries)],
+        np.repeat(np.arange(len(parts)), sizes),
+        np.where(missing, -1, _take_int(combined.start, safe)),
+        np.where(missing, -1, _take_int(combined.stop, safe)),
+        np.where(missing | ~_take_bool(combined.combined, safe), None, combination)
+        .astype(object))
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     for part, start, size in zip(parts, starts.tolist(), sizes.tolist()):
         gaps = np.flatnonzero(missing[start:start + size])
         if len(gaps):
-            for position, reason in zip((start + gaps).tolist(),
-                                        explain(part, part.positions[gaps])):
-                details[position] = reason
+            reasons = explain(part, part.positions[gaps])
+            for name, column in (("reason", details.reason), ("reason_zh", details.reason_zh),
+                                 ("reason_en", details.reason_en)):
+                column[start + gaps] = [r[name] for r in reasons]
 
     positions = np.concatenate([p.positions for p in parts])
     index = pd.RangeIndex(len(positions))
@@ -144,13 +154,12 @@ def indicator_rows(parts: list[Computed], segments: pd.DataFrame, combination: s
         "status": pd.Series(status, index=index, dtype=object),
         "score": score,
         "n_obs": pd.array(n_obs, dtype="Int64"),
-        "details": pd.Series(details, index=index, dtype=object).array,
         **{column: _constant(parts, i, column, sizes) for i, column in enumerate(CONSTANT_COLUMNS)},
         # object dtype whatever the values, so that results of different data stack alike
         "source": pd.Series(np.where(status == "no_data", None, "computed"), index=index,
                             dtype=object),
     }, index=index)
-    return _apply_supplied(table, parts, starts, sizes, supplied)
+    return _apply_supplied(table, details, parts, starts, sizes, supplied)
 
 
 def _constant(parts: list[Computed], i: int, column: str, sizes: np.ndarray):
@@ -170,6 +179,16 @@ def _take(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return values[positions] if len(values) else np.full(len(positions), np.nan)
 
 
+def _take_int(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``values[positions]``, or -1 for each position when there are no values at all."""
+    return values[positions] if len(values) else np.full(len(positions), -1, dtype=np.int64)
+
+
+def _take_bool(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``values[positions]``, or False for each position when there are no values at all."""
+    return values[positions] if len(values) else np.zeros(len(positions), dtype=bool)
+
+
 def _code_space(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """The code of every id of the segment frame and the distinct ids (their index), coded in
     sorted order: stations are then grouped in the order a per-indicator group-by by key used,
@@ -183,7 +202,8 @@ class _Rows:
     """Computed rows of all indicators, concatenated and scored.
 
     ``part`` is the indicator's position in the batch, ``code`` = ``part × width + key code``
-    (-1 for a key that names no segment or water body evaluated).
+    (-1 for a key that names no segment or water body evaluated); ``start, stop`` the row's
+    detail entries in its part, ``combined`` whether they are stations combined.
     """
 
     part: np.ndarray
@@ -192,7 +212,9 @@ class _Rows:
     score: np.ndarray
     status: np.ndarray
     n_obs: np.ndarray
-    details: list
+    start: np.ndarray
+    stop: np.ndarray
+    combined: np.ndarray
 
 
 def _computed_rows(parts: list[Computed], space: dict, width: int) -> _Rows:
@@ -219,25 +241,31 @@ def _computed_rows(parts: list[Computed], space: dict, width: int) -> _Rows:
             score[start:stop] = p.rule.score(value[start:stop])
     score = np.where(ok & ~np.isnan(value), score, np.nan)
     status[ok & np.isnan(value)] = "no_data"
-    details: list = []
-    for p, size in zip(parts, sizes):
-        details.extend(p.details if p.details is not None else [{} for _ in range(size)])
+    start = np.arange(len(part)) - np.repeat(np.cumsum([0] + sizes[:-1]), sizes)
     return _Rows(part, code, value, score, status, np.concatenate([p.n_obs for p in parts]),
-                 details)
+                 start, start + 1, np.zeros(len(part), dtype=bool))
 
 
-def _combine(rows: _Rows, stationed: list[bool], combination: str) -> _Rows:
+def _combine(rows: _Rows, details: list[pd.DataFrame], stationed: list[bool],
+             combination: str) -> tuple[_Rows, list[pd.DataFrame]]:
     """Several stations or plots of one key: mean of their scores, or the worst (SPEC §1.1).
 
     Only stations with an ``ok`` value count; the reported value is the mean of their values
-    (``mean``) or the worst station's value (``worst``), ``n_obs`` their sum, and ``details``
-    lists every station with its own value, score and status. Rows of unstationed indicators
-    pass through; stationed rows without a key are left out. One group-by for all indicators.
+    (``mean``) or the worst station's value (``worst``), ``n_obs`` their sum. The detail entries
+    of a stationed indicator become its stations in the order of their rows, each with its own
+    value, score and status; a combined row points to the range of its own. Rows of
+    unstationed indicators pass through; stationed rows without a key are left out. One
+    group-by for all indicators.
+
+    Returns
+    -------
+    (_Rows, list of DataFrame)
+        The combined rows and the detail entries of each part.
     """
     grouped = np.asarray(stationed, dtype=bool)[rows.part] if len(rows.part) else \
         np.zeros(0, dtype=bool)
     if not grouped.any():
-        return rows
+        return rows, details
     single = ~grouped
     members = np.flatnonzero(grouped & (rows.code >= 0))
     codes, groups = pd.factorize(rows.code[members], sort=True)
@@ -248,10 +276,15 @@ def _combine(rows: _Rows, stationed: list[bool], combination: str) -> _Rows:
     starts = stops - counts
     value, score = rows.value[members], rows.score[members]
     status = rows.status[members]
-    stations = [dict(rows.details[m], value=v, score=s, status=t)
-                for m, v, s, t in zip(members.tolist(), _plain_floats(value),
-                                      _plain_floats(score), status.tolist())]
-    ordered = [stations[i] for i in order.tolist()]
+    ordered = members[order]                   # parts come in blocks: the code leads with it
+    block = np.searchsorted(rows.part[ordered], np.arange(len(details)))
+    entries = list(details)
+    for p in np.unique(rows.part[ordered]).tolist():
+        mine = order[block[p]:block[p + 1] if p + 1 < len(block) else len(order)]
+        entries[p] = details[p].take(rows.start[members[mine]]).reset_index(drop=True).assign(
+            value=value[mine], score=score[mine], status=status[mine])
+    group_part = rows.part[members][order[starts]]
+    group_start = starts - block[group_part]
     counted = status == "ok"
     if combination == "worst":
         taken = _worst(codes[counted], value[counted], score[counted], n)
@@ -265,7 +298,7 @@ def _combine(rows: _Rows, stationed: list[bool], combination: str) -> _Rows:
     first_status = status[order[starts]]
     keep = np.flatnonzero(single)
     return _Rows(
-        part=np.concatenate([rows.part[keep], rows.part[members][order[starts]]]),
+        part=np.concatenate([rows.part[keep], group_part]),
         code=np.concatenate([rows.code[keep], groups]),
         value=np.concatenate([rows.value[keep], group_value]),
         score=np.concatenate([rows.score[keep], group_score]),
@@ -273,9 +306,10 @@ def _combine(rows: _Rows, stationed: list[bool], combination: str) -> _Rows:
                                np.where(np.isnan(group_score), first_status, "ok")
                                .astype(object)]),
         n_obs=np.concatenate([rows.n_obs[keep], np.where(seen > 0, sums, np.nan)]),
-        details=[rows.details[i] for i in keep.tolist()]
-        + [{"combination": combination, "stations": ordered[a:b]}
-           for a, b in zip(starts.tolist(), stops.tolist())])
+        start=np.concatenate([rows.start[keep], group_start]),
+        stop=np.concatenate([rows.stop[keep], group_start + counts]),
+        combined=np.concatenate([np.zeros(len(keep), dtype=bool), np.ones(n, dtype=bool)]),
+    ), entries
 
 
 def _means(codes: np.ndarray, value: np.ndarray, score: np.ndarray, counted: np.ndarray,
@@ -314,36 +348,19 @@ def _worst(codes: np.ndarray, value: np.ndarray, score: np.ndarray, n: int
     return group_value, group_score
 
 
-def _plain_floats(values) -> list[float | None]:
-    """Details numbers: None for NaN, else rounded to 8 decimals (no 1.7000000000000002).
-
-    Exactly Python's ``round(v, 8)``, vectorised: away from a tie the nearest integer to
-    ``v × 10⁸`` is ``rint`` of the floating product (its error is below 2⁻¹³ while
-    ``|v × 10⁸| < 2⁴⁰``) and dividing it by 10⁸ rounds correctly, as ``round`` does; NaN,
-    large values and near-ties take ``round`` itself.
-    """
-    x = np.asarray(values, dtype=float)
-    with np.errstate(invalid="ignore", over="ignore"):
-        scaled = x * 1e8
-        easy = (np.abs(scaled) < 2.0 ** 40) & (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-3)
-    plain = np.where(easy, np.rint(np.where(easy, scaled, 0.0)) / 1e8, 0.0).tolist()
-    for position in np.flatnonzero(~easy).tolist():
-        v = float(x[position])
-        plain[position] = None if v != v else round(v, 8)
-    return plain
-
-
-def _apply_supplied(table: pd.DataFrame, parts: list[Computed], starts: np.ndarray,
-                    sizes: np.ndarray, supplied: pd.DataFrame) -> pd.DataFrame:
+def _apply_supplied(table: pd.DataFrame, details: Details, parts: list[Computed],
+                    starts: np.ndarray, sizes: np.ndarray, supplied: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, Details]:
     """Let values supplied in ``indicator_values`` win over computed ones (ARCHITECTURE §4).
 
     A supplied row with a segment applies to that segment; one without a segment applies to every
     segment of its water body that has no segment-level supplied value. The computed value, if
-    any, is kept in ``details`` for comparison. Supplied rows are matched by one merge on
+    any, is kept in the details for comparison (``supplied_note``, ``computed_value``, the computed
+    details under ``computed_details``). Supplied rows are matched by one merge on
     (indicator, segment) and one on (indicator, water body).
     """
     if supplied.empty:
-        return table
+        return table, details
     keys = ["indicator_id", "segment_id", "water_body_id"]
     by_segment = supplied[supplied["segment_id"].notna()][["indicator_id", "segment_id",
                                                            "value", "note"]]
@@ -355,32 +372,23 @@ def _apply_supplied(table: pd.DataFrame, parts: list[Computed], starts: np.ndarr
     note = matched["note"].fillna(matched["note_wb"])
     hit = ~np.isnan(value)
     if not hit.any():
-        return table
+        return table, details
     score = table["score"].to_numpy(dtype=float, copy=True)
     for part, start, size in zip(parts, starts.tolist(), sizes.tolist()):
         mine = start + np.flatnonzero(hit[start:start + size])
         if len(mine):
             score[mine] = part.rule.score(value[mine])
-    details = table["details"].tolist()
-    computed = table["value"].to_numpy(dtype=float)
-    for position, text in zip(np.flatnonzero(hit).tolist(), note[hit].tolist()):
-        details[position] = _supplied_details(text, computed[position], details[position])
+    computed = np.array(plain_floats(table["value"].to_numpy(dtype=float)), dtype=float)
+    details.supplied[hit] = True
+    details.supplied_note[hit] = note[hit].astype(object).where(note[hit].notna(), None).map(
+        lambda text: None if text is None else str(text)).to_numpy()
+    details.computed_value[hit] = computed[hit]
     table = table.copy()
-    table["details"] = details
     table.loc[hit, "value"] = value[hit]
     table["score"] = score
     table.loc[hit, "status"] = "supplied"
     table.loc[hit, "source"] = "supplied"
-    return table
-
-
-def _supplied_details(note, computed_value: float, computed_details: dict) -> dict:
-    """Details of a supplied value: its note, and what the engine computed, if anything."""
-    details = {"supplied_note": None if pd.isna(note) else str(note)}
-    (value,) = _plain_floats([computed_value])
-    if value is not None:
-        details.update(computed_value=value, computed_details=computed_details)
-    return details
+    return table, details
 
 
 def supplied_only_reasons(definition: Indicator, count: int) -> list[dict]:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .batch import Computed, indicator_rows, supplied_only_reasons
+from .details_table import Details, typed_entries
 from .gaps import CONTEXT_TABLES as CONTEXT_TABLES  # noqa: F401 (health_eval.distributed)
 from .gaps import has_inputs, missing_reasons
 from .indicator_params import Params, parse_params
@@ -37,7 +38,7 @@ from .vocabulary import EVALUATED_STATUSES, STATUSES
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "water_body_id", "segment_id", "indicator_id", "indicator_name", "criterion", "required",
     "base_weight",
-    "value", "unit", "score", "status", "source", "n_obs", "details",
+    "value", "unit", "score", "status", "source", "n_obs",
 )
 
 
@@ -93,7 +94,7 @@ def used_indicators(profile: Profile, registry: IndicatorRegistry) -> list[UsedI
 
 def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
                     registry: IndicatorRegistry, progress: Callable[[str], None] | None = None
-                    ) -> tuple[pd.DataFrame, list[Issue]]:
+                    ) -> tuple[pd.DataFrame, Details, list[Issue]]:
     """The long indicator table of ``segments`` evaluated by ``profile``.
 
     Each indicator's ``compute`` runs once over all its segments; scoring, station combination,
@@ -112,9 +113,9 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
 
     Returns
     -------
-    (DataFrame, list of Issue)
-        One row per segment × applicable indicator with :data:`INDICATOR_COLUMNS`, and the
-        problems met.
+    (DataFrame, Details, list of Issue)
+        One row per segment × applicable indicator with :data:`INDICATOR_COLUMNS`, the details
+        of its rows (columnar, :mod:`health_eval.details_table`), and the problems met.
     """
     parts, issues = [], []
     shared: dict[frozenset[str], dict] = {}    # one memo store per set of segments computed
@@ -138,7 +139,7 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
         if progress is not None:
             progress(used.definition.id)
     if not parts:
-        return pd.DataFrame(columns=list(INDICATOR_COLUMNS)), issues
+        return pd.DataFrame(columns=list(INDICATOR_COLUMNS)), Details.empty(), issues
     fallback = profile.policies.station_fallback
 
     def explain(part: Computed, positions: np.ndarray) -> list[dict]:
@@ -148,9 +149,9 @@ def indicator_table(dataset, segments: pd.DataFrame, profile: Profile,
                                segments.iloc[positions].reset_index(drop=True), part.key,
                                fallback)
 
-    table = indicator_rows(parts, segments, profile.policies.station_combination,
-                           dataset.table("indicator_values"), explain)
-    return table[list(INDICATOR_COLUMNS)], issues
+    table, details = indicator_rows(parts, segments, profile.policies.station_combination,
+                                    dataset.table("indicator_values"), explain)
+    return table[list(INDICATOR_COLUMNS)], details, issues
 
 
 def _run(used: UsedIndicator, dataset, context: ComputeContext, positions: np.ndarray
@@ -177,15 +178,16 @@ def _run(used: UsedIndicator, dataset, context: ComputeContext, positions: np.nd
 
 
 def _computed(used: UsedIndicator, positions: np.ndarray, keys: np.ndarray, value: np.ndarray,
-              status: np.ndarray, n_obs: np.ndarray | None = None, details: list | None = None,
-              stationed: bool = False) -> Computed:
+              status: np.ndarray, n_obs: np.ndarray | None = None,
+              details: pd.DataFrame | None = None, stationed: bool = False) -> Computed:
     definition, config = used.definition, used.config
     return Computed(definition=definition, rule=used.rule,
                     constants=(definition.id, definition.name_zh, used.criterion,
                                config.required, config.weight, definition.unit),
                     keys=keys, value=value, status=status,
                     n_obs=np.full(len(keys), np.nan) if n_obs is None else n_obs,
-                    details=details, stationed=stationed, positions=positions)
+                    details=pd.DataFrame(index=pd.RangeIndex(len(keys))) if details is None
+                    else details, stationed=stationed, positions=positions)
 
 
 def _normalise(used: UsedIndicator, result: ComputeResult, key: str, positions: np.ndarray
@@ -215,8 +217,32 @@ def _normalise(used: UsedIndicator, result: ComputeResult, key: str, positions: 
     return _computed(used, positions, result[key].to_numpy(dtype=object),
                      result["value"].to_numpy(dtype=float, na_value=np.nan), status,
                      _counts(result["n_obs"]) if "n_obs" in result else None,
-                     result["details"].tolist() if "details" in result else None,
-                     stationed), issues
+                     _details(used.definition, result), stationed), issues
+
+
+#: Columns of a compute's output that are the engine's, not details.
+OWN_COLUMNS = ("segment_id", "water_body_id", "value", "n_obs", "status", "borrowed_from")
+
+
+def _details(definition, result: pd.DataFrame) -> pd.DataFrame:
+    """The detail columns of a compute's output: its declared fields found among the columns,
+    typed as declared, and ``borrowed_from`` of a borrowed station. An indicator that declares
+    no fields (a plugin) shows every other column, and the keys of a ``details`` column of
+    mappings if it gives one."""
+    columns = result.reset_index(drop=True)
+    if "details" in columns:
+        found = columns.pop("details").tolist()
+        mapped = pd.DataFrame.from_records([d if isinstance(d, dict) else {} for d in found],
+                                           index=columns.index)
+        columns = columns.join(mapped[mapped.columns.difference(columns.columns)])
+    if definition.details:
+        frame = typed_entries(columns, definition.details)
+    else:
+        frame = columns.drop(columns=[c for c in OWN_COLUMNS if c in columns])
+    if "borrowed_from" in columns:
+        lender = columns["borrowed_from"].to_numpy(dtype=object, na_value=None)
+        frame["borrowed_from"] = lender
+    return frame
 
 
 def _counts(n_obs: pd.Series) -> np.ndarray:

@@ -2,9 +2,11 @@
 
 Each indicator declares what its ``details`` hold (``Indicator(details=…)``; the built-ins' are
 in :mod:`health_eval.indicators.details`); the engine adds the fields of :data:`ENGINE_FIELDS`
-(station combination, the reason a value is missing, a supplied value). Reports and
-``health-eval indicators --describe`` read the declarations; a test evaluates the demo and the
-synthetic 1,000-segment package and checks that every emitted key is declared.
+(station combination, the reason a value is missing, a supplied value). A compute returns its
+fields as columns of its output, typed as declared in the result's columnar details
+(:mod:`health_eval.details_table`). Reports and ``health-eval indicators --describe`` read the
+declarations; a test evaluates the demo and the synthetic 1,000-segment package and checks that
+every column is declared and of its declared type.
 """
 
 from __future__ import annotations

@@ -97,7 +97,9 @@ class IndicatorValues:
     for whole-water-body ones), ``value`` [the indicator's unit] and optionally ``station_id``
     (several rows per segment: the engine scores each and combines them by the station policy),
     ``n_obs``, ``status`` (one of :data:`~health_eval.vocabulary.STATUSES`, default ``ok``)
-    and ``details`` (a dict per row: what the value was computed from).
+    and the indicator's declared detail fields as columns (what the value was computed from,
+    :mod:`health_eval.details_table`; an indicator that declares none shows its other columns
+    and the keys of a ``details`` column of dicts).
     """
 
     table: pd.DataFrame
@@ -146,8 +148,9 @@ class Indicator:
         unknown, missing or mistyped keys are profile errors naming their YAML path.
         :class:`~health_eval.indicator_params.NoParams` for an indicator without parameters.
     details : tuple of DetailField
-        The fields of its ``details`` (name, type, unit, zh/en meaning); per station entry for
-        an indicator evaluated per station. The engine's own are
+        The fields of its ``details`` (name, type, unit, zh/en meaning): the columns its
+        compute returns them in and the engine keeps them in, typed as declared; per station
+        entry for an indicator evaluated per station. The engine's own are
         :data:`~health_eval.detail_fields.ENGINE_FIELDS`.
     default_scoring : scoring rule or None
         Used when a profile gives none. Built-in indicators leave it None: their scoring lives in

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text_atomic
+from .details_table import Details
 from .display_names import display_issues
 from .issues import KEY_COLUMNS, sort_issues
 from .schema import SCHEMA_VERSION
@@ -117,7 +118,7 @@ class EvaluationResult:
     indicators : DataFrame
         ``water_body_id, segment_id, indicator_id, indicator_name`` (Chinese), ``criterion,
         required, value, unit, score, weight`` (effective), ``base_weight, status, source,
-        n_obs, details``.
+        n_obs``.
     issues : DataFrame
         ``table, file, sheet, row, column, value, rule, severity, message_zh, message_en,
         water_body_id, segment_id, indicator_id, count`` (:data:`health_eval.issues.ISSUE_COLUMNS`).
@@ -126,6 +127,11 @@ class EvaluationResult:
         timestamp.
     confidence_water_bodies, confidence_segments, confidence_indicators : DataFrame or None
         The tables of a confidence run (:mod:`health_eval.confidence`); None without one.
+    details : Details
+        What each row of ``indicators`` was computed from, columnar
+        (:mod:`health_eval.details_table`): ``details.table(indicator_id)`` an indicator's
+        fields, ``details.row(i)`` the mapping of row ``i``. A ``details`` column of mappings
+        given in ``indicators`` (a result read back from an archive) is taken into it.
     """
 
     water_bodies: pd.DataFrame
@@ -137,10 +143,21 @@ class EvaluationResult:
     confidence_water_bodies: pd.DataFrame | None = None
     confidence_segments: pd.DataFrame | None = None
     confidence_indicators: pd.DataFrame | None = None
+    details: Details | None = None
 
     def _tables(self) -> list[str]:
         """The tables this result holds: :data:`TABLE_NAMES`, then any confidence table."""
         return [*TABLE_NAMES, *(n for n in CONFIDENCE_TABLES if getattr(self, n) is not None)]
+
+    def __post_init__(self) -> None:
+        if "details" in self.indicators:
+            mappings = self.indicators["details"].tolist()
+            self.indicators = self.indicators.drop(columns="details")
+            self.details = Details.from_records(mappings, self.indicators["indicator_id"].tolist(),
+                                                _declared())
+        elif self.details is None:
+            self.details = Details.from_records([{}] * len(self.indicators),
+                                                self.indicators.get("indicator_id", []), {})
 
     @classmethod
     def concat(cls, results: list[EvaluationResult], provenance: dict[str, Any]
@@ -166,9 +183,18 @@ class EvaluationResult:
             if name == "issues":
                 table = sort_issues(table.drop_duplicates(ignore_index=True))
             else:
-                table = table.sort_values(ROW_ORDER[name], kind="stable").reset_index(drop=True)
+                table = table.sort_values(ROW_ORDER[name], kind="stable")
+                if name == "indicators":
+                    details = Details.concat([r.details for r in results]).take(
+                        table.index.to_numpy())
+                table = table.reset_index(drop=True)
             tables[name] = table
-        return cls(**tables, provenance=provenance)
+        return cls(**tables, provenance=provenance, details=details)
+
+    def indicators_with_details(self) -> pd.DataFrame:
+        """The indicators table with a ``details`` column of mappings (as ``result.json`` holds
+        them), for a consumer that shows rows one by one."""
+        return self.indicators.assign(details=self.details.records())
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -185,6 +211,8 @@ class EvaluationResult:
         every table as a list of records under its name, ``provenance`` and ``schema_version``.
         """
         data: dict[str, Any] = {name: _records(getattr(self, name)) for name in self._tables()}
+        for record, details in zip(data["indicators"], self.details.records()):
+            record["details"] = _plain(details)
         data["provenance"] = _plain(self.provenance)
         data["schema_version"] = SCHEMA_VERSION
         return data
@@ -250,9 +278,9 @@ class EvaluationResult:
         sheets = []
         for name in self._tables():
             frame = getattr(self, name).copy()
-            if "details" in frame:
+            if name == "indicators":
                 frame["details"] = [json.dumps(_plain(d), ensure_ascii=False, sort_keys=True)
-                                    for d in frame["details"]]
+                                    for d in self.details.records()]
             sheets.append(Sheet(SHEET_NAMES_ZH[name], frame, _excel_headers(name, frame.columns)))
         provenance = pd.DataFrame(
             [(k, json.dumps(_plain(v), ensure_ascii=False, sort_keys=True))
@@ -260,6 +288,13 @@ class EvaluationResult:
         sheets.append(Sheet(SHEET_NAMES_ZH["provenance"], provenance,
                             _excel_headers("provenance", provenance.columns)))
         write_workbook(path, [*sheets, *extra_sheets])
+
+
+def _declared() -> dict[str, tuple]:
+    """The declared detail fields of every indicator of the default registry, by id."""
+    from .registry import default_registry
+
+    return {i.id: i.details for i in default_registry()}
 
 
 def write_issues(issues: pd.DataFrame, folder: str | os.PathLike) -> list[Path]:

@@ -13,6 +13,7 @@ from itertools import compress
 import numpy as np
 import pandas as pd
 
+from health_eval.details_table import with_details
 from health_eval.indicator_params import NoParams
 from health_eval.inputs import Inputs, InputSpec, TableInput
 from health_eval.registry import Indicator, IndicatorValues
@@ -21,7 +22,7 @@ from health_eval.vocabulary import LAKE_KINDS, RIVER_KINDS
 
 from . import details as fields
 from . import params
-from .frames import data_issue, records, weighted_mean
+from .frames import data_issue, weighted_mean
 from .survey import bank_stability_elements
 
 RIVER = frozenset(RIVER_KINDS)
@@ -48,14 +49,14 @@ def longitudinal_connectivity(inputs: Inputs, param) -> IndicatorValues:
     table["value"] = table["counted"] / table["length_km"].where(table["length_km"] > 0) * 100
     table = table.reset_index()
     table["status"] = np.where(table["value"].isna(), "insufficient_data", "ok")
-    table["details"] = records(table, {"barriers": "barriers", "counted": "counted",
-                                       "length_km": "length_km", "length_from": "length_from"})
     issues = [data_issue("water_bodies", "length.missing", wb, inputs,
                          water_body_id=str(wb))
               for wb in table.loc[table["value"].isna(), "water_body_id"]]
     table["n_obs"] = table["barriers"].astype(int)
-    return IndicatorValues(table=table[["water_body_id", "value", "n_obs", "status", "details"]],
-                           issues=tuple(issues))
+    return IndicatorValues(table=with_details(
+        table, ["water_body_id", "value", "n_obs", "status"],
+        {"barriers": "barriers", "counted": "counted", "length_km": "length_km",
+         "length_from": "length_from"}), issues=tuple(issues))
 
 
 def _river_lengths(water_bodies: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
@@ -97,15 +98,14 @@ def shoreline_naturalness(inputs: Inputs, param) -> IndicatorValues:
     complete = table["value"].notna()
     table["status"] = np.where(complete, "ok", "insufficient_data")
     table["n_obs"] = table["plots"].fillna(0) + table["reaches"].fillna(0)
-    table["details"] = records(table, {
-        "bank_stability": "bank_stability", "plots": "plots",
-        "plots_incomplete": "plots_incomplete", "vegetation_cover_pct": "vegetation_cover_pct",
-        "vegetation_score": "vegetation_score", "reaches": "reaches"})
     lacking = table.loc[~complete, ["segment_id", "bank_stability"]]
     issues = [_incomplete_survey(inputs, segment, bank_missing=pd.isna(bank))
               for segment, bank in lacking.itertuples(index=False)]
-    return IndicatorValues(table=table[["segment_id", "value", "n_obs", "status", "details"]],
-                           issues=tuple(issues))
+    return IndicatorValues(table=with_details(
+        table, ["segment_id", "value", "n_obs", "status"],
+        {"bank_stability": "bank_stability", "plots": "plots",
+         "plots_incomplete": "plots_incomplete", "vegetation_cover_pct": "vegetation_cover_pct",
+         "vegetation_score": "vegetation_score", "reaches": "reaches"}), issues=tuple(issues))
 
 
 def _bank_per_segment(segment: pd.Series, stability: pd.Series, combine: str) -> pd.DataFrame:
@@ -152,10 +152,10 @@ def riparian_width(inputs: Inputs, param) -> IndicatorValues:
     width = weighted_mean(frame, "segment_id", "ratio", "length_m")
     missing = frame["ratio"].isna().astype(int).groupby(frame["segment_id"]).sum()
     table = width.join(missing.rename("reaches_without_width")).reset_index()
-    table["details"] = records(table, {"n": "reaches", "reaches_without_width":
-                                       "reaches_without_width", "weight": "length_m"})
-    return IndicatorValues(table=table.rename(columns={"n": "n_obs"})[
-        ["segment_id", "value", "n_obs", "details"]])
+    return IndicatorValues(table=with_details(
+        table.assign(n_obs=table["n"]), ["segment_id", "value", "n_obs"],
+        {"n": "reaches", "reaches_without_width": "reaches_without_width",
+         "weight": "length_m"}))
 
 
 def shoreline_violations(inputs: Inputs, param) -> IndicatorValues:
@@ -202,14 +202,13 @@ def shoreline_violations(inputs: Inputs, param) -> IndicatorValues:
     table["problems_by_severity"] = [dict(compress(zip(severities, row), row))   # counts > 0
                                      for row in by_severity.to_numpy().tolist()]
     table = table.reset_index()
-    table["details"] = records(table, {
+    table["n_obs"] = (table["outfalls"] + table["problems"]).astype(int)
+    return IndicatorValues(table=with_details(table, ["segment_id", "value", "n_obs"], {
         "outfalls": "outfalls", "standardised": "standardised", "compliant": "compliant",
         "prohibited": "in_prohibited_zone", "standardisation_score": "standardisation_score",
         "siting_score": "siting_score", "problems": "four_problems",
         "four_problems_score": "four_problems_score",
-        "problems_by_severity": "problems_by_severity"})
-    table["n_obs"] = (table["outfalls"] + table["problems"]).astype(int)
-    return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
+        "problems_by_severity": "problems_by_severity"}))
 
 
 def lake_connectivity(inputs: Inputs, param) -> IndicatorValues:
@@ -229,10 +228,9 @@ def lake_connectivity(inputs: Inputs, param) -> IndicatorValues:
     table["weighting"] = np.where(table["value"].notna(), "flow", "equal")
     table["value"] = table["value"].fillna(plain["value"])
     table = table.reset_index()
-    table["details"] = records(table, {"n": "connections", "weight": "total_flow_m3s",
-                                       "weighting": "weighting"})
-    return IndicatorValues(table=table.rename(columns={"n": "n_obs"})[
-        ["water_body_id", "value", "n_obs", "details"]])
+    return IndicatorValues(table=with_details(
+        table.assign(n_obs=table["n"]), ["water_body_id", "value", "n_obs"],
+        {"n": "connections", "weight": "total_flow_m3s", "weighting": "weighting"}))
 
 
 def lake_area_shrinkage(inputs: Inputs, param) -> IndicatorValues:
@@ -243,10 +241,9 @@ def lake_area_shrinkage(inputs: Inputs, param) -> IndicatorValues:
     areas = inputs["lake_areas"]
     reference = areas["reference_area_km2"].where(areas["reference_area_km2"] > 0)
     table = areas.assign(value=(1 - areas["current_area_km2"] / reference) * 100, n_obs=1)
-    table["details"] = records(table, {"current_area_km2": "current_area_km2",
-                                       "reference_area_km2": "reference_area_km2",
-                                       "reference_year": "reference_year"})
-    return IndicatorValues(table=table[["water_body_id", "value", "n_obs", "details"]])
+    return IndicatorValues(table=with_details(table, ["water_body_id", "value", "n_obs"], {
+        "current_area_km2": "current_area_km2", "reference_area_km2": "reference_area_km2",
+        "reference_year": "reference_year"}))
 
 
 INDICATORS: tuple[Indicator, ...] = (

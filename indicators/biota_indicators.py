@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from health_eval.details_table import with_details
 from health_eval.indicator_params import NoParams
 from health_eval.inputs import Inputs, InputSpec, TableInput
 from health_eval.issues import Issue
@@ -21,7 +22,7 @@ from . import details as fields
 from . import params
 from .basin import ALL_KINDS, LAKE, RIVER
 from .biota import benthic_site_scores, fish_retention_table
-from .frames import data_issue, period_text, records
+from .frames import data_issue, period_text
 
 #: The parameters of the B-IBI method (:func:`.biota.benthic_ibi_table`).
 BENTHIC_PARAMS = ("metrics", "upper_percentile", "lower_percentile", "tolerant_min",
@@ -36,13 +37,11 @@ def fish_retention(inputs: Inputs, param) -> IndicatorValues:
     """
     table = fish_retention_table(inputs["fish_species"]).reset_index()
     no_history = table["historical"] == 0
-    details = table[["historical", "current_native", "current_non_native"]].astype(int).to_dict(
-        "records")
+    counts = table[["historical", "current_native", "current_non_native"]].astype(int)
     rows = pd.DataFrame({
         "water_body_id": table["water_body_id"], "value": table["foei"],
-        "n_obs": table["historical"] + table["current_native"] + table["current_non_native"],
-        "status": ["insufficient_data" if flag else "ok" for flag in no_history],
-        "details": details})
+        "n_obs": counts.sum(axis=1),
+        "status": np.where(no_history, "insufficient_data", "ok"), **counts})
     issues = tuple(
         Issue.of("fish.no_historical_species", table="fish_species", column="period",
                  value=str(wb), water_body_id=str(wb))
@@ -90,13 +89,13 @@ def benthic_ibi(inputs: Inputs, param) -> IndicatorValues:
     metrics = {m: m for m in params["metrics"]}
     table["reference_site"] = table["flagged"]   # flagged 是否参照点, not the bounds
     table = table.reset_index()
-    table["details"] = records(table, {"site_id": "site_id", "bibi": "bibi",
-                                       "expected_bibi": "expected_bibi",
-                                       "reference_site": "reference_site",
-                                       "individuals": "individuals", **metrics})
-    return IndicatorValues(table=table.rename(columns={"site_id": "station_id"}).assign(
-        n_obs=table["individuals"].round().astype("Int64"))[
-        ["segment_id", "station_id", "value", "n_obs", "status", "details"]], issues=issues)
+    return IndicatorValues(table=with_details(
+        table.assign(station_id=table["site_id"],
+                     n_obs=table["individuals"].round().astype("Int64")),
+        ["segment_id", "station_id", "value", "n_obs", "status"],
+        {"site_id": "site_id", "bibi": "bibi", "expected_bibi": "expected_bibi",
+         "reference_site": "reference_site", "individuals": "individuals", **metrics}),
+        issues=issues)
 
 
 def _benthic_sites(samples: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
@@ -143,10 +142,9 @@ def community_survey(group: str):
             surveys["reference_species"] > 0)
         table = surveys.assign(value=ratio.fillna(surveys["expert_score"] / 100), n_obs=1,
                                basis=np.where(ratio.notna(), "species_ratio", "expert_score"))
-        table["details"] = records(table, {"current_species": "current_species",
-                                           "reference_species": "reference_species",
-                                           "expert_score": "expert_score", "basis": "basis"})
-        return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
+        return IndicatorValues(table=with_details(table, ["segment_id", "value", "n_obs"], {
+            "current_species": "current_species", "reference_species": "reference_species",
+            "expert_score": "expert_score", "basis": "basis"}))
 
     kernel.__name__ = group
     return kernel
@@ -160,8 +158,8 @@ def phytoplankton_density(inputs: Inputs, param) -> pd.DataFrame:
     stats["period"] = period_text(samples)
     return pd.DataFrame({
         "station_id": stats.index, "value": stats["mean"].to_numpy(),
-        "n_obs": stats["count"].to_numpy(),
-        "details": records(stats, {"count": "samples", "period": "period"})})
+        "n_obs": stats["count"].to_numpy(), "samples": stats["count"].to_numpy(),
+        "period": stats["period"].to_numpy()})
 
 
 def macrophyte_cover(inputs: Inputs, param) -> IndicatorValues:
@@ -171,8 +169,8 @@ def macrophyte_cover(inputs: Inputs, param) -> IndicatorValues:
     """
     plots = inputs["macrophyte_plots"]
     table = plots.rename(columns={"plot_id": "station_id", "cover_pct": "value"}).assign(n_obs=1)
-    table["details"] = [{"plot_id": plot} for plot in table["station_id"].tolist()]
-    return IndicatorValues(table=table[["segment_id", "station_id", "value", "n_obs", "details"]])
+    return IndicatorValues(table=table.assign(plot_id=table["station_id"])[
+        ["segment_id", "station_id", "value", "n_obs", "plot_id"]])
 
 
 #: Community surveys (waterbirds, aquatic plants) of the segments evaluated.

@@ -55,43 +55,35 @@ def checked_coverage(dataset, table: str, rows: pd.DataFrame, value: str, min_co
     return coverage, issues
 
 
-def coverage_details(coverage: pd.DataFrame) -> pd.Series:
-    """Per station: ``{"days_with_data": …, "days_missing": …, "coverage": …}``."""
-    return pd.Series([
-        {"days_with_data": int(n), "days_missing": int(m), "coverage": round(float(c), 4)}
-        for n, m, c in zip(coverage["days_with_data"], coverage["days_missing"],
-                           coverage["coverage"])], index=coverage.index, dtype=object)
-
-
 def coverage_applied(table: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
     """Per-station rows of a daily-series indicator with the minimum-data rule applied.
 
     Parameters
     ----------
     table : DataFrame
-        One row per station of the series: ``station_id``, ``value`` and optionally
-        ``details`` (a dict per station).
+        One row per station of the series: ``station_id``, ``value`` and the station's other
+        detail columns.
     coverage : DataFrame
         :func:`checked_coverage` of the series.
 
     Returns
     -------
     DataFrame
-        ``station_id, value, n_obs, status, details`` for every station of ``coverage``: a
-        station below its minimum coverage has no value; it and a station without a value are
-        ``insufficient_data``; ``n_obs`` is the days with data; the details start with the
-        station and its coverage.
+        ``station_id, value, n_obs, status`` for every station of ``coverage``: a station
+        below its minimum coverage has no value; it and a station without a value are
+        ``insufficient_data``; ``n_obs`` is the days with data. Then the detail columns of its
+        coverage (``days_with_data, days_missing, coverage``) and those of ``table``.
     """
     joined = coverage.join(table.set_index("station_id"))
     value = joined["value"].to_numpy(dtype=float).copy()
     sufficient = joined["sufficient"].to_numpy(dtype=bool)
     value[~sufficient] = np.nan
-    own = (joined["details"].tolist() if "details" in joined
-           else [{} for _ in range(len(joined))])
-    details = [dict(station_id=station, **c, **(d if isinstance(d, dict) else {}))
-               for station, c, d in zip(joined.index, coverage_details(joined), own)]
+    own = [c for c in table.columns if c not in ("station_id", "value")]
     return pd.DataFrame({
         "station_id": joined.index, "value": value,
         "n_obs": joined["days_with_data"].to_numpy(),
         "status": np.where(~sufficient | np.isnan(value), "insufficient_data", "ok"),
-        "details": details})
+        "days_with_data": joined["days_with_data"].to_numpy(dtype=np.int64),
+        "days_missing": joined["days_missing"].to_numpy(dtype=np.int64),
+        "coverage": joined["coverage"].to_numpy(dtype=float).round(4),
+        **{c: joined[c].to_numpy() for c in own}})

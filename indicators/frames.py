@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from itertools import repeat
-
 import numpy as np
 import pandas as pd
 
@@ -45,48 +42,6 @@ def weighted_mean(frame: pd.DataFrame, key: str, value: str, weight: str) -> pd.
     return pd.DataFrame({"value": product / np.where(total > 0, total, np.nan),
                          "n": np.bincount(codes, minlength=len(keys)), "weight": total},
                         index=pd.Index(keys, name=key))
-
-
-def records(frame: pd.DataFrame, columns: Mapping[str, str], decimals: int = 4) -> list[dict]:
-    """One details dict per row: ``{name: value}`` for ``columns`` (column → name).
-
-    Floats are rounded to ``decimals``, dates written ``YYYY-MM-DD``, numpy scalars made plain
-    Python values and every missing value (NaN, NA, NaT) None — except in a column of text
-    (dates included), where a missing value is NaN, as pandas' string dtype holds it (JSON
-    writes both as null). Column by column, not cell by cell.
-    """
-    names = list(columns.values())
-    if not names:
-        return [{} for _ in range(len(frame))]
-    cells = zip(*(_plain_column(frame[column], decimals) for column in columns))
-    return list(map(dict, map(zip, repeat(names), cells)))
-
-
-def _plain_column(column: pd.Series, decimals: int) -> np.ndarray:
-    """The cells of ``column`` as plain Python objects (see :func:`records`)."""
-    if column.dtype == np.float64:         # the most common: NaN is the only missing value
-        numbers = column.to_numpy()
-        values = np.round(numbers, decimals).astype(object)
-        values[np.isnan(numbers)] = None
-        return values
-    missing = column.isna().to_numpy()
-    text = False
-    if pd.api.types.is_float_dtype(column.dtype):
-        values = np.round(column.to_numpy(dtype=float, na_value=np.nan), decimals).astype(object)
-    elif pd.api.types.is_datetime64_any_dtype(column.dtype):
-        values, text = iso_dates(column), not missing.all()
-    elif isinstance(column.dtype, pd.StringDtype):   # str cells already, no numpy scalar
-        values, text = column.to_numpy(dtype=object), not missing.all()
-    elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-        # cells as they are, numpy scalars unboxed
-        values = np.array([v.item() if isinstance(v, np.generic) else v
-                           for v in column.to_numpy(dtype=object)], dtype=object)
-        text = pd.api.types.infer_dtype(values[~missing], skipna=False) == "string"
-    else:  # ints and bools come out as Python int and bool
-        values = column.to_numpy(dtype=object, na_value=None)
-    if missing.any():
-        values[missing] = np.nan if text else None
-    return values
 
 
 def iso_dates(column: pd.Series) -> np.ndarray:

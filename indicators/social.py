@@ -13,6 +13,7 @@ from itertools import compress
 import numpy as np
 import pandas as pd
 
+from health_eval.details_table import with_details
 from health_eval.indicator_params import NoParams
 from health_eval.inputs import DailyCoverage, Inputs, InputSpec, TableInput
 from health_eval.lookup import is_in, positions_in
@@ -21,7 +22,7 @@ from health_eval.registry import Indicator, IndicatorValues
 from . import details as fields
 from . import params
 from .basin import ALL_KINDS, RIVER
-from .frames import data_issue, iso_dates, records, weighted_mean
+from .frames import data_issue, iso_dates, weighted_mean
 from .gb3838 import classify, evaluated_parameters
 from .hydrology import days_meeting_share
 from .survey import public_satisfaction
@@ -67,11 +68,11 @@ def _survey(responses: pd.DataFrame, key: str, weights, survey: str) -> pd.DataF
     by_type = _pair_counts(key_code, type_code, len(keys), len(types))
     counts = by_type.sum(axis=1)
     names = types.tolist()
-    details = [{"survey": survey, "responses": n, "by_type": dict(compress(zip(names, row), row))}
-               for n, row in zip(counts.tolist(), by_type.tolist())]
     # ``values`` has a row per key with a response, sorted: the rows of ``keys``
     frame = pd.DataFrame({key: values.index.astype("string"), "value": values.to_numpy(),
-                          "n_obs": counts, "details": details})
+                          "n_obs": counts, "survey": survey, "responses": counts,
+                          "by_type": [dict(compress(zip(names, row), row))   # counts > 0
+                                      for row in by_type.tolist()]})
     return frame.rename(columns={key: "segment_id"}) if key == "segment_id" else frame
 
 
@@ -100,10 +101,9 @@ def flood_control(inputs: Inputs, param) -> IndicatorValues:
     met_km = frame[frame["met"] == 100].groupby("segment_id")["length_km"].sum()
     table = table.assign(length_km=frame.groupby("segment_id")["length_km"].sum(),
                          met_km=met_km).fillna({"met_km": 0.0}).reset_index()
-    table["details"] = records(table, {"n": "reaches", "length_km": "length_km",
-                                       "met_km": "length_meeting_km"})
-    return IndicatorValues(table=table.rename(columns={"n": "n_obs"})[
-        ["segment_id", "value", "n_obs", "details"]])
+    return IndicatorValues(table=with_details(
+        table.assign(n_obs=table["n"]), ["segment_id", "value", "n_obs"],
+        {"n": "reaches", "length_km": "length_km", "met_km": "length_meeting_km"}))
 
 
 def water_supply(inputs: Inputs, param) -> pd.DataFrame:
@@ -116,9 +116,8 @@ def water_supply(inputs: Inputs, param) -> pd.DataFrame:
     daily = inputs["water_supply"]
     table = days_meeting_share(daily, "station_id", "value", "design_value")
     table["value"] = table["share"] * 100
-    return pd.DataFrame({"station_id": table.index, "value": table["value"].to_numpy(),
-                         "details": records(table, {"days_meeting": "days_meeting",
-                                                    "days": "days"})})
+    return with_details(table.assign(station_id=table.index), ["station_id", "value"],
+                        {"days_meeting": "days_meeting", "days": "days"})
 
 
 def drinking_source(inputs: Inputs, param) -> pd.DataFrame:
@@ -249,12 +248,11 @@ def _station_compliance(events: pd.DataFrame, stations: pd.Index) -> pd.DataFram
                 for d, f in zip(iso_dates(failed["date"]).tolist(), failed["failing"].tolist())]
     ends = np.cumsum(counted - meeting)
     with_events = np.flatnonzero(counted)
-    details = [{"events": n, "events_meeting": m, "failed_events": failures[end - (n - m):end]}
-               for n, m, end in zip(counted[with_events].tolist(), meeting[with_events].tolist(),
-                                    ends[with_events].tolist())]
-    return pd.DataFrame({"station_id": stations[with_events],
-                         "value": 100 * meeting[with_events] / counted[with_events],
-                         "n_obs": counted[with_events], "details": details})
+    n, m = counted[with_events], meeting[with_events]
+    return pd.DataFrame({"station_id": stations[with_events], "value": 100 * m / n,
+                         "n_obs": n, "events": n, "events_meeting": m,
+                         "failed_events": [failures[end - (a - b):end] for a, b, end in zip(
+                             n.tolist(), m.tolist(), ends[with_events].tolist())]})
 
 
 def shoreline_management(inputs: Inputs, param) -> IndicatorValues:
@@ -263,10 +261,9 @@ def shoreline_management(inputs: Inputs, param) -> IndicatorValues:
     total = lengths["shoreline_km"].where(lengths["shoreline_km"] > 0)
     table = lengths.assign(value=(total - lengths["developed_km"] + lengths["legalised_km"])
                            / total, n_obs=1)
-    table["details"] = records(table, {"shoreline_km": "shoreline_km",
-                                       "developed_km": "developed_km",
-                                       "legalised_km": "legalised_km"})
-    return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
+    return IndicatorValues(table=with_details(table, ["segment_id", "value", "n_obs"], {
+        "shoreline_km": "shoreline_km", "developed_km": "developed_km",
+        "legalised_km": "legalised_km"}))
 
 
 def navigation(inputs: Inputs, param) -> IndicatorValues:
@@ -275,9 +272,8 @@ def navigation(inputs: Inputs, param) -> IndicatorValues:
     period = days["days_in_period"].where(days["days_in_period"] > 0)
     table = days.assign(value=100 * days["days_meeting_standard"] / period,
                         n_obs=days["days_in_period"])
-    table["details"] = records(table, {"days_meeting_standard": "days_meeting_standard",
-                                       "days_in_period": "days_in_period"})
-    return IndicatorValues(table=table[["segment_id", "value", "n_obs", "details"]])
+    return IndicatorValues(table=with_details(table, ["segment_id", "value", "n_obs"], {
+        "days_meeting_standard": "days_meeting_standard", "days_in_period": "days_in_period"}))
 
 
 INDICATORS: tuple[Indicator, ...] = (

@@ -358,17 +358,14 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
     links : DataFrame
         ``segment_id, station_id, borrowed_from`` from :func:`assign_stations`.
     per_station : DataFrame
-        ``station_id, value`` and optionally ``n_obs``, ``status``, ``details`` (a dict per
-        station).
+        ``station_id, value`` and optionally ``n_obs``, ``status`` and detail columns.
 
     Returns
     -------
     DataFrame
-        The station rows repeated for every segment they serve; a borrowed station's
-        ``details`` say which neighbour segment it came from (``borrowed_from``).
+        The station rows repeated for every segment they serve, with ``borrowed_from``: the
+        neighbour segment a borrowed station came from (missing for an own station).
     """
-    if "details" not in per_station:
-        per_station = per_station.assign(details=[{} for _ in range(len(per_station))])
     # the rows of an inner merge on station_id, in its order, found by position
     at_link, at_station = _matches(links["station_id"], per_station["station_id"])
     index = pd.RangeIndex(len(at_link))
@@ -378,16 +375,6 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
     columns.update({column: pd.Series(per_station[column].array.take(at_station), index=index,
                                       copy=False)
                     for column in per_station.columns if column != "station_id"})
-    lender = pd.Series(links["borrowed_from"].array.take(at_link), index=index, copy=False)
-    columns["details"] = _with_lender(columns["details"].to_numpy(), lender)
+    columns["borrowed_from"] = pd.Series(links["borrowed_from"].array.take(at_link), index=index,
+                                         copy=False)
     return pd.DataFrame(columns, index=index, copy=False)
-
-
-def _with_lender(details: np.ndarray, borrowed_from: pd.Series) -> list[dict]:
-    """``details`` (dicts), each with ``borrowed_from`` added where the segment borrowed its
-    station (the dicts of own stations are left as they are, shared)."""
-    details = details.tolist()
-    borrowed = borrowed_from.notna().to_numpy()
-    for row, lender in zip(np.flatnonzero(borrowed).tolist(), borrowed_from[borrowed].tolist()):
-        details[row] = dict(details[row], borrowed_from=lender)
-    return details

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from health_eval.details_table import with_details
 from health_eval.indicator_params import NoParams
 from health_eval.inputs import EVALUATION_YEAR, DailyCoverage, Inputs, InputSpec, TableInput
 from health_eval.profile import ProfileError
@@ -19,7 +20,7 @@ from health_eval.scoring import parse_rule
 from . import details as fields
 from . import params
 from .basin import ALL_KINDS, LAKE, RIVER
-from .frames import data_issue, period_text, records
+from .frames import data_issue, period_text
 from .gb3838 import CLASS_LABELS, class_position, classify, evaluated_parameters
 from .hydrology import days_meeting_share, eco_flow_table, min_level_ladder, monthly_flow_table
 from .samples import StationMeans, station_means
@@ -75,21 +76,17 @@ def wq_grade(inputs: Inputs, param) -> pd.DataFrame:
             ph_zero_deviation=param("ph_zero_deviation"))
         classes = classify(means, kind)
         samples_per_station = counts.max(axis=1)
-        details = [
-            {"station_id": station, "wq_class": CLASS_LABELS.get(cls),
-             "limiting": limiting, "exceedance_vs_III": exceedance,
-             "samples": int(n), "below_detection": int(bd), "period": span}
-            for station, cls, limiting, exceedance, n, bd, span in zip(
-                positions.index.tolist(),
-                classes["wq_class"].to_numpy(dtype=object, na_value=None).tolist(),
-                classes["limiting"].tolist(), classes["exceedance"].tolist(),
-                samples_per_station.tolist(), below.sum(axis=1).tolist(),
-                period.reindex(positions.index).tolist())]
         frames.append(pd.DataFrame({
             "station_id": positions.index, "value": positions.max(axis=1).to_numpy(),
-            "n_obs": samples_per_station.to_numpy(), "details": details}))
+            "n_obs": samples_per_station.to_numpy(),
+            "wq_class": classes["wq_class"].map(CLASS_LABELS).to_numpy(dtype=object),
+            "limiting": classes["limiting"].to_numpy(),
+            "exceedance_vs_III": classes["exceedance"].to_numpy(),
+            "samples": samples_per_station.to_numpy(),
+            "below_detection": below.sum(axis=1).to_numpy(),
+            "period": period.reindex(positions.index).to_numpy()}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["station_id", "value", "n_obs", "details"])
+        columns=["station_id", "value", "n_obs"])
 
 
 def self_purification(inputs: Inputs, param) -> pd.DataFrame:
@@ -100,12 +97,10 @@ def self_purification(inputs: Inputs, param) -> pd.DataFrame:
         return pd.DataFrame(columns=["station_id", "value"])
     counts = means.counts["do"]
     measured = counts.index[counts > 0]
-    details = [{"station_id": station, "samples": int(n), "period": span}
-               for station, n, span in zip(measured.tolist(), counts[measured].tolist(),
-                                           period[measured].tolist())]
     return pd.DataFrame({
         "station_id": measured, "value": means.means.loc[measured, "do"].to_numpy(),
-        "n_obs": counts[measured].to_numpy(), "details": details})
+        "n_obs": counts[measured].to_numpy(), "samples": counts[measured].to_numpy(),
+        "period": period[measured].to_numpy()})
 
 
 def eco_flow(inputs: Inputs, param) -> IndicatorValues:
@@ -156,9 +151,9 @@ def eco_flow(inputs: Inputs, param) -> IndicatorValues:
 
 
 def _station_values(table: pd.DataFrame, detail_columns: dict[str, str]) -> pd.DataFrame:
-    """``station_id, value, details`` of a kernel's table indexed by station."""
-    return pd.DataFrame({"station_id": table.index, "value": table["value"].to_numpy(),
-                         "details": records(table, detail_columns)})
+    """``station_id, value`` and the detail columns of a kernel's table indexed by station."""
+    return with_details(table.assign(station_id=table.index), ["station_id", "value"],
+                        detail_columns)
 
 
 def flow_deviation(inputs: Inputs, param) -> IndicatorValues:
@@ -170,13 +165,14 @@ def flow_deviation(inputs: Inputs, param) -> IndicatorValues:
     table = monthly_flow_table(inputs["monthly_flow"]).reset_index()
     incomplete = table["months"] < 12
     table["status"] = np.where(incomplete, "insufficient_data", "ok")
-    table["details"] = records(table, {"months": "months", "q_mean_natural": "natural_mean_m3s"})
     issues = tuple(data_issue("monthly_flow", "series.incomplete", wb, inputs,
                               water_body_id=str(wb), n=n)
                    for wb, n in zip(table.loc[incomplete, "water_body_id"],
                                     table.loc[incomplete, "months"]))
-    return IndicatorValues(table=table.rename(columns={"fd": "value", "months": "n_obs"})[
-        ["water_body_id", "value", "n_obs", "status", "details"]], issues=issues)
+    return IndicatorValues(table=with_details(
+        table.assign(value=table["fd"], n_obs=table["months"]),
+        ["water_body_id", "value", "n_obs", "status"],
+        {"months": "months", "q_mean_natural": "natural_mean_m3s"}), issues=issues)
 
 
 def sediment(inputs: Inputs, param) -> IndicatorValues:
@@ -195,11 +191,11 @@ def sediment(inputs: Inputs, param) -> IndicatorValues:
                          count=int(n), n=n)
               for site, n in unusable.groupby("site_id").size().items()]
     table = _worst_metal(frame)
-    table["details"] = records(table, {"site_id": "site_id", "metal": "limiting_metal",
-                                       "mean": "max_ratio"})
-    table = table.rename(columns={"site_id": "station_id", "mean": "value"})
-    return IndicatorValues(table=table[["segment_id", "station_id", "value", "n_obs", "details"]],
-                           issues=tuple(issues))
+    table = table.assign(station_id=table["site_id"], value=table["mean"])
+    return IndicatorValues(table=with_details(
+        table, ["segment_id", "station_id", "value", "n_obs"],
+        {"site_id": "site_id", "metal": "limiting_metal", "mean": "max_ratio"}),
+        issues=tuple(issues))
 
 
 def _worst_metal(frame: pd.DataFrame) -> pd.DataFrame:
@@ -285,9 +281,9 @@ def trophic_state(inputs: Inputs, param) -> pd.DataFrame:
     table["aggregation"] = param("aggregation")
     columns = {"method": "method", "aggregation": "aggregation", "state": "state",
                "n_samples": "samples", **{p: f"mean_{p}" for p in TROPHIC_PARAMETERS}}
-    return pd.DataFrame({
-        "station_id": table.index, "value": table["index"].to_numpy(),
-        "n_obs": table["n_samples"].to_numpy(), "details": records(table, columns)})
+    return with_details(table.assign(station_id=table.index, value=table["index"],
+                                     n_obs=table["n_samples"]),
+                        ["station_id", "value", "n_obs"], columns)
 
 
 #: Monthly flows of the evaluation year (``year`` column), per water body.

@@ -64,7 +64,8 @@ class ReportContext:
         """Indicator rows of every water body with points, loss and the weak and priority
         flags."""
         result = self.result
-        table = indicator_points(result.indicators, result.segments, result.criteria)
+        table = indicator_points(result.indicators_with_details(), result.segments,
+                                 result.criteria)
         return table.assign(weak=weak_rows(table, self.settings),
                             priority=priority_rows(table, self.settings))
 

@@ -31,7 +31,8 @@ def indicator_rows(frames: dict[str, pd.DataFrame], indicator_id: str, **options
                    ) -> pd.DataFrame:
     """The result rows of one indicator, by segment (mandatory gaps only warn)."""
     result = evaluate(frames, missing_mandatory="warn", **options)
-    rows = result.indicators[result.indicators["indicator_id"] == indicator_id]
+    table = result.indicators_with_details()
+    rows = table[table["indicator_id"] == indicator_id]
     return rows.set_index("segment_id")
 
 

@@ -150,7 +150,7 @@ def test_previous_round_per_water_body(archive_url, demo_rounds):
         "FHGD-01", "FHGD-02", "FHGD-03"}
     assert "details" not in previous.indicators         # a comparison reads none
     # every indicator row's details as stored: read back from the round's result.json
-    stored = EvaluationResult.from_json(folder_1 / "result.json").indicators
+    stored = EvaluationResult.from_json(folder_1 / "result.json").indicators_with_details()
     stored = stored[stored["water_body_id"] == "FHGD"]
     assert previous.indicators["indicator_id"].tolist() == stored["indicator_id"].tolist()
     assert tables["indicators"]["details"].tolist() == stored["details"].tolist()

@@ -32,7 +32,7 @@ def archive_at_0002(archive_url, demo_rounds):
     """The demo's 2021 round as the 0002 code stored it: details per row, result.json raw."""
     folder = demo_rounds[2021][0]
     data = (folder / "result.json").read_bytes()
-    indicators = EvaluationResult.from_json(data.decode()).indicators
+    indicators = EvaluationResult.from_json(data.decode()).indicators_with_details()
     engine = create_engine(archive_url)
     assert upgrade(engine, "0002_national_file") == (None, "0002_national_file")
     with engine.begin() as conn:

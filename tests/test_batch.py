@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from health_eval.batch import Computed, _plain_floats, indicator_rows
+from health_eval.batch import Computed, indicator_rows
+from health_eval.details_table import plain_floats
+from health_eval.inputs import tables_of
 from health_eval.registry import Indicator
 from health_eval.scoring import CurveRule, RatioRule
 
@@ -25,13 +27,15 @@ def part(indicator_id: str, scope: str, rule, keys, value, status, n_obs=None, d
          stationed=False) -> Computed:
     definition = Indicator(id=indicator_id, criterion="water", name_zh=indicator_id,
                            name_en=indicator_id, applies_to=frozenset({"river"}), scope=scope,
-                           inputs=("wq_samples",), unit="mg/L", compute=lambda d, c: None)
+                           inputs=tables_of("wq_samples"), unit="mg/L",
+                           compute=lambda d, c: None)
     return Computed(definition=definition, rule=rule,
                     constants=(indicator_id, indicator_id, "water", True, 0.5, "mg/L"),
                     keys=np.array(keys, dtype=object), value=np.array(value, dtype=float),
                     status=np.array(status, dtype=object),
                     n_obs=np.array(n_obs if n_obs is not None else [np.nan] * len(keys)),
-                    details=details, stationed=stationed, positions=np.arange(len(SEGMENTS)))
+                    details=pd.DataFrame(details or {}, index=pd.RangeIndex(len(keys))),
+                    stationed=stationed, positions=np.arange(len(SEGMENTS)))
 
 
 def stations() -> Computed:
@@ -39,7 +43,7 @@ def stations() -> Computed:
     d with too few samples; S3: none."""
     return part("x.stations", "segment", RATIO, ["S1", "S1", "S2", "S2"], [2.0, 4.0, np.nan, 1.0],
                 ["ok", "ok", "ok", "insufficient_data"], n_obs=[3, 5, np.nan, 1],
-                details=[{"station_id": s} for s in "abcd"], stationed=True)
+                details={"station_id": list("abcd")}, stationed=True)
 
 
 def whole() -> Computed:
@@ -48,11 +52,17 @@ def whole() -> Computed:
 
 
 def explain(computed: Computed, positions: np.ndarray) -> list[dict]:
-    return [{"reason": "rows.none", "at": computed.definition.id, "position": int(p)}
-            for p in positions]
+    return [{"reason": "rows.none", "reason_zh": f"{computed.definition.id} 无行 {p}",
+             "reason_en": f"no row {p}"} for p in positions]
 
 
 def rows(combination: str = "mean", supplied: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The batch's table with the details of each row composed as a mapping."""
+    table, details = batch(combination, supplied)
+    return table.assign(details=details.records())
+
+
+def batch(combination: str = "mean", supplied: pd.DataFrame | None = None):
     supplied = supplied if supplied is not None else pd.DataFrame(
         columns=["indicator_id", "water_body_id", "segment_id", "value", "note"])
     return indicator_rows([stations(), whole()], SEGMENTS, combination, supplied, explain)
@@ -90,10 +100,11 @@ def test_segments_without_a_row_are_no_data_with_their_cause():
     table = rows()
     s3 = table.iloc[2]
     assert s3["status"] == "no_data" and s3["source"] is None and pd.isna(s3["n_obs"])
-    assert s3["details"] == {"reason": "rows.none", "at": "x.stations", "position": 2}
+    assert s3["details"] == {"reason": "rows.none", "reason_zh": "x.stations 无行 2",
+                             "reason_en": "no row 2", "inputs": ["wq_samples"]}
     w2 = table.iloc[5]
     assert (w2["indicator_id"], w2["segment_id"]) == ("x.whole", "S3")
-    assert w2["details"]["at"] == "x.whole" and w2["status"] == "no_data"
+    assert w2["details"]["reason_zh"] == "x.whole 无行 2" and w2["status"] == "no_data"
 
 
 def test_a_whole_water_body_value_reaches_each_of_its_segments():
@@ -105,7 +116,8 @@ def test_a_whole_water_body_value_reaches_each_of_its_segments():
 
 
 def test_columns_and_dtypes_of_the_batch():
-    table = rows()
+    table, _ = batch()
+    assert "details" not in table
     assert list(table["indicator_id"]) == ["x.stations"] * 3 + ["x.whole"] * 3
     assert table["required"].dtype == bool and table["base_weight"].dtype == float
     assert str(table["n_obs"].dtype) == "Int64"
@@ -129,11 +141,28 @@ def test_supplied_values_win_by_segment_then_by_water_body():
     assert table.iloc[1]["status"] == "no_data"                     # S2 of x.stations untouched
 
 
+def test_details_are_columns_stations_a_child_table_and_no_row_a_mapping():
+    _, details = batch()
+    assert details.part.tolist() == [0, 0, 0, 1, 1, 1]
+    stationed, whole_part = details.parts
+    # the stations of S1 then S2, in their rows' order, each with its value, score and status
+    assert stationed.entries["station_id"].tolist() == ["a", "b", "c", "d"]
+    assert stationed.entries["score"].tolist()[:2] == [50.0, 100.0]
+    assert stationed.entries["status"].tolist() == ["ok", "ok", "no_data", "insufficient_data"]
+    assert (details.start.tolist(), details.stop.tolist()) == ([0, 2, -1, 0, 0, -1],
+                                                               [2, 4, -1, 1, 1, -1])
+    assert details.combination.tolist() == ["mean", "mean", None, None, None, None]
+    assert whole_part.entries.shape == (1, 0)          # a value without details: one entry
+    assert details.reason.tolist() == [None, None, "rows.none", None, None, "rows.none"]
+    assert details.table("x.stations")["row"].tolist() == [0, 0, 1, 1]
+    assert details.row(0) == rows().iloc[0]["details"]
+
+
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=50))
 def test_details_numbers_are_rounded_exactly_as_round(values):
-    assert _plain_floats(values) == [None if v != v else round(v, 8) for v in values]
+    assert plain_floats(values) == [None if v != v else round(v, 8) for v in values]
 
 
 @pytest.mark.parametrize("value", [0.1 + 0.2, 1.7000000000000002, 0.123456785, 2.5e-9, 12345.6])
 def test_details_numbers_at_ties_and_beyond_the_fast_range(value):
-    assert _plain_floats([value]) == [round(value, 8)]
+    assert plain_floats([value]) == [round(value, 8)]

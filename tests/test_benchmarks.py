@@ -78,9 +78,9 @@ def test_batch_and_one_by_one_evaluation_agree():
         assert getattr(batch, table)["health_class"].tolist() == \
             one_by_one["health_class"].tolist()
     key = ["water_body_id", "segment_id", "indicator_id"]
-    one_by_one = (pd.concat([r.indicators for r in singles], ignore_index=True)
+    one_by_one = (pd.concat([r.indicators_with_details() for r in singles], ignore_index=True)
                   .sort_values(key).reset_index(drop=True))
-    together = batch.indicators.sort_values(key).reset_index(drop=True)
+    together = batch.indicators_with_details().sort_values(key).reset_index(drop=True)
     columns = key + ["status", "value", "score", "weight", "n_obs"]
     pd.testing.assert_frame_equal(together[columns], one_by_one[columns], check_exact=True)
     assert together["details"].tolist() == one_by_one["details"].tolist()

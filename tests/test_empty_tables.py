@@ -54,7 +54,7 @@ def test_an_empty_table_gives_no_data_never_an_indicator_error(tmp_path, positio
         assert located and all(i.table == table.name for i in located)
         return
     result = evaluate(package)
-    indicators, issues = result.indicators, result.issues
+    indicators, issues = result.indicators_with_details(), result.issues
     assert not (indicators["status"] == "error").any()
     assert "indicator.compute_failed" not in set(issues["rule"])
     told = issues[issues["table"] == table.name]

@@ -25,7 +25,7 @@ S1_DO = (86.0 + 2 / 3 + 60.0) / 2
 
 
 def indicator(result, segment, indicator_id):
-    table = result.indicators
+    table = result.indicators_with_details()
     return table[(table["segment_id"] == segment)
                  & (table["indicator_id"] == indicator_id)].iloc[0]
 

@@ -1,35 +1,12 @@
-"""Table helpers of the indicator definitions: details records and weighted means."""
+"""Table helpers of the indicator definitions: weighted means, computed rows."""
 
-import math
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-from health_eval.indicators.frames import computed_rows, records, weighted_mean
+from health_eval.indicators.frames import computed_rows, weighted_mean
 
 from health_eval.dataset import Dataset
-
-
-def test_records_write_dates_text_numbers_and_missing_values():
-    frame = pd.DataFrame({
-        "day": pd.to_datetime(["2021-03-04", None, "1700-12-31"]),
-        "name": pd.Series(["a", None, "c"], dtype="string"),
-        "x": [1.23456, np.nan, 2.0],
-        "n": [1, 2, 3],
-    })
-    rows = records(frame, {"day": "date", "name": "name", "x": "x", "n": "n"}, decimals=2)
-    assert rows[0] == {"date": "2021-03-04", "name": "a", "x": 1.23, "n": 1}
-    assert math.isnan(rows[1]["date"]) and math.isnan(rows[1]["name"])   # text: NaN
-    assert rows[1]["x"] is None                                          # number: None
-    assert rows[2]["date"] == "1700-12-31"
-    assert type(rows[2]["n"]) is int and type(rows[0]["name"]) is str
-
-
-def test_records_write_dates_outside_years_1000_to_9999_as_strftime_does():
-    frame = pd.DataFrame({"day": pd.Series(
-        np.array(["0999-01-02", "2000-05-06"], dtype="datetime64[s]"))})
-    expected = frame["day"].dt.strftime("%Y-%m-%d").tolist()
-    assert [r["d"] for r in records(frame, {"day": "d"})] == expected
 
 
 def test_weighted_mean_per_key_skips_rows_without_value_weight_or_key():

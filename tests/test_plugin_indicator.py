@@ -164,7 +164,7 @@ def registry():
 
 
 def rows(result, indicator_id: str) -> pd.DataFrame:
-    table = result.indicators
+    table = result.indicators_with_details()
     return table[table["indicator_id"] == indicator_id].set_index("segment_id")
 
 

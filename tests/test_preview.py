@@ -37,7 +37,7 @@ def without_station(package, station: str) -> None:
 
 
 def eco_flow(result, segment: str) -> pd.Series:
-    rows = result.indicators
+    rows = result.indicators_with_details()
     return rows[(rows["indicator_id"] == "water.eco_flow") & (rows["segment_id"] == segment)].iloc[0]
 
 
@@ -75,7 +75,7 @@ def test_a_station_without_any_daily_flow_serves_no_segment(demo):
 def test_a_table_without_rows_of_the_segment_is_named(demo):
     edit(demo / "河岸带调查.csv", lambda lines: [x for x in lines if ",FHGD-01," not in x
                                               and not x.startswith("FHGD-01,")])
-    rows = evaluate(demo).indicators
+    rows = evaluate(demo).indicators_with_details()
     row = rows[(rows["indicator_id"] == "basin.riparian_width")
                & (rows["segment_id"] == "FHGD-01")].iloc[0]
     assert row["status"] == "no_data"

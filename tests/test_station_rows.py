@@ -100,16 +100,15 @@ def test_segment_rows_repeat_each_station_for_the_segments_it_serves():
                           "station_id": ["S2", "S1", "S2", "S7"],
                           "borrowed_from": [None, None, "g1", None]}, dtype="string")
     per_station = pd.DataFrame({"station_id": ["S1", "S2"], "value": [1.5, 2.5],
-                                "n_obs": [3, 4], "details": [{"a": 1}, {"a": 2}]})
+                                "n_obs": [3, 4], "samples": [7, 9]})
     rows = segment_rows(links, per_station)
     # S7 has no value: its segment gets no row; g3 borrows S2 from g1
-    assert rows.columns.tolist() == ["segment_id", "station_id", "value", "n_obs", "details"]
+    assert rows.columns.tolist() == ["segment_id", "station_id", "value", "n_obs", "samples",
+                                     "borrowed_from"]
     assert rows["segment_id"].tolist() == ["g1", "g2", "g3"]
     assert rows["value"].tolist() == [2.5, 1.5, 2.5] and rows["n_obs"].tolist() == [4, 3, 4]
-    assert rows["details"].tolist() == [{"a": 2}, {"a": 1}, {"a": 2, "borrowed_from": "g1"}]
-    assert per_station["details"][1] == {"a": 2}          # the station's own dict is unchanged
-    assert segment_rows(links, per_station.drop(columns="details"))["details"].tolist() == [
-        {}, {}, {"borrowed_from": "g1"}]
+    assert rows["samples"].tolist() == [9, 7, 9]          # detail columns go along as columns
+    assert rows["borrowed_from"].fillna("-").tolist() == ["-", "-", "g1"]
 
 
 def _dated_in(dates: pd.DatetimeIndex, position: np.ndarray, years: np.ndarray) -> list[bool]:

@@ -54,7 +54,8 @@ def stored_details(result_json: bytes) -> pd.DataFrame:
     :meth:`~health_eval.result.EvaluationResult.from_json` (whatever form it gives them)."""
     from ..result import EvaluationResult
 
-    indicators = EvaluationResult.from_json(result_json.decode("utf-8")).indicators
+    indicators = EvaluationResult.from_json(result_json.decode("utf-8")
+                                            ).indicators_with_details()
     return indicators[["water_body_id", "segment_id", "indicator_id", "details"]]
 
 

@@ -133,11 +133,11 @@ def run_batch(dataset: Dataset, by_kind: dict[str, Profile], registry: Indicator
     n_seg, n_wb = len(units.segments), len(units.water_bodies)
 
     once, _ = place_segments(dataset, by_kind, registry)
-    fixed, _ = score_indicators(dataset, once, {k: _split(p, set(p.used_indicators) - varying)
+    fixed, _, _ = score_indicators(dataset, once, {k: _split(p, set(p.used_indicators) - varying)
                                                 for k, p in profiles.items()}, registry)
     replicas = replicate_dataset(dataset, {**dict.fromkeys(BASE_TABLES), **tables}, count, rng)
     segments, _ = place_segments(replicas.dataset, by_kind, registry)
-    drawn, _ = score_indicators(replicas.dataset, segments,
+    drawn, _, _ = score_indicators(replicas.dataset, segments,
                                 {k: _split(p, varying) for k, p in profiles.items()}, registry)
     rows = pd.concat([drawn, repeat_table(fixed, count)], ignore_index=True)
 
