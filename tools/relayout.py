@@ -320,10 +320,8 @@ def rewrite_imports(text: str, old_name: str, new_name: str, is_package: bool, p
         unchanged = (len(groups) == 1 and next(iter(groups)) == plan.map(base)
                      and all(t[2] == a.asname for t, a in zip(targets, node.names)))
 
-        def spelled(new_base: str) -> str:
-            if node.level:
-                return _relative(new_base, new_pkg)
-            return new_base
+        def spelled(new_base: str, level: int = node.level) -> str:
+            return _relative(new_base, new_pkg) if level else new_base
 
         start = offsets[node.lineno - 1] + node.col_offset
         end = offsets[node.end_lineno - 1] + node.end_col_offset
@@ -435,7 +433,10 @@ def source_packages(files: list[Path]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 def is_text(path: Path) -> bool:
-    return path.suffix in TEXT_SUFFIXES or path.name in TEXT_NAMES
+    """A file the script reads and rewrites: text, and not this script (its table names the
+    old modules)."""
+    return ((path.suffix in TEXT_SUFFIXES or path.name in TEXT_NAMES)
+            and path != Path("tools") / "relayout.py")
 
 
 def write_package_docs(created: list[Path]) -> None:
@@ -476,9 +477,9 @@ def check(files: list[Path], plan: Plan) -> list[str]:
             continue
         for m in DOTTED.finditer(text):
             name = m.group(0)
-            if any(name == o or name.startswith(o + ".") for o in old_only):
-                if plan.map(name) != name:
-                    problems.append(f"{path}: old name left: {name}")
+            left = any(name == o or name.startswith(o + ".") for o in old_only)
+            if left and plan.map(name) != name:
+                problems.append(f"{path}: old name left: {name}")
         problems += [f"{path}: path built from parts: {t}" for t in unrewritable(text, plan)]
         if path.suffix != ".py":
             continue
