@@ -22,9 +22,8 @@ import pandas as pd
 from .atomic import atomic_path, write_text_atomic
 from .display_names import display_issues
 from .issues import KEY_COLUMNS, sort_issues
-from .schema import SCHEMA_VERSION
 from .sheets import Sheet, write_csv, write_workbook
-from .vocabulary import CRITERIA_ZH
+from .vocabulary import CRITERIA_ZH, SCHEMA_VERSION
 
 TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
 OUTPUT_FORMATS: tuple[str, ...] = ("json", "xlsx")
