@@ -351,14 +351,23 @@ def rewrite_public_table(text: str, plan: Plan) -> str:
     match = re.search(r"_PUBLIC = \{.*?\}", text, re.S)
     if match is None:
         return text
-    table = match.group(0)
+    pairs = re.findall(r'"(\w+)"\s*:\s*"([\w.]+)"', match.group(0))
+    items = [f'"{name}": "{plan.map(f"{ROOT_PACKAGE}.{module}")[len(ROOT_PACKAGE) + 1:]}"'
+             for name, module in pairs]
+    return text[:match.start()] + wrapped("_PUBLIC = {", items, "}") + text[match.end():]
 
-    def one(m: re.Match) -> str:
-        moved = plan.map(f"{ROOT_PACKAGE}.{m.group(2)}")
-        return f'{m.group(1)}"{moved[len(ROOT_PACKAGE) + 1:]}"'
 
-    new = re.sub(r'(:\s*)"([\w.]+)"', one, table)
-    return text[:match.start()] + new + text[match.end():]
+def wrapped(head: str, items: list[str], close: str) -> str:
+    """``head`` + items separated by commas + ``close``, wrapped at 100 columns under the first
+    item, as the project's code is written."""
+    lines, line = [], head
+    for i, item in enumerate(items):
+        item += ", " if i < len(items) - 1 else close
+        if len(line) + len(item.rstrip()) > 99 and line.strip() != head.strip():
+            lines.append(line.rstrip())
+            line = " " * len(head)
+        line += item
+    return "\n".join([*lines, line])
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,16 +411,9 @@ def rewrite_pyproject(text: str, packages: list[str]) -> str:
     match = re.search(r"^packages = \[.*?\]\n", text, re.S | re.M)
     if match is None:
         raise RelayoutError("pyproject.toml: no [tool.setuptools] packages list")
-    lines, line = [], 'packages = ['
-    for i, name in enumerate(packages):
-        item = f'"{name}"' + (", " if i < len(packages) - 1 else "]")
-        if len(line) + len(item.rstrip()) > 99:
-            lines.append(line.rstrip())
-            line = " " * len("packages = [")
-        line += item
-    lines.append(line)
-    text = text[:match.start()] + "\n".join(lines) + "\n" + text[match.end():]
-    if f'"{ROOT_PACKAGE}.profiles"' in "\n".join(lines) and '"profiles/*.yaml", ' in text:
+    listed = wrapped("packages = [", [f'"{name}"' for name in packages], "]")
+    text = text[:match.start()] + listed + "\n" + text[match.end():]
+    if f"{ROOT_PACKAGE}.profiles" in packages and '"profiles/*.yaml", ' in text:
         text = text.replace('"profiles/*.yaml", ', "", 1)
         anchor = re.search(r'^"health_eval\.archive" = ', text, re.M)
         if anchor is None:
