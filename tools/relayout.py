@@ -218,6 +218,8 @@ def make_plan(files: list[Path]) -> tuple[Plan, list[tuple[Path, Path]], list[st
         stem = entry[:-3] if entry.endswith(".py") else entry
         if not entry.endswith(".py") and not (top / entry / "__init__.py").exists():
             continue                                   # a data folder (profiles/ before)
+        if stem in MOVES and MOVES[stem].startswith(stem + ".") and not entry.endswith(".py"):
+            continue                                   # the package a module moved into
         if stem in MOVES:
             new = MOVES[stem].replace(".", "/")
             source = top / entry
@@ -392,6 +394,21 @@ def rewrite_names(text: str, plan: Plan) -> str:
     return SLASHED.sub(path, text)
 
 
+BARE = re.compile(r"(?<=`)(\w+)\.py(?=`)")
+
+
+def rewrite_bare(text: str, plan: Plan) -> str:
+    """In Markdown, a moved module named by its file alone (`` `service_work.py` ``) → its path
+    under health_eval (`` `service/work.py` ``)."""
+    def one(m: re.Match) -> str:
+        dotted = f"{ROOT_PACKAGE}.{m.group(1)}"
+        if dotted not in plan.moves:
+            return m.group(0)
+        return plan.map(dotted)[len(ROOT_PACKAGE) + 1:].replace(".", "/") + ".py"
+
+    return BARE.sub(one, text)
+
+
 def unrewritable(text: str, plan: Plan) -> list[str]:
     """Paths built from parts that name a moved module: the script cannot follow them."""
     found = []
@@ -552,6 +569,8 @@ def run(apply: bool) -> int:
             if path == Path(ROOT_PACKAGE) / "__init__.py":
                 new = rewrite_public_table(new, plan)
         new = rewrite_names(new, plan)
+        if path.suffix == ".md":
+            new = rewrite_bare(new, plan)
         problems += [f"{path}: path built from parts: {t}" for t in unrewritable(new, plan)]
         if new != text:
             path.write_text(new, encoding="utf-8")
