@@ -159,6 +159,7 @@ class Plan:
     moves: dict[str, str]          # full dotted old → new, modules and packages of MOVES
     new_modules: frozenset[str]    # every dotted module and package of the tree after the move
     old_modules: frozenset[str]    # every dotted module and package of the tree before
+    pending: frozenset[str]        # old names whose module is still in its old place
 
     def map(self, name: str) -> str:
         """``name`` (a dotted module or attribute path) as it reads after the move."""
@@ -166,11 +167,9 @@ class Plan:
         for old in self.moves:
             if (name == old or name.startswith(old + ".")) and (best is None or len(old) > len(best)):
                 best = old
-        if best is None:
-            return name
+        if best is None or (best not in self.pending and best in self.new_modules):
+            return name                # moved already: the name is the package it moved into
         new = self.moves[best]
-        if new.startswith(best + ".") and name.startswith(new):
-            return name                # already moved (a module that became a package's member)
         if name != best:
             head = best + "." + name[len(best) + 1:].split(".")[0]
             if head in self.new_modules:
@@ -242,7 +241,9 @@ def make_plan(files: list[Path]) -> tuple[Plan, list[tuple[Path, Path]], list[st
                 text = t + text[len(s):]
         after.append(Path(text))
     after += [top / pkg / "__init__.py" for pkg in PACKAGE_DOCS]
-    plan = Plan(moves, frozenset(modules_of(after)), frozenset(old_modules))
+    pending = frozenset(module_name(s if s.suffix == ".py" else s / "__init__.py")
+                        for s, _ in renames)
+    plan = Plan(moves, frozenset(modules_of(after)), frozenset(old_modules), pending)
     return plan, renames, unknown
 
 
