@@ -6,6 +6,10 @@ Run at the repository root, on a clean or merged tree::
     python tools/relayout.py            # move with git mv, rewrite, check; prints what it did
     python tools/relayout.py --check    # only say what would move (exit 1 if anything would)
 
+Exit status: 0 done; 1 something could not be rewritten (printed; nothing moved when the
+rewrite failed, the tree is checked after); 2 not at the repository root; 3 done, but top-level
+modules are left unplaced (printed).
+
 The script is deterministic and idempotent: a module already in its place is left alone, and a
 second run changes nothing. It works from :data:`MOVES` (a module or package of
 ``health_eval/`` → its new dotted place), so modules that other branches add are placed when
@@ -608,7 +612,7 @@ def run(apply: bool) -> int:
         return 1
     print(f"relayout: {len(renames)} moved, {len(changed)} files rewritten, "
           f"{len(unknown)} unplaced")
-    return 0
+    return 3 if unknown else 0
 
 
 def main(argv: list[str] | None = None) -> int:
