@@ -211,6 +211,14 @@ def modules_of(files: list[Path]) -> set[str]:
     return names
 
 
+def moved_path(path: Path, renames: list[tuple[Path, Path]]) -> Path:
+    """Where ``path`` is after the ``git mv`` of ``renames``."""
+    for source, target in renames:
+        if path == source or source in path.parents:
+            return target / path.relative_to(source)
+    return path
+
+
 def make_plan(files: list[Path]) -> tuple[Plan, list[tuple[Path, Path]], list[str]]:
     """The plan, the (old, new) paths to ``git mv``, and the unknown top-level modules."""
     top = Path(ROOT_PACKAGE)
@@ -236,14 +244,7 @@ def make_plan(files: list[Path]) -> tuple[Plan, list[tuple[Path, Path]], list[st
     for stem, new in MOVES.items():
         moves[f"{ROOT_PACKAGE}.{stem}"] = f"{ROOT_PACKAGE}.{new}"
     old_modules = modules_of(files)
-    moved_paths = {str(s): str(t) for s, t in renames}
-    after = []
-    for path in files:
-        text = str(path)
-        for s, t in moved_paths.items():
-            if text == s or text.startswith(s + "/"):
-                text = t + text[len(s):]
-        after.append(Path(text))
+    after = [moved_path(path, renames) for path in files]
     after += [top / pkg / "__init__.py" for pkg in PACKAGE_DOCS]
     pending = frozenset(module_name(s if s.suffix == ".py" else s / "__init__.py")
                         for s, _ in renames)
@@ -596,16 +597,8 @@ def run(apply: bool) -> int:
     new = rewrite_pyproject(text, source_packages(files))
     if new != text:
         pyproject.write_text(new, encoding="utf-8")
-    moved = {str(s): str(t) for s, t in renames}
-    python = []
-    for path in changed:
-        text = str(path)
-        for s, t in moved.items():
-            if text == s or text.startswith(s + "/"):
-                text = t + text[len(s):]
-        if text.endswith(".py"):
-            python.append(Path(text))
-    sort_imports(sorted(set(python)))
+    python = {moved_path(path, renames) for path in changed if path.suffix == ".py"}
+    sort_imports(sorted(python))
     problems = check(files, plan)
     if problems:
         print("\n".join(problems), file=sys.stderr)
