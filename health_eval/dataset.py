@@ -1,11 +1,10 @@
-"""The Dataset: the typed input tables of one evaluation, and their assembly.
+"""The Dataset: the typed input tables of one evaluation.
 
-:func:`load_dataset` and :meth:`Dataset.from_frames` read an input package with
-:mod:`health_eval.readers` into raw tables, and :func:`_build_table` types each with the shared
-steps of :mod:`health_eval.headers` (header row, header recognition) and
-:mod:`health_eval.cells` and :mod:`health_eval.columns` (cell coercion). Problems are
-collected over all tables and raised together as one :class:`~health_eval.issues.InputError`;
-warnings (unknown sheets or columns, skipped empty rows) travel in :attr:`Dataset.issues`.
+:func:`load_dataset` and :meth:`Dataset.from_frames` have the package read and typed by io
+(:func:`health_eval.io.package.read_tables`, :func:`~health_eval.io.package.frame_tables`) and
+wrap its tables; problems are raised there together as one
+:class:`~health_eval.issues.InputError`; warnings (unknown sheets or columns, skipped empty
+rows) travel in :attr:`Dataset.issues`.
 
 References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.tables`.
 """
@@ -20,50 +19,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import missing_series, split_cells
-from .columns import coerce_columns, looks_up
-from .headers import column_of_header, drop_empty_rows, recognise_columns
-from .input_issues import Origin, Sink
-from .io.importers import import_into
-from .issues import InputError, Issue
+from .cells import missing_series
+from .io.package import PackageTables, TableSource, frame_tables, read_tables
+from .issues import Issue
 from .lookup import is_in
-from .readers import RawTable, read_frames, read_package
-from .tables import TABLES, TableSpec, table_spec
-from .wide import melt_wide_samples
+from .tables import table_spec
 
 __all__ = ["Dataset", "TableSource", "empty_table", "load_dataset"]
-
-#: The tables names in bureau files are matched to (:func:`load_dataset` with ``files``).
-REFERENCE_TABLES = ("water_bodies", "segments", "stations")
-
 
 # --------------------------------------------------------------------------------------------
 # Public records
 # --------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TableSource:
-    """Where one table was read from.
-
-    Parameters
-    ----------
-    file : str or None
-        Path as given by the user (``None`` for DataFrames).
-    sheet : str or None
-        Sheet name for xlsx workbooks.
-    first_row : int
-        Row number the user sees for the first data row: the Excel row number, or the CSV line
-        number counting the header line as 1 (a title row above the header shifts both).
-        For DataFrames and Parquet files it is 1 (rows are numbered position + 1).
-    sha256 : str or None
-        SHA-256 hex digest of the file read (``None`` for DataFrames).
-    """
-
-    file: str | None
-    sheet: str | None
-    first_row: int
-    sha256: str | None
-
 
 @dataclass
 class Dataset:
@@ -286,8 +252,14 @@ class Dataset:
         InputError
             With every problem found, if any is an error.
         """
-        raws, issues = read_frames(frames, files=files, row_numbers=row_numbers)
-        return _assemble(raws, issues, name=name, root=None)
+        return cls._of(frame_tables(frames, files=files, row_numbers=row_numbers), name, None)
+
+    @classmethod
+    def _of(cls, read: PackageTables, name: str, root: str | None) -> Dataset:
+        """The Dataset of the tables io read, named ``name``, its files relative to ``root``."""
+        return cls(tables=read.tables, sources=read.sources, issues=read.issues, name=name,
+                   row_numbers=read.row_numbers, root=root, blank_rows=read.blank_rows,
+                   imports=read.imports)
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -331,16 +303,9 @@ def load_dataset(source: str | os.PathLike | Mapping[str, pd.DataFrame] | Datase
     if isinstance(source, Mapping):
         return Dataset.from_frames(source)
     shown = os.fspath(source)
-    raws, issues = read_package(shown)
-    if files:
-        raws = [raw for raw in raws if raw.spec.name in REFERENCE_TABLES]
-    raws, imported, issues, imports = import_into(raws, issues, shown, importers, files,
-                                                  import_options)
-    root = os.path.dirname(os.path.abspath(shown))
-    dataset = _assemble(raws, issues, name=Path(shown).stem or shown, root=root,
-                        strict=strict, imported=imported)
-    dataset.imports = imports
-    return dataset
+    read = read_tables(shown, importers, files=files, import_options=import_options,
+                       strict=strict)
+    return Dataset._of(read, Path(shown).stem or shown, os.path.dirname(os.path.abspath(shown)))
 
 
 def _membership(frame: pd.DataFrame, keys: dict[str, pd.Index]) -> np.ndarray:
@@ -349,178 +314,3 @@ def _membership(frame: pd.DataFrame, keys: dict[str, pd.Index]) -> np.ndarray:
         if column in frame.columns:
             return is_in(frame[column], keys[column])
     return np.ones(len(frame), dtype=bool)
-
-
-# --------------------------------------------------------------------------------------------
-# Assembly
-# --------------------------------------------------------------------------------------------
-
-@dataclass
-class _Built:
-    """One table after recognition and coercion."""
-
-    frame: pd.DataFrame
-    rows: np.ndarray
-    source: TableSource
-    blank_rows: int
-
-
-def _assemble(raws: list[RawTable], issues: list[Issue], name: str,
-              root: str | None, strict: bool = True,
-              imported: list[RawTable] = ()) -> Dataset:
-    """Build every raw table, check the required tables, raise if any issue is an error
-    (when ``strict``; else keep the errors in the issues).
-
-    ``imported`` raws (one per bureau file or sheet) are built one by one, so that reading
-    problems name their file and sheet, and those of one table are then joined.
-    """
-    tables: dict[str, pd.DataFrame] = {}
-    sources: dict[str, TableSource] = {}
-    rows: dict[str, np.ndarray] = {}
-    blank_rows: dict[str, int] = {}
-    labels: dict[str, str] = {}
-    for raw in raws:
-        spec = raw.spec
-        if spec.name in labels:
-            issues.append(Origin(spec.name, raw.file, raw.sheet).issue(
-                "table.duplicate", "error", code=spec.name, zh=spec.zh,
-                first=labels[spec.name], second=raw.label))
-            continue
-        labels[spec.name] = raw.label
-        built, table_issues = _build_table(raw)
-        issues.extend(table_issues)
-        if built is not None:
-            tables[spec.name], sources[spec.name] = built.frame, built.source
-            rows[spec.name] = built.rows
-            if built.blank_rows:
-                blank_rows[spec.name] = built.blank_rows
-    for raw in _joined(imported, issues):
-        if raw.spec.name in labels:
-            issues.append(Origin(raw.spec.name, raw.file, raw.sheet).issue(
-                "table.duplicate", "error", code=raw.spec.name, zh=raw.spec.zh,
-                first=labels[raw.spec.name], second=raw.label))
-            continue
-        labels[raw.spec.name] = raw.label
-        tables[raw.spec.name], sources[raw.spec.name] = raw.frame, raw.source
-        rows[raw.spec.name] = raw.rows
-    unreadable = {issue.table for issue in issues if issue.rule.startswith("file.")}
-    for spec in TABLES:
-        if spec.required and spec.name not in tables and spec.name not in unreadable:
-            issues.append(Origin(spec.name, None, None).issue(
-                "table.required", "error", code=spec.name, zh=spec.zh))
-    if strict and any(issue.severity == "error" for issue in issues):
-        raise InputError(issues)
-    order = [spec.name for spec in TABLES if spec.name in tables]
-    tables = {name: tables[name] for name in order}
-    sources = {name: sources[name] for name in order}
-    return Dataset(tables=tables, sources=sources, issues=issues, name=name, row_numbers=rows,
-                   root=root, blank_rows=blank_rows)
-
-
-@dataclass
-class _Joined:
-    """The imported raws of one table, built and joined."""
-
-    spec: TableSpec
-    frame: pd.DataFrame
-    rows: np.ndarray
-    source: TableSource
-    label: str
-    file: str | None
-    sheet: str | None
-
-
-def _joined(imported: list[RawTable], issues: list[Issue]) -> list[_Joined]:
-    """Build each imported raw table (its problems located in its own file and sheet) and
-    join those of one table, rows in file order; the table's source names every file (and
-    the sheet when there is one only)."""
-    joined = []
-    for table in dict.fromkeys(raw.spec.name for raw in imported):
-        parts = [raw for raw in imported if raw.spec.name == table]
-        built = []
-        for raw in parts:
-            one, found = _build_table(raw)
-            issues.extend(found)
-            if one is not None:
-                built.append(one)
-        if not built:
-            continue
-        files = list(dict.fromkeys(raw.file for raw in parts))
-        sheets = list(dict.fromkeys(raw.sheet for raw in parts))
-        file = "; ".join(f for f in files if f)
-        sheet = sheets[0] if len(sheets) == 1 and len(files) == 1 else None
-        frame = pd.concat([b.frame for b in built], ignore_index=True)
-        joined.append(_Joined(parts[0].spec, frame, np.concatenate([b.rows for b in built]),
-                              TableSource(file=file, sheet=sheet, first_row=1, sha256=None),
-                              ", ".join(raw.label for raw in parts), file, sheet))
-    return joined
-
-
-def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
-    """Recognise headers and coerce every column of one raw table.
-
-    This is the one path shared by the xlsx, CSV, Parquet and DataFrame readers.
-
-    Returns
-    -------
-    built : _Built or None
-        The typed table, or None when the source holds no table at all (``table.empty``).
-    issues : list of Issue
-        Every problem found in the table.
-    """
-    spec = raw.spec
-    sink = Sink(Origin(spec.name, raw.file, raw.sheet))
-    if raw.empty:
-        sink.add("table.empty", "warning")
-        return None, sink.finish()
-    headers, data, rows, first_row = raw.split_header()
-    cells = [split_cells(data.iloc[:, j], factorise=looks_up(column_of_header(header, spec), spec))
-             for j, header in enumerate(headers)]
-    if all(c.blank().all() for c in cells) and not any(
-            column_of_header(header, spec) for header in headers):
-        sink.add("table.empty", "warning")      # nothing, or a title line alone: not given
-        return None, sink.finish()
-    percent = None if raw.percent_cells is None else raw.percent_cells[first_row - 1:]
-    keep, blank_rows = drop_empty_rows(cells, rows, sink)
-    if not keep.all():
-        cells = [c.take(keep) for c in cells]
-        data, rows = data.iloc[np.flatnonzero(keep)], rows[keep]
-        percent = None if percent is None else percent[keep]
-    melted = melt_wide_samples(spec, headers, cells, data, rows)
-    if melted is not None:
-        headers, cells, data, rows = melted
-    matched, unknown = recognise_columns(headers, cells, spec, sink)
-    values = coerce_columns(matched, cells, spec, rows, raw.excel, sink, percent)
-    frame = _frame(spec, values, unknown, data, len(rows))
-    if not len(frame) and raw.row_numbers is None:    # numbered rows: a part of a table
-        _no_rows(spec, sink)
-    source = TableSource(file=raw.file, sheet=raw.sheet, first_row=first_row, sha256=raw.sha256)
-    return _Built(frame, rows, source, blank_rows), sink.finish()
-
-
-def _no_rows(spec: TableSpec, sink: Sink) -> None:
-    """A table given with its header and no data row: an error for a required table, else a
-    warning — a census says that nothing was found, any other table holds no data (its
-    indicators get ``no_data``, :mod:`health_eval.gaps`); an empty 指标直接赋值 supplies nothing
-    and is not worth a warning."""
-    if spec.name == "indicator_values":      # no value supplied: nothing is missing
-        return
-    if spec.required:
-        sink.add("table.required_no_rows", "error", code=spec.name, zh=spec.zh)
-    else:
-        sink.add("table.census_empty" if spec.census else "table.no_rows", "warning",
-                 code=spec.name, zh=spec.zh)
-
-
-def _frame(spec: TableSpec, values: dict[str, pd.Series], unknown: list[tuple[int, str]],
-           data: pd.DataFrame, n: int) -> pd.DataFrame:
-    """Assemble the table: catalogue columns in order (missing ones empty), then unknowns."""
-    columns = {c.name: values[c.name] if c.name in values else missing_series(c, n)
-               for c in spec.columns}
-    for position, header in unknown:
-        name, k = header, 1
-        while name in columns:
-            k += 1
-            name = f"{header}.{k}"
-        columns[name] = data.iloc[:, position].reset_index(drop=True)
-    return pd.DataFrame(columns, index=pd.RangeIndex(n))

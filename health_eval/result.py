@@ -23,9 +23,8 @@ from .atomic import atomic_path, write_text_atomic
 from .details_table import Details
 from .display_names import display_issues
 from .issues import KEY_COLUMNS, sort_issues
-from .schema import SCHEMA_VERSION
 from .sheets import Sheet, write_csv, write_workbook
-from .vocabulary import CRITERIA_ZH
+from .vocabulary import CRITERIA_ZH, SCHEMA_VERSION
 
 TABLE_NAMES: tuple[str, ...] = ("water_bodies", "segments", "criteria", "indicators", "issues")
 #: Tables of a confidence run (:mod:`health_eval.confidence`), in a result only with one.

@@ -1,5 +1,6 @@
 """The words of the method, defined once: water-body kinds, criteria, indicator statuses, issue
-severities, and the time zone outputs show times in (ARCHITECTURE §3 ``vocabulary.py``).
+severities, the time zone outputs show times in, and the version of the result's JSON form
+(ARCHITECTURE §3 ``vocabulary.py``).
 
 Every module that names one of these imports it from here. This module imports nothing of the
 package (it sits at the bottom of ARCHITECTURE §3's import order) and nothing heavier than
@@ -17,7 +18,8 @@ from typing import Literal, get_args
 
 __all__ = [
     "CRITERIA", "CRITERIA_SHORT_ZH", "CRITERIA_ZH", "DEFAULT_TIMEZONE", "EVALUATED_STATUSES",
-    "LAKE_KINDS", "RIVER_KINDS", "STATUSES", "WATER_BODY_KINDS", "WATER_BODY_KIND_LABELS",
+    "LAKE_KINDS", "RIVER_KINDS", "SCHEMA_VERSION", "STATUSES", "WATER_BODY_KINDS",
+    "WATER_BODY_KIND_LABELS",
     "Severity", "Status", "WaterBodyKind",
 ]
 
@@ -57,3 +59,8 @@ Severity = Literal["error", "warning"]
 #: The time zone of the times the outputs show unless told otherwise (``--timezone``): China
 #: Standard Time, where the method applies (IANA name).
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+#: The version of the JSON contract (``schema_version`` of every v1 document, and of
+#: ``result.json``): defined here, at the bottom, so that the engine's JSON writer stamps it
+#: without importing the contract (:mod:`health_eval.schema` re-exports it; ARCHITECTURE §3).
+SCHEMA_VERSION = "1"

@@ -14,7 +14,8 @@ import json
 from importlib import resources
 from typing import Any
 
-SCHEMA_VERSION = "1"
+from ..vocabulary import SCHEMA_VERSION
+
 #: Schema kinds: ``health-eval schema KIND`` prints one, the file is ``v1/KIND.schema.json``.
 SCHEMA_KINDS: tuple[str, ...] = ("request", "response", "validation", "error")
 
