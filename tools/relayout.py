@@ -68,7 +68,8 @@ MOVES: dict[str, str] = {
     # engine — from a Dataset to an EvaluationResult
     "api": "engine.api", "dataset": "engine.dataset", "inputs": "engine.inputs",
     "input_stage": "engine.input_stage", "registry": "engine.registry",
-    "detail_fields": "engine.detail_fields", "compute": "engine.compute",
+    "detail_fields": "engine.detail_fields", "details_table": "engine.details_table",
+    "compute": "engine.compute",
     "batch": "engine.batch", "aggregate": "engine.aggregate", "supplied": "engine.supplied",
     "gaps": "engine.gaps", "result": "engine.result", "preview": "engine.preview",
     "gc_pause": "engine.gc_pause", "memory": "engine.memory",
@@ -86,7 +87,7 @@ MOVES: dict[str, str] = {
 STAY: frozenset[str] = frozenset({
     "__init__", "vocabulary", "issues", "issue_keys", "rule_catalogue",
     "cli", "cli_archive", "cli_import", "cli_rules", "measures_cli", "describe",
-    "template", "template_help", "catalogue",
+    "template", "template_help", "catalogue", "score_value",
     "io", "validate", "profiles", "engine", "service", "distributed", "archive", "confidence",
     "data",
 })
