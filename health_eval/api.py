@@ -258,12 +258,23 @@ def evaluate(dataset: Dataset | str | os.PathLike | Mapping[str, Any],
     if confidence is not None:
         from .confidence import reading_sets, with_confidence
         from .readings import apply_reading
-        result = with_confidence(result, dataset,
-                                 reading_sets(profiles_by_kind, readings, apply_reading), registry,
-                                 replicates=confidence, seed=seed, weights_spread=weights_spread)
+        sets = reading_sets(profiles_by_kind, readings, apply_reading)
+        result = with_confidence(result, dataset, sets, registry, replicates=confidence,
+                                 seed=seed, weights_spread=weights_spread)
         if readings:
-            result.provenance["confidence"]["readings"] = list(readings)
+            result.provenance["confidence"].update(readings=list(readings), by_reading={
+                name: _classes(evaluate(dataset, chosen, registry=registry, **options))
+                for name, chosen in zip(readings, sets)})
     return result
+
+
+def _classes(result: EvaluationResult) -> dict[str, dict[str, Any]]:
+    """Each water body's RHI and class in ``result`` (the point evaluation under one reading
+    of a confidence run's ``readings``)."""
+    table = result.water_bodies
+    return {str(w): {"rhi": None if pd.isna(r) else float(r),
+                     "health_class": None if pd.isna(c) else int(c)}
+            for w, r, c in zip(table["water_body_id"], table["rhi"], table["health_class"])}
 
 
 def score_indicators(dataset: Dataset, segments: pd.DataFrame, profiles: dict[str, Profile],

@@ -47,6 +47,7 @@ def confidence_section(report: WaterBodyReport) -> Section | None:
         blocks.append(Paragraph(t("confidence.weights", spread=t.num(
             settings["weights_spread"], 2))))
     blocks += _class_blocks(report, row)
+    blocks += _reading_blocks(report, settings.get("by_reading") or {})
     blocks += _segment_blocks(report)
     blocks += _decisive_blocks(report)
     return Section("confidence", t("sections.confidence"), tuple(blocks))
@@ -87,6 +88,23 @@ def _class_blocks(report: WaterBodyReport, row: pd.Series) -> list[Block]:
             [report.c.class_colour(g, report.profile) or figures.NEUTRAL for g, _ in shown],
             fig_id, t("confidence.bar_axis")), t("confidence.bar_caption")))
     return blocks
+
+
+def _reading_blocks(report: WaterBodyReport, by_reading: dict) -> list[Block]:
+    """The water body's class under each method reading the replicates were split among
+    (``health-eval run --confidence N --readings A,B``), in one sentence."""
+    from health_eval.readings import reading_titles
+
+    t = report.t
+    items = []
+    for name, classes in by_reading.items():
+        mine = classes.get(report.id) or {}
+        title = reading_titles(name)[0 if t.lang == "zh" else 1]
+        grade = mine.get("health_class")
+        items.append(t("confidence.reading_item", reading=title,
+                       health_class=_class_text(report, grade) if grade else t("classes.none"),
+                       rhi=report.score(mine.get("rhi"))))
+    return [Paragraph(t("confidence.by_reading", items=t.join(items)))] if items else []
 
 
 def _segment_blocks(report: WaterBodyReport) -> list[Block]:

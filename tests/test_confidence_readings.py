@@ -32,6 +32,21 @@ def test_replicates_split_between_readings_span_both(demo):
     # half the replicates are scored by the band floor, about 10 points lower
     assert row["rhi_p05"] < FHGD_BAND_FLOOR + 3 < FHGD_INTERPOLATE - 3 < row["rhi_p95"]
     assert alone["rhi_p05"] > FHGD_BAND_FLOOR + 3
+    # the point evaluation under each reading, for the report's sentence
+    by_reading = split.provenance["confidence"]["by_reading"]
+    assert by_reading["band-floor"]["FHGD"]["rhi"] == pytest.approx(FHGD_BAND_FLOOR, abs=1e-3)
+    assert by_reading["interpolate"]["FHGD"]["rhi"] == pytest.approx(FHGD_INTERPOLATE, abs=1e-3)
+    assert by_reading["band-floor"]["FHGD"]["health_class"] == 3
+
+
+def test_report_says_the_class_under_each_reading(demo, tmp_path):
+    from health_eval.reports import write_reports
+
+    result = evaluate(demo, confidence=10, seed=1, readings=["interpolate", "band-floor"])
+    write_reports(result, tmp_path, formats=("html",))
+    text = (tmp_path / "FHGD" / "report.html").read_text(encoding="utf-8")
+    assert "按“档下限赋分（阶梯）”为三类河湖 亚健康（RHI 61.4）" in text
+    assert "按“节点间线性插值（方案原样）”为三类河湖 亚健康（RHI 71.4）" in text
 
 
 def test_readings_without_confidence_is_refused(demo):
