@@ -61,7 +61,7 @@ HEADERS_ZH = {
     "file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "rule": "规则",
     "severity": "严重程度", "message_zh": "说明", "message_en": "说明（英文）",
     "replicates": "有效重抽样次数", "rhi_p05": "RHI第5百分位", "rhi_median": "RHI中位数",
-    "rhi_p95": "RHI第95百分位", "p_reported": "所报类别的概率",
+    "rhi_p95": "RHI第95百分位", "rhi_reached_80": "80%重抽样可达RHI", "p_reported": "所报类别的概率",
     **{f"p_class_{k}": f"{n}类概率" for k, n in enumerate("一二三四五", start=1)},
     "variance_share": "对RHI方差的贡献占比", "rank": "排序",
     **CRITERIA_ZH,

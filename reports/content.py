@@ -565,6 +565,9 @@ class WaterBodyReport:
                                   health_class=self.c.class_text(self.row, self.profile),
                                   target=target_text, threshold=t.num(target.min_rhi, 0),
                                   gap=t.num(plan["gap"], 2))))
+        if self.id in self.c.reached_80:
+            blocks.append(Paragraph(t("plan.at_probability", reached=self.score(
+                self.c.reached_80[self.id]), gap=t.num(plan["gap"], 2), target=target_text)))
         blocks.append(Paragraph(t(f"plan.method_{plan['status']}")))
         rows = [[self.indicator(r["indicator_id"]),
                  self.segment_names(r["segment_ids"]),

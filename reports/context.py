@@ -76,8 +76,17 @@ class ReportContext:
 
     @cached_property
     def plans(self) -> PlanTables:
-        """The plan of every water body (:func:`.plan.build_plans`)."""
-        return build_plans(self)
+        """The plan of every water body (:func:`.plan.build_plans`): with a confidence run,
+        the plan that lifts 80 % of its replicates to the next class."""
+        return build_plans(self, self.reached_80)
+
+    @cached_property
+    def reached_80(self) -> dict[str, float]:
+        """From a confidence run, each water body's ``rhi_reached_80``; empty without one."""
+        table = self.result.confidence_water_bodies
+        if table is None or "rhi_reached_80" not in table:
+            return {}
+        return dict(zip(table["water_body_id"].astype(str), table["rhi_reached_80"]))
 
     @cached_property
     def previous_summary(self) -> pd.DataFrame | None:

@@ -25,7 +25,7 @@ import pandas as pd
 from health_eval.profile import HealthClass
 from health_eval.scoring_inverse import value_for_score
 
-from .plan_lp import GAP_TOLERANCE, gap_at_probability, solve_gains
+from .plan_lp import GAP_TOLERANCE, solve_gains
 from .profiles import rule_of
 
 #: Columns of :attr:`PlanTables.steps`.
@@ -144,25 +144,24 @@ def _solve(variables: pd.DataFrame, gaps: pd.Series, efforts: dict[str, dict[str
     return variables.assign(gain=solved.gains, cost=costs), pd.Series(solved.reachable, ids)
 
 
-def build_plans(context, replicate_rhi: Mapping[str, np.ndarray] | None = None,
-                probability: float = 0.8) -> PlanTables:
+def build_plans(context, reached: Mapping[str, float] | None = None) -> PlanTables:
     """The plan of every water body of a :class:`~.context.ReportContext`.
 
     Parameters
     ----------
     context : ReportContext
-    replicate_rhi : mapping of water body id to ndarray, optional
-        RHI of every replicate of a confidence run [RHI points]: a water body given here is
-        planned for the gap reached in ``probability`` of its replicates
-        (:func:`.plan_lp.gap_at_probability`) instead of the gap of its reported RHI; status
-        ``likely`` when that many replicates already reach the next class.
-    probability : float
-        Share of the replicates the plan must lift (default 0.8).
+    reached : mapping of water body id to float, optional
+        From a confidence run: the highest RHI at least 80 % of the water body's replicates
+        reach (``rhi_reached_80`` of ``confidence_water_bodies``) [RHI points]. A water body
+        given here is planned for the gap from that RHI to the next class, so that the plan
+        lifts 80 % of the replicates (RHI is linear in the scores: a plan adds the same RHI
+        points to every replicate), instead of the gap of its reported RHI; status ``likely``
+        when it already reaches the next class.
     """
     registry = context.registry
     whole = {i.id for i in registry if i.scope == "water_body"} | {
         i for i, own in context.own_indicators.items() if own.scope == "water_body"}
-    replicate_rhi = replicate_rhi or {}
+    reached = reached or {}
     plans = []
     for water_body_id, row in context.water_body_rows.items():
         profile, rhi = context.profile(water_body_id), _number(row.get("rhi"))
@@ -170,8 +169,8 @@ def build_plans(context, replicate_rhi: Mapping[str, np.ndarray] | None = None,
         status = ("no_rhi" if not np.isfinite(rhi) else "no_profile" if profile is None
                   else "best" if target is None else "plan")
         gap = target.min_rhi - rhi if target is not None else np.nan
-        if target is not None and water_body_id in replicate_rhi:
-            gap = gap_at_probability(replicate_rhi[water_body_id], target.min_rhi, probability)
+        if target is not None and np.isfinite(_number(reached.get(water_body_id))):
+            gap = target.min_rhi - _number(reached[water_body_id])
             status = "likely" if gap <= GAP_TOLERANCE else status
         plans.append({"water_body_id": water_body_id, "rhi": rhi, "status": status,
                       "target": target, "gap": gap})

@@ -7,11 +7,7 @@ With equal efforts A gives 0.2 RHI points per unit of effort and B 0.1, so A goe
 
 import numpy as np
 import pytest
-from health_eval.reports.plan_lp import (
-    gap_at_probability,
-    plan_at_probability,
-    solve_gains,
-)
+from health_eval.reports.plan_lp import solve_gains
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,31 +75,6 @@ def test_equally_cheap_variables_are_raised_in_rank_order():
     second = solve_gains(ONE, points, headroom, np.ones(2), np.array([2.0]), np.array([1, 0]))
     assert first.gains == pytest.approx([20.0, 0.0])
     assert second.gains == pytest.approx([0.0, 20.0])
-
-
-def test_gap_at_probability_from_replicates():
-    # replicates 70 … 79, threshold 80: shortfalls 10 … 1. Reaching 80 in ≥ 80 % of them
-    # needs the 8th smallest shortfall, 8: 72 … 79 then reach 80, 8 of 10.
-    replicates = np.arange(70.0, 80.0)
-    assert gap_at_probability(replicates, 80.0) == 8.0
-    assert gap_at_probability(replicates, 80.0, 0.5) == 5.0
-    assert gap_at_probability(replicates, 80.0, 1.0) == 10.0
-    assert gap_at_probability(np.array([85.0, 86.0, np.nan]), 80.0) == -5.0
-    assert np.isnan(gap_at_probability(np.array([np.nan]), 80.0))
-    with pytest.raises(ValueError, match="probability"):
-        gap_at_probability(replicates, 80.0, 0.0)
-
-
-def test_plan_at_probability_from_replicates():
-    # gap 8 (above) with A and B: A alone, 8 / 0.2 = 40 points; 8 of 10 replicates reach 80.
-    plan = plan_at_probability(np.arange(70.0, 80.0), 80.0, POINTS, np.array([50.0, 70.0]))
-    assert plan.gap == 8.0 and plan.reachable
-    assert plan.gains == pytest.approx([40.0, 0.0])
-    assert plan.reached == pytest.approx(0.8)
-    # replicates 60 … 69: gap 18 > 13, beyond A and B at 100: 13 points lift only 67 … 69.
-    short = plan_at_probability(np.arange(60.0, 70.0), 80.0, POINTS, np.array([50.0, 70.0]))
-    assert not short.reachable and short.gains == pytest.approx([50.0, 30.0])
-    assert short.reached == pytest.approx(0.3)
 
 
 @given(st.lists(st.tuples(st.floats(0.01, 1), st.floats(0, 100), st.floats(0.1, 10)),

@@ -97,3 +97,19 @@ def test_result_xlsx_has_the_plan_sheet(tmp_path, demo):
     assert fhgd["water.flow_deviation"]["目标关系"] == "≤"
     assert fish["实施后RHI"] == pytest.approx(75.0)
     assert {r["河湖编码"] for r in records} == {"FHGD", "XH"}
+
+
+def test_with_a_confidence_run_the_plan_lifts_80_percent_of_the_replicates():
+    """With ``--confidence``, FHGD's plan closes the gap from the RHI 80 % of its replicates
+    reach (``rhi_reached_80``) to 二类's 75, not the gap from its reported RHI, and the report
+    says so."""
+    result = health_eval.evaluate(demo_path(), confidence=30, seed=2)
+    row = result.confidence_water_bodies.set_index("water_body_id").loc["FHGD"]
+    reached = row["rhi_reached_80"]
+    assert row["rhi_p05"] <= reached <= row["rhi_median"]
+    context = report_context(result)
+    plan, steps = context.plans.of("FHGD")
+    assert plan["gap"] == pytest.approx(75.0 - reached)
+    assert steps["rhi_gain"].sum() == pytest.approx(75.0 - reached, abs=1e-6)
+    text = visible_text(render_html(result, "FHGD"))
+    assert f"80% 的重抽样结果 RHI 不低于 {reached:.1f}" in text

@@ -165,19 +165,25 @@ def test_points_table_keeps_every_row(tiny):
     assert isinstance(points, pd.DataFrame)
 
 
-def test_plan_at_probability_from_replicates(tiny):
-    """Replicate RHIs 55 … 59 of R, class 3 at 60: shortfalls 5 … 1; lifting 80 % of them (4 of
-    5) needs the 4th smallest, 4 RHI points: S2 self-purification 4 / 0.36 = 11.111 points.
-    Replicates 59 … 63 give −3: already likely, no plan."""
+def test_plan_for_the_rhi_80_percent_of_replicates_reach(tiny):
+    """Replicate RHIs 55 … 59 of R, class 3 at 60: the highest RHI 80 % of them (4 of 5)
+    reach is 56 (:func:`health_eval.confidence.summary.reached_by`), so the plan needs 4 RHI
+    points: S2 self-purification 4 / 0.36 = 11.111 points. Replicates 59 … 63 reach 60 in
+    4 of 5: already likely, no plan."""
+    from health_eval.confidence.summary import reached_by
+
     result, profile = tiny
     context = report_context(result, profiles=[profile])
-    plan, steps = build_plans(context, {"R": np.arange(55.0, 60.0)}).of("R")
+    reached = reached_by(np.arange(55.0, 60.0)[:, None])[0]
+    assert reached == 56.0
+    plan, steps = build_plans(context, {"R": reached}).of("R")
     assert plan["gap"] == pytest.approx(4.0)
     assert steps["gain"].tolist() == pytest.approx([4 / 0.36])
-    likely, none = build_plans(context, {"R": np.arange(59.0, 64.0)}).of("R")
+    likely, none = build_plans(context, {"R": reached_by(np.arange(59.0, 64.0)[:, None])[0]}
+                               ).of("R")
     assert likely["status"] == "likely" and none.empty
     text = [getattr(b, "text", "") for b in WaterBodyReport(context, "R").plan().blocks]
-    assert "尚差 3.80 分" in " ".join(text)       # the report itself keeps the reported RHI
+    assert "尚差 3.80 分" in " ".join(text)       # without a confidence run: the reported RHI
 
 
 def test_unreachable_plan_says_so(tiny_frames, tiny_profile):

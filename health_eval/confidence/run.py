@@ -24,7 +24,7 @@ from ..result import EvaluationResult
 from .arguments import check_arguments
 from .batch import Draws, Units, run_batch
 from .plans import PLANS
-from .summary import class_probabilities, interval, variance_shares
+from .summary import class_probabilities, interval, reached_by, variance_shares
 
 __all__ = ["DEFAULT_SEED", "reading_sets", "with_confidence"]
 
@@ -142,6 +142,7 @@ def _summary(keys: pd.DataFrame, rhi: np.ndarray, grade: np.ndarray, reported: p
     p_reported = np.where(known, probability[np.arange(len(column)), column], np.nan)
     return keys.reset_index(drop=True).assign(
         replicates=count, rhi_p05=p05, rhi_median=median, rhi_p95=p95,
+        rhi_reached_80=reached_by(rhi),
         health_class=pd.array(reported.to_numpy(), dtype="Int64"), p_reported=p_reported,
         **{f"p_class_{k + 1}": probability[:, k] for k in range(n_classes)})
 

@@ -275,6 +275,8 @@ class ConfidenceRow(_Response):
     rhi_p05: float | None
     rhi_median: float | None
     rhi_p95: float | None
+    rhi_reached_80: float | None = Field(
+        None, description="The highest RHI at least 80 % of the replicates reach.")
     health_class: int | None = Field(description="The class reported (of the evaluation).")
     p_reported: float | None = Field(description="Share of replicates in the class reported.")
 
