@@ -16,6 +16,7 @@ from health_eval.reports.context import report_context
 import health_eval as he
 from health_eval.cli import demo_path
 from health_eval.issues import InputError
+from health_eval.profile import ProfileError
 from health_eval.result import EvaluationResult
 from health_eval.schema.example import example_request
 from health_eval.schema.request import evaluate_request
@@ -100,3 +101,16 @@ def test_no_section_without_a_confidence_run():
     plain = he.evaluate(demo_path())
     report = build_report(report_context(plain), "XH")
     assert "confidence" not in [s.key for s in report.sections]
+
+
+def test_the_v1_request_takes_a_reading_and_the_readings_of_a_confidence_run():
+    request = example_request()
+    plain = evaluate_request(request)
+    read = evaluate_request({**request, "reading": "band-floor"})
+    assert read.provenance["reading"] == "band-floor"
+    assert (read.water_bodies["rhi"] < plain.water_bodies["rhi"]).all()   # floors score lower
+    split = evaluate_request({**request, "confidence": 4,
+                              "readings": ["interpolate", "band-floor"]})
+    assert split.provenance["confidence"]["readings"] == ["interpolate", "band-floor"]
+    with pytest.raises(ProfileError, match="no-such-reading"):
+        evaluate_request({**request, "reading": "no-such-reading"})

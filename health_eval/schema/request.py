@@ -55,13 +55,17 @@ class RequestArguments:
     options : dict
         Policy overrides.
     confidence : dict
-        ``confidence, seed, weights_spread`` of a confidence request (empty without one).
+        ``confidence, seed, weights_spread, readings`` of a confidence request (empty without
+        one).
+    reading : str or None
+        The method reading applied to the profile.
     """
 
     tables: dict[str, list[dict[str, Any]]]
     profile: str | dict[str, Any] | None
     options: dict[str, Any] = field(default_factory=dict)
     confidence: dict[str, Any] = field(default_factory=dict)
+    reading: str | None = None
 
     @property
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -186,9 +190,10 @@ def request_arguments(request: EvaluateRequest | Mapping[str, Any],
                                f"beside it")
         merged[key] = value
     confidence = {"confidence": request.confidence, "seed": request.seed,
-                  "weights_spread": request.weights_spread} if request.confidence else {}
+                  "weights_spread": request.weights_spread,
+                  "readings": request.readings} if request.confidence else {}
     return RequestArguments(tables=request.tables, profile=chosen, options=merged,
-                            confidence=confidence)
+                            confidence=confidence, reading=request.reading)
 
 
 def evaluate_request(request: EvaluateRequest | Mapping[str, Any] | RequestArguments,
@@ -224,7 +229,7 @@ def evaluate_request(request: EvaluateRequest | Mapping[str, Any] | RequestArgum
         request = request_arguments(request, profile, options)
     elif profile is not None or options:
         raise TypeError("give profile and options inside the RequestArguments")
-    result = evaluate(request.load(), request.profile, registry=registry, **request.options,
-                      **request.confidence)
+    result = evaluate(request.load(), request.profile, registry=registry,
+                      reading=request.reading, **request.options, **request.confidence)
     return dataclasses.replace(result, provenance={**result.provenance,
                                                    "inputs": request.inputs})

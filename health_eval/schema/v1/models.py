@@ -158,6 +158,10 @@ class EvaluateRequest(_Request):
                     "mapping}. Left out: mwr2020-river for rivers, mwr2020-lake for lakes "
                     "and reservoirs.", json_schema_extra=_any_of)] = None
     options: PolicyOverrides = Field(default_factory=PolicyOverrides)  # type: ignore[valid-type]
+    reading: str | None = Field(
+        default=None, pattern=r"^[a-z0-9-]+$",
+        description="A method reading applied to the profile (`health-eval readings` lists "
+                    "them: `band-floor`…); left out: the profile as it is.")
     confidence: int | None = Field(
         default=None, ge=1, le=10_000,
         description="Confidence of class: bootstrap replicates of the raw samples, plots, sites "
@@ -168,6 +172,9 @@ class EvaluateRequest(_Request):
         default=None, ge=0, le=1,
         description="With confidence: spread of the criterion and indicator weights drawn "
                     "around the profile's (Dirichlet, concentration 1/spread²).")
+    readings: list[Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]] | None = Field(
+        default=None, min_length=1, max_length=20,
+        description="With confidence: the method readings the replicates are split among.")
 
 
 class WaterBodyRow(_Response):
