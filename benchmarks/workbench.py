@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         workbook = demo_workbook(DEMO, Path(folder) / "演示数据.xlsx")
         with local_server("--workbench-dir", str(Path(folder) / "wb"),
-                          "--workers-threads", str(args.threads)) as url:
+                          "--workers", str(args.threads)) as url:
             single, run = upload_and_run(url, workbook, "基准区")
             with httpx.Client(base_url=url) as client:
                 home = client.get("/").text
