@@ -245,6 +245,21 @@ def test_two_runs_at_once_both_finish(client, tmp_path):
     assert all("已完成" in page and "二类河湖" in page for page in pages), pages
 
 
+def test_a_run_over_its_time_limit_is_stopped_and_says_so(tmp_path):
+    """The worker running it is killed (the demo's run takes seconds, its limit 0.05 s)."""
+    app = create_app(Settings(workers=1), workbench=WorkbenchSettings(folder=tmp_path / "wb",
+                                                                      run_timeout_s=0.05))
+    with TestClient(app) as client:
+        project = new_project(client)
+        send(client, project, demo_workbook(DEMO, tmp_path / "demo.xlsx"))
+        upload_id = re.search(r'<option value="(\d+)">', client.get(project).text).group(1)
+        run = client.post(f"{project}/runs", data={"upload": upload_id, "csrf": token(client)},
+                          follow_redirects=False)
+        page = finished(client, run.headers["location"])
+        assert "<strong class=\"status-failed\">失败</strong>" in page
+        assert "评价超时，已停止。" in page
+
+
 def test_run_options_from_the_form():
     offered = {"profiles": ["mwr2020-river"], "readings": ["strict"]}
     chosen = RunOptions.from_form(profile="mwr2020-river", reading="strict", confidence="200",

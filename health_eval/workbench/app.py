@@ -167,6 +167,7 @@ class Workbench:
         await run_in_threadpool(self.records.update_run, run_id, status="failed",
                                 message=failure)
 
+
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang", "zh")
     return lang if lang in LANGUAGES else "zh"
