@@ -676,7 +676,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
           workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1,
                                       show_default="the number of CPUs",
                                       help="Evaluations run at once: worker processes of the "
-                                           "JSON API (and threads of the workbench's runs)."),
+                                           "JSON API and of the workbench's runs."),
           header_timeout: float = typer.Option(10.0, "--header-timeout", min=0.001,
                                                help="Close a connection that sends no whole "
                                                     "request head in this time [s]."),
@@ -727,7 +727,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
             accounts = load_users(users) if users is not None else None
         except (OSError, ValueError) as exc:
             raise typer.BadParameter(str(exc), param_hint="--users") from exc
-        bench = WorkbenchSettings(folder=workbench, archive_url=archive, threads=workers,
+        bench = WorkbenchSettings(folder=workbench, archive_url=archive,
                                   max_upload_bytes=settings.max_body_bytes, users=accounts)
     serve_forever(settings, host=host, port=port, workbench=bench)
 

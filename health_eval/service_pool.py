@@ -224,8 +224,13 @@ class WorkerPool:
 
     # -- tasks ---------------------------------------------------------------------------------
 
-    async def run(self, task: str, *args: Any) -> Any:
+    async def run(self, task: str, *args: Any, timeout_s: float | None = None) -> Any:
         """Run ``task(*args)`` of :data:`health_eval.service_work.TASKS` in a worker.
+
+        Parameters
+        ----------
+        timeout_s : float, optional
+            Time limit of this task [s] instead of the pool's ``timeout_s``.
 
         Returns
         -------
@@ -235,14 +240,14 @@ class WorkerPool:
         Raises
         ------
         EvaluationTimeout
-            Over ``timeout_s`` in all (the worker, if it had started, is killed and replaced).
+            Over the time limit in all (the worker, if it had started, is killed and replaced).
         WorkerCrashed
             When the worker died meanwhile (it is replaced).
         """
         if not self._open:               # an application run without its lifespan (tests)
             await self.start(wait=False)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout_s
+        deadline = loop.time() + (self.timeout_s if timeout_s is None else timeout_s)
         message = pickle.dumps((task, args), protocol=pickle.HIGHEST_PROTOCOL)
         while True:
             worker = await self._acquire(deadline)

@@ -1,4 +1,5 @@
-"""What the HTTP service's worker processes do: evaluate, report, validate.
+"""What the HTTP service's worker processes do: evaluate, report, validate, run the workbench's
+evaluations.
 
 Each worker (:func:`worker_main`, started by :class:`health_eval.service_pool.WorkerPool`) loads
 the indicator registry and the packaged profiles once, evaluates the demo request once to warm
@@ -112,9 +113,18 @@ def validate_json(worker: Worker, job: Job) -> bytes:
     return ValidateResponse.model_validate(body).model_dump_json().encode()
 
 
+def workbench_run(worker: Worker, *args: Any) -> None:
+    """A run of the workbench: :func:`health_eval.workbench.work.run_in_worker` (``*args``),
+    which records its progress and outcome in the workbench's database."""
+    from .workbench.work import run_in_worker
+
+    run_in_worker(*args)
+
+
 #: The tasks a worker runs, by name: ``task(worker, *args)``.
 TASKS: dict[str, Callable[..., Any]] = {
-    "evaluate": evaluate_json, "report": report_html, "validate": validate_json}
+    "evaluate": evaluate_json, "report": report_html, "validate": validate_json,
+    "workbench_run": workbench_run}
 
 
 def worker_main(connection: Connection, registry: IndicatorRegistry | None, limits: Limits,

@@ -511,6 +511,15 @@ def test_timeout_is_504_and_the_worker_is_killed_and_replaced(example):
         assert is_running(second)
 
 
+def test_validate_keeps_the_time_limit(example):
+    """``/v1/validate`` checks in a worker within ``--timeout``: with a limit shorter than any
+    check (the demo's takes ≥ 0.2 s) it answers 504 — it once checked in the server, beyond any
+    limit, and answered 200."""
+    with make_client(timeout_s=0.05) as client:
+        body = error(client.post("/v1/validate", json=example), 504, "timeout")
+        assert "0.05" in body["message_en"]
+
+
 def test_a_killed_worker_answers_503_and_is_replaced(example):
     with make_client() as client:
         pool = client.app.state.pool

@@ -1,10 +1,14 @@
 """The workbench's pages through the application (FastAPI's test client; the browser path is in
 test_workbench_browser.py): projects, upload and check, run, results, history."""
 
+import hashlib
 import io
 import re
+import sqlite3
+import sys
 import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -13,7 +17,13 @@ from workbench_files import DEMO, DEMO_2022, demo_workbook
 
 from health_eval.service import Settings, create_app
 from health_eval.workbench import WorkbenchSettings
+from health_eval.workbench.accounts import IDLE_S, MAX_AGE_S, load_users
 from health_eval.workbench.app import filter_issues
+from health_eval.workbench.options import OptionRefused, RunOptions
+from health_eval.workbench.store import Records
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from service import local_server  # noqa: E402
 
 
 @pytest.fixture
@@ -96,7 +106,25 @@ def test_upload_check_run_results_and_history(client, tmp_path):
     result = finished(client, run.headers["location"])
     assert "已完成" in result and "二类河湖" in result and "三类河湖" in result
     assert result.index("象湖") < result.index("抚河故道")             # ranked by RHI
+    options = re.search(r'<table class="options">(.*?)</table>', result, re.S).group(1)
+    assert [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", options)] == [
+        "默认（河流 mwr2020-river，湖库 mwr2020-lake）", "按方案原文", "不计算"]
     run_id = run.headers["location"].rsplit("/", 1)[1]
+    assert f'href="/runs/{run_id}/reports/FHGD">查看报告</a>' in result
+    inline = client.get(f"/runs/{run_id}/reports/FHGD").text
+    assert 'aria-label="主导航"' in inline and "抚河故道（演示） · 三类河湖" in inline
+    frame = re.search(r'<iframe class="report" src="([^"]+)" sandbox="([^"]+)"', inline)
+    assert frame.groups() == (f"/runs/{run_id}/files/FHGD/report.html",
+                              "allow-scripts allow-popups")
+    framed = client.get(frame.group(1))
+    assert "抚河故道" in framed.text and framed.headers["content-security-policy"] == (
+        "sandbox allow-scripts allow-popups allow-modals; frame-ancestors 'self'")
+    assert str(tmp_path) not in inline + framed.text
+    assert client.get(f"/runs/{run_id}/reports/NOPE").status_code == 404
+    assert '"../assets/plotly.min.js"' in framed.text           # loaded without a cookie
+    with TestClient(client.app) as stranger:
+        plotly = stranger.get(f"/runs/{run_id}/files/assets/plotly.min.js")
+        assert plotly.status_code == 200 and "set-cookie" not in plotly.headers
     docx = client.get(f"/runs/{run_id}/files/FHGD/report.docx")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     assert "抚河故道" in client.get(f"/runs/{run_id}/files/FHGD/report.html").text
@@ -133,8 +161,8 @@ def test_a_post_without_the_csrf_token_is_refused(client):
     assert "还没有评价项目" in client.get("/").text
 
 
-@pytest.fixture
-def accounts(tmp_path):
+def users_file(tmp_path) -> Path:
+    """Two users: wang (青云谱区) and li (西湖区)."""
     from argon2 import PasswordHasher
 
     hasher = PasswordHasher()
@@ -147,10 +175,13 @@ def accounts(tmp_path):
     password_hash: "{hasher.hash('li-pass')}"
     districts: [西湖区]
 """, encoding="utf-8")
-    from health_eval.workbench.accounts import load_users
+    return users
 
-    app = create_app(Settings(), workbench=WorkbenchSettings(folder=tmp_path / "wb",
-                                                             users=load_users(users)))
+
+@pytest.fixture
+def accounts(tmp_path):
+    app = create_app(Settings(), workbench=WorkbenchSettings(
+        folder=tmp_path / "wb", users=load_users(users_file(tmp_path))))
     with TestClient(app) as wang, TestClient(app) as li:
         yield wang, li
 
@@ -212,3 +243,129 @@ def test_two_runs_at_once_both_finish(client, tmp_path):
                                 follow_redirects=False).headers["location"])
     pages = [finished(client, run) for run in runs]
     assert all("已完成" in page and "二类河湖" in page for page in pages), pages
+
+
+def test_a_run_over_its_time_limit_is_stopped_and_says_so(tmp_path):
+    """The worker running it is killed (the demo's run takes seconds, its limit 0.05 s)."""
+    app = create_app(Settings(workers=1), workbench=WorkbenchSettings(folder=tmp_path / "wb",
+                                                                      run_timeout_s=0.05))
+    with TestClient(app) as client:
+        project = new_project(client)
+        send(client, project, demo_workbook(DEMO, tmp_path / "demo.xlsx"))
+        upload_id = re.search(r'<option value="(\d+)">', client.get(project).text).group(1)
+        run = client.post(f"{project}/runs", data={"upload": upload_id, "csrf": token(client)},
+                          follow_redirects=False)
+        page = finished(client, run.headers["location"])
+        assert "<strong class=\"status-failed\">失败</strong>" in page
+        assert "评价超时，已停止。" in page
+
+
+def test_run_options_from_the_form():
+    offered = {"profiles": ["mwr2020-river"], "readings": ["strict"]}
+    chosen = RunOptions.from_form(profile="mwr2020-river", reading="strict", confidence="200",
+                                  seed="7", **offered)
+    assert chosen == RunOptions("mwr2020-river", "strict", 200, 7)
+    assert chosen.evaluate_arguments() == {"reading": "strict", "confidence": 200, "seed": 7}
+    assert RunOptions.from_form(**offered) == RunOptions()
+    assert RunOptions().evaluate_arguments() == {}
+    for field, form in (("profile", {"profile": "mwr2020-lake"}),
+                        ("reading", {"reading": "lenient"}),
+                        ("confidence", {"confidence": "9"}),
+                        ("confidence", {"confidence": "2e3"}),
+                        ("seed", {"confidence": "100", "seed": "-1"}),
+                        ("seed", {"seed": "7"})):
+        with pytest.raises(OptionRefused) as refused:
+            RunOptions.from_form(**form, **offered)
+        assert refused.value.field == field
+
+
+def test_run_options_are_stored_with_the_run(tmp_path):
+    records = Records(tmp_path)
+    project = records.add_project("青云谱区", 2021, "p")
+    upload = records.add_upload(project, "a.xlsx", "s.xlsx", True, {}, [])
+    chosen = RunOptions("mwr2020-lake", "strict", 500, 11)
+    assert Records(tmp_path).run(records.add_run(project, upload, chosen))["options"] == chosen
+    assert records.run(records.add_run(project, upload, RunOptions()))["options"] == RunOptions()
+
+
+def test_a_workbench_db_of_the_earlier_version_gains_the_option_columns(tmp_path):
+    with sqlite3.connect(tmp_path / "workbench.db") as db:
+        db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, project INTEGER NOT NULL, "
+                   "upload INTEGER NOT NULL, profile VARCHAR(100) NOT NULL, created VARCHAR(40) "
+                   "NOT NULL, status VARCHAR(20) NOT NULL, done INTEGER NOT NULL, total INTEGER "
+                   "NOT NULL, message TEXT NOT NULL, archive_round INTEGER, water_bodies TEXT "
+                   "NOT NULL, issues TEXT NOT NULL)")
+        db.execute("INSERT INTO runs VALUES (1, 1, 1, '', 'then', 'running', 3, 9, 'x', NULL, "
+                   "'[]', '[]')")
+    records = Records(tmp_path)
+    assert records.run(1)["options"] == RunOptions()
+    records.interrupt_runs()                                  # a restarted server's first act
+    assert (records.run(1)["status"], records.run(1)["message"]) == ("failed", "interrupted")
+
+
+def test_an_option_not_offered_is_refused_and_no_run_is_recorded(client, tmp_path):
+    project = new_project(client)
+    send(client, project, demo_workbook(DEMO, tmp_path / "demo.xlsx"))
+    upload_id = re.search(r'<option value="(\d+)">', client.get(project).text).group(1)
+    refused = client.post(f"{project}/runs", data={"upload": upload_id, "profile": "nope",
+                                                   "csrf": token(client)})
+    assert refused.status_code == 422 and "评价方案不可用：nope" in refused.text
+    assert "/runs/" not in client.get(project).text
+
+
+def sessions_table(folder: Path) -> list[tuple]:
+    with sqlite3.connect(folder / "workbench.db") as db:
+        return db.execute("SELECT digest, csrf, user, started, seen FROM sessions").fetchall()
+
+
+def age_session(folder: Path, token_text: str, column: str, seconds: float) -> None:
+    """Move a session's ``column`` (seen or started) ``seconds`` into the past."""
+    with sqlite3.connect(folder / "workbench.db") as db:
+        db.execute(f"UPDATE sessions SET {column} = {column} - ? WHERE digest = ?",
+                   (seconds, hashlib.sha256(token_text.encode()).hexdigest()))
+
+
+def test_sessions_are_kept_hashed_expire_and_end_at_logout(accounts, tmp_path):
+    wang, li = accounts
+    folder = tmp_path / "wb"
+    assert log_in(wang, "wang", "wang-pass").status_code == 303
+    cookie = wang.cookies.get("he_session")
+    digest = hashlib.sha256(cookie.encode()).hexdigest()
+    rows = {row[0]: row for row in sessions_table(folder)}
+    assert rows[digest][2] == "wang" and cookie not in str(sessions_table(folder))
+    age_session(folder, cookie, "seen", IDLE_S - 120)              # idle, not yet too long
+    assert wang.get("/", follow_redirects=False).status_code == 200
+    age_session(folder, cookie, "seen", IDLE_S + 120)
+    expired = wang.get("/", follow_redirects=False)
+    assert expired.status_code == 303 and expired.headers["location"] == "/login"
+    assert wang.cookies.get("he_session") != cookie                # a new, anonymous session
+
+    assert log_in(li, "li", "li-pass").status_code == 303
+    cookie = li.cookies.get("he_session")
+    age_session(folder, cookie, "started", MAX_AGE_S + 60)       # seen now, begun too long ago
+    assert li.get("/", follow_redirects=False).status_code == 303
+    assert log_in(li, "li", "li-pass").status_code == 303
+    cookie = li.cookies.get("he_session")
+    assert li.post("/logout", data={"csrf": token(li)}).status_code == 200   # the login page
+    digests = {row[0] for row in sessions_table(folder)}
+    assert hashlib.sha256(cookie.encode()).hexdigest() not in digests
+    li.cookies.clear()
+    li.cookies.set("he_session", cookie)                           # the old cookie again
+    assert li.get("/", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.slow
+def test_a_session_survives_a_restart_of_the_server(tmp_path):
+    import httpx
+
+    options = ("--workbench-dir", str(tmp_path / "wb"), "--users", str(users_file(tmp_path)),
+               "--workers", "1")
+    with local_server(*options) as url, httpx.Client(base_url=url) as client:
+        assert log_in(client, "wang", "wang-pass").status_code == 303
+        new_project(client)
+        cookie = client.cookies.get("he_session")
+    with local_server(*options) as url, httpx.Client(base_url=url) as client:
+        client.cookies.set("he_session", cookie)
+        home = client.get("/")
+        assert home.status_code == 200 and "wang" in home.text and "青云谱区 2021" in home.text
+        assert client.cookies.get("he_session") == cookie           # no new session

@@ -9,9 +9,11 @@ Off by default (one user on the loopback address). With ``health-eval serve --us
 
 passwords are checked with argon2-cffi (Argon2id); a user sees only the projects of their
 districts. Every browser gets a session cookie (random, ``HttpOnly``, ``SameSite=Lax``,
-``Secure`` over HTTPS) holding no data; the session, kept in the server's memory, carries the
-CSRF token every form posts back (also without accounts). Logging in starts a new session (no
-fixation).
+``Secure`` over HTTPS) holding no data; the session, kept in ``workbench.db`` by the SHA-256
+digest of its token (:mod:`.store`, so it survives a restart of the server), carries the CSRF
+token every form posts back (also without accounts) and the logged-in user's name. A session
+ends after :data:`IDLE_S` without a request or :data:`MAX_AGE_S` after it began; logging in
+starts a new session (no fixation), logging out deletes it.
 """
 
 from __future__ import annotations
@@ -19,19 +21,26 @@ from __future__ import annotations
 import hmac
 import secrets
 import sys
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+
+from .store import token_digest
+
+if TYPE_CHECKING:
+    from .store import Records
 
 __all__ = ["Accounts", "Session", "SessionMiddleware", "User", "load_users"]
 
 COOKIE = "he_session"
-#: Sessions kept at most (the oldest are forgotten beyond) and their idle lifetime [s].
+#: Sessions kept at most (the least recently seen are forgotten beyond), their idle lifetime
+#: and their whole lifetime [s].
 MAX_SESSIONS = 10_000
 IDLE_S = 12 * 3600
+MAX_AGE_S = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -43,13 +52,12 @@ class User:
     districts: tuple[str, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Session:
     """A browser's session: its CSRF token and, once logged in, its user."""
 
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     user: User | None = None
-    seen: float = field(default_factory=time.monotonic)
 
 
 def load_users(path: str | Path) -> dict[str, User]:
@@ -78,39 +86,46 @@ def load_users(path: str | Path) -> dict[str, User]:
 
 
 class Accounts:
-    """Users and the sessions of the running server."""
+    """Users, and the sessions of the server in its records (:class:`.store.Records`).
 
-    def __init__(self, users: dict[str, User] | None):
+    Parameters
+    ----------
+    users : dict of User or None
+        The users (None: one user, no login).
+    records : callable
+        Returns the workbench's records (opened on first use).
+    """
+
+    def __init__(self, users: dict[str, User] | None, records: Callable[[], Records]):
         from argon2 import PasswordHasher
 
-        self.users = users
+        self.users, self.records = users, records
         self.hasher = PasswordHasher()
         self._dummy = self.hasher.hash(secrets.token_hex(8))
-        self.sessions: OrderedDict[str, Session] = OrderedDict()
 
     @property
     def enabled(self) -> bool:
         return self.users is not None
 
     def session(self, token: str | None) -> tuple[str, Session, bool]:
-        """The session of a cookie's token, or a new one: ``(token, session, new)``."""
-        now = time.monotonic()
-        found = self.sessions.get(token or "")
-        if found is not None and now - found.seen < IDLE_S:
-            found.seen = now
-            self.sessions.move_to_end(token)
-            return token, found, False
-        return (*self.new_session(), True)
+        """The session of a cookie's token, or a new one: ``(token, session, new)``. A session
+        whose user is no longer in the users file is not logged in."""
+        found = self.records().session(token_digest(token), IDLE_S, MAX_AGE_S) if token \
+            else None
+        if found is None:
+            return (*self.new_session(), True)
+        return token, Session(found["csrf"], (self.users or {}).get(found["user"] or "")), False
 
     def new_session(self, user: User | None = None) -> tuple[str, Session]:
-        token = secrets.token_urlsafe(32)
-        self.sessions[token] = Session(user=user)
-        while len(self.sessions) > MAX_SESSIONS:
-            self.sessions.popitem(last=False)
-        return token, self.sessions[token]
+        """A new session (of ``user`` when given) and its cookie's token."""
+        token, session = secrets.token_urlsafe(32), Session(user=user)
+        self.records().add_session(token_digest(token), session.csrf,
+                                   user.name if user else None, IDLE_S, MAX_SESSIONS)
+        return token, session
 
     def drop(self, token: str) -> None:
-        self.sessions.pop(token, None)
+        """End the session of ``token``."""
+        self.records().drop_session(token_digest(token))
 
     def verify(self, name: str, password: str) -> User | None:
         """The user when the password is theirs (as slow for an unknown name)."""
@@ -135,16 +150,19 @@ ASGIApp = Callable[..., Awaitable[None]]
 class SessionMiddleware:
     """ASGI middleware: puts the browser's session in ``request.state.session`` (and its token
     in ``request.state.session_token``) on the workbench's paths, and sets the cookie of a new
-    one. The JSON API (``/v1``) and ``/healthz`` are left alone."""
+    one. The JSON API (``/v1``), ``/healthz`` and the public files (``/static/``, plotly.js) are
+    left alone."""
 
     def __init__(self, app: ASGIApp, *, accounts: Accounts):
         self.app, self.accounts = app, accounts
 
     async def __call__(self, scope: Scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(("/v1/", "/healthz", "/static/")):
+        if scope["type"] != "http" or scope["path"].startswith(("/v1/", "/healthz", "/static/")) \
+                or scope["path"].endswith("/plotly.min.js"):
             await self.app(scope, receive, send)
             return
-        token, session, new = self.accounts.session(_cookie(scope, COOKIE))
+        token, session, new = await run_in_threadpool(self.accounts.session,
+                                                       _cookie(scope, COOKIE))
         state = scope.setdefault("state", {})
         state.update(session=session, session_token=token)
 

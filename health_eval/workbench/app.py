@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -21,19 +20,28 @@ from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request, U
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
-from ..issues import InputError, issue_records
+from ..issues import issue_records
+from ..service_pool import EvaluationTimeout, WorkerCrashed, WorkerPool
 from .accounts import Accounts, SessionMiddleware, User
+from .options import OptionRefused, RunOptions
 from .store import Records
 from .text import LANGUAGES, words
-from .work import UploadRefused, check_upload, run_evaluation, shown_name, store_upload
+from .work import UploadRefused, check_upload, shown_name, store_upload
 
 __all__ = ["WorkbenchSettings", "mount_workbench"]
 
 HERE = Path(__file__).parent
 #: Files of a run that can be downloaded (per water body: report.html, report.docx).
 RUN_FILES = ("result.xlsx", "result.json", "issues.xlsx", "summary.html")
-WATER_BODY_FILES = ("report.html", "report.docx", "plotly.min.js")   # the last in assets/
+WATER_BODY_FILES = ("report.html", "report.docx")
+#: Headers of an engine's HTML page served by the workbench: shown only in a sandbox (scripts
+#: for the charts, but no access to the workbench's origin, cookies or forms), framed only by
+#: the workbench's own pages.
+REPORT_HEADERS = {"content-security-policy": "sandbox allow-scripts allow-popups allow-modals; "
+                                             "frame-ancestors 'self'",
+                  "x-content-type-options": "nosniff"}
 ISSUE_SORTS = ("severity", "sheet", "row", "column", "value", "message")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -48,8 +56,9 @@ class WorkbenchSettings:
         Workbench folder: ``workbench.db``, ``uploads/``, ``runs/``.
     archive_url : str or None
         The health archive (default ``folder/archive.db``).
-    threads : int
-        Evaluations run at once.
+    run_timeout_s : float
+        Time limit of one run [s] (evaluation, reports, archive; waiting for a free worker of
+        the service included).
     max_upload_bytes : int
         Largest upload [bytes] (the service's body limit applies first).
     users : dict of User or None
@@ -59,7 +68,7 @@ class WorkbenchSettings:
 
     folder: Path
     archive_url: str | None = None
-    threads: int = 2
+    run_timeout_s: float = 3600.0
     max_upload_bytes: int = 20 * 2**20
     users: dict[str, User] | None = field(default=None, hash=False)
 
@@ -76,20 +85,22 @@ def _environment() -> Environment:
 
 
 class Workbench:
-    """The state behind the pages: records, the template environment, the run pool."""
+    """The state behind the pages: records, the template environment, the service's worker
+    processes (which run the evaluations)."""
 
-    def __init__(self, settings: WorkbenchSettings):
-        self.settings = settings
-        self.accounts = Accounts(settings.users)
+    def __init__(self, settings: WorkbenchSettings, pool: WorkerPool):
+        self.settings, self.pool = settings, pool
+        self.accounts = Accounts(settings.users, lambda: self.records)
         self.env = _environment()
-        self.pool = ThreadPoolExecutor(max_workers=settings.threads,
-                                       thread_name_prefix="workbench-run")
+        self._runs: set[asyncio.Task] = set()
 
     @cached_property
     def records(self) -> Records:
         """The records, made on first use (a server whose pages are never opened writes no
-        folder)."""
-        return Records(self.settings.folder)
+        folder); runs a stopped server left unfinished are marked failed."""
+        records = Records(self.settings.folder)
+        records.interrupt_runs()
+        return records
 
     # pages ----------------------------------------------------------------------------------
     def page(self, request: Request, name: str, status: int = 200, **context: Any
@@ -133,27 +144,28 @@ class Workbench:
     def run_folder(self, run_id: int) -> Path:
         return self.settings.folder / "runs" / str(run_id)
 
-    def start_run(self, run_id: int, source: Path, profile: str | None) -> None:
-        self.pool.submit(self._run, run_id, source, profile)
+    def start_run(self, run_id: int, source: Path, options: RunOptions) -> None:
+        """Run ``run_id`` in a worker process (from the event loop); the worker records its
+        progress and outcome, a run over the time limit or whose worker died is failed here."""
+        task = asyncio.create_task(self._run(run_id, source, options))
+        self._runs.add(task)
+        task.add_done_callback(self._runs.discard)
 
-    def _run(self, run_id: int, source: Path, profile: str | None) -> None:
-        records = self.records
-        records.update_run(run_id, status="running")
-
-        def progress(step: str, done: int, total: int) -> None:
-            records.update_run(run_id, done=done, total=total, message=step)
-
+    async def _run(self, run_id: int, source: Path, options: RunOptions) -> None:
         try:
-            outcome = run_evaluation(source, self.run_folder(run_id), profile,
-                                     self.settings.archive, progress)
-        except InputError as exc:
-            records.update_run(run_id, status="failed", issues=issue_records(exc.issues),
-                               message="input")
+            await self.pool.run("workbench_run", str(self.settings.folder), run_id, str(source),
+                                options, self.settings.archive,
+                                timeout_s=self.settings.run_timeout_s)
+        except EvaluationTimeout:
+            failure = "timeout"
+        except WorkerCrashed:
+            failure = "worker"
         except Exception as exc:            # noqa: BLE001 - shown on the run page, not lost
-            records.update_run(run_id, status="failed", message=f"{type(exc).__name__}: {exc}")
+            failure = f"{type(exc).__name__}: {exc}"
         else:
-            records.update_run(run_id, status="done", archive_round=outcome["round"],
-                               issues=outcome["issues"], water_bodies=outcome["water_bodies"])
+            return
+        await run_in_threadpool(self.records.update_run, run_id, status="failed",
+                                message=failure)
 
 
 def _lang(request: Request) -> str:
@@ -199,9 +211,10 @@ def _preview(issues: list[dict]) -> list[dict]:
 
 def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
     """Add the workbench's pages to ``app`` (under ``/``; ``/v1`` is left to the API)."""
-    bench = Workbench(settings)
+    bench = Workbench(settings, app.state.pool)
     app.state.workbench = bench
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="workbench-static")
+    _public_files(app)
     app.add_middleware(SessionMiddleware, accounts=bench.accounts)
     router = APIRouter(dependencies=[Depends(bench.identify)])
     _login_pages(app, bench)
@@ -301,18 +314,32 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
                           chosen={"severity": severity, "sheet": sheet, "q": q, "sort": sort},
                           sorts=ISSUE_SORTS)
 
-    @router.post("/projects/{project_id}/runs")
-    def start_run(request: Request, project_id: int, upload: int = Form(...),
-                  profile: str = Form(""), csrf: str = Form("")) -> Response:
-        bench.check_csrf(request, csrf)
+    def new_run(request: Request, project_id: int, upload: int, options: RunOptions
+                ) -> tuple[int, Path] | None:
+        """Record a queued run of a checked upload of the project: its id and the upload's
+        file; None when the user may not see them or the upload cannot be run."""
         record = bench.records.upload(upload)
         if project_or_none(request, project_id) is None or record is None \
                 or record["project"] != project_id or not record["stored"]:
+            return None
+        return (bench.records.add_run(project_id, upload, options),
+                bench.upload_path(record["stored"]))
+
+    @router.post("/projects/{project_id}/runs")
+    async def start_run(request: Request, project_id: int, upload: int = Form(...),
+                        profile: str = Form(""), csrf: str = Form("")) -> Response:
+        bench.check_csrf(request, csrf)
+        try:
+            options = RunOptions.from_form(profile=profile, profiles=_profiles())
+        except OptionRefused as exc:
+            return bench.page(request, "message.html", 422, message=words(_lang(request))[
+                "option_refused"].format(field=words(_lang(request))[exc.field],
+                                         value=exc.value))
+        created = await run_in_threadpool(new_run, request, project_id, upload, options)
+        if created is None:
             return missing(request)
-        chosen = profile if profile in _profiles() else None
-        run_id = bench.records.add_run(project_id, upload, chosen or "")
-        bench.start_run(run_id, bench.upload_path(record["stored"]), chosen)
-        return RedirectResponse(_url(_lang(request), f"/runs/{run_id}"), 303)
+        bench.start_run(*created, options)
+        return RedirectResponse(_url(_lang(request), f"/runs/{created[0]}"), 303)
 
     @router.get("/runs/{run_id}", response_class=HTMLResponse)
     def run_page(request: Request, run_id: int) -> HTMLResponse:
@@ -325,6 +352,20 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
         if run["status"] == "done":
             context.update(_results(bench.run_folder(run_id)))
         return bench.page(request, "run_status.html" if partial_only else "run.html",
+                          **context)
+
+    @router.get("/runs/{run_id}/reports/{water_body}", response_class=HTMLResponse)
+    def report_page(request: Request, run_id: int, water_body: str) -> HTMLResponse:
+        """A water body's report inside the workbench's page (a sandboxed frame)."""
+        found = with_project(request, bench.records.run(run_id))
+        if found is None or found[0]["status"] != "done":
+            return missing(request)
+        run, project = found
+        context = _results(bench.run_folder(run_id))
+        chosen = [b for b in context["bodies"] if b["folder"] == water_body]
+        if not chosen:
+            return missing(request)
+        return bench.page(request, "report.html", run=run, project=project, body=chosen[0],
                           **context)
 
     @router.get("/runs/{run_id}/files/{name}")
@@ -345,17 +386,9 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
         if with_project(request, bench.records.run(run_id)) is None or name not in allowed \
                 or not (folder / name).is_file():
             return missing(request)
-        if name.endswith((".html", ".js")):
-            return FileResponse(folder / name)
+        if name.endswith(".html"):
+            return FileResponse(folder / name, headers=REPORT_HEADERS)
         return FileResponse(folder / name, filename=name)
-
-    @router.get("/plotly.min.js")
-    def plotly_js() -> Response:
-        import plotly
-
-        return FileResponse(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-                            media_type="text/javascript",
-                            headers={"cache-control": "public, max-age=86400"})
 
     @router.get("/history", response_class=HTMLResponse)
     def history(request: Request, water_body: str = "", a: int | None = None,
@@ -370,6 +403,21 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
 
     app.include_router(router)
     return bench
+
+
+def _public_files(app: FastAPI) -> None:
+    """plotly.js, for the history page (``/plotly.min.js``) and for the reports (each links
+    ``../assets/plotly.min.js``): the package's own file, the same for every run, so served
+    without a login — a report in its sandbox (an origin of its own) sends no cookie."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+    @app.get("/plotly.min.js", include_in_schema=False)
+    @app.get("/runs/{run_id}/files/assets/plotly.min.js", include_in_schema=False)
+    def plotly_js(run_id: int = 0) -> Response:
+        return FileResponse(path, media_type="text/javascript",
+                            headers={"cache-control": "public, max-age=86400"})
 
 
 def _login_pages(app: FastAPI, bench: Workbench) -> None:

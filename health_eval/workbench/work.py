@@ -7,32 +7,34 @@ CSV files); the client's name is only shown. A run writes ``runs/<id>/`` (result
 result.json, issues.xlsx, per water body report.html and report.docx) and adds the round to
 the archive with the semantics of ``run --archive``: the reports compare with each water body's
 previous round there.
+
+A run executes in one of the service's warm worker processes (:mod:`health_eval.service_pool`,
+task ``workbench_run``: :func:`run_in_worker`), which writes its progress and outcome into the
+run's record in ``workbench.db`` itself; the server only waits, so the pages answer while runs
+go on, and runs go side by side on every core.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import threading
 import uuid
 import zipfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..issues import InputError, Issue, issue_records
+from .options import RunOptions
+from .store import Records
 
-__all__ = ["UploadRefused", "check_upload", "run_evaluation", "store_upload"]
+__all__ = ["UploadRefused", "check_upload", "run_evaluation", "run_in_worker", "store_upload"]
 
 #: Accepted upload suffixes (as the v1 API, plus a zip of CSV files).
 UPLOAD_SUFFIXES = (".xlsx", ".zip")
 _PLAIN = re.compile(r"[^\w.\-（）()\u4e00-\u9fff ]+")
-
-
-#: Word reports draw their charts through kaleido's one global browser, which two threads
-#: cannot use at once (AttributeError '_thread'): runs write their reports one at a time.
-_REPORTS_LOCK = threading.Lock()
 
 
 class UploadRefused(InputError):
@@ -103,13 +105,16 @@ def check_upload(path: Path, profile: str | None) -> tuple[bool, dict, list[dict
     return not checked.has_errors, checked.rows, issue_records(checked.issues)
 
 
-def run_evaluation(source: Path, out: Path, profile: str | None, archive_url: str,
+def run_evaluation(source: Path, out: Path, options: RunOptions, archive_url: str,
                    progress) -> dict[str, Any]:
     """Evaluate ``source`` into ``out``, write the reports (compared with the archive's previous
     rounds), and add the round to the archive.
 
     Parameters
     ----------
+    options : RunOptions
+        Profile, reading and confidence, given to the engine by
+        :meth:`RunOptions.evaluate_arguments`.
     progress : callable
         ``progress(step, done, total)`` per indicator (:func:`health_eval.evaluate`).
 
@@ -131,7 +136,8 @@ def run_evaluation(source: Path, out: Path, profile: str | None, archive_url: st
     from ..result import write_issues
 
     dataset = load_dataset(source)
-    result = evaluate(dataset, profile, progress=progress)
+    result = evaluate(dataset, options.profile, progress=progress,
+                      **options.evaluate_arguments())
     facts = archive.facts_from_dataset(dataset)
     years = facts["evaluation_year"].dropna().astype(int).to_dict()
     with archive.open(archive_url) as store:
@@ -139,9 +145,8 @@ def run_evaluation(source: Path, out: Path, profile: str | None, archive_url: st
         if previous is not None:
             previous.provenance["archive_trends"] = run_trends(store, result, years)
         written = result.write(out, ("json", "xlsx")) + write_issues(result.issues, out)
-        with _REPORTS_LOCK:
-            written += write_reports(result, out, ("html", "docx"), previous=previous,
-                                     profiles=resolve_profiles(profile, {}).values())
+        written += write_reports(result, out, ("html", "docx"), previous=previous,
+                                 profiles=resolve_profiles(options.profile, {}).values())
         added = store.add(result, facts=facts, files=written)
     return {"ok": bool(result.ok), "issues": _records(result.issues),
             "round": added.round, "files": [str(p) for p in written],
@@ -150,3 +155,40 @@ def run_evaluation(source: Path, out: Path, profile: str | None, archive_url: st
 
 def _records(issues: pd.DataFrame) -> list[dict]:
     return issues.astype(object).where(issues.notna(), None).to_dict("records")
+
+
+@cache
+def _opened(folder: str) -> Records:
+    """The records of a workbench folder, opened once per worker process."""
+    return Records(Path(folder))
+
+
+def run_in_worker(folder: str, run_id: int, source: str, options: RunOptions,
+                  archive_url: str) -> None:
+    """Run ``run_id`` (in a worker process): its status, progress per indicator, and outcome —
+    the archive round and water bodies, or the issues that stopped it — into its record.
+
+    Parameters
+    ----------
+    folder : str
+        The workbench folder (``workbench.db``; the outputs go to ``runs/<run_id>``).
+    source : str
+        The stored upload.
+    """
+    records = _opened(folder)
+    records.update_run(run_id, status="running")
+
+    def progress(step: str, done: int, total: int) -> None:
+        records.update_run(run_id, done=done, total=total, message=step)
+
+    try:
+        outcome = run_evaluation(Path(source), Path(folder) / "runs" / str(run_id), options,
+                                 archive_url, progress)
+    except InputError as exc:
+        records.update_run(run_id, status="failed", issues=issue_records(exc.issues),
+                           message="input")
+    except Exception as exc:            # noqa: BLE001 - shown on the run page, not lost
+        records.update_run(run_id, status="failed", message=f"{type(exc).__name__}: {exc}")
+    else:
+        records.update_run(run_id, status="done", archive_round=outcome["round"],
+                           issues=outcome["issues"], water_bodies=outcome["water_bodies"])
