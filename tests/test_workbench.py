@@ -3,6 +3,7 @@ test_workbench_browser.py): projects, upload and check, run, results, history.""
 
 import hashlib
 import io
+import json
 import re
 import sqlite3
 import sys
@@ -369,3 +370,24 @@ def test_a_session_survives_a_restart_of_the_server(tmp_path):
         home = client.get("/")
         assert home.status_code == 200 and "wang" in home.text and "青云谱区 2021" in home.text
         assert client.cookies.get("he_session") == cookie           # no new session
+
+
+def test_a_run_with_a_reading_and_confidence_of_class(client, tmp_path):
+    """The 评价 form's method reading and confidence of class reach the evaluation: the demo
+    under ``band-floor`` gives FHGD RHI 61.4 (tests/test_readings.py works it out by hand), the
+    run page shows the options, and result.json holds the reading and 10 replicates."""
+    project = new_project(client)
+    send(client, project, demo_workbook(DEMO, tmp_path / "demo.xlsx"))
+    page = client.get(project).text
+    assert 'name="reading"' in page and '<option value="band-floor">' in page
+    upload_id = re.search(r'<option value="(\d+)">', page).group(1)
+    run = client.post(f"{project}/runs", data={"upload": upload_id, "reading": "band-floor",
+                                               "confidence": "10", "seed": "3",
+                                               "csrf": token(client)},
+                      follow_redirects=False).headers["location"]
+    done = finished(client, run)
+    assert "已完成" in done and "band-floor" in done and "61.4" in done, done
+    result = json.loads(client.get(f"{run}/files/result.json").content)
+    assert result["provenance"]["reading"] == "band-floor"
+    assert result["provenance"]["confidence"]["replicates"] == 10
+    assert result["provenance"]["confidence"]["seed"] == 3

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from ..issues import issue_records
 from ..service_pool import EvaluationTimeout, WorkerCrashed, WorkerPool
 from .accounts import Accounts, SessionMiddleware, User
-from .options import OptionRefused, RunOptions
+from .options import CONFIDENCE_DRAWS, OptionRefused, RunOptions
 from .store import Records
 from .text import LANGUAGES, words
 from .work import UploadRefused, check_upload, shown_name, store_upload
@@ -267,7 +267,8 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
         uploads = bench.records.uploads(project_id)
         return bench.page(request, "project.html", project=project, uploads=uploads,
                           runs=bench.records.runs(project_id),
-                          checked=[u for u in uploads if u["ok"]], profiles=_profiles())
+                          checked=[u for u in uploads if u["ok"]], profiles=_profiles(),
+                          readings=_readings(_lang(request)), draws=CONFIDENCE_DRAWS)
 
     @router.post("/projects/{project_id}/uploads")
     async def upload(request: Request, project_id: int, file: UploadFile,
@@ -327,10 +328,15 @@ def mount_workbench(app: FastAPI, settings: WorkbenchSettings) -> Workbench:
 
     @router.post("/projects/{project_id}/runs")
     async def start_run(request: Request, project_id: int, upload: int = Form(...),
-                        profile: str = Form(""), csrf: str = Form("")) -> Response:
+                        profile: str = Form(""), reading: str = Form(""),
+                        confidence: str = Form(""), seed: str = Form(""),
+                        csrf: str = Form("")) -> Response:
         bench.check_csrf(request, csrf)
         try:
-            options = RunOptions.from_form(profile=profile, profiles=_profiles())
+            options = RunOptions.from_form(profile=profile, reading=reading,
+                                           confidence=confidence, seed=seed,
+                                           profiles=_profiles(),
+                                           readings=dict(_readings(_lang(request))))
         except OptionRefused as exc:
             return bench.page(request, "message.html", 422, message=words(_lang(request))[
                 "option_refused"].format(field=words(_lang(request))[exc.field],
@@ -457,6 +463,14 @@ def _download(data: bytes, filename: str) -> Response:
 
     return Response(data, media_type="application/octet-stream", headers={
         "content-disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+def _readings(lang: str) -> list[tuple[str, str]]:
+    """The method readings the 评价 form offers besides the default: (name, title)."""
+    from ..readings import DEFAULT_READING, available_readings
+
+    return [(r.name, r.title_zh if lang == "zh" else r.title_en)
+            for r in available_readings() if r.name != DEFAULT_READING]
 
 
 def _profiles() -> list[str]:

@@ -54,6 +54,7 @@ _WORDS = {
     "profile": ("评价方案", "Profile"),
     "profile_default": ("默认（河流 mwr2020-river，湖库 mwr2020-lake）",
                         "default (rivers mwr2020-river, lakes mwr2020-lake)"),
+    "confidence_hint": ("重抽样次数（{low}–{high}）；留空则不计算", "replicates ({low}–{high}); empty: none"),
     "start": ("开始评价", "Start the evaluation"),
     "runs": ("评价记录", "Runs"),
     "status": ("状态", "Status"),

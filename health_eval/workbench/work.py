@@ -132,6 +132,7 @@ def run_evaluation(source: Path, out: Path, options: RunOptions, archive_url: st
     from ..api import evaluate, resolve_profiles
     from ..archive.trend import run_trends
     from ..dataset import load_dataset
+    from ..readings import read_profiles
     from ..reports import write_reports
     from ..result import write_issues
 
@@ -146,7 +147,8 @@ def run_evaluation(source: Path, out: Path, options: RunOptions, archive_url: st
             previous.provenance["archive_trends"] = run_trends(store, result, years)
         written = result.write(out, ("json", "xlsx")) + write_issues(result.issues, out)
         written += write_reports(result, out, ("html", "docx"), previous=previous,
-                                 profiles=resolve_profiles(options.profile, {}).values())
+                                 profiles=read_profiles(resolve_profiles(options.profile, {}),
+                                                        options.reading).values())
         added = store.add(result, facts=facts, files=written)
     return {"ok": bool(result.ok), "issues": _records(result.issues),
             "round": added.round, "files": [str(p) for p in written],
