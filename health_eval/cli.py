@@ -466,7 +466,7 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
         seed: int | None = typer.Option(None, "--seed", help=SEED_HELP),
         weights_spread: float | None = typer.Option(None, "--weights-spread", metavar="X",
                                                     help=SPREAD_HELP),
-        readings: str | None = typer.Option(None, "--readings", metavar="R1,R2",
+        readings: str | None = typer.Option(None, "--readings", metavar="READINGS",
                                             help=READINGS_HELP)) -> None:
     """评价一个输入数据包 — evaluate an input package and write result.json / result.xlsx."""
     reports = _report_request(report, previous, measures, lang, timezone, self_contained,
