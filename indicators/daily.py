@@ -40,9 +40,12 @@ def checked_coverage(dataset, table: str, rows: pd.DataFrame, value: str, min_co
         Index ``station_id``: ``days_in_year``, ``days_with_data``, ``days_missing``,
         ``coverage`` and ``sufficient`` (bool); one warning per station with missing days.
     """
-    year = rows.groupby("station_id")["evaluation_year"].first()
-    coverage = daily_coverage(rows[["station_id", "date", value]].rename(columns={value: "value"}),
-                              year, "value")
+    # each station's year from its first row (the year of its water body, the same on all)
+    codes, stations = pd.factorize(rows["station_id"], sort=True)
+    first = np.full(len(stations), len(rows))
+    np.minimum.at(first, codes[codes >= 0], np.flatnonzero(codes >= 0))
+    year = pd.Series(rows["evaluation_year"].to_numpy()[first], index=stations)
+    coverage = daily_coverage(rows, year, value)
     coverage["sufficient"] = coverage["coverage"] >= min_coverage
     gaps = coverage[coverage["days_missing"] > 0]
     issues = [

@@ -246,7 +246,7 @@ def _station_rows(dataset, context, table: str, period: Period, fallback: str,
     """Build what :func:`station_rows` returns from the memoised selection."""
     selection = _year_selection(dataset, context, table, period, fallback)
     data = dataset.table(table)
-    rows = _rows_where(data if reads is None else data[list(reads)], selection.keep)
+    rows = rows_where(data, selection.keep, reads)
     place = tuple(c for c in columns if c in PLACE_COLUMNS)
     if place:
         _carry(rows, _taken(selection.home, place, selection.home_position))
@@ -322,20 +322,26 @@ def placed_stations(dataset, context) -> pd.DataFrame:
     return context.memo("placed_stations", place)
 
 
-def _rows_where(data: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """The rows of ``data`` where ``keep``, numbered from 0; when all are kept, no copy.
+def rows_where(data: pd.DataFrame, keep: np.ndarray, columns: Sequence[str] | None = None, *,
+               renumber: bool = True) -> pd.DataFrame:
+    """``data[columns][keep]``: the rows of ``data`` where ``keep``, numbered from 0 (unless
+    not ``renumber``: then they keep their labels); when all are kept, no copy.
 
-    Column by column: an Arrow column filters itself (``pyarrow.compute.filter``) in half the
-    time ``data[keep]`` takes to gather it by positions.
+    Column by column, only the columns asked for: an Arrow column filters itself
+    (``pyarrow.compute.filter``) in half the time ``data[keep]`` takes to gather it by
+    positions, and selecting the columns first would build a frame only to drop it.
     """
+    names = data.columns if columns is None else list(columns)
     if keep.all():
-        return data.reset_index(drop=True)
-    index = pd.RangeIndex(int(keep.sum()))
-    rows = pd.DataFrame({i: pd.Series(data.iloc[:, i].array[keep], index=index,
-                                      dtype=data.dtypes.iloc[i], copy=False)
-                         for i in range(data.shape[1])}, copy=False)
-    rows.columns = data.columns
-    return rows
+        data = data if columns is None else data[names]
+        return data.reset_index(drop=True) if renumber else data
+    index = pd.RangeIndex(int(keep.sum())) if renumber else data.index[keep]
+    kept = {}
+    for name in names:
+        column = data[name]
+        kept[name] = (column.array[keep] if column.dtype != object   # text stays object
+                      else pd.Series(column.array[keep], index=index, dtype=object, copy=False))
+    return pd.DataFrame(kept, index=index, copy=False)
 
 
 def _taken(small: pd.DataFrame, columns: tuple[str, ...], at: np.ndarray) -> pd.DataFrame:
