@@ -158,7 +158,7 @@ class _YearSelection(NamedTuple):
     home_position : ndarray of int
         Of each kept row, its station's row in ``home``.
     home : DataFrame
-        The serving stations placed in their water bodies (:func:`placed_stations`).
+        The stations placed in the water bodies of the context (:func:`placed_stations`).
     links : DataFrame
         ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
     """
@@ -272,10 +272,10 @@ def _select_rows(dataset, context, table: str, period: Period, fallback: str) ->
     pairs = context.memo("station_pairs", lambda: station_pairs(stations, context.segments))
     links = serving_links(pairs, is_in(stations["station_id"], station_ids[1]), fallback)
     home = placed_stations(dataset, context)
-    home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
-    # each row's station in ``home`` and year by lookups on the distinct values (shared with
-    # validation), not a merge of the large table
-    position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
+    # each row's serving station in ``home`` and year by lookups on the distinct values
+    # (shared with validation), not a merge of the large table
+    position, year = station_years(station_ids, home["station_id"], home["evaluation_year"],
+                                   usable=is_in(home["station_id"], links["station_id"]))
     dates = dataset.factorized(table, "date")
     keep = in_period(row_years(dates), year, period) if period.years else position >= 0
     if period.months:
@@ -336,12 +336,20 @@ def rows_where(data: pd.DataFrame, keep: np.ndarray, columns: Sequence[str] | No
         data = data if columns is None else data[names]
         return data.reset_index(drop=True) if renumber else data
     index = pd.RangeIndex(int(keep.sum())) if renumber else data.index[keep]
-    kept = {}
-    for name in names:
-        column = data[name]
-        kept[name] = (column.array[keep] if column.dtype != object   # text stays object
-                      else pd.Series(column.array[keep], index=index, dtype=object, copy=False))
-    return pd.DataFrame(kept, index=index, copy=False)
+    return frame_of({name: data[name].array[keep] for name in names}, index)
+
+
+def frame_of(arrays: dict[str, pd.api.extensions.ExtensionArray], index: pd.Index
+             ) -> pd.DataFrame:
+    """A frame of ``arrays`` (pandas arrays, one per column) on ``index``, each column keeping
+    its array's dtype, without a Series built per column.
+
+    An object array stays object (the frame constructor alone would make text in it ``str``).
+    """
+    for name, values in arrays.items():
+        if values.dtype == object or getattr(values.dtype, "numpy_dtype", None) == object:
+            arrays[name] = pd.Series(values, index=index, dtype=object, copy=False)
+    return pd.DataFrame(arrays, index=index, copy=False)
 
 
 def _taken(small: pd.DataFrame, columns: tuple[str, ...], at: np.ndarray) -> pd.DataFrame:
@@ -377,23 +385,23 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
         per_station = per_station.assign(details=[{} for _ in range(len(per_station))])
     # the rows of an inner merge on station_id, in its order, found by position
     at_link, at_station = _matches(links["station_id"], per_station["station_id"])
-    index = pd.RangeIndex(len(at_link))
     # one frame built from its columns (each taken once), not a column inserted at a time
-    columns = {column: pd.Series(links[column].array.take(at_link), index=index, copy=False)
-               for column in ("segment_id", "station_id")}
-    columns.update({column: pd.Series(per_station[column].array.take(at_station), index=index,
-                                      copy=False)
+    columns = {column: links[column].array.take(at_link) for column in ("segment_id",
+                                                                         "station_id")}
+    columns.update({column: per_station[column].array.take(at_station)
                     for column in per_station.columns if column != "station_id"})
-    lender = pd.Series(links["borrowed_from"].array.take(at_link), index=index, copy=False)
-    columns["details"] = _with_lender(columns["details"].to_numpy(), lender)
-    return pd.DataFrame(columns, index=index, copy=False)
+    lender = links["borrowed_from"].array.take(at_link)
+    columns["details"] = np.array(_with_lender(columns["details"].to_numpy(), lender),
+                                  dtype=object)
+    return frame_of(columns, pd.RangeIndex(len(at_link)))
 
 
-def _with_lender(details: np.ndarray, borrowed_from: pd.Series) -> list[dict]:
+def _with_lender(details: np.ndarray, borrowed_from: pd.api.extensions.ExtensionArray
+                 ) -> list[dict]:
     """``details`` (dicts), each with ``borrowed_from`` added where the segment borrowed its
     station (the dicts of own stations are left as they are, shared)."""
     details = details.tolist()
-    borrowed = borrowed_from.notna().to_numpy()
+    borrowed = ~pd.isna(borrowed_from)
     for row, lender in zip(np.flatnonzero(borrowed).tolist(), borrowed_from[borrowed].tolist()):
         details[row] = dict(details[row], borrowed_from=lender)
     return details
