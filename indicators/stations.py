@@ -347,7 +347,7 @@ def frame_of(arrays: dict[str, pd.api.extensions.ExtensionArray], index: pd.Inde
     An object array stays object (the frame constructor alone would make text in it ``str``).
     """
     for name, values in arrays.items():
-        if values.dtype == object or getattr(values.dtype, "numpy_dtype", None) == object:
+        if pd.api.types.is_object_dtype(values.dtype):
             arrays[name] = pd.Series(values, index=index, dtype=object, copy=False)
     return pd.DataFrame(arrays, index=index, copy=False)
 
