@@ -336,7 +336,14 @@ def rows_where(data: pd.DataFrame, keep: np.ndarray, columns: Sequence[str] | No
         data = data if columns is None else data[names]
         return data.reset_index(drop=True) if renumber else data
     index = pd.RangeIndex(int(keep.sum())) if renumber else data.index[keep]
-    return frame_of({name: data[name].array[keep] for name in names}, index)
+    return frame_of({name: _kept(data[name], keep) for name in names}, index)
+
+
+def _kept(column: pd.Series, keep: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """``column.array[keep]``; a numpy column by numpy's indexing, without pandas'."""
+    if isinstance(column.dtype, np.dtype):
+        return column.to_numpy()[keep]
+    return column.array[keep]
 
 
 def frame_of(arrays: dict[str, pd.api.extensions.ExtensionArray], index: pd.Index

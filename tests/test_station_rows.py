@@ -17,6 +17,9 @@ def data():
         "value": [1.0, np.nan, 3.0, 4.0],
         "below_detection": pd.array([True, None, False, False], dtype="boolean"),
         "note": np.array(["x", 1, None, "y"], dtype=object),
+        "name": pd.array(["p", "q", None, "r"], dtype="str"),
+        "local": pd.to_datetime(["2021-01-01", None, "2021-03-01", "2022-01-01"]
+                                ).tz_localize("Asia/Shanghai"),
     })
 
 
