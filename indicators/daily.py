@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from health_eval.issues import Issue
+from health_eval.lookup import per_row
 
 from .hydrology import daily_coverage
 
@@ -85,16 +86,17 @@ def coverage_applied(table: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFram
         ``insufficient_data``; ``n_obs`` is the days with data; the details start with the
         station and its coverage.
     """
-    joined = coverage.join(table.set_index("station_id"))
-    value = joined["value"].to_numpy(dtype=float).copy()
-    sufficient = joined["sufficient"].to_numpy(dtype=bool)
+    # each station's row of ``table`` by position (one row per station), not a join
+    at = pd.Index(table["station_id"]).get_indexer(coverage.index)
+    value = per_row(at, table["value"].to_numpy(dtype=float, na_value=np.nan), np.nan)
+    sufficient = coverage["sufficient"].to_numpy(dtype=bool)
     value[~sufficient] = np.nan
-    own = (joined["details"].tolist() if "details" in joined
-           else [{} for _ in range(len(joined))])
+    own = (per_row(at, table["details"].to_numpy(dtype=object), None) if "details" in table
+           else np.full(len(coverage), None))
     details = [dict(station_id=station, **c, **(d if isinstance(d, dict) else {}))
-               for station, c, d in zip(joined.index, coverage_details(joined), own)]
+               for station, c, d in zip(coverage.index, coverage_details(coverage), own)]
     return pd.DataFrame({
-        "station_id": joined.index, "value": value,
-        "n_obs": joined["days_with_data"].to_numpy(),
+        "station_id": coverage.index, "value": value,
+        "n_obs": coverage["days_with_data"].to_numpy(),
         "status": np.where(~sufficient | np.isnan(value), "insufficient_data", "ok"),
         "details": details})
