@@ -153,6 +153,8 @@ def _keyed_rows(dataset, context: ComputeContext, wanted: TableInput) -> pd.Data
     period = wanted.dated_period
     if period != ANY_DATE:
         keep &= _in_period(data, wanted.table, context.segments, key, period)
+    if wanted.columns is None:      # every column: one filter of the frame's blocks is cheaper
+        return data[keep]
     return rows_where(data, keep, wanted.columns, renumber=False)
 
 
