@@ -87,8 +87,8 @@ def per_row(codes: np.ndarray, per_value: np.ndarray, missing) -> np.ndarray:
     return np.append(per_value, missing)[codes]
 
 
-def station_years(stations: tuple[np.ndarray, pd.Index], keys: pd.Series, years: pd.Series
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def station_years(stations: tuple[np.ndarray, pd.Index], keys: pd.Series, years: pd.Series,
+                  usable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each row's station in ``keys``, and that station's year.
 
     The lookup behind "rows dated in their station's evaluation year", done on the distinct
@@ -103,15 +103,21 @@ def station_years(stations: tuple[np.ndarray, pd.Index], keys: pd.Series, years:
         Station ids (unique).
     years : Series
         The year of each of ``keys``.
+    usable : ndarray of bool, optional
+        Per key: whether its rows are looked up (a row of a key not usable is taken as
+        absent); by default all are.
 
     Returns
     -------
     (ndarray of int, ndarray of float)
-        Position in ``keys`` of each row's station (-1 where absent or blank), and its year
-        (NaN there).
+        Position in ``keys`` of each row's station (-1 where absent, blank or not usable),
+        and its year (NaN there).
     """
     codes, distinct = stations
-    position = per_row(codes, positions_in(distinct, keys), -1)
+    at = positions_in(distinct, keys)
+    if usable is not None:
+        at = np.where(per_row(at, usable, False), at, -1)
+    position = per_row(codes, at, -1)
     return position, per_row(position, years.to_numpy(dtype="float64", na_value=np.nan), np.nan)
 
 

@@ -318,15 +318,15 @@ def benthic_site_scores(samples: pd.DataFrame, taxa: pd.DataFrame,
     group = (pd.Series("all", index=table.index) if groups is None
              else pd.Series(groups).reindex(table.index))
     group_code, group_names = pd.factorize(group, sort=True)
-    all_groups = pd.RangeIndex(len(group_names))
+    reference_site = table["reference_site"].to_numpy()
     bounds: dict[str, tuple[str, pd.Series, pd.Series]] = {}
+    scores: dict[str, np.ndarray] = {}
     for metric, direction in directions.items():          # a handful of metrics, not sites
         value = table[metric].to_numpy(dtype=float)
         quantile = (upper_q if direction == "decreasing" else lower_q) / 100
-        per_group = _group_bounds(value, table["reference_site"].to_numpy(), group_code,
-                                  quantile)
-        bound, top = (per_row(group_code, per_group[column].reindex(all_groups).to_numpy(),
-                              np.nan) for column in ("percentile", "max"))
+        codes, percentile, maximum = _group_bounds(value, reference_site, group_code, quantile)
+        bound, top = (per_row(group_code, _spread(codes, per_group, len(group_names)), np.nan)
+                      for per_group in (percentile, maximum))
         with np.errstate(divide="ignore", invalid="ignore"):
             if direction == "decreasing":
                 score = np.where(bound != 0, value / bound, np.where(value >= bound, 1.0, 0.0))
@@ -335,16 +335,19 @@ def benthic_site_scores(samples: pd.DataFrame, taxa: pd.DataFrame,
                 score = np.where(span != 0, (top - value) / span,
                                  np.where(value <= top, 1.0, 0.0))
         unscored = np.isnan(value) | np.isnan(bound)
-        table[f"score_{metric}"] = np.where(unscored, np.nan, np.clip(score, 0.0, 1.0))
-        named = per_group.set_axis(group_names[per_group.index.to_numpy()])
-        bounds[metric] = (direction, named["percentile"], named["max"])
-    score_columns = [f"score_{metric}" for metric in directions]
-    table["bibi"] = table[score_columns].sum(axis=1, skipna=False)
+        scores[f"score_{metric}"] = np.where(unscored, np.nan, np.clip(score, 0.0, 1.0))
+        named = group_names[codes]
+        bounds[metric] = (direction, pd.Series(percentile, index=named, name="percentile"),
+                          pd.Series(maximum, index=named, name="max"))
+    # the score columns and their sum added at once, not a column inserted at a time
+    scores["bibi"] = (np.sum(list(scores.values()), axis=0) if scores
+                      else np.zeros(len(table)))
+    table = pd.concat([table, pd.DataFrame(scores, index=table.index)], axis=1)
     return table, bounds
 
 
 def _group_bounds(value: np.ndarray, reference: np.ndarray, group_code: np.ndarray,
-                  quantile: float) -> pd.DataFrame:
+                  quantile: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Linear ``quantile`` (0–1) and maximum of ``value`` over the reference sites of each group.
 
     Parameters
@@ -360,9 +363,9 @@ def _group_bounds(value: np.ndarray, reference: np.ndarray, group_code: np.ndarr
 
     Returns
     -------
-    DataFrame
-        Index the codes of the groups with a reference site with a value (sorted); columns
-        ``percentile`` and ``max`` [metric unit].
+    (ndarray of int, ndarray of float, ndarray of float)
+        The codes of the groups with a reference site with a value (sorted), and of each its
+        percentile and maximum [metric unit].
     """
     basis = reference & ~np.isnan(value) & (group_code >= 0)
     order = np.lexsort((value[basis], group_code[basis]))     # by group, then value
@@ -375,8 +378,15 @@ def _group_bounds(value: np.ndarray, reference: np.ndarray, group_code: np.ndarr
     fraction = position - below
     low = values[starts + below]
     high = values[starts + np.minimum(below + 1, counts - 1)]
-    return pd.DataFrame({"percentile": np.where(fraction == 0, low, low + (high - low) * fraction),
-                         "max": values[starts + counts - 1]}, index=codes)
+    return (codes, np.where(fraction == 0, low, low + (high - low) * fraction),
+            values[starts + counts - 1])
+
+
+def _spread(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """``values`` of the groups ``codes`` placed in an array of ``n`` groups (NaN elsewhere)."""
+    full = np.full(n, np.nan)
+    full[codes] = values
+    return full
 
 
 def benthic_ibi(samples: pd.DataFrame, taxa: pd.DataFrame,

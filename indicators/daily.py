@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from health_eval.issues import Issue
+from health_eval.lookup import per_row
 
 from .hydrology import daily_coverage
 
@@ -40,9 +41,12 @@ def checked_coverage(dataset, table: str, rows: pd.DataFrame, value: str, min_co
         Index ``station_id``: ``days_in_year``, ``days_with_data``, ``days_missing``,
         ``coverage`` and ``sufficient`` (bool); one warning per station with missing days.
     """
-    year = rows.groupby("station_id")["evaluation_year"].first()
-    coverage = daily_coverage(rows[["station_id", "date", value]].rename(columns={value: "value"}),
-                              year, "value")
+    # each station's year from its first row (the year of its water body, the same on all)
+    codes, stations = pd.factorize(rows["station_id"], sort=True)
+    first = np.full(len(stations), len(rows))
+    np.minimum.at(first, codes[codes >= 0], np.flatnonzero(codes >= 0))
+    year = pd.Series(rows["evaluation_year"].to_numpy()[first], index=stations)
+    coverage = daily_coverage(rows, year, value)
     coverage["sufficient"] = coverage["coverage"] >= min_coverage
     gaps = coverage[coverage["days_missing"] > 0]
     issues = [
@@ -74,16 +78,17 @@ def coverage_applied(table: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFram
         ``insufficient_data``; ``n_obs`` is the days with data. Then the detail columns of its
         coverage (``days_with_data, days_missing, coverage``) and those of ``table``.
     """
-    joined = coverage.join(table.set_index("station_id"))
-    value = joined["value"].to_numpy(dtype=float).copy()
-    sufficient = joined["sufficient"].to_numpy(dtype=bool)
+    # each station's row of ``table`` by position (one row per station), not a join
+    at = pd.Index(table["station_id"]).get_indexer(coverage.index)
+    value = per_row(at, table["value"].to_numpy(dtype=float, na_value=np.nan), np.nan)
+    sufficient = coverage["sufficient"].to_numpy(dtype=bool)
     value[~sufficient] = np.nan
     own = [c for c in table.columns if c not in ("station_id", "value")]
     return pd.DataFrame({
-        "station_id": joined.index, "value": value,
-        "n_obs": joined["days_with_data"].to_numpy(),
+        "station_id": coverage.index, "value": value,
+        "n_obs": coverage["days_with_data"].to_numpy(),
         "status": np.where(~sufficient | np.isnan(value), "insufficient_data", "ok"),
-        "days_with_data": joined["days_with_data"].to_numpy(dtype=np.int64),
-        "days_missing": joined["days_missing"].to_numpy(dtype=np.int64),
-        "coverage": joined["coverage"].to_numpy(dtype=float).round(4),
-        **{c: joined[c].to_numpy() for c in own}})
+        "days_with_data": coverage["days_with_data"].to_numpy(dtype=np.int64),
+        "days_missing": coverage["days_missing"].to_numpy(dtype=np.int64),
+        "coverage": coverage["coverage"].to_numpy(dtype=float).round(4),
+        **{c: per_row(at, table[c].to_numpy(dtype=object), None) for c in own}})

@@ -13,6 +13,8 @@ hg, cd, cr6, pb, cyanide, volatile_phenol, petroleum, las, sulfide, fecal_colifo
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -73,6 +75,9 @@ _PH_RANGE: tuple[float, float] = (6.0, 9.0)
 PARAMETERS: tuple[str, ...] = tuple(_TABLE1)
 
 _CLASS_COLUMNS = [1, 2, 3, 4, 5]
+#: :func:`class_position`'s defaults (SPEC §4.3), which :func:`classify` uses: 劣Ⅴ reaches
+#: ``p = 6`` at this multiple of the class Ⅴ limit, and pH at this distance outside 6–9.
+ZERO_MULTIPLE, PH_ZERO_DEVIATION = 2.0, 1.0
 _NO_EXCEEDANCE = frozenset({"ph", "do"})
 
 
@@ -97,6 +102,31 @@ def _build_limits(kind: str) -> pd.DataFrame:
 
 
 _LIMITS: dict[str, pd.DataFrame] = {k: _build_limits(k) for k in KINDS}
+
+
+class _LimitArrays(NamedTuple):
+    """Table 1 of one kind as numpy arrays, one row per parameter (the order of :data:`PARAMETERS`):
+    ``classes`` (P, 5) the class Ⅰ–Ⅴ limits, ``direction``, ``low`` and ``high`` — read by
+    every classification without a frame lookup."""
+
+    row: dict[str, int]
+    classes: np.ndarray
+    direction: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    def of(self, codes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``classes, direction, low, high`` of the parameters ``codes``, in that order."""
+        at = [self.row[code] for code in codes]
+        return self.classes[at], self.direction[at], self.low[at], self.high[at]
+
+
+_ARRAYS: dict[str, _LimitArrays] = {
+    kind: _LimitArrays({code: i for i, code in enumerate(table.index)},
+                       table[_CLASS_COLUMNS].to_numpy(dtype=float),
+                       table["direction"].to_numpy(dtype=object),
+                       table["low"].to_numpy(dtype=float), table["high"].to_numpy(dtype=float))
+    for kind, table in _LIMITS.items()}
 
 
 def limits(kind: str = "river") -> pd.DataFrame:
@@ -170,8 +200,8 @@ def class_position(
     samples: pd.DataFrame,
     kind: str = "river",
     *,
-    worse_than_v_zero_multiple: float = 2.0,
-    ph_zero_deviation: float = 1.0,
+    worse_than_v_zero_multiple: float = ZERO_MULTIPLE,
+    ph_zero_deviation: float = PH_ZERO_DEVIATION,
 ) -> pd.DataFrame:
     r"""Continuous GB 3838 class position ``p`` ∈ [1, 6] of every value.
 
@@ -229,22 +259,26 @@ def class_position(
     ValueError
         For an unknown ``kind`` or an out-of-range option.
     """
-    lim = limits(kind)
     if not worse_than_v_zero_multiple > 1:
         raise ValueError("worse_than_v_zero_multiple must be > 1")
     if not ph_zero_deviation > 0:
         raise ValueError("ph_zero_deviation must be > 0")
-
     codes = _recognised(samples)
-    x = _values(samples, codes)  # (n, P)
-    lim = lim.loc[codes]
-    direction = lim["direction"].to_numpy()
+    p = _positions(_values(samples, codes), codes, kind, worse_than_v_zero_multiple,
+                   ph_zero_deviation)
+    return pd.DataFrame(p, index=samples.index, columns=codes)
+
+
+def _positions(x: np.ndarray, codes: list[str], kind: str, worse_than_v_zero_multiple: float,
+               ph_zero_deviation: float) -> np.ndarray:
+    """:func:`class_position` of the values ``x`` (rows × parameters ``codes``), as an array."""
+    classes, direction, low, high = _ARRAYS[_check_kind(kind)].of(codes)
     is_lower = direction == "lower"
     is_range = direction == "range"
 
     # Turn "lower" (DO) into "upper" by negation: fails S_j  <=>  sign·C > sign·S_j.
     sign = np.where(is_lower, -1.0, 1.0)  # (P,)
-    s = lim[_CLASS_COLUMNS].to_numpy(dtype=float) * sign[:, None]  # (P, 5), non-decreasing
+    s = classes * sign[:, None]  # (P, 5), non-decreasing
     xs = x * sign  # (n, P)
 
     with np.errstate(all="ignore"):
@@ -265,9 +299,7 @@ def class_position(
 
         # pH: inside [low, high] → 1, outside → 5 + min(1, distance / ph_zero_deviation).
         if is_range.any():
-            low = lim["low"].to_numpy(dtype=float)[None, :]
-            high = lim["high"].to_numpy(dtype=float)[None, :]
-            dist = np.maximum(np.maximum(low - x, x - high), 0.0)
+            dist = np.maximum(np.maximum(low[None, :] - x, x - high[None, :]), 0.0)
             p_ph = np.where(dist > 0, 5.0 + np.minimum(1.0, dist / ph_zero_deviation), 1.0)
             p = np.where(is_range[None, :], p_ph, p)
             failed = np.where(is_range[None, :], np.where(dist > 0, 5, 0), failed)
@@ -275,9 +307,7 @@ def class_position(
         # Keep p strictly inside (c, c + 1] for a value in class c + 1, whatever the rounding.
         floor = failed.astype(float)
         p = np.where(failed >= 1, np.maximum(p, np.nextafter(floor, np.inf)), p)
-        p = np.where(np.isnan(x), np.nan, p)
-
-    return pd.DataFrame(p, index=samples.index, columns=codes)
+        return np.where(np.isnan(x), np.nan, p)
 
 
 def classify(samples: pd.DataFrame, kind: str = "river") -> pd.DataFrame:
@@ -317,11 +347,10 @@ def classify(samples: pd.DataFrame, kind: str = "river") -> pd.DataFrame:
           decimals, for the parameters worse than class Ⅲ (not pH, not DO), largest first;
           empty dict if none.
     """
-    lim = limits(kind)
-    pos = class_position(samples, kind)
-    codes = list(pos.columns)
-    n, n_par = pos.shape
-    p = pos.to_numpy(dtype=float)
+    codes = _recognised(samples)
+    x = _values(samples, codes)
+    p = _positions(x, codes, kind, ZERO_MULTIPLE, PH_ZERO_DEVIATION)
+    n, n_par = p.shape
 
     with np.errstate(invalid="ignore"):
         cls = np.clip(np.ceil(p), 1.0, 6.0)  # NaN stays NaN
@@ -334,8 +363,7 @@ def classify(samples: pd.DataFrame, kind: str = "river") -> pd.DataFrame:
     wq_class = pd.array(np.where(has_any, worst, np.nan), dtype="Float64").astype("Int64")
 
     # Exceedance against the class Ⅲ limit (upper parameters only; not pH, not DO).
-    x = _values(samples, codes)
-    s3 = lim.loc[codes, 3].to_numpy(dtype=float)
+    s3 = _ARRAYS[kind].of(codes)[0][:, 2]
     no_mult = np.isin(np.asarray(codes, dtype=object), list(_NO_EXCEEDANCE))
     with np.errstate(all="ignore"):
         exc = np.round((x - s3[None, :]) / s3[None, :], 4)

@@ -158,7 +158,7 @@ class _YearSelection(NamedTuple):
     home_position : ndarray of int
         Of each kept row, its station's row in ``home``.
     home : DataFrame
-        The serving stations placed in their water bodies (:func:`placed_stations`).
+        The stations placed in the water bodies of the context (:func:`placed_stations`).
     links : DataFrame
         ``segment_id, station_id, borrowed_from`` (see :func:`assign_stations`).
     """
@@ -246,7 +246,7 @@ def _station_rows(dataset, context, table: str, period: Period, fallback: str,
     """Build what :func:`station_rows` returns from the memoised selection."""
     selection = _year_selection(dataset, context, table, period, fallback)
     data = dataset.table(table)
-    rows = _rows_where(data if reads is None else data[list(reads)], selection.keep)
+    rows = rows_where(data, selection.keep, reads)
     place = tuple(c for c in columns if c in PLACE_COLUMNS)
     if place:
         _carry(rows, _taken(selection.home, place, selection.home_position))
@@ -272,10 +272,10 @@ def _select_rows(dataset, context, table: str, period: Period, fallback: str) ->
     pairs = context.memo("station_pairs", lambda: station_pairs(stations, context.segments))
     links = serving_links(pairs, is_in(stations["station_id"], station_ids[1]), fallback)
     home = placed_stations(dataset, context)
-    home = home[is_in(home["station_id"], links["station_id"])].reset_index(drop=True)
-    # each row's station in ``home`` and year by lookups on the distinct values (shared with
-    # validation), not a merge of the large table
-    position, year = station_years(station_ids, home["station_id"], home["evaluation_year"])
+    # each row's serving station in ``home`` and year by lookups on the distinct values
+    # (shared with validation), not a merge of the large table
+    position, year = station_years(station_ids, home["station_id"], home["evaluation_year"],
+                                   usable=is_in(home["station_id"], links["station_id"]))
     dates = dataset.factorized(table, "date")
     keep = in_period(row_years(dates), year, period) if period.years else position >= 0
     if period.months:
@@ -322,20 +322,41 @@ def placed_stations(dataset, context) -> pd.DataFrame:
     return context.memo("placed_stations", place)
 
 
-def _rows_where(data: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """The rows of ``data`` where ``keep``, numbered from 0; when all are kept, no copy.
+def rows_where(data: pd.DataFrame, keep: np.ndarray, columns: Sequence[str] | None = None, *,
+               renumber: bool = True) -> pd.DataFrame:
+    """``data[columns][keep]``: the rows of ``data`` where ``keep``, numbered from 0 (unless
+    not ``renumber``: then they keep their labels); when all are kept, no copy.
 
-    Column by column: an Arrow column filters itself (``pyarrow.compute.filter``) in half the
-    time ``data[keep]`` takes to gather it by positions.
+    Column by column, only the columns asked for: an Arrow column filters itself
+    (``pyarrow.compute.filter``) in half the time ``data[keep]`` takes to gather it by
+    positions, and selecting the columns first would build a frame only to drop it.
     """
+    names = data.columns if columns is None else list(columns)
     if keep.all():
-        return data.reset_index(drop=True)
-    index = pd.RangeIndex(int(keep.sum()))
-    rows = pd.DataFrame({i: pd.Series(data.iloc[:, i].array[keep], index=index,
-                                      dtype=data.dtypes.iloc[i], copy=False)
-                         for i in range(data.shape[1])}, copy=False)
-    rows.columns = data.columns
-    return rows
+        data = data if columns is None else data[names]
+        return data.reset_index(drop=True) if renumber else data
+    index = pd.RangeIndex(int(keep.sum())) if renumber else data.index[keep]
+    return frame_of({name: _kept(data[name], keep) for name in names}, index)
+
+
+def _kept(column: pd.Series, keep: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """``column.array[keep]``; a numpy column by numpy's indexing, without pandas'."""
+    if isinstance(column.dtype, np.dtype):
+        return column.to_numpy()[keep]
+    return column.array[keep]
+
+
+def frame_of(arrays: dict[str, pd.api.extensions.ExtensionArray], index: pd.Index
+             ) -> pd.DataFrame:
+    """A frame of ``arrays`` (pandas arrays, one per column) on ``index``, each column keeping
+    its array's dtype, without a Series built per column.
+
+    An object array stays object (the frame constructor alone would make text in it ``str``).
+    """
+    for name, values in arrays.items():
+        if pd.api.types.is_object_dtype(values.dtype):
+            arrays[name] = pd.Series(values, index=index, dtype=object, copy=False)
+    return pd.DataFrame(arrays, index=index, copy=False)
 
 
 def _taken(small: pd.DataFrame, columns: tuple[str, ...], at: np.ndarray) -> pd.DataFrame:
@@ -368,13 +389,10 @@ def segment_rows(links: pd.DataFrame, per_station: pd.DataFrame) -> pd.DataFrame
     """
     # the rows of an inner merge on station_id, in its order, found by position
     at_link, at_station = _matches(links["station_id"], per_station["station_id"])
-    index = pd.RangeIndex(len(at_link))
     # one frame built from its columns (each taken once), not a column inserted at a time
-    columns = {column: pd.Series(links[column].array.take(at_link), index=index, copy=False)
-               for column in ("segment_id", "station_id")}
-    columns.update({column: pd.Series(per_station[column].array.take(at_station), index=index,
-                                      copy=False)
+    columns = {column: links[column].array.take(at_link) for column in ("segment_id",
+                                                                         "station_id")}
+    columns.update({column: per_station[column].array.take(at_station)
                     for column in per_station.columns if column != "station_id"})
-    columns["borrowed_from"] = pd.Series(links["borrowed_from"].array.take(at_link), index=index,
-                                         copy=False)
-    return pd.DataFrame(columns, index=index, copy=False)
+    columns["borrowed_from"] = links["borrowed_from"].array.take(at_link)
+    return frame_of(columns, pd.RangeIndex(len(at_link)))

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from health_eval.indicators.frames import period_text
-from health_eval.indicators.stations import _matches, _rows_where, _taken, segment_rows
+from health_eval.indicators.stations import _matches, _taken, rows_where, segment_rows
 
 from health_eval.lookup import per_row, row_years
 
@@ -17,18 +17,29 @@ def data():
         "value": [1.0, np.nan, 3.0, 4.0],
         "below_detection": pd.array([True, None, False, False], dtype="boolean"),
         "note": np.array(["x", 1, None, "y"], dtype=object),
+        "name": pd.array(["p", "q", None, "r"], dtype="str"),
+        "local": pd.to_datetime(["2021-01-01", None, "2021-03-01", "2022-01-01"]
+                                ).tz_localize("Asia/Shanghai"),
     })
 
 
 @pytest.mark.parametrize("keep", [[True, False, True, False], [False] * 4, [True] * 4])
 def test_rows_where_is_boolean_indexing_renumbered(data, keep):
     keep = np.array(keep)
-    rows = _rows_where(data, keep)
+    rows = rows_where(data, keep)
     pd.testing.assert_frame_equal(rows, data[keep].reset_index(drop=True), check_exact=True)
 
 
+@pytest.mark.parametrize("keep", [[False, True, True, False], [True] * 4])
+def test_rows_where_of_columns_keeps_labels_when_asked(data, keep):
+    keep = np.array(keep)
+    data = data.set_axis([10, 11, 12, 13])
+    rows = rows_where(data, keep, ["value", "station_id"], renumber=False)
+    pd.testing.assert_frame_equal(rows, data[["value", "station_id"]][keep], check_exact=True)
+
+
 def test_rows_where_all_kept_leaves_the_data_alone(data):
-    rows = _rows_where(data, np.ones(len(data), dtype=bool))
+    rows = rows_where(data, np.ones(len(data), dtype=bool))
     rows["value"] = 0.0
     assert data["value"].tolist()[0] == 1.0
 
