@@ -42,8 +42,8 @@ from health_eval import archive as health_archive  # noqa: E402
 from health_eval import evaluate  # noqa: E402
 from health_eval.archive.sheet import write_sheet  # noqa: E402
 from health_eval.archive.trend import write_trend  # noqa: E402
-from health_eval.memory import tune_for_evaluation  # noqa: E402
-from health_eval.result import EvaluationResult  # noqa: E402
+from health_eval.engine.memory import tune_for_evaluation  # noqa: E402
+from health_eval.engine.result import EvaluationResult  # noqa: E402
 
 
 def _database(server: str) -> str:

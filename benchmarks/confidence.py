@@ -11,7 +11,7 @@ process) and ``ratio = confidence_s / evaluate_s``:
   (target: ratio ≤ 30), with this process's peak resident memory.
 
 The process takes the memory settings the CLI runs with
-(:func:`health_eval.memory.tune_for_evaluation`; ``--default-memory`` leaves them out): the
+(:func:`health_eval.engine.memory.tune_for_evaluation`; ``--default-memory`` leaves them out): the
 replicates allocate large arrays, which default settings fault in again and again.
 
 Run from the repository root::
@@ -65,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="Leave out the CLI's memory settings.")
     args = parser.parse_args(argv)
 
-    import health_eval.memory
+    import health_eval.engine.memory
 
-    memory = {} if args.default_memory else health_eval.memory.tune_for_evaluation()
+    memory = {} if args.default_memory else health_eval.engine.memory.tune_for_evaluation()
     from health_eval.cli import demo_path
 
     before = os.getloadavg()[0]

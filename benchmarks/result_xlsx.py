@@ -5,7 +5,7 @@
 
 - ``pandas_s``: ``DataFrame.to_excel`` of each table (openpyxl, in memory: no neutralising of
   formulas or control characters, no formatting) — the writer ``result.xlsx`` used before;
-- ``writer_s``: :meth:`EvaluationResult.to_excel` (:func:`health_eval.sheets.write_workbook`:
+- ``writer_s``: :meth:`EvaluationResult.to_excel` (:func:`health_eval.io.sheets.write_workbook`:
   streamed rows, formulas and control characters neutralised, bold frozen headers, widths);
 
 and prints one JSON line with both and ``ratio = writer_s / pandas_s``, measured in one run
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import synthetic  # noqa: E402
 
 import health_eval  # noqa: E402
-from health_eval.result import SHEET_NAMES_ZH, TABLE_NAMES, _excel_headers, _plain  # noqa: E402
+from health_eval.engine.result import SHEET_NAMES_ZH, TABLE_NAMES, _excel_headers, _plain  # noqa: E402
 
 
 def pandas_workbook(result: health_eval.EvaluationResult, path: Path) -> None:

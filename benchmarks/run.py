@@ -9,7 +9,7 @@ and written as one Parquet file per table to a temporary folder, in a first proc
   any evaluation from Parquet pays;
 
 and a third, fresh process takes the memory settings the CLI runs with
-(:func:`health_eval.memory.tune_for_evaluation`, reported as ``memory`` in the summary with this
+(:func:`health_eval.engine.memory.tune_for_evaluation`, reported as ``memory`` in the summary with this
 process's own, slower read of the files, ``load_s_with_them``; ``--default-memory`` leaves them
 out), reads the files and measures
 
@@ -107,7 +107,7 @@ def measure_case(folder: Path, tuned: bool = True) -> dict:
     first, unless not ``tuned``); return the measurements, ``load_s`` being this process's own
     read."""
     import health_eval
-    from health_eval.memory import tune_for_evaluation
+    from health_eval.engine.memory import tune_for_evaluation
 
     memory = tune_for_evaluation() if tuned else {}
     frames, load, load_cpu = read_frames(folder)

@@ -189,7 +189,7 @@ def load(url: str, body: bytes, requests: int, concurrency: int,
 def in_process_ms(request: dict, repeats: int = 7) -> tuple[float, float]:
     """Median wall and CPU time of a warm evaluation of ``request`` in this process [ms], the
     answer serialised as the service sends it."""
-    from health_eval.schema.request import evaluate_request
+    from health_eval.service.schema.request import evaluate_request
 
     evaluate_request(request).to_json(indent=None)                    # warm-up
     wall, cpu = [], []
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.requests < 1 or args.concurrency < 1:
         parser.error("--requests and --concurrency must be at least 1")
 
-    from health_eval.schema.example import example_request
+    from health_eval.service.schema.example import example_request
 
     request = example_request()
     alone_ms, alone_cpu_ms = in_process_ms(request)

@@ -1,6 +1,6 @@
 """Synthetic raw input packages of any size, for benchmarks (random at scale, not a narrative).
 
-``generate(n_segments)`` returns the RAW input tables of ``health_eval/tables.py`` keyed by table
+``generate(n_segments)`` returns the RAW input tables of ``health_eval/io/tables.py`` keyed by table
 code, with the column codes as headers and coded columns as codes (``river``, ``left``, …), so
 that the engine computes every indicator of the river profile (19) and the lake profile (20)
 itself; there is no ``indicator_values`` table. ``write_parquet(frames, folder)`` writes them as

@@ -18,14 +18,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .api import evaluate
-    from .dataset import Dataset, load_dataset
-    from .profile import Profile, load_profile
-    from .result import EvaluationResult
+    from .engine.api import evaluate
+    from .engine.dataset import Dataset, load_dataset
+    from .engine.result import EvaluationResult
+    from .profiles.profile import Profile, load_profile
 
 #: The public names by the module that defines them.
-_PUBLIC = {"evaluate": "api", "load_dataset": "dataset", "Dataset": "dataset",
-           "load_profile": "profile", "Profile": "profile", "EvaluationResult": "result"}
+_PUBLIC = {"evaluate": "engine.api", "load_dataset": "engine.dataset", "Dataset": "engine.dataset",
+           "load_profile": "profiles.profile", "Profile": "profiles.profile",
+           "EvaluationResult": "engine.result"}
 
 __all__ = ["evaluate", "load_dataset", "load_profile", "Dataset", "Profile", "EvaluationResult",
            "__version__"]

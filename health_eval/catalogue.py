@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .profile import Profile, load_profile, packaged_profiles
-from .registry import IndicatorRegistry
+from .engine.registry import IndicatorRegistry
+from .profiles.profile import Profile, load_profile, packaged_profiles
 
 __all__ = ["indicator_records", "profile_records"]
 

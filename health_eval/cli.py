@@ -28,14 +28,14 @@ from .cli_archive import ARCHIVE_HELP, archive_app
 from .cli_import import IMPORT_HELP, import_command
 from .cli_readings import read_choice, reading_option, readings_command, score_command
 from .cli_rules import rules_command
+from .engine.memory import tune_for_evaluation
 from .measures_cli import measures_app
-from .memory import tune_for_evaluation
 from .vocabulary import CRITERIA, CRITERIA_SHORT_ZH, DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .result import EvaluationResult
+    from .engine.result import EvaluationResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="河湖健康评价 — river and lake health evaluation (health_eval).")
@@ -66,7 +66,7 @@ def demo_path(year: int = 2021) -> Path:
 
 
 def _pad(text: str, width: int, right: bool) -> str:
-    from .sheets import display_width
+    from .io.sheets import display_width
 
     fill = " " * (width - display_width(text))
     return fill + text if right else text + fill
@@ -74,7 +74,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def format_table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
     """A plain-text table aligned for Chinese (double-width) characters."""
-    from .sheets import display_width
+    from .io.sheets import display_width
 
     widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(_pad(cell, w, i in right) for i, (cell, w) in enumerate(zip(line, widths)))
@@ -106,7 +106,7 @@ def _print_issues(result_issues: pd.DataFrame, limit: int = 20,
                   rest: str = "result.json") -> None:
     import pandas as pd
 
-    from .display_names import display_issues
+    from .io.display_names import display_issues
 
     if result_issues.empty:
         return
@@ -126,7 +126,7 @@ def _print_issues(result_issues: pd.DataFrame, limit: int = 20,
 def _user_errors() -> Iterator[None]:
     """Turn input and profile problems into messages and exit codes, never a traceback."""
     from .issues import InputError
-    from .profile import ProfileError
+    from .profiles.profile import ProfileError
 
     try:
         yield
@@ -139,7 +139,7 @@ def _user_errors() -> Iterator[None]:
 
 
 def _parse_formats(text: str) -> list[str]:
-    from .result import OUTPUT_FORMATS
+    from .engine.result import OUTPUT_FORMATS
 
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(OUTPUT_FORMATS))
@@ -181,9 +181,9 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
                     confidence: dict | None = None) -> None:
     import pandas as pd
 
-    from .dataset import Dataset, load_dataset
+    from .engine.dataset import Dataset, load_dataset
+    from .engine.result import write_issues
     from .issues import InputError, issues_frame, sort_issues
-    from .result import write_issues
 
     evaluator = _evaluator(executor)
     with _user_errors(), _progress_bar() as progress:
@@ -215,7 +215,7 @@ def _run_and_report(dataset, profile, out: Path, formats: list[str], options: di
         stored = RunArchive.open(archive, dataset, result)
         reports = stored.reports(reports)
     if reports is not None and reports.formats:
-        from .api import resolve_profiles
+        from .engine.api import resolve_profiles
         from .reports import MeasuresError
 
         try:
@@ -242,7 +242,7 @@ def _plan_sheets(result: EvaluationResult, profile, options: dict, reports, regi
     written."""
     if "xlsx" not in formats:
         return ()
-    from .api import resolve_profiles
+    from .engine.api import resolve_profiles
     from .reports.plan_sheet import plan_sheet
 
     return (plan_sheet(result, resolve_profiles(profile, options).values(),
@@ -267,7 +267,7 @@ def _print_confidence(result: EvaluationResult, decimals: int) -> None:
 
 def _archive_water_bodies(folder) -> pd.DataFrame:
     """The water-body table of a partitioned Parquet archive (the Dask path's input)."""
-    from .partitions import archive_tables
+    from .distributed.partitions import archive_tables
 
     return archive_tables(folder)["water_bodies"].read()
 
@@ -278,7 +278,7 @@ EXECUTOR_HELP = ("local (default); dask: on Dask, the input a Parquet dataset pa
 
 def _evaluator(executor: str):
     """The evaluate function of ``--executor``: local, or the Dask path (optional extra)."""
-    from .api import evaluate
+    from .engine.api import evaluate
 
     if executor == "local":
         return evaluate
@@ -289,7 +289,7 @@ def _evaluator(executor: str):
     try:
         from distributed import Client
 
-        from .distributed import evaluate_dask
+        from .distributed.evaluate import evaluate_dask
     except ImportError as exc:
         typer.echo("Dask 未安装 / Dask is not installed: pip install 'health-eval[dask]'",
                    err=True)
@@ -347,8 +347,8 @@ def _confidence(replicates: int | None, seed: int | None, spread: float | None,
     """The ``evaluate`` arguments of ``--confidence``, ``--seed``, ``--weights-spread`` and
     ``--readings``, checked before evaluating (a bad one: exit 2)."""
     from .confidence import ConfidenceError, check_arguments
-    from .profile import ProfileError
-    from .readings import get_reading
+    from .profiles.profile import ProfileError
+    from .profiles.readings import get_reading
 
     try:
         check_arguments(replicates, seed, spread)
@@ -480,7 +480,7 @@ def run(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder of CS
 
 def _load(dataset: Path, importers: list[str], out: Path):
     """The package read with ``--import``; unreadable: its issues written, exit 1."""
-    from .dataset import load_dataset
+    from .engine.dataset import load_dataset
     from .issues import InputError
 
     try:
@@ -504,8 +504,8 @@ def template(out: Path = typer.Argument(..., help="The workbook to write (.xlsx)
 def _write_and_show_issues(issues, out: Path, verdict: str) -> None:
     """Write ``issues`` to ``out`` (issues.xlsx, issues.csv), show them, then the verdict and
     the files written."""
+    from .engine.result import write_issues
     from .issues import issues_frame, sort_issues
-    from .result import write_issues
 
     table = sort_issues(issues_frame(issues))
     written = write_issues(table, out)
@@ -535,9 +535,9 @@ def validate(dataset: Path = typer.Argument(..., help="Input .xlsx, or a folder 
     the package, apply the rules, place segments and supplied values, and preview which
     mandatory indicators will have no data (and why); write every problem to issues.xlsx and
     issues.csv (exit 1 when one is an error, as run would)."""
-    from .display_names import table_label
+    from .engine.preview import check_package
+    from .io.display_names import table_label
     from .issues import InputError
-    from .preview import check_package
 
     typer.echo(f"检查时间 checked at: {_local_now(timezone)}")
     with _user_errors():
@@ -565,8 +565,8 @@ def indicators(profile: str | None = typer.Option(None, "--profile", "-p",
                ) -> None:
     """列出指标 — list indicators: id, names, criterion, kinds, M/O, inputs, computed or not."""
     from .catalogue import indicator_records
-    from .profile import load_profile
-    from .registry import default_registry
+    from .engine.registry import default_registry
+    from .profiles.profile import load_profile
 
     registry = default_registry()
     if describe is not None:
@@ -603,7 +603,7 @@ def indicators(profile: str | None = typer.Option(None, "--profile", "-p",
 def tables(name: str | None = typer.Argument(None, help="A table code or Chinese name.")
            ) -> None:
     """列出输入数据表 — list the input tables, or the columns of one table."""
-    from .tables import TABLES, table_spec
+    from .io.tables import TABLES, table_spec
 
     if name is None:
         rows = [[t.name, t.zh, "required" if t.required else "", t.description] for t in TABLES]
@@ -633,7 +633,7 @@ def profiles() -> None:
 @profile_app.command("schema")
 def profile_schema() -> None:
     """打印评价方案的 JSON Schema — print the JSON Schema of a profile file."""
-    from .profile import profile_json_schema
+    from .profiles.profile import profile_json_schema
 
     typer.echo(json.dumps(profile_json_schema(), ensure_ascii=False, indent=2, sort_keys=True))
 
@@ -643,10 +643,10 @@ def schema(kind: str = typer.Argument(..., metavar="KIND",
                                       help="request | response | validation | error | "
                                            "example-request")) -> None:
     """打印 JSON 接口约定 — print a JSON Schema of the v1 contract, or an example request."""
-    from .schema import SCHEMA_KINDS, schema_text
+    from .service.schema import SCHEMA_KINDS, schema_text
 
     if kind == "example-request":
-        from .schema.example import example_request
+        from .service.schema.example import example_request
 
         typer.echo(json.dumps(example_request(), ensure_ascii=False, indent=1))
         return
@@ -706,8 +706,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                    f"'health-eval[service]' / the HTTP service needs {', '.join(missing)}: "
                    f"pip install 'health-eval[service]'", err=True)
         raise typer.Exit(EXIT_USAGE)
-    from .service import Settings, serve_forever
-    from .serving import ConnectionRules
+    from .service.http import Settings, serve_forever
+    from .service.serving import ConnectionRules
 
     settings = Settings(api_key=api_key or None, max_body_bytes=int(max_body_mb * 2**20),
                         max_rows=max_rows, timeout_s=timeout, cors_origins=tuple(cors_origin),
@@ -720,8 +720,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host",
                    f"without an API key (--api-key or HEALTH_EVAL_API_KEY)", err=True)
     bench = None
     if not no_workbench:
-        from .workbench import WorkbenchSettings
-        from .workbench.accounts import load_users
+        from .service.workbench import WorkbenchSettings
+        from .service.workbench.accounts import load_users
 
         try:
             accounts = load_users(users) if users is not None else None
@@ -768,7 +768,7 @@ plain_metavars(app)
 
 def main() -> None:
     """Console-script entry point: a process that evaluates keeps freed memory for reuse
-    (:func:`health_eval.memory.tune_for_evaluation`)."""
+    (:func:`health_eval.engine.memory.tune_for_evaluation`)."""
     tune_for_evaluation()
     app()
 

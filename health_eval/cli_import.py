@@ -41,13 +41,13 @@ def import_command(
     yearbook, questionnaire) and write them in the template's tidy form to check."""
     import pandas as pd
 
-    from .atomic import atomic_path
-    from .dataset import load_dataset
+    from .engine.dataset import load_dataset
+    from .engine.result import write_issues
+    from .io.atomic import atomic_path
+    from .io.sheets import Sheet, write_workbook
+    from .io.tables import table_spec
     from .issues import InputError, issues_frame, sort_issues
-    from .result import write_issues
-    from .sheets import Sheet, write_workbook
-    from .tables import table_spec
-    from .validation import validate_dataset
+    from .validate.checks import validate_dataset
 
     if kind not in IMPORTER_NAMES:
         raise typer.BadParameter(f"choose from {', '.join(IMPORTER_NAMES)}", param_hint="KIND")

@@ -1,5 +1,5 @@
 """``health-eval readings`` and ``health-eval score``, and the ``--reading`` option of ``run`` and
-``validate`` (method readings, :mod:`health_eval.readings`; issue 18).
+``validate`` (method readings, :mod:`health_eval.profiles.readings`; issue 18).
 
 The engine is imported inside the commands, so that ``health-eval --help`` stays light.
 """
@@ -34,9 +34,9 @@ def read_choice(profile: Any, reading: str | None) -> Any:
     unknown reading or profile: its message and exit 2."""
     if reading is None:
         return profile
-    from .api import resolve_profiles
-    from .profile import ProfileError
-    from .readings import read_profiles
+    from .engine.api import resolve_profiles
+    from .profiles.profile import ProfileError
+    from .profiles.readings import read_profiles
 
     try:
         return read_profiles(resolve_profiles(profile), reading)
@@ -51,8 +51,8 @@ def readings_command(
         as_json: bool = typer.Option(False, "--json", help="JSON records instead of a table.")
 ) -> None:
     """列出方案解读 — list the method readings: what each changes, its source and confidence."""
-    from .profile import ProfileError
-    from .readings import available_readings
+    from .profiles.profile import ProfileError
+    from .profiles.readings import available_readings
 
     try:
         readings = available_readings(profile)
@@ -90,7 +90,7 @@ def score_command(
 ) -> None:
     """给一个值赋分 — score one value the way a profile and reading would, and say which rule,
     band or node applied."""
-    from .profile import ProfileError
+    from .profiles.profile import ProfileError
     from .score_value import score_value
 
     try:

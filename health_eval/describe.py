@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .detail_fields import ENGINE_FIELDS
-from .indicator_params import field_unit
-from .profile import load_profile, packaged_profiles
-from .registry import Indicator, IndicatorRegistry
+from .engine.detail_fields import ENGINE_FIELDS
+from .engine.registry import Indicator, IndicatorRegistry
+from .profiles.indicator_params import field_unit
+from .profiles.profile import load_profile, packaged_profiles
 
 VALUE_WIDTH = 48          # characters of a packaged profile's value shown in a cell
 
@@ -61,7 +61,7 @@ def find_indicator(registry: IndicatorRegistry, indicator_id: str) -> Indicator:
 def describe(indicator: Indicator) -> tuple[list[str], list[Section]]:
     """Heading lines and the tables of ``indicator``: inputs, params (with the packaged
     profiles' values) and details fields."""
-    from .tables import CATALOGUE
+    from .io.tables import CATALOGUE
 
     heading = [f"{indicator.id}  {indicator.name_zh} / {indicator.name_en}",
                f"准则层 criterion: {indicator.criterion}   适用 applies to: "
@@ -75,14 +75,14 @@ def describe(indicator: Indicator) -> tuple[list[str], list[Section]]:
     return heading, [inputs, _params_section(indicator), _details_section(indicator)]
 
 
-#: How a declared table's rows are chosen (:data:`health_eval.inputs.Role`), in words.
+#: How a declared table's rows are chosen (:data:`health_eval.engine.inputs.Role`), in words.
 ROLE_TEXT = {"station": "测站（本河段，否则借用）own or borrowed stations",
              "own_station": "本河段测站 own stations", "segment": "河段 segment",
              "water_body": "河湖 water body", "all": "整表 whole table"}
 
 
 def _period_text(table) -> str:
-    """The dates a declared table keeps (:class:`health_eval.inputs.Period`), in words."""
+    """The dates a declared table keeps (:class:`health_eval.engine.inputs.Period`), in words."""
     period = table.period
     if period is None:
         return ("评价年 evaluation year" if table.by in ("station", "own_station")

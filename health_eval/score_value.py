@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .profile import Profile, ProfileError, load_profile
-from .readings import DEFAULT_READING, apply_reading
-from .scoring import CurveRule, DeductionRule, IdentityRule, RatioRule, parse_rule
-from .tables import code_key, table_spec
+from .io.tables import code_key, table_spec
+from .profiles.profile import Profile, ProfileError, load_profile
+from .profiles.readings import DEFAULT_READING, apply_reading
+from .profiles.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule, parse_rule
 
 if TYPE_CHECKING:
-    from .registry import AnyRule
+    from .engine.registry import AnyRule
 #: Default profiles tried in order when neither a profile nor a kind is given.
 KIND_ORDER = ("river", "lake")
 
@@ -58,8 +58,8 @@ def score_value(indicator: str, value: str | float, profile: Any = None,
         For an unknown profile, reading or kind, an indicator no candidate profile has (the
         message lists the profile's indicators), or a value that is not a number.
     """
-    from .api import DEFAULT_PROFILES
-    from .registry import default_registry
+    from .engine.api import DEFAULT_PROFILES
+    from .engine.registry import default_registry
 
     if kind is not None and kind not in DEFAULT_PROFILES:
         raise ProfileError(f"未知水体类型“{kind}”，可用：{', '.join(DEFAULT_PROFILES)} / "

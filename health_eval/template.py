@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .atomic import atomic_path
-from .headers import BILINGUAL_SEPARATOR
-from .registry import default_registry
-from .tables import TABLES, TableSpec
+from .engine.registry import default_registry
+from .io.atomic import atomic_path
+from .io.headers import BILINGUAL_SEPARATOR
+from .io.tables import TABLES, TableSpec
+from .io.template_marks import EXAMPLE_SHEET, row_digest
 from .template_help import instruction_rows
-from .template_marks import EXAMPLE_SHEET, row_digest
 from .vocabulary import LAKE_KINDS, RIVER_KINDS, WATER_BODY_KINDS
 
 KINDS: dict[str, frozenset[str]] = {"river": frozenset(RIVER_KINDS), "lake": frozenset(LAKE_KINDS),
@@ -141,7 +141,7 @@ def _examples(water_bodies: set[str]) -> dict[str, pd.DataFrame]:
     """The demo's tables (Chinese headers and labels, as its CSV files hold them) restricted to
     ``water_bodies``: rows naming another water body, or its segments or stations, are left
     out."""
-    from .dataset import load_dataset
+    from .engine.dataset import load_dataset
 
     folder = resources.files("health_eval") / "data" / "demo"
     kept = load_dataset(Path(str(folder))).subset(sorted(water_bodies))
@@ -205,7 +205,7 @@ def _drop_downs(sheet, spec: TableSpec) -> None:
 def _instructions(tables: list[TableSpec], readers: dict[str, list[str]],
                   examples: dict[str, pd.DataFrame], kind: str) -> pd.DataFrame:
     """The 填表说明 sheet (:func:`.template_help.instruction_rows`)."""
-    from .profile import load_profile
+    from .profiles.profile import load_profile
 
     registry = default_registry()
     names = {i.id: (i.name_zh, i.name_en) for i in registry}

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .tables import TableSpec
+from .io.tables import TableSpec
 
 #: What each table is for, in Chinese.
 PURPOSE_ZH = {

@@ -62,5 +62,5 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 #: The version of the JSON contract (``schema_version`` of every v1 document, and of
 #: ``result.json``): defined here, at the bottom, so that the engine's JSON writer stamps it
-#: without importing the contract (:mod:`health_eval.schema` re-exports it; ARCHITECTURE §3).
+#: without importing the contract (:mod:`health_eval.service.schema` re-exports it; ARCHITECTURE §3).
 SCHEMA_VERSION = "1"

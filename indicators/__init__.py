@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from health_eval.registry import IndicatorRegistry
+    from health_eval.engine.registry import IndicatorRegistry
 
 
 def register(registry: IndicatorRegistry) -> None:

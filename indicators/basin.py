@@ -13,11 +13,11 @@ from itertools import compress
 import numpy as np
 import pandas as pd
 
-from health_eval.details_table import with_details
-from health_eval.indicator_params import NoParams
-from health_eval.inputs import Inputs, InputSpec, TableInput
-from health_eval.registry import Indicator, IndicatorValues
-from health_eval.scoring import parse_rule
+from health_eval.engine.details_table import with_details
+from health_eval.engine.inputs import Inputs, InputSpec, TableInput
+from health_eval.engine.registry import Indicator, IndicatorValues
+from health_eval.profiles.indicator_params import NoParams
+from health_eval.profiles.scoring import parse_rule
 from health_eval.vocabulary import LAKE_KINDS, RIVER_KINDS
 
 from . import details as fields

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from health_eval.lookup import is_in, per_row, positions_in
+from health_eval.io.lookup import is_in, per_row, positions_in
 
 
 def fish_retention_index(current: Collection[str] | int, historical: Collection[str] | int) -> float:
@@ -76,7 +76,7 @@ _DIRECTIONS = ("decreasing", "increasing")
 def default_benthic_params() -> dict[str, Any]:
     """B-IBI metrics, percentiles, tolerance threshold and EPT orders of the packaged river
     profile (SPEC §4.4 [P]), read from ``biota.benthic_ibi.params`` of its YAML."""
-    from health_eval.profile import load_profile
+    from health_eval.profiles.profile import load_profile
 
     params = load_profile("mwr2020-river").indicators["biota.benthic_ibi"].params
     return dict(params)

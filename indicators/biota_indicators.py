@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from health_eval.details_table import with_details
-from health_eval.indicator_params import NoParams
-from health_eval.inputs import Inputs, InputSpec, TableInput
+from health_eval.engine.details_table import with_details
+from health_eval.engine.inputs import Inputs, InputSpec, TableInput
+from health_eval.engine.registry import Indicator, IndicatorValues
+from health_eval.io.lookup import is_in, positions_in
 from health_eval.issues import Issue
-from health_eval.lookup import is_in, positions_in
-from health_eval.profile import ProfileError
-from health_eval.registry import Indicator, IndicatorValues
+from health_eval.profiles.indicator_params import NoParams
+from health_eval.profiles.profile import ProfileError
 
 from . import details as fields
 from . import params

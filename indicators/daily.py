@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from health_eval.io.lookup import per_row
 from health_eval.issues import Issue
-from health_eval.lookup import per_row
 
 from .hydrology import daily_coverage
 

@@ -1,14 +1,14 @@
 """Declared ``details`` fields of the built-in indicators (``Indicator(details=…)``).
 
-One tuple of :class:`~health_eval.detail_fields.DetailField` per indicator, in the order the
+One tuple of :class:`~health_eval.engine.detail_fields.DetailField` per indicator, in the order the
 indicator writes them. For an indicator evaluated per station or plot they are the fields of
 each entry of ``details.stations`` (the engine adds ``combination``, ``value``, ``score``,
-``status``: :data:`~health_eval.detail_fields.ENGINE_FIELDS`).
+``status``: :data:`~health_eval.engine.detail_fields.ENGINE_FIELDS`).
 """
 
 from __future__ import annotations
 
-from health_eval.detail_fields import DetailField as F
+from health_eval.engine.detail_fields import DetailField as F
 
 STATION = F("station_id", "str", "", "测站编码", "station id")
 SAMPLES = F("samples", "int", "", "评价年样品数", "samples of the evaluation year")

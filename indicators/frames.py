@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from health_eval.io.lookup import is_in, per_row
 from health_eval.issues import Issue
-from health_eval.lookup import is_in, per_row
 
 
 def computed_rows(dataset, context, table: str, key: str) -> np.ndarray:
@@ -14,7 +14,7 @@ def computed_rows(dataset, context, table: str, key: str) -> np.ndarray:
     segments computed (a missing key never has).
 
     Looked up once per distinct key of the whole table's factorisation, which validation and
-    every profile share (:meth:`~health_eval.dataset.Dataset.factorized`), and spread to the
+    every profile share (:meth:`~health_eval.engine.dataset.Dataset.factorized`), and spread to the
     rows by their codes.
     """
     codes, distinct = dataset.factorized(table, key)

@@ -1,8 +1,8 @@
 """Typed parameters of the built-in indicators (``indicators.<id>.params`` of a profile).
 
 One pydantic model per indicator that takes parameters, declared by ``Indicator(params=…)``. The
-profile is checked against these models when it loads (:func:`health_eval.profile.load_profile`):
-an unknown key, a missing one or a mistyped value is a :class:`~health_eval.profile.ProfileError`
+profile is checked against these models when it loads (:func:`health_eval.profiles.profile.load_profile`):
+an unknown key, a missing one or a mistyped value is a :class:`~health_eval.profiles.profile.ProfileError`
 naming its YAML path. Numbers of the method live in the profile, never as defaults here (SPEC §0):
 every field that holds such a number has no default; only bookkeeping (``source``,
 ``confidence``) may be left out. Each field's description gives its unit and the clause of the
@@ -19,8 +19,8 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from health_eval.indicator_params import Params, spec
-from health_eval.scoring import Confidence, CurveRule, DeductionRule
+from health_eval.profiles.indicator_params import Params, spec
+from health_eval.profiles.scoring import Confidence, CurveRule, DeductionRule
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Score = Annotated[float, Field(ge=0, le=100)]

@@ -4,7 +4,7 @@ SPEC §1.1: several stations or plots in one segment are scored one by one and c
 profile's station policy; a segment without a station of its own may use its neighbour's (the
 ``station_fallback`` policy). Every station table an indicator declares (samples, daily flows,
 levels, intakes) is read through :func:`station_rows` by the input stage
-(:mod:`health_eval.input_stage`), so the rules are the same for all.
+(:mod:`health_eval.engine.input_stage`), so the rules are the same for all.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from health_eval.inputs import EVALUATION_YEAR, Period
-from health_eval.lookup import is_in, per_row, positions_in, row_years, station_years
+from health_eval.engine.inputs import EVALUATION_YEAR, Period
+from health_eval.io.lookup import is_in, per_row, positions_in, row_years, station_years
 
 
 def assign_stations(stations: pd.DataFrame, segments: pd.DataFrame, *,
@@ -175,7 +175,7 @@ def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YE
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of a station table in their period, and the segments each station serves.
 
-    The input stage's station policy (:mod:`health_eval.input_stage`): one selection per table,
+    The input stage's station policy (:mod:`health_eval.engine.input_stage`): one selection per table,
     period and fallback for all segments of ``context``.
 
     Parameters
@@ -211,7 +211,7 @@ def station_rows(dataset, context, table: str, *, period: Period = EVALUATION_YE
         :func:`assign_stations`). Both are shared with the other indicators of the evaluation
         (:meth:`ComputeContext.memo`, unless not ``shared``): read-only. Rows outside the evaluation year are
         reported, once per table and station, by
-        :func:`health_eval.validation.validate_dataset` (rule ``date.outside_evaluation_year``).
+        :func:`health_eval.validate.checks.validate_dataset` (rule ``date.outside_evaluation_year``).
     """
     fallback = fallback or context.policies.station_fallback
     reads = None if reads is None else tuple(reads)
@@ -231,7 +231,7 @@ def station_row_codes(dataset, context, table: str, column: str, *,
     row).
 
     Taken from the whole table's factorisation, which validation and every profile share
-    (:meth:`~health_eval.dataset.Dataset.factorized`), so callers need not factorise the rows
+    (:meth:`~health_eval.engine.dataset.Dataset.factorized`), so callers need not factorise the rows
     again. Not kept in the shared store (a code per row of millions): callers keep what they
     make of them.
     """

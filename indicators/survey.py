@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from health_eval.lookup import per_row
-from health_eval.scoring import CurveRule
+from health_eval.io.lookup import per_row
+from health_eval.profiles.scoring import CurveRule
 
 
 def default_respondent_weights() -> dict[str, float]:
     """Respondent weights of the packaged river profile (SPEC §4.5 [P]), read from its YAML."""
-    from health_eval.profile import load_profile
+    from health_eval.profiles.profile import load_profile
 
     params = load_profile("mwr2020-river").indicators["social.public_satisfaction"].params
     return dict(params["respondent_weights"])
@@ -107,7 +107,7 @@ def default_bank_elements() -> dict[str, Any]:
 
     Read from ``basin.shoreline_naturalness.params.bank_elements`` of its YAML.
     """
-    from health_eval.profile import load_profile
+    from health_eval.profiles.profile import load_profile
 
     params = load_profile("mwr2020-river").indicators["basin.shoreline_naturalness"].params
     return dict(params["bank_elements"])

@@ -264,7 +264,7 @@ def tli(frame: pd.DataFrame) -> pd.DataFrame:
 
 def default_ei_table() -> dict:
     """EI scoring table of the packaged lake profile (SPEC §6.2 [table R]), read from its YAML."""
-    from health_eval.profile import load_profile
+    from health_eval.profiles.profile import load_profile
 
     params = load_profile("mwr2020-lake").indicators["water.trophic_state"].params
     return dict(params["ei_table"])
@@ -272,7 +272,7 @@ def default_ei_table() -> dict:
 
 def default_ei_classes() -> dict:
     """EI class bounds of the packaged lake profile (SPEC §6.2 [R]), read from its YAML."""
-    from health_eval.profile import load_profile
+    from health_eval.profiles.profile import load_profile
 
     params = load_profile("mwr2020-lake").indicators["water.trophic_state"].params
     return dict(params["ei_classes"])

@@ -2,7 +2,7 @@
 
 Each is a kernel over the inputs it declares (daily flows and levels, monthly flows,
 water-quality and sediment samples), resolved for all segments at once by the engine's input
-stage (:mod:`health_eval.input_stage`); a value supplied in ``indicator_values`` still wins.
+stage (:mod:`health_eval.engine.input_stage`); a value supplied in ``indicator_values`` still wins.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from health_eval.details_table import with_details
-from health_eval.indicator_params import NoParams
-from health_eval.inputs import EVALUATION_YEAR, DailyCoverage, Inputs, InputSpec, TableInput
-from health_eval.profile import ProfileError
-from health_eval.registry import Indicator, IndicatorValues
-from health_eval.scoring import parse_rule
+from health_eval.engine.details_table import with_details
+from health_eval.engine.inputs import EVALUATION_YEAR, DailyCoverage, Inputs, InputSpec, TableInput
+from health_eval.engine.registry import Indicator, IndicatorValues
+from health_eval.profiles.indicator_params import NoParams
+from health_eval.profiles.profile import ProfileError
+from health_eval.profiles.scoring import parse_rule
 
 from . import details as fields
 from . import params

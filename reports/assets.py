@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
 
-from health_eval.atomic import atomic_path
+from health_eval.io.atomic import atomic_path
 
 from .figures import plotly_js
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from health_eval.result import EvaluationResult
+from health_eval.engine.result import EvaluationResult
 from health_eval.vocabulary import CRITERIA
 
 from .diagnosis import indicator_points, water_body_indicators

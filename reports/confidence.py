@@ -93,7 +93,7 @@ def _class_blocks(report: WaterBodyReport, row: pd.Series) -> list[Block]:
 def _reading_blocks(report: WaterBodyReport, by_reading: dict) -> list[Block]:
     """The water body's class under each method reading the replicates were split among
     (``health-eval run --confidence N --readings A,B``), in one sentence."""
-    from health_eval.readings import reading_titles
+    from health_eval.profiles.readings import reading_titles
 
     t = report.t
     items = []

@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from health_eval.display_names import column_label, file_label, table_label
-from health_eval.profile import Profile
-from health_eval.readings import DEFAULT_READING, reading_titles
-from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
+from health_eval.io.display_names import column_label, file_label, table_label
+from health_eval.profiles.profile import Profile
+from health_eval.profiles.readings import DEFAULT_READING, reading_titles
+from health_eval.profiles.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
 
 from . import figures
 from .archive_notes import archive_notes

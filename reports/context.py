@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from health_eval.profile import HealthClass, Policies, Profile
-from health_eval.registry import IndicatorRegistry, default_registry
-from health_eval.result import EvaluationResult
+from health_eval.engine.registry import IndicatorRegistry, default_registry
+from health_eval.engine.result import EvaluationResult
+from health_eval.profiles.profile import HealthClass, Policies, Profile
 from health_eval.vocabulary import CRITERIA, DEFAULT_TIMEZONE
 
 from .diagnosis import indicator_points, priority_rows, water_body_indicators, weak_rows

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from health_eval.safe_names import safe_file_name
+from health_eval.io.safe_names import safe_file_name
 
 #: Fonts installed on the reader's machine only: no web font is ever fetched.
 FONT_FAMILY = ('"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", '

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from health_eval.tables import PARAMETER_NAMES
+from health_eval.io.tables import PARAMETER_NAMES
+from health_eval.io.yaml_text import load_mapping
 from health_eval.vocabulary import DEFAULT_TIMEZONE
-from health_eval.yaml_text import load_mapping
 
 LANGUAGES = ("zh", "en")
 MISSING = "—"

@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from health_eval.profile import format_validation_error
-from health_eval.yaml_text import load_mapping
+from health_eval.io.yaml_text import load_mapping
+from health_eval.profiles.profile import format_validation_error
 
 PACKAGED = "measures.yaml"
 

@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from health_eval.atomic import atomic_path
-from health_eval.registry import default_registry
+from health_eval.engine.registry import default_registry
+from health_eval.io.atomic import atomic_path
 
 from .measures import Catalogue, MeasuresError
 

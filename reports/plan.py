@@ -11,7 +11,7 @@ linear in adding it back. When the weak rows cannot close the gap even at 100, e
 row below 100 becomes a variable; when even that falls short, the plan says so and shows the
 RHI reached with all of them at 100. Costs are the catalogue's ``plan_effort`` per score point
 (default 1). Score targets become raw-value targets by inverting the profile's scoring rule
-(:mod:`health_eval.scoring_inverse`).
+(:mod:`health_eval.profiles.scoring_inverse`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from health_eval.profile import HealthClass
-from health_eval.scoring_inverse import value_for_score
+from health_eval.profiles.profile import HealthClass
+from health_eval.profiles.scoring_inverse import value_for_score
 
 from .plan_lp import GAP_TOLERANCE, solve_gains
 from .profiles import rule_of

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from health_eval.profile import Profile
-from health_eval.result import EvaluationResult
-from health_eval.sheets import Sheet
+from health_eval.engine.result import EvaluationResult
+from health_eval.io.sheets import Sheet
+from health_eval.profiles.profile import Profile
 
 from .context import ReportContext, report_context
 

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from health_eval.profile import Policies, Profile, ProfileError, load_profile
-from health_eval.registry import IndicatorRegistry
-from health_eval.result import EvaluationResult
-from health_eval.scoring import parse_rule
+from health_eval.engine.registry import IndicatorRegistry
+from health_eval.engine.result import EvaluationResult
+from health_eval.profiles.profile import Policies, Profile, ProfileError, load_profile
+from health_eval.profiles.scoring import parse_rule
 
 from .diagnosis import mappings
 

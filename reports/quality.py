@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from health_eval.result import EvaluationResult
+from health_eval.engine.result import EvaluationResult
 
 #: Relative tolerance between an effective and a nominal weight.
 WEIGHT_TOLERANCE = 1e-9

@@ -9,11 +9,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from health_eval.atomic import atomic_path
-from health_eval.profile import Profile
-from health_eval.result import EvaluationResult
-from health_eval.safe_names import file_names
-from health_eval.sheets import clean_texts
+from health_eval.engine.result import EvaluationResult
+from health_eval.io.atomic import atomic_path
+from health_eval.io.safe_names import file_names
+from health_eval.io.sheets import clean_texts
+from health_eval.profiles.profile import Profile
 from health_eval.vocabulary import DEFAULT_TIMEZONE
 
 from .assets import plotly_link, write_plotly
@@ -49,13 +49,13 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 def water_body_folders(water_body_ids: Iterable[str]) -> dict[str, str]:
     """Folder names of the water bodies' reports in one output folder, by id: the id when it
     is a safe file name, else the id made safe with a short hash (ids may hold ``/``, ``..``,
-    ``CON``, 300 characters or differ only in case; see :mod:`health_eval.safe_names`)."""
+    ``CON``, 300 characters or differ only in case; see :mod:`health_eval.io.safe_names`)."""
     return file_names(water_body_ids)
 
 
 def _report(context: ReportContext, water_body_id: str):
     """The report of one water body, its text free of control characters (shown as visible
-    symbols, :func:`health_eval.sheets.clean_text`), as HTML and Word must hold it."""
+    symbols, :func:`health_eval.io.sheets.clean_text`), as HTML and Word must hold it."""
     return clean_texts(build_report(context, water_body_id))
 
 

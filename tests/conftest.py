@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
-from health_eval.profile import load_profile
+from health_eval.profiles.profile import load_profile
 
 # Property tests check values, never speed: no per-example deadline (a busy CI machine would
 # otherwise fail them at random; speed is measured in benchmarks/).

@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from health_eval.aggregate import (
+from health_eval.engine.aggregate import (
     classify_rhi,
     criterion_scores,
     effective_weights,
     segment_rhi,
     water_body_means,
 )
-from health_eval.profile import load_profile
+from health_eval.profiles.profile import load_profile
 
 CLASSES = load_profile("mwr2020-river").classes
 

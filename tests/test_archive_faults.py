@@ -19,7 +19,7 @@ from health_eval import archive
 from health_eval.archive import models as m
 from health_eval.archive.connect import create_engine, head_revision
 from health_eval.cli import app, demo_path
-from health_eval.result import EvaluationResult
+from health_eval.engine.result import EvaluationResult
 
 runner = CliRunner()
 CLI = [sys.executable, "-c", "from health_eval.cli import main; main()"]

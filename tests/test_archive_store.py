@@ -13,7 +13,7 @@ from archive_backends import *  # noqa: F403 - fixtures
 from health_eval import archive
 from health_eval.archive import models as m
 from health_eval.archive.times import local_text
-from health_eval.result import EvaluationResult
+from health_eval.engine.result import EvaluationResult
 
 
 def _count(store, table) -> int:

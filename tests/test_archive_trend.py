@@ -18,7 +18,7 @@ from health_eval.archive.trend import (
     trend_sentences,
     trend_stats,
 )
-from health_eval.result import EvaluationResult
+from health_eval.engine.result import EvaluationResult
 
 
 def test_mann_kendall_and_sen_by_hand():

@@ -13,7 +13,7 @@ from archive_backends import *  # noqa: F403 - fixtures
 from health_eval import archive
 from health_eval.archive.blobs import unpack_details
 from health_eval.archive.connect import _alembic_config, create_engine, stored_revision, upgrade
-from health_eval.result import EvaluationResult
+from health_eval.engine.result import EvaluationResult
 
 # The tables as revision 0002 had them (only the columns this test fills).
 _rounds = sa.table("rounds", sa.column("id"), sa.column("digest"), sa.column("stored_at"))

@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from health_eval.atomic import atomic_path, write_text_atomic
+from health_eval.io.atomic import atomic_path, write_text_atomic
 
 
 def test_written_file_has_the_permissions_of_a_normal_file(tmp_path):

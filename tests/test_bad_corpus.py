@@ -2,8 +2,8 @@
 ``tools/make_bad_corpus.py``): each case is read exactly as ``health-eval validate`` reads it, and
 must give exactly the issue rows stated here.
 
-The expectations are worked out by hand from the rules (:mod:`health_eval.rules`, the catalogue
-in :mod:`health_eval.tables`, the README's input section): a row is the Excel row, or the CSV
+The expectations are worked out by hand from the rules (:mod:`health_eval.validate.rules`, the catalogue
+in :mod:`health_eval.io.tables`, the README's input section): a row is the Excel row, or the CSV
 line with the header line as 1 (a title row above the header shifts it); a file is named
 relative to the case folder. """
 
@@ -25,14 +25,14 @@ from health_eval.reports.figures import plotly_js
 from health_eval.reports.text import visible_text
 from typer.testing import CliRunner
 
-from health_eval.api import evaluate, place_segments, resolve_profiles
 from health_eval.cli import app
-from health_eval.dataset import load_dataset
+from health_eval.engine.api import evaluate, place_segments, resolve_profiles
+from health_eval.engine.dataset import load_dataset
+from health_eval.engine.preview import check_package
+from health_eval.engine.registry import default_registry
+from health_eval.io.tables import TABLES, TableSpec
 from health_eval.issues import InputError
-from health_eval.preview import check_package
-from health_eval.registry import default_registry
-from health_eval.tables import TABLES, TableSpec
-from health_eval.validation import row_accounts, validate_dataset
+from health_eval.validate.checks import row_accounts, validate_dataset
 
 CORPUS = Path(__file__).parent / "data" / "bad"
 REGISTRY = default_registry()

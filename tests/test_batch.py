@@ -1,4 +1,4 @@
-"""The batch after compute (health_eval.batch): scoring, station combination, broadcast to
+"""The batch after compute (health_eval.engine.batch): scoring, station combination, broadcast to
 segments, gaps and supplied values for all indicators at once, on a worked example."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from health_eval.batch import Computed, indicator_rows
-from health_eval.details_table import plain_floats
-from health_eval.inputs import tables_of
-from health_eval.registry import Indicator
-from health_eval.scoring import CurveRule, RatioRule
+from health_eval.engine.batch import Computed, indicator_rows
+from health_eval.engine.details_table import plain_floats
+from health_eval.engine.inputs import tables_of
+from health_eval.engine.registry import Indicator
+from health_eval.profiles.scoring import CurveRule, RatioRule
 
 SEGMENTS = pd.DataFrame({"water_body_id": ["W1", "W1", "W2"], "segment_id": ["S1", "S2", "S3"],
                          "kind": ["river"] * 3})

@@ -1,6 +1,6 @@
 """Tests of cell coercion on typed, Arrow-backed columns (Parquet files, DataFrames).
 
-Text columns are cleaned and coded once per distinct text (:class:`health_eval.cells.Distinct`)
+Text columns are cleaned and coded once per distinct text (:class:`health_eval.io.cells.Distinct`)
 and typed number and date columns are taken as they are; these tests hold those shortcuts to
 what the cell-by-cell reading gives.
 """
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from health_eval.cells import TEXT_DTYPE, Distinct, split_cells
-from health_eval.dataset import Dataset
+from health_eval.engine.dataset import Dataset
+from health_eval.io.cells import TEXT_DTYPE, Distinct, split_cells
 from health_eval.issues import InputError
 
 #: Texts as exports write them: padded, blank, repeated, full-width, one spelling of another.

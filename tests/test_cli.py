@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from health_eval.cli import app, demo_path
-from health_eval.profile import load_profile
+from health_eval.profiles.profile import load_profile
 
 runner = CliRunner()
 

@@ -19,7 +19,7 @@ import health_eval as he
 from health_eval.cli import app, demo_path
 from health_eval.confidence import ConfidenceError, reading_sets, with_confidence
 from health_eval.confidence.plans import PLANS, draw
-from health_eval.registry import default_registry
+from health_eval.engine.registry import default_registry
 
 SUPPLIED = [("basin.shoreline_naturalness", 80.0), ("basin.shoreline_violations", 80.0),
             ("water.eco_flow", 0.4), ("water.wq_grade", 2.0), ("water.self_purification", 6.5),

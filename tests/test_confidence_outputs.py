@@ -15,12 +15,12 @@ from health_eval.reports.context import report_context
 
 import health_eval as he
 from health_eval.cli import demo_path
+from health_eval.engine.result import EvaluationResult
 from health_eval.issues import InputError
-from health_eval.profile import ProfileError
-from health_eval.result import EvaluationResult
-from health_eval.schema.example import example_request
-from health_eval.schema.request import evaluate_request
-from health_eval.schema.v1.models import EvaluateResponse
+from health_eval.profiles.profile import ProfileError
+from health_eval.service.schema.example import example_request
+from health_eval.service.schema.request import evaluate_request
+from health_eval.service.schema.v1.models import EvaluateResponse
 
 
 @pytest.fixture(scope="module")

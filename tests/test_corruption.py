@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from health_eval.cli import demo_path
-from health_eval.dataset import Dataset, load_dataset
+from health_eval.engine.dataset import Dataset, load_dataset
 from health_eval.issues import InputError
-from health_eval.validation import Validation, validate_dataset
+from health_eval.validate.checks import Validation, validate_dataset
 
 FILES = sorted(p.name for p in demo_path().glob("*.csv"))
 ODD_TEXT = st.one_of(

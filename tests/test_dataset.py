@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from health_eval import readers as readers_module
-from health_eval.dataset import Dataset, TableSource, empty_table, load_dataset
+from health_eval.engine.dataset import Dataset, TableSource, empty_table, load_dataset
+from health_eval.io import readers as readers_module
+from health_eval.io.tables import CATALOGUE, table_spec
 from health_eval.issues import InputError
-from health_eval.tables import CATALOGUE, table_spec
 
 WATER_BODIES_ZH = "河湖编码,河湖名称,类型,评价年份\nW1,清河,河流,2021\nW2,明湖,湖泊,2021\n"
 SEGMENTS_ZH = "河段编码,河湖编码,河段名称,河段长度(km)\nS1,W1,上游段,12.5\nS2,W2,北湖区,\n"
@@ -617,8 +617,8 @@ def test_export_spellings_are_read(tmp_path):
 
 
 def test_every_catalogue_unit_is_known():
-    from health_eval.tables import PARAMETER_UNITS, TABLES
-    from health_eval.units import UNITS, normalise_unit
+    from health_eval.io.tables import PARAMETER_UNITS, TABLES
+    from health_eval.io.units import UNITS, normalise_unit
 
     units = {c.unit for spec in TABLES for c in spec.columns} | set(PARAMETER_UNITS.values())
     assert {u for u in units if normalise_unit(u) not in UNITS} == set()

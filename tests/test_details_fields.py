@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from health_eval.cli import demo_path
-from health_eval.detail_fields import ENGINE_FIELDS, DetailField
-from health_eval.registry import default_registry
-from health_eval.result import EvaluationResult
+from health_eval.engine.detail_fields import ENGINE_FIELDS, DetailField
+from health_eval.engine.registry import default_registry
+from health_eval.engine.result import EvaluationResult
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 

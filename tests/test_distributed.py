@@ -15,10 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate, write_parquet  # noqa: E402
 
 from health_eval import evaluate  # noqa: E402
-from health_eval.dataset import Dataset  # noqa: E402
-from health_eval.distributed import evaluate_dask  # noqa: E402
-from health_eval.result import TABLE_NAMES  # noqa: E402
-from health_eval.tables import CATALOGUE  # noqa: E402
+from health_eval.distributed.evaluate import evaluate_dask  # noqa: E402
+from health_eval.engine.dataset import Dataset  # noqa: E402
+from health_eval.engine.result import TABLE_NAMES  # noqa: E402
+from health_eval.io.tables import CATALOGUE  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import pytest
 
 from health_eval import evaluate
 from health_eval.cli import demo_path
+from health_eval.engine.registry import default_registry
+from health_eval.io.tables import TABLES, table_spec
 from health_eval.issues import InputError
-from health_eval.registry import default_registry
-from health_eval.tables import TABLES, table_spec
 
 DEMO = demo_path()
 FILES = sorted(p.name for p in DEMO.glob("*.csv"))

@@ -8,7 +8,7 @@ import pytest
 from conftest import do_samples
 
 from health_eval import EvaluationResult, evaluate
-from health_eval.profile import ProfileError, load_profile
+from health_eval.profiles.profile import ProfileError, load_profile
 
 # Worked example (tiny_profile, tiny_frames):
 # self-purification, DO curve 5→60, 6→80, 7.5→100, 3→30:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from health_eval.indicators.frames import computed_rows, weighted_mean
 
-from health_eval.dataset import Dataset
+from health_eval.engine.dataset import Dataset
 
 
 def test_weighted_mean_per_key_skips_rows_without_value_weight_or_key():

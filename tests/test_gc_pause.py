@@ -1,10 +1,10 @@
-"""The cyclic collector is paused during a call and always restored (health_eval.gc_pause)."""
+"""The cyclic collector is paused during a call and always restored (health_eval.engine.gc_pause)."""
 
 import gc
 
 import pytest
 
-from health_eval.gc_pause import gc_paused
+from health_eval.engine.gc_pause import gc_paused
 
 
 @gc_paused
@@ -52,7 +52,7 @@ def test_left_off_when_the_caller_had_turned_it_off(collector_enabled):
 
 
 def test_evaluate_runs_paused(tiny_frames, tiny_profile, monkeypatch):
-    from health_eval import api
+    from health_eval.engine import api
 
     seen = []
     original = api.indicator_table

@@ -92,7 +92,7 @@ print(json.dumps({"top": sorted(after_top), "commands": [" ".join(w) for w in sh
 def test_no_module_reads_a_packaged_profile_when_imported():
     code = """
 import importlib, json, pkgutil
-import health_eval.profile as profile
+import health_eval.profiles.profile as profile
 read = []
 files = profile._packaged_files
 profile._packaged_files = lambda: read.append(1) or files()
@@ -109,8 +109,8 @@ print(json.dumps([len(names), len(read), profile._packaged_data.cache_info().cur
 
 
 def test_public_names_are_imported_on_first_use():
-    from health_eval.api import evaluate
-    from health_eval.result import EvaluationResult
+    from health_eval.engine.api import evaluate
+    from health_eval.engine.result import EvaluationResult
 
     assert health_eval.evaluate is evaluate and health_eval.EvaluationResult is EvaluationResult
     assert set(health_eval.__all__) <= set(dir(health_eval))
@@ -120,8 +120,8 @@ def test_public_names_are_imported_on_first_use():
 
 
 def test_the_vocabulary_is_the_one_the_catalogue_and_the_packaged_profiles_use():
-    from health_eval.profile import load_profile, packaged_profiles
-    from health_eval.tables import table_spec
+    from health_eval.io.tables import table_spec
+    from health_eval.profiles.profile import load_profile, packaged_profiles
 
     kind = table_spec("water_bodies").column("kind")
     assert kind.codes == ("river", "lake", "reservoir") == vocabulary.WATER_BODY_KINDS
@@ -138,7 +138,7 @@ def test_the_vocabulary_is_the_one_the_catalogue_and_the_packaged_profiles_use()
 
 
 def test_the_v1_schema_takes_its_statuses_and_severities_from_the_vocabulary():
-    from health_eval.schema import json_schema
+    from health_eval.service.schema import json_schema
 
     schema = json.dumps(json_schema("response"))
     assert '"enum": ["ok", "supplied", "no_data", "insufficient_data", "not_applicable", ' \
@@ -151,7 +151,7 @@ def test_names_kept_outside_heavy_modules_match_them():
 
     from health_eval.io import IMPORTER_NAMES
     from health_eval.io.importers import IMPORTERS
-    from health_eval.sheets import ERROR_CODES as OUR_ERROR_CODES
+    from health_eval.io.sheets import ERROR_CODES as OUR_ERROR_CODES
 
     assert tuple(IMPORTERS) == IMPORTER_NAMES
     assert OUR_ERROR_CODES == ERROR_CODES

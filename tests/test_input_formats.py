@@ -7,7 +7,7 @@ import pytest
 
 from health_eval import evaluate, load_dataset
 from health_eval.cli import demo_path
-from health_eval.tables import CATALOGUE
+from health_eval.io.tables import CATALOGUE
 
 
 def demo_tables() -> dict[str, pd.DataFrame]:

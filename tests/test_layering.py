@@ -172,5 +172,5 @@ def test_the_layer_check_sees_a_back_edge():
     assert layer("health_eval.service.workbench.app") == len(LAYERS) - 1
     assert placed("health_eval.engine.dataset") == "health_eval.engine.dataset"
     if not MOVED:
-        assert placed("health_eval.dataset") == "health_eval.engine.dataset"
-        assert placed("health_eval.schema.v1.models") == "health_eval.service.schema.v1.models"
+        assert placed("health_eval.engine.dataset") == "health_eval.engine.dataset"
+        assert placed("health_eval.service.schema.v1.models") == "health_eval.service.schema.v1.models"

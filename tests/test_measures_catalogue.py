@@ -174,7 +174,7 @@ def test_regions_of_a_partitioned_archive_for_the_dask_path(tmp_path):
     from synthetic import write_parquet
 
     from health_eval.cli import _archive_water_bodies
-    from health_eval.dataset import load_dataset
+    from health_eval.engine.dataset import load_dataset
 
     tables = load_dataset(demo_path()).tables
     tables["water_bodies"] = tables["water_bodies"].assign(region=["江西省 南昌市西湖区", None])

@@ -1,4 +1,4 @@
-"""The memory settings of an evaluating process (health_eval.memory), in a fresh process so
+"""The memory settings of an evaluating process (health_eval.engine.memory), in a fresh process so
 that the test session keeps its own allocator settings."""
 
 import json
@@ -14,7 +14,7 @@ pytest.importorskip("pyarrow")
 SCRIPT = """
 import json
 import pyarrow
-from health_eval.memory import tune_for_evaluation
+from health_eval.engine.memory import tune_for_evaluation
 before = pyarrow.default_memory_pool().backend_name
 first, second = tune_for_evaluation(), tune_for_evaluation()
 print(json.dumps({"before": before, "after": pyarrow.default_memory_pool().backend_name,
@@ -36,7 +36,7 @@ def test_an_evaluating_process_keeps_freed_memory():
 
 BEFORE_PYARROW = """
 import json, sys
-from health_eval.memory import tune_for_evaluation
+from health_eval.engine.memory import tune_for_evaluation
 settings = tune_for_evaluation()
 imported = "pyarrow" in sys.modules
 import pyarrow

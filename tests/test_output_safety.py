@@ -19,17 +19,17 @@ from typer.testing import CliRunner
 
 import health_eval
 from health_eval.cli import app, demo_path
-from health_eval.profile import ProfileError, load_profile
-from health_eval.result import write_issues
-from health_eval.safe_names import (
+from health_eval.engine.result import write_issues
+from health_eval.io.safe_names import (
     MAX_NAME_BYTES,
     MAX_NAME_CHARS,
     RESERVED,
     file_names,
     safe_file_name,
 )
-from health_eval.sheets import clean_text, csv_text, formula_like
-from health_eval.yaml_text import MAX_YAML_BYTES
+from health_eval.io.sheets import clean_text, csv_text, formula_like
+from health_eval.io.yaml_text import MAX_YAML_BYTES
+from health_eval.profiles.profile import ProfileError, load_profile
 
 runner = CliRunner()
 

@@ -8,17 +8,22 @@ from pydantic import Field
 from typer.testing import CliRunner
 
 from health_eval.cli import app, demo_path
-from health_eval.indicator_params import NoParams, Params, parse_params
-from health_eval.profile import ProfileError, _packaged_data, load_profile, profile_json_schema
-from health_eval.registry import (
+from health_eval.engine.registry import (
     ComputeContext,
     Indicator,
     IndicatorRegistry,
     default_registry,
     own_indicator_definition,
 )
-from health_eval.scoring import CurveRule
-from health_eval.yaml_text import load_mapping
+from health_eval.io.yaml_text import load_mapping
+from health_eval.profiles.indicator_params import NoParams, Params, parse_params
+from health_eval.profiles.profile import (
+    ProfileError,
+    _packaged_data,
+    load_profile,
+    profile_json_schema,
+)
+from health_eval.profiles.scoring import CurveRule
 
 runner = CliRunner()
 TYPO = "extends: mwr2020-river\nindicators:\n  water.eco_flow:\n    params: {min_coverag: 0.8}\n"

@@ -5,7 +5,7 @@ import pytest
 
 pyarrow = pytest.importorskip("pyarrow")
 
-from health_eval.partitions import archive_tables  # noqa: E402
+from health_eval.distributed.partitions import archive_tables  # noqa: E402
 
 
 @pytest.fixture

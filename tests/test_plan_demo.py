@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 import health_eval
 from health_eval.cli import app, demo_path
-from health_eval.profile import load_profile
+from health_eval.profiles.profile import load_profile
 
 
 @pytest.fixture(scope="module")

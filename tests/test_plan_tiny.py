@@ -43,7 +43,7 @@ from health_eval.reports.plan import build_plans, next_class
 from health_eval.reports.text import visible_text
 
 import health_eval
-from health_eval.profile import load_profile
+from health_eval.profiles.profile import load_profile
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""Raw-value targets: every scoring rule inverted by hand (health_eval/scoring_inverse.py)."""
+"""Raw-value targets: every scoring rule inverted by hand (health_eval/profiles/scoring_inverse.py)."""
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
-from health_eval.scoring_inverse import value_for_score
+from health_eval.profiles.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule
+from health_eval.profiles.scoring_inverse import value_for_score
 
 RISING = CurveRule(points=[(0, 0), (4, 40), (5, 60), (7.5, 100)])     # a DO-like curve
 FALLING = CurveRule(points=[(1, 100), (2, 60), (4, 0)])               # a pollution-like one

@@ -1,7 +1,7 @@
 """A plugin indicator written from the README recipe gets the packaged indicators' policies.
 
 Two plugins are declared as the README's "how to add an indicator" shows — an
-:class:`~health_eval.inputs.InputSpec` and a pure kernel — and registered in a test registry:
+:class:`~health_eval.engine.inputs.InputSpec` and a pure kernel — and registered in a test registry:
 ``water.turbidity`` (the README's example: each station's mean turbidity of the evaluation year)
 and ``water.summer_flow`` (mean daily flow of June–August, needing 90 % of the year's days).
 Neither selects a row itself; the values below, worked out by hand, show that the engine's input
@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from health_eval import evaluate
-from health_eval.indicator_params import Params, spec
-from health_eval.inputs import DailyCoverage, InputSpec, Period, TableInput
-from health_eval.registry import Indicator, default_registry
-from health_eval.scoring import CurveRule
+from health_eval.engine.inputs import DailyCoverage, InputSpec, Period, TableInput
+from health_eval.engine.registry import Indicator, default_registry
+from health_eval.profiles.indicator_params import Params, spec
+from health_eval.profiles.scoring import CurveRule
 
 # --- the plugins, as the README recipe writes them -------------------------------------------
 
@@ -141,7 +141,7 @@ def frames() -> dict[str, pd.DataFrame]:
 
 def profile(below_detection: str = "half", fallback: str = "neighbour") -> dict:
     """A profile of the plugins alone (one criterion, equal weights)."""
-    from health_eval.profile import load_profile
+    from health_eval.profiles.profile import load_profile
     classes = [c.model_dump() for c in load_profile("mwr2020-river").classes]
     return {
         "id": "plugins", "title_zh": "插件方案", "title_en": "plugin profile", "source": "tests",
@@ -231,7 +231,7 @@ def test_season_and_minimum_data(registry):
 def test_an_indicator_runs_its_kernel_through_the_input_stage(registry):
     from dataclasses import replace
 
-    from health_eval.input_stage import KernelCompute
+    from health_eval.engine.input_stage import KernelCompute
     indicator = registry.get("water.turbidity")
     assert indicator.compute == KernelCompute(indicator.inputs, turbidity)
     moved = replace(indicator, inputs=InputSpec(TableInput("wq_samples", by="own_station")))

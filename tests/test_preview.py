@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from health_eval import evaluate
 from health_eval.cli import app, demo_path
-from health_eval.preview import check_package
+from health_eval.engine.preview import check_package
 
 runner = CliRunner()
 
@@ -148,8 +148,8 @@ def test_too_few_questionnaires_are_counted_in_the_issue(demo):
 
 
 def test_the_kinds_of_a_table_are_those_of_the_indicators_that_read_it():
-    from health_eval.registry import default_registry
-    from health_eval.tables import TABLES
+    from health_eval.engine.registry import default_registry
+    from health_eval.io.tables import TABLES
 
     read_by: dict[str, set[str]] = {}
     for indicator in default_registry():

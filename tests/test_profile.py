@@ -4,14 +4,14 @@ import json
 
 import pytest
 
-from health_eval.profile import (
+from health_eval.profiles.profile import (
     ProfileError,
     load_profile,
     merge_profile_data,
     packaged_profiles,
     profile_json_schema,
 )
-from health_eval.scoring import CurveRule, IdentityRule
+from health_eval.profiles.scoring import CurveRule, IdentityRule
 
 RIVER_MANDATORY = {"basin.shoreline_naturalness", "basin.shoreline_violations", "water.eco_flow",
                    "water.wq_grade", "water.self_purification", "biota.fish_retention",

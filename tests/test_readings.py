@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 import health_eval
 from health_eval.cli import demo_path
-from health_eval.profile import ProfileError, load_profile
-from health_eval.readings import (
+from health_eval.profiles.profile import ProfileError, load_profile
+from health_eval.profiles.readings import (
     DEFAULT_READING,
     Reading,
     apply_reading,
@@ -19,8 +19,8 @@ from health_eval.readings import (
     changed_keys,
     reading_of,
 )
-from health_eval.schema.v1.models import EvaluateResponse
-from health_eval.scoring import CurveRule, parse_rule
+from health_eval.profiles.scoring import CurveRule, parse_rule
+from health_eval.service.schema.v1.models import EvaluateResponse
 
 # Every curve table of the packaged profiles, and for each by hand: a value inside a band and
 # the band's floor; a breakpoint with its score under "upper" and "lower" node membership; a

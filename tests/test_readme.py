@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from health_eval.cli import app
-from health_eval.profile import load_profile
+from health_eval.profiles.profile import load_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,9 +7,14 @@ import pandas as pd
 import pytest
 
 from health_eval import evaluate
-from health_eval.profile import load_profile
-from health_eval.registry import ENTRY_POINT_GROUP, Indicator, IndicatorRegistry, default_registry
-from health_eval.scoring import IdentityRule
+from health_eval.engine.registry import (
+    ENTRY_POINT_GROUP,
+    Indicator,
+    IndicatorRegistry,
+    default_registry,
+)
+from health_eval.profiles.profile import load_profile
+from health_eval.profiles.scoring import IdentityRule
 
 RIVER_IDS = set(load_profile("mwr2020-river").used_indicators)
 LAKE_IDS = set(load_profile("mwr2020-lake").used_indicators)
@@ -27,7 +32,7 @@ def test_builtins_cover_both_profiles():
 
 
 def _table_names():
-    from health_eval.tables import CATALOGUE
+    from health_eval.io.tables import CATALOGUE
     return set(CATALOGUE)
 
 
@@ -66,8 +71,8 @@ def install_plugin(tmp_path, monkeypatch, name: str, body: str) -> None:
 
 PLUGIN = """
     import pandas as pd
-    from health_eval.registry import Indicator
-    from health_eval.scoring import IdentityRule
+    from health_eval.engine.registry import Indicator
+    from health_eval.profiles.scoring import IdentityRule
 
     def segment_count(dataset, context):
         # every segment scores 10 × the number of segments of its water body
@@ -148,7 +153,7 @@ def test_indicator_returning_two_values_for_one_segment_is_flagged(tiny_frames, 
 
 
 def test_profile_naming_an_unknown_indicator_is_an_error(tiny_frames, tiny_profile):
-    from health_eval.profile import ProfileError
+    from health_eval.profiles.profile import ProfileError
     profile = dict(tiny_profile)
     profile["indicators"] = dict(profile["indicators"], **{"water.nope": {}})
     with pytest.raises(ProfileError, match="indicators.water.nope: .*unknown indicator"):

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 import health_eval
 from health_eval.cli import app, demo_path
-from health_eval.result import EvaluationResult
+from health_eval.engine.result import EvaluationResult
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
 UPDATE = os.environ.get("HEALTH_EVAL_UPDATE_GOLDEN") == "1"

@@ -6,7 +6,7 @@ from health_eval.reports import write_reports
 from health_eval.reports.text import visible_text
 
 import health_eval
-from health_eval.profile import load_profile
+from health_eval.profiles.profile import load_profile
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(2)>'

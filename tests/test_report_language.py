@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import health_eval
 from health_eval.cli import app, demo_path
-from health_eval.tables import TABLES
+from health_eval.io.tables import TABLES
 
 TABLE_CODES = re.compile(r"(?<![\w.])(" + "|".join(t.name for t in TABLES) + r")(?![\w])")
 ABSOLUTE = re.compile(r"(?<![\w.])(/(?:usr|home|tmp|work|root|opt|var|srv|mnt)/|[A-Za-z]:\\)")

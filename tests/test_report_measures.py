@@ -6,7 +6,7 @@ import yaml
 from health_eval.reports import MeasuresError, load_measures
 from health_eval.reports.locale import Texts, _locale_data, flatten
 
-from health_eval.registry import default_registry
+from health_eval.engine.registry import default_registry
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from health_eval.reports.document import Paragraph
 from health_eval.reports.text import visible_text
 
 import health_eval
-from health_eval.profile import load_profile
+from health_eval.profiles.profile import load_profile
 
 
 @pytest.fixture

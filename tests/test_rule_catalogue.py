@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 import health_eval
 from health_eval.cli import app, demo_path
+from health_eval.engine.result import EvaluationResult
+from health_eval.io.tables import TABLES
 from health_eval.issues import ISSUE_COLUMNS, Issue
-from health_eval.result import EvaluationResult
 from health_eval.rule_catalogue import KEY_FIELDS, catalogue, rule
-from health_eval.tables import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -259,7 +259,7 @@ def test_reports_place_issues_by_their_keys_not_their_messages(gapped_result):
 
 
 def test_validate_s_issues_carry_the_keys_of_their_rows():
-    from health_eval.preview import check_package
+    from health_eval.engine.preview import check_package
 
     dataset = health_eval.load_dataset(demo_path())
     tables = dict(dataset.tables)

@@ -13,11 +13,15 @@ from typer.testing import CliRunner
 from health_eval import evaluate, load_dataset
 from health_eval.cli import app, demo_path
 from health_eval.issues import ISSUE_COLUMNS, InputError
-from health_eval.profile import ProfileError
-from health_eval.schema import SCHEMA_KINDS, SCHEMA_VERSION, checked_in_schema, schema_text
-from health_eval.schema.example import EXAMPLE_WATER_BODY, example_request
-from health_eval.schema.request import UnknownProfileError, evaluate_request, request_arguments
-from health_eval.schema.v1 import (
+from health_eval.profiles.profile import ProfileError
+from health_eval.service.schema import SCHEMA_KINDS, SCHEMA_VERSION, checked_in_schema, schema_text
+from health_eval.service.schema.example import EXAMPLE_WATER_BODY, example_request
+from health_eval.service.schema.request import (
+    UnknownProfileError,
+    evaluate_request,
+    request_arguments,
+)
+from health_eval.service.schema.v1 import (
     CriterionRow,
     EvaluateRequest,
     EvaluateResponse,
@@ -58,7 +62,7 @@ def without_timestamp(data: dict) -> str:
 def test_checked_in_schema_matches_the_models(kind):
     regenerate = (f"the v{SCHEMA_VERSION} {kind} schema changed. If the change is backward "
                   f"compatible (a new optional field), regenerate the file: `health-eval schema "
-                  f"{kind} > health_eval/schema/v{SCHEMA_VERSION}/{kind}.schema.json`; otherwise "
+                  f"{kind} > health_eval/service/schema/v{SCHEMA_VERSION}/{kind}.schema.json`; otherwise "
                   f"bump SCHEMA_VERSION and add a new version beside v{SCHEMA_VERSION}.")
     assert schema_text(kind) == checked_in_schema(kind), regenerate
 
@@ -147,7 +151,7 @@ def test_request_equals_frames_and_records_table_hashes(tiny_frames, tiny_profil
 
 
 def test_request_and_json_text_give_the_same_result(example, example_result):
-    from health_eval.schema.request import parse_request
+    from health_eval.service.schema.request import parse_request
 
     again = evaluate_request(parse_request(json.dumps(example, ensure_ascii=False)))
     assert without_timestamp(again.to_dict()) == without_timestamp(example_result.to_dict())
@@ -218,7 +222,7 @@ def test_a_profile_path_is_rejected(tiny_frames, profile):
 
 def test_profile_files_named_in_a_request_are_never_opened(tiny_frames, tiny_profile, tmp_path,
                                                           monkeypatch):
-    import health_eval.profile as profile_module
+    import health_eval.profiles.profile as profile_module
 
     path = tmp_path / "tiny.yaml"
     path.write_text(json.dumps(tiny_profile), encoding="utf-8")     # a valid profile file

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from health_eval.cli import app, demo_path
-from health_eval.readings import reading_names
+from health_eval.profiles.readings import reading_names
 
 runner = CliRunner()
 

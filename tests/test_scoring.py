@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from health_eval.scoring import CurveRule, DeductionRule, IdentityRule, RatioRule, parse_rule
+from health_eval.profiles.scoring import (
+    CurveRule,
+    DeductionRule,
+    IdentityRule,
+    RatioRule,
+    parse_rule,
+)
 
 FISH = [(0.25, 0), (0.5, 30), (0.6, 40), (0.75, 60), (0.85, 80), (1.0, 100)]
 CONNECTIVITY = [(0, 100), (0.2, 80), (0.25, 60), (0.5, 40), (1.0, 20), (1.2, 0)]

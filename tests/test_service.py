@@ -16,13 +16,15 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-import health_eval.service as service_module
+import health_eval.service.http as service_module
 from health_eval.cli import app as cli_app
-from health_eval.http_guard import Guard
 from health_eval.issues import ISSUE_COLUMNS
-from health_eval.schema.example import example_request
-from health_eval.schema.request import evaluate_request
-from health_eval.schema.v1 import (
+from health_eval.service.http import Settings, create_app
+from health_eval.service.http_guard import Guard
+from health_eval.service.input import safe_filename
+from health_eval.service.schema.example import example_request
+from health_eval.service.schema.request import evaluate_request
+from health_eval.service.schema.v1 import (
     ErrorResponse,
     EvaluateResponse,
     HealthResponse,
@@ -30,8 +32,6 @@ from health_eval.schema.v1 import (
     ProfilesResponse,
     ValidateResponse,
 )
-from health_eval.service import Settings, create_app
-from health_eval.service_input import safe_filename
 
 KEY = "s3cret-key"
 
@@ -228,8 +228,8 @@ def test_validate(client, example, workbook):
 def test_validate_finds_what_run_finds(client, example):
     """A mandatory indicator left without data passes the rules but fails ``run``: /v1/validate
     says so, with the issues of ``health-eval validate`` (``check_package``)."""
-    from health_eval.preview import check_package
-    from health_eval.schema.request import request_arguments
+    from health_eval.engine.preview import check_package
+    from health_eval.service.schema.request import request_arguments
 
     request = {**example, "tables": {name: records for name, records in example["tables"].items()
                                      if name != "wq_samples"}}
@@ -312,7 +312,7 @@ def test_path_like_profile_is_422(client, example, profile):
 
 
 def test_inline_profile_may_extend_only_a_packaged_id(client, example, tmp_path, monkeypatch):
-    import health_eval.profile as profile_module
+    import health_eval.profiles.profile as profile_module
 
     target = tmp_path / "river.yaml"
     target.write_text("extends: mwr2020-river\nid: from-a-file\n", encoding="utf-8")

@@ -18,9 +18,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from health_eval.schema.example import example_request
-from health_eval.schema.v1 import ErrorResponse, EvaluateResponse
-from health_eval.service import Settings, create_app
+from health_eval.service.http import Settings, create_app
+from health_eval.service.schema.example import example_request
+from health_eval.service.schema.v1 import ErrorResponse, EvaluateResponse
 
 EXAMPLES_PER_OPERATION = 40
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,

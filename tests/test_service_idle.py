@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from health_eval.schema.example import example_request
+from health_eval.service.schema.example import example_request
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from health_eval.schema.example import example_request
-from health_eval.schema.request import evaluate_request
+from health_eval.service.schema.example import example_request
+from health_eval.service.schema.request import evaluate_request
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -6,7 +6,7 @@ import pytest
 from health_eval.indicators.frames import period_text
 from health_eval.indicators.stations import _matches, _taken, rows_where, segment_rows
 
-from health_eval.lookup import per_row, row_years
+from health_eval.io.lookup import per_row, row_years
 
 
 @pytest.fixture
@@ -149,9 +149,9 @@ def test_station_row_codes_are_the_rows_own_sorted_factorisation():
     """The codes of the evaluation-year rows, taken from the whole table's shared
     factorisation, equal factorising the rows themselves (sorted); a sample of 2020 at a
     2021 water body is not a row, though its station stays among the distinct values."""
-    from health_eval.dataset import load_dataset
-    from health_eval.profile import Policies
-    from health_eval.registry import ComputeContext
+    from health_eval.engine.dataset import load_dataset
+    from health_eval.engine.registry import ComputeContext
+    from health_eval.profiles.profile import Policies
     from indicators.stations import station_row_codes, station_rows
 
     dataset = load_dataset({

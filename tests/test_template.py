@@ -7,7 +7,7 @@ from test_input_formats import comparable
 
 from health_eval import evaluate, load_dataset
 from health_eval.cli import demo_path
-from health_eval.tables import CATALOGUE
+from health_eval.io.tables import CATALOGUE
 from health_eval.template import header, write_template
 
 

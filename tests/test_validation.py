@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from health_eval import evaluate
 from health_eval.cli import app, demo_path
-from health_eval.dataset import Dataset
+from health_eval.engine.dataset import Dataset
 from health_eval.issues import InputError
-from health_eval.validation import row_accounts, validate_dataset
+from health_eval.validate.checks import row_accounts, validate_dataset
 
 runner = CliRunner()
 
@@ -149,7 +149,7 @@ def test_samples_whose_stations_have_no_known_water_body_are_only_dangling(tiny_
 
 
 def test_repeats_name_the_first_row_with_the_same_key():
-    from health_eval.validation import _repeats
+    from health_eval.validate.checks import _repeats
 
     frame = pd.DataFrame({"a": ["x", "y", "x", None, "y", "x"], "b": [1, 1, 1, 1, 1, 2]})
     repeat, first = _repeats([pd.factorize(frame[column]) for column in ("a", "b")])
@@ -159,7 +159,7 @@ def test_repeats_name_the_first_row_with_the_same_key():
 
 
 def test_repeats_of_keys_with_more_combinations_than_rows():
-    from health_eval.validation import _repeats
+    from health_eval.validate.checks import _repeats
 
     # 3 columns of 60 distinct values: 61³ combinations for 120 rows are renumbered densely
     values = [f"v{i:02d}" for i in range(60)] * 2

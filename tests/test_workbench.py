@@ -16,12 +16,12 @@ import pytest
 from fastapi.testclient import TestClient
 from workbench_files import DEMO, DEMO_2022, demo_workbook
 
-from health_eval.service import Settings, create_app
-from health_eval.workbench import WorkbenchSettings
-from health_eval.workbench.accounts import IDLE_S, MAX_AGE_S, load_users
-from health_eval.workbench.app import filter_issues
-from health_eval.workbench.options import OptionRefused, RunOptions
-from health_eval.workbench.store import Records
+from health_eval.service.http import Settings, create_app
+from health_eval.service.workbench import WorkbenchSettings
+from health_eval.service.workbench.accounts import IDLE_S, MAX_AGE_S, load_users
+from health_eval.service.workbench.app import filter_issues
+from health_eval.service.workbench.options import OptionRefused, RunOptions
+from health_eval.service.workbench.store import Records
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from service import local_server  # noqa: E402

@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.writer.excel import ExcelWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from health_eval.tables import TABLES  # noqa: E402
+from health_eval.io.tables import TABLES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "tests" / "data" / "bad"

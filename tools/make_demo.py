@@ -15,7 +15,7 @@ Run from the repository root::
 The output is deterministic (fixed seed, no clock): re-running reproduces the committed CSV files
 byte for byte, and removes any other CSV file from the folder (the ``指标直接赋值.csv`` of the
 first demo). Tables are written with the Chinese names and headers of the table catalogue
-(``health_eval/tables.py``): header = Chinese header, then the unit in ASCII brackets where the
+(``health_eval/io/tables.py``): header = Chinese header, then the unit in ASCII brackets where the
 column has one; coded columns as their Chinese labels; booleans as 是/否; UTF-8 with BOM. Numbers
 are written as text with fixed decimals.
 
@@ -106,7 +106,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from health_eval.tables import CATALOGUE  # noqa: E402
+from health_eval.io.tables import CATALOGUE  # noqa: E402
 
 OUT = ROOT / "health_eval" / "data" / "demo"
 #: The second evaluation year (``health-eval demo --year 2022``): see :func:`second_year`.

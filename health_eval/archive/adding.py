@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ..result import EvaluationResult
+from ..engine.result import EvaluationResult
 from . import models as m
 from .blobs import CODEC, pack
 from .bulk import bulk_insert, reserve_ids

@@ -51,8 +51,8 @@ def unpack(blob: bytes, size: int | None = None) -> bytes:
 def stored_details(result_json: bytes) -> pd.DataFrame:
     """The details of a stored ``result.json``'s indicator rows: ``water_body_id, segment_id,
     indicator_id, details`` (one row each, in the file's order), read by
-    :meth:`~health_eval.result.EvaluationResult.from_json` (whatever form it gives them)."""
-    from ..result import EvaluationResult
+    :meth:`~health_eval.engine.result.EvaluationResult.from_json` (whatever form it gives them)."""
+    from ..engine.result import EvaluationResult
 
     indicators = EvaluationResult.from_json(result_json.decode("utf-8")
                                             ).indicators_with_details()

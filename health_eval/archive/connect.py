@@ -67,7 +67,7 @@ def _json(value) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False,
                           default=_numpy_value)
     except ValueError:                      # a NaN somewhere: the result's own conversion
-        from ..result import _plain
+        from ..engine.result import _plain
 
         return json.dumps(_plain(value), ensure_ascii=False, sort_keys=True, allow_nan=False)
 

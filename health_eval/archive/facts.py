@@ -61,7 +61,7 @@ def facts_from_dataset(dataset) -> pd.DataFrame:
     """The ``water_bodies`` table of an input package (a :class:`health_eval.Dataset` or
     anything :func:`health_eval.load_dataset` reads), indexed by ``water_body_id``, with
     ``evaluation_year`` and the :data:`FACT_FIELDS` columns (missing ones empty)."""
-    from ..dataset import load_dataset
+    from ..engine.dataset import load_dataset
 
     table = load_dataset(dataset).table("water_bodies")
     columns = ["evaluation_year", *FACT_FIELDS]

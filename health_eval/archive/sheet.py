@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..yaml_text import load_mapping
+from ..io.yaml_text import load_mapping
 from .connect import ArchiveError
 from .facts import FACT_FIELDS
 from .models import CRITERIA
@@ -164,10 +164,10 @@ def sheet_document(archive: Archive, water_body: str, round_id: int | None = Non
 def write_rows(path: str | os.PathLike, sheets: dict[str, list[list]]) -> None:
     """Write plain rows to an xlsx workbook, one sheet per key; text is stored as text (a
     leading ``=`` never becomes a formula) with control characters shown as the project's
-    other writers show them (:func:`health_eval.sheets.clean_text`)."""
+    other writers show them (:func:`health_eval.io.sheets.clean_text`)."""
     from openpyxl import Workbook
 
-    from ..sheets import clean_text
+    from ..io.sheets import clean_text
 
     book = Workbook()
     book.remove(book.active)
@@ -210,7 +210,7 @@ def write_sheet(archive: Archive, water_body: str, out: str | os.PathLike,
     ValueError
         For another file type.
     """
-    from ..atomic import atomic_path
+    from ..io.atomic import atomic_path
 
     out = Path(out)
     if out.suffix.lower() not in SHEET_FORMATS:

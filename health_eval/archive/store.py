@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from ..atomic import atomic_path
-from ..result import EvaluationResult
+from ..engine.result import EvaluationResult
+from ..io.atomic import atomic_path
 from . import adding
 from . import models as m
 from .blobs import stored_details, unpack

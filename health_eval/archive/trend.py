@@ -187,7 +187,7 @@ def run_trends(archive: Archive, result, years) -> dict[str, dict[str, list[str]
 
 
 def _class_bands(profile_id: str | None):
-    from ..profile import ProfileError, load_profile
+    from ..profiles.profile import ProfileError, load_profile
 
     try:
         return load_profile(profile_id or "mwr2020-river").classes
@@ -226,8 +226,8 @@ def write_trend(archive: Archive, water_body: str, out_dir: str | os.PathLike,
     """Write ``trend.html`` (the chart, plotly.js embedded, opens offline) and ``trend.xlsx``
     (sheets 历年得分 and 趋势检验) of a water body into ``out_dir``; returns the files and the
     trend statistics."""
-    from ..atomic import atomic_path, write_text_atomic
-    from ..sheets import Sheet, write_workbook
+    from ..io.atomic import atomic_path, write_text_atomic
+    from ..io.sheets import Sheet, write_workbook
 
     history = archive.history(water_body)
     series = series_table(archive, water_body, indicators)

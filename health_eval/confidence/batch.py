@@ -7,7 +7,7 @@ For one set of profiles (a method reading) and ``count`` replicates:
    (:func:`~health_eval.confidence.replicates.replicate_dataset`) is one evaluation whose water
    bodies are the replicates;
 2. the other indicators are evaluated once on the input and repeated over the replicates;
-3. the rows of both are aggregated together by the engine (:func:`health_eval.aggregate.aggregate`),
+3. the rows of both are aggregated together by the engine (:func:`health_eval.engine.aggregate.aggregate`),
    with each replicate's indicator weights; the segment RHI is then ``Σ_k W_k C_k`` with each
    replicate's criterion weights (:mod:`~health_eval.confidence.weights`), the water-body RHI
    the weighted mean of its segments' (SPEC §1.1);
@@ -22,12 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..aggregate import aggregate, with_classes
-from ..api import place_segments, profiles_by_id, score_indicators
-from ..compute import used_indicators
-from ..dataset import Dataset
-from ..profile import Profile
-from ..registry import IndicatorRegistry
+from ..engine.aggregate import aggregate, with_classes
+from ..engine.api import place_segments, profiles_by_id, score_indicators
+from ..engine.compute import used_indicators
+from ..engine.dataset import Dataset
+from ..engine.registry import IndicatorRegistry
+from ..profiles.profile import Profile
 from .plans import PLANS
 from .replicates import repeat_table, replicate_dataset
 from .weights import replicate_weights

@@ -29,7 +29,7 @@ class Plan:
     Parameters
     ----------
     table : str
-        Table code (:mod:`health_eval.tables`).
+        Table code (:mod:`health_eval.io.tables`).
     strata : tuple of str
         Columns whose values a drawn unit shares with its slot.
     unit : tuple of str

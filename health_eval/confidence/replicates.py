@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..dataset import Dataset
+from ..engine.dataset import Dataset
 from .plans import PLANS, draw
 
 __all__ = ["SEPARATOR", "Replicates", "repeat_table", "replicate_dataset"]
@@ -90,7 +90,7 @@ def repeat_table(frame: pd.DataFrame, count: int, name: str = "",
     columns from the drawn rows and its other columns from the slots, a unit plan's columns
     from the drawn units but its strata and unit from the slots. With ``dataset``, the
     factorisations of the :data:`FACTORISED` columns are returned in ``dataset``'s store
-    (:meth:`~health_eval.dataset.Dataset.share_factorized`) once the table is in it.
+    (:meth:`~health_eval.engine.dataset.Dataset.share_factorized`) once the table is in it.
     """
     plan = PLANS.get(name) if rng is not None else None
     if plan is None:

@@ -17,10 +17,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..dataset import Dataset
-from ..profile import Profile
-from ..registry import IndicatorRegistry
-from ..result import EvaluationResult
+from ..engine.dataset import Dataset
+from ..engine.registry import IndicatorRegistry
+from ..engine.result import EvaluationResult
+from ..profiles.profile import Profile
 from .arguments import check_arguments
 from .batch import Draws, Units, run_batch
 from .plans import PLANS

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..compute import used_indicators
-from ..profile import Profile
-from ..registry import IndicatorRegistry
+from ..engine.compute import used_indicators
+from ..engine.registry import IndicatorRegistry
+from ..profiles.profile import Profile
 
 __all__ = ["replicate_weights"]
 

@@ -1,9 +1,10 @@
-"""Reading input as it comes (ARCHITECTURE §3 ``io/``).
+"""Reading input as it comes, and writing files (ARCHITECTURE §3 ``io/``).
 
-Owns the importers of files bureaus already hold (:mod:`health_eval.io.importers`): platform
-exports, monitoring reports, hydrological yearbooks and questionnaire exports, turned into the
-catalogue's tidy tables. It may import the readers, headers, cells, units, tables and issue
-types; it knows nothing of the engine, reports or service.
+Owns the table catalogue (:mod:`.tables`), the readers of xlsx, CSV, Parquet and frames
+(:mod:`.readers`), headers, cells, units, wide sheets and sample values, the loading of a package
+into typed tables (:mod:`.package`), the importers of bureau files (:mod:`.importers`), and the
+one writer of workbooks and CSV (:mod:`.sheets`, :mod:`.atomic`). It may import the vocabulary
+and the issue types only; it knows nothing of validate, profiles, the engine, reports or service.
 """
 
 #: The importers by name — each a module of :mod:`health_eval.io.importers` — in the order

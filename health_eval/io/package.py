@@ -1,14 +1,14 @@
 """Loading an input package: files or frames to the typed tables of the catalogue (ARCHITECTURE §3).
 
-:func:`read_tables` reads a path with :mod:`health_eval.readers` (and the bureau files with
+:func:`read_tables` reads a path with :mod:`health_eval.io.readers` (and the bureau files with
 :mod:`health_eval.io.importers`), :func:`frame_tables` takes DataFrames; both type each raw
-table with the shared steps of :mod:`health_eval.headers` (header row, header recognition),
-:mod:`health_eval.cells` and :mod:`health_eval.columns` (cell coercion). Problems are collected
+table with the shared steps of :mod:`health_eval.io.headers` (header row, header recognition),
+:mod:`health_eval.io.cells` and :mod:`health_eval.io.columns` (cell coercion). Problems are collected
 over all tables and raised together as one :class:`~health_eval.issues.InputError`. The engine's
-:class:`~health_eval.dataset.Dataset` is built from the :class:`PackageTables` returned: loading
+:class:`~health_eval.engine.dataset.Dataset` is built from the :class:`PackageTables` returned: loading
 a package belongs to io, and io knows nothing of the engine.
 
-References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.tables`.
+References: ARCHITECTURE.md §1, §3; the table catalogue in :mod:`health_eval.io.tables`.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..cells import missing_series, split_cells
-from ..columns import coerce_columns, looks_up
-from ..headers import column_of_header, drop_empty_rows, recognise_columns
-from ..input_issues import Origin, Sink
 from ..issues import InputError, Issue
-from ..readers import RawTable, read_frames, read_package
-from ..tables import TABLES, TableSpec
-from ..wide import melt_wide_samples
+from .cells import missing_series, split_cells
+from .columns import coerce_columns, looks_up
+from .headers import column_of_header, drop_empty_rows, recognise_columns
 from .importers import import_into
+from .input_issues import Origin, Sink
+from .readers import RawTable, read_frames, read_package
+from .tables import TABLES, TableSpec
+from .wide import melt_wide_samples
 
 __all__ = ["PackageTables", "TableSource", "frame_tables", "read_tables"]
 
@@ -93,7 +93,7 @@ def read_tables(source: str | os.PathLike, importers: Sequence[str] | None = Non
                 strict: bool = True) -> PackageTables:
     """Read the input package at path ``source`` into its typed tables.
 
-    Parameters are those of :func:`health_eval.dataset.load_dataset` for a path.
+    Parameters are those of :func:`health_eval.engine.dataset.load_dataset` for a path.
 
     Raises
     ------
@@ -114,7 +114,7 @@ def read_tables(source: str | os.PathLike, importers: Sequence[str] | None = Non
 
 def frame_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, str] | None = None,
                  row_numbers: Mapping[str, np.ndarray] | None = None) -> PackageTables:
-    """Type DataFrames like files (:meth:`health_eval.dataset.Dataset.from_frames`).
+    """Type DataFrames like files (:meth:`health_eval.engine.dataset.Dataset.from_frames`).
 
     Raises
     ------
@@ -275,7 +275,7 @@ def _build_table(raw: RawTable) -> tuple[_Built | None, list[Issue]]:
 def _no_rows(spec: TableSpec, sink: Sink) -> None:
     """A table given with its header and no data row: an error for a required table, else a
     warning — a census says that nothing was found, any other table holds no data (its
-    indicators get ``no_data``, :mod:`health_eval.gaps`); an empty 指标直接赋值 supplies nothing
+    indicators get ``no_data``, :mod:`health_eval.engine.gaps`); an empty 指标直接赋值 supplies nothing
     and is not worth a warning."""
     if spec.name == "indicator_values":      # no value supplied: nothing is missing
         return

@@ -1,7 +1,7 @@
 """Rules of the evaluation: placing segments and supplied values, indicators meeting too
 little data, mandatory indicators and criteria without a value, and the report's measures
-(:mod:`health_eval.api`, :mod:`health_eval.supplied`, :mod:`health_eval.compute`,
-:mod:`health_eval.aggregate`, ``indicators/*``, :mod:`reports.measure_choice`)."""
+(:mod:`health_eval.engine.api`, :mod:`health_eval.engine.supplied`, :mod:`health_eval.engine.compute`,
+:mod:`health_eval.engine.aggregate`, ``indicators/*``, :mod:`reports.measure_choice`)."""
 
 from __future__ import annotations
 

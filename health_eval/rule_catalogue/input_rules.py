@@ -1,7 +1,7 @@
 """Rules of reading and validating the input package: files, tables, columns, cells, rows
-(:mod:`health_eval.readers`, :mod:`health_eval.columns`, :mod:`health_eval.validation`;
-ranges in :mod:`health_eval.rules`). Located messages end with the place and the rule
-(:class:`health_eval.input_issues.Origin`)."""
+(:mod:`health_eval.io.readers`, :mod:`health_eval.io.columns`, :mod:`health_eval.validate.checks`;
+ranges in :mod:`health_eval.validate.rules`). Located messages end with the place and the rule
+(:class:`health_eval.io.input_issues.Origin`)."""
 
 from __future__ import annotations
 

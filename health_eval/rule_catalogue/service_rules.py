@@ -1,6 +1,6 @@
 """Rules of requests, uploads and profiles: the HTTP service, the workbench and a profile that
-cannot be used (:mod:`health_eval.schema.problems`, :mod:`health_eval.service`,
-:mod:`health_eval.service_input`, :mod:`health_eval.workbench.work`)."""
+cannot be used (:mod:`health_eval.service.schema.problems`, :mod:`health_eval.service.http`,
+:mod:`health_eval.service.input`, :mod:`health_eval.service.workbench.work`)."""
 
 from __future__ import annotations
 

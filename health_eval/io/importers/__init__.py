@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from ...issues import InputError, Issue
-from ...readers import RawTable
-from ...tables import table_spec
 from .. import IMPORTER_NAMES
+from ..readers import RawTable
+from ..tables import table_spec
 from .base import Imported, References, Source, read_sources
 from .messages import Place
 
@@ -74,7 +74,7 @@ def import_into(raws: list[RawTable], issues: list[Issue], package: str | None =
     Parameters
     ----------
     raws, issues
-        The package as read (:func:`health_eval.readers.read_package`): the files and sheets
+        The package as read (:func:`health_eval.io.readers.read_package`): the files and sheets
         it reported as ``table.unknown`` are offered to the importers.
     package : str, optional
         The package's path: a folder's workbooks (which name no table) are offered too.
@@ -152,7 +152,7 @@ def _candidates(issues: list[Issue], package: str | None, files: Sequence[str]):
 def _raw_tables(imported: list[Imported]) -> list[RawTable]:
     """One raw table per imported file or sheet, its rows numbered as in the original; the
     package assembles the raws of one table into one
-    (:func:`health_eval.dataset.load_dataset`)."""
+    (:func:`health_eval.engine.dataset.load_dataset`)."""
     raws = []
     for item in imported:
         frame = item.frame

@@ -27,11 +27,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...cells import split_cells
-from ...headers import column_of_header, header_text
 from ...issues import InputError, Issue
-from ...readers import CSV_ENCODINGS, RawTable
-from ...tables import table_spec
+from ..cells import split_cells
+from ..headers import column_of_header, header_text
+from ..readers import CSV_ENCODINGS, RawTable
+from ..tables import table_spec
 from .messages import Place
 
 __all__ = ["HEAD_ROWS", "Imported", "References", "Source", "StationMatch", "read_sources"]

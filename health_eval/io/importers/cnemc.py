@@ -37,11 +37,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...cells import COERCERS, TEXT_DTYPE, Cells
-from ...headers import parameter_header
 from ...issues import InputError
-from ...tables import PARAMETER_UNITS, table_spec
-from ...units import UnitError, conversion_factor
+from ..cells import COERCERS, TEXT_DTYPE, Cells
+from ..headers import parameter_header
+from ..tables import PARAMETER_UNITS, table_spec
+from ..units import UnitError, conversion_factor
 from .base import (
     Imported,
     References,

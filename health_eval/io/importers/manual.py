@@ -5,9 +5,9 @@ sampling date with the GB 3838 items as columns, their units in the headers
 (``溶解氧(mg/L)``, ``氨氮(mg/L)``, ``粪大肠菌群(个/L)``), and notes or signatures below. The
 断面 names are matched to the station table (as in :mod:`.cnemc`); the sheet is then what the
 readers already take — a wide sample sheet, melted by
-:func:`health_eval.wide.melt_wide_samples` when the package is assembled — so detection-limit notations (``0.01L``,
+:func:`health_eval.io.wide.melt_wide_samples` when the package is assembled — so detection-limit notations (``0.01L``,
 ``<0.01``, ``ND``), units and unreadable cells are read and reported exactly as in any
-``水质监测数据`` table (:mod:`health_eval.sample_values`). Other columns (水质类别, 超标项目)
+``水质监测数据`` table (:mod:`health_eval.io.sample_values`). Other columns (水质类别, 超标项目)
 are kept and reported as not used.
 
 References: GB 3838-2002 Table 1; HJ 91.2-2022 (surface-water monitoring); SPEC.md §5.
@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...cells import split_cells
-from ...headers import parameter_header
-from ...tables import table_spec
+from ..cells import split_cells
+from ..headers import parameter_header
+from ..tables import table_spec
 from .base import Imported, References, Source, find_row, match_stations, row_texts, station_issues
 from .messages import Place
 

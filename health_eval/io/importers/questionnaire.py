@@ -36,9 +36,9 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ...cells import COERCERS, split_cells
 from ...issues import InputError
-from ...tables import code_key, table_spec
+from ..cells import COERCERS, split_cells
+from ..tables import code_key, table_spec
 from .base import Imported, References, Source, find_row, normalise_name, row_texts
 from .messages import Place
 

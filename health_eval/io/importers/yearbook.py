@@ -29,8 +29,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from ...cells import split_cells
-from ...units import UnitError, conversion_factor
+from ..cells import split_cells
+from ..units import UnitError, conversion_factor
 from .base import Imported, References, Source, match_stations, normalise_name, row_texts
 from .messages import Place
 
