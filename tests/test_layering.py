@@ -3,18 +3,13 @@ distributed → engine → profiles, validate → io → vocabulary and issue ty
 
 Every import of every module of the source tree (module level and inside functions; not those
 under ``if TYPE_CHECKING:``, which load nothing) is read with :mod:`ast` and its layer compared
-with the importing module's. The test works on the flat layout and on the layered one alike: each
-module is first named by its place after ``tools/relayout.py`` (its table :data:`MOVES`), which is
-the identity once the move is done — so before the move it checks that the move will give a
-layered package, after it that the package stays layered.
+with the importing module's.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
-import importlib.util
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,30 +43,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "evaluate(confidence=N) is the API of issue 18: the confidence run, which evaluates its "
         "replicates through the engine, is imported inside evaluate only when it is asked for",
 }
-
-
-def relayout_moves() -> dict[str, str]:
-    """``MOVES`` of tools/relayout.py as full dotted names (old → new)."""
-    spec = importlib.util.spec_from_file_location("relayout", ROOT / "tools" / "relayout.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("relayout", module)
-    spec.loader.exec_module(module)
-    return {f"{PACKAGE}.{old}": f"{PACKAGE}.{new}" for old, new in module.MOVES.items()}
-
-
-MOVES = relayout_moves()
-#: Whether the tree is already in the layout of ARCHITECTURE §3.
-MOVED = (ROOT / PACKAGE / "engine" / "__init__.py").exists()
-
-
-def placed(name: str) -> str:
-    """``name`` as it reads after the move (unchanged once the move is done)."""
-    if MOVED:
-        return name
-    for old in sorted(MOVES, key=len, reverse=True):
-        if name == old or name.startswith(old + "."):
-            return MOVES[old] + name[len(old):]
-    return name
 
 
 def layer(name: str) -> int:
@@ -136,15 +107,14 @@ def back_edges() -> set[tuple[str, str]]:
     edges = set()
     for name, path in modules().items():
         for target in imports(name, path):
-            source, imported = placed(name), placed(target)
-            if layer(imported) > layer(source):
-                edges.add((source, imported))
+            if layer(target) > layer(name):
+                edges.add((name, target))
     return edges
 
 
 def test_every_module_has_a_layer():
     for name in modules():
-        layer(placed(name))
+        layer(name)
 
 
 def test_no_lower_layer_imports_a_higher_one():
@@ -159,7 +129,7 @@ def test_the_known_exceptions_are_still_there():
 
 
 def test_io_and_validate_do_not_import_each_other():
-    edges = {(placed(n), placed(t)) for n, p in modules().items() for t in imports(n, p)}
+    edges = {(n, t) for n, p in modules().items() for t in imports(n, p)}
     top = {name: (name.split(".") + [""])[1] for edge in edges for name in edge}
     assert not {(a, b) for a, b in edges if top[a] == "io" and top[b] == "validate"}
     assert {(a, b) for a, b in edges if top[a] == "validate" and top[b] == "io"}  # reads io
@@ -170,7 +140,3 @@ def test_the_layer_check_sees_a_back_edge():
     assert layer("health_eval.io.readers") < layer("health_eval.engine.dataset")
     assert layer("health_eval.vocabulary") == 0
     assert layer("health_eval.service.workbench.app") == len(LAYERS) - 1
-    assert placed("health_eval.engine.dataset") == "health_eval.engine.dataset"
-    if not MOVED:
-        assert placed("health_eval.engine.dataset") == "health_eval.engine.dataset"
-        assert placed("health_eval.service.schema.v1.models") == "health_eval.service.schema.v1.models"
