@@ -19,6 +19,7 @@ import health_eval as he
 from health_eval.cli import app, demo_path
 from health_eval.confidence import ConfidenceError, reading_sets, with_confidence
 from health_eval.confidence.plans import PLANS, draw
+from health_eval.engine.api import resolve_profiles
 from health_eval.engine.registry import default_registry
 
 SUPPLIED = [("basin.shoreline_naturalness", 80.0), ("basin.shoreline_violations", 80.0),
@@ -149,7 +150,7 @@ def test_replicates_split_among_profile_sets():
     dataset = he.load_dataset(package)
     result = he.evaluate(dataset)
     assert int(result.water_bodies["health_class"].iloc[0]) != 2
-    profiles = he.api.resolve_profiles(None)
+    profiles = resolve_profiles(None)
     river = {"river": profiles["river"]}
 
     def lenient(profile, name):

@@ -286,7 +286,7 @@ def test_outputs_are_written_all_or_nothing(tiny_frames, tiny_profile, tmp_path,
     assert [p.name for p in written] == ["result.json", "result.xlsx"]
     before = {p.name: p.read_bytes() for p in written}
 
-    def fail(self, path):
+    def fail(self, path, extra_sheets=()):
         raise OSError("disk full")
 
     monkeypatch.setattr(EvaluationResult, "_write_excel", fail)

@@ -188,7 +188,7 @@ def test_bibi_grade_on_the_demo():
     DW01: 1.0 → 很好 100. The segment takes the mean: (100 + 60 + 40) / 3 = 66.67 (the ratio
     reading scores the mean ratio 0.7206 as 72.06)."""
     result = health_eval.evaluate(demo_path(), reading="bibi-grade")
-    rows = result.indicators.set_index(["segment_id", "indicator_id"])
+    rows = result.indicators_with_details().set_index(["segment_id", "indicator_id"])
     row = rows.loc[("FHGD-01", "biota.benthic_ibi")]
     assert [s["score"] for s in row["details"]["stations"]] == [100.0, 60.0, 40.0]
     assert row["score"] == pytest.approx(200 / 3)

@@ -43,7 +43,7 @@ def test_no_rhi_means_no_target_and_a_water_body_without_segments_still_reports(
     result = health_eval.evaluate(frames, profile)           # missing mandatory: error
     river = visible_text(render_html(result, "R", profiles=[profile]))
     assert "测试河未能得出河湖健康指数" in river
-    assert "未得出河湖健康指数，无法计算目标。" in river
+    assert "未得出河湖健康指数，无法计算方案。" in river
     empty = visible_text(render_html(result, "L", profiles=[profile]))
     assert "错误 | 第 2 行 河湖编码 | 河湖 L 没有评价河段，无法评价" in empty
     assert "本河湖没有指标值。" in empty
