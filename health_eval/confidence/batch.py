@@ -27,6 +27,7 @@ from ..engine.api import place_segments, profiles_by_id, score_indicators
 from ..engine.compute import used_indicators
 from ..engine.dataset import Dataset
 from ..engine.registry import IndicatorRegistry
+from ..io.lookup import positions_in
 from ..profiles.profile import Profile
 from .plans import PLANS
 from .replicates import repeat_table, replicate_dataset
@@ -104,10 +105,6 @@ def _varying(dataset: Dataset, profiles: dict[str, Profile], registry: Indicator
     return ids, tables
 
 
-def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
-    return index.get_indexer(values.astype(object))
-
-
 def run_batch(dataset: Dataset, by_kind: dict[str, Profile], registry: IndicatorRegistry,
               units: Units, count: int, rng: np.random.Generator, spread: float | None
               ) -> Draws:
@@ -141,7 +138,7 @@ def run_batch(dataset: Dataset, by_kind: dict[str, Profile], registry: Indicator
                                 {k: _split(p, varying) for k, p in profiles.items()}, registry)
     rows = pd.concat([drawn, repeat_table(fixed, count)], ignore_index=True)
 
-    position = _codes(rows["segment_id"], replicas.segment_ids)        # r × n_seg + i
+    position = positions_in(rows["segment_id"], replicas.segment_ids)        # r × n_seg + i
     criteria_w, base_w = replicate_weights(profiles, registry, count, spread, rng)
     key = pd.MultiIndex.from_frame(base_w[["replicate", "profile_id", "indicator_id"]])
     at = key.get_indexer(pd.MultiIndex.from_arrays(
@@ -150,7 +147,7 @@ def run_batch(dataset: Dataset, by_kind: dict[str, Profile], registry: Indicator
     totals = aggregate(rows, segments, profiles)
 
     criteria = totals.criteria
-    c_pos = _codes(criteria["segment_id"], replicas.segment_ids)
+    c_pos = positions_in(criteria["segment_id"], replicas.segment_ids)
     w_key = pd.MultiIndex.from_frame(criteria_w[["replicate", "profile_id", "criterion"]])
     w = criteria_w["weight"].to_numpy()[w_key.get_indexer(pd.MultiIndex.from_arrays(
         [c_pos // n_seg, criteria["profile_id"], criteria["criterion"]]))]
@@ -160,13 +157,13 @@ def run_batch(dataset: Dataset, by_kind: dict[str, Profile], registry: Indicator
     incomplete = np.bincount(c_pos, np.isnan(score), minlength=size) > 0
     engine_rhi = np.full(size, np.nan)
     placed = totals.segments
-    engine_rhi[_codes(placed["segment_id"], replicas.segment_ids)] = placed["rhi"].to_numpy(
+    engine_rhi[positions_in(placed["segment_id"], replicas.segment_ids)] = placed["rhi"].to_numpy(
         dtype=float, na_value=np.nan)
     rhi = np.where(incomplete | np.isnan(engine_rhi), np.nan, rhi)
 
     # each indicator row's RHI points: effective weight × W_k × score
     indicators = totals.indicators
-    i_pos = _codes(indicators["segment_id"], replicas.segment_ids)
+    i_pos = positions_in(indicators["segment_id"], replicas.segment_ids)
     crit_key = pd.MultiIndex.from_arrays([c_pos, criteria["criterion"]])
     row_w = w[crit_key.get_indexer(pd.MultiIndex.from_arrays([i_pos, indicators["criterion"]]))]
     part = (indicators["weight"].to_numpy(dtype=float, na_value=np.nan) * row_w
